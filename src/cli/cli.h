@@ -1,0 +1,37 @@
+// The command-line shell: parses arguments, calls the public API, prints.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "retort/retort.h"
+
+namespace retort::cli {
+
+// Options every command shares, and the command chosen.
+struct Context {
+  std::string config_path = "retort.toml";
+  std::string url;
+  bool json = false;
+  std::function<int()> run;  // set by the chosen command; returns the exit code
+
+  Settings MakeSettings() const;
+  Project OpenProject() const;
+};
+
+void AddInitCommand(CLI::App& app, Context& ctx);
+void AddRevisionCommands(CLI::App& app, Context& ctx);  // revision, merge
+void AddRunCommands(CLI::App& app, Context& ctx);       // upgrade, downgrade, stamp
+void AddInspectCommands(CLI::App& app, Context& ctx);   // current, history, heads, branches, show
+
+// Printing (output.cpp).
+std::string RevisionLine(const RevisionInfo& info, bool verbose);
+std::string RevisionJson(const std::vector<RevisionInfo>& infos);
+std::string Joined(const std::vector<std::string>& items, const std::string& sep = ", ");
+
+}  // namespace retort::cli

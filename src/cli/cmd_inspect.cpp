@@ -1,0 +1,118 @@
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.h"
+
+namespace retort::cli {
+namespace {
+
+CLI::App* Sub(CLI::App& app, Context& ctx, const std::string& name, const std::string& help) {
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_flag("--json", ctx.json, "Print JSON");
+  return cmd;
+}
+
+void Print(const Context& ctx, const std::vector<RevisionInfo>& infos, bool verbose) {
+  if (ctx.json) {
+    std::cout << RevisionJson(infos) << "\n";
+    return;
+  }
+  for (const RevisionInfo& r : infos) std::cout << RevisionLine(r, verbose) << (verbose ? "\n" : "\n");
+}
+
+std::string Short(const RevisionInfo& r) {
+  std::string out = r.revision;
+  if (!r.branch_labels.empty()) out += " (" + Joined(r.branch_labels) + ")";
+  if (r.is_head) out += " (head)";
+  return out;
+}
+
+}  // namespace
+
+void AddInspectCommands(CLI::App& app, Context& ctx) {
+  auto verbose = std::make_shared<bool>(false);
+
+  auto* current = Sub(app, ctx, "current", "Show the database's current revisions");
+  current->add_flag("-v,--verbose", *verbose, "Show each revision in full");
+  current->callback([&ctx, verbose] {
+    ctx.run = [&ctx, verbose] {
+      Project project = ctx.OpenProject();
+      std::vector<RevisionInfo> infos;
+      for (const std::string& rev : project.Current()) infos.push_back(project.Show(rev).at(0));
+      if (ctx.json) {
+        std::cout << RevisionJson(infos) << "\n";
+      } else if (*verbose) {
+        std::cout << "Current revision(s) for " << project.MaskedUrl() << ":\n";
+        for (const RevisionInfo& r : infos) std::cout << RevisionLine(r, true) << "\n";
+      } else {
+        for (const RevisionInfo& r : infos) std::cout << Short(r) << "\n";
+      }
+      return 0;
+    };
+  });
+
+  auto range = std::make_shared<std::string>();
+  auto* history = Sub(app, ctx, "history", "List revisions, newest first");
+  history->add_option("-r,--rev-range", *range, "A range a:b (e.g. base:head, -3:, current:)");
+  history->add_flag("-v,--verbose", *verbose, "Show each revision in full");
+  history->callback([&ctx, verbose, range] {
+    ctx.run = [&ctx, verbose, range] {
+      Project project = ctx.OpenProject();
+      Print(ctx, range->empty() ? project.Revisions() : project.History(*range), *verbose);
+      return 0;
+    };
+  });
+
+  auto* heads = Sub(app, ctx, "heads", "Show the heads of the scripts");
+  heads->add_flag("-v,--verbose", *verbose, "Show each revision in full");
+  heads->callback([&ctx, verbose] {
+    ctx.run = [&ctx, verbose] {
+      Project project = ctx.OpenProject();
+      std::vector<RevisionInfo> infos = project.Heads();
+      if (ctx.json || *verbose) {
+        Print(ctx, infos, true);
+      } else {
+        for (const RevisionInfo& r : infos) std::cout << Short(r) << "\n";
+      }
+      return 0;
+    };
+  });
+
+  auto* branches = Sub(app, ctx, "branches", "Show the branch points of the scripts");
+  branches->add_flag("-v,--verbose", *verbose, "Show each revision in full");
+  branches->callback([&ctx, verbose] {
+    ctx.run = [&ctx, verbose] {
+      Project project = ctx.OpenProject();
+      std::vector<RevisionInfo> infos = project.Branches();
+      if (ctx.json || *verbose) {
+        Print(ctx, infos, true);
+        return 0;
+      }
+      for (const RevisionInfo& r : infos) {
+        std::cout << r.revision << " (branchpoint), " << r.message << "\n";
+        for (const std::string& next : r.next_revisions) {
+          RevisionInfo n = project.Show(next).at(0);
+          std::cout << "    -> " << Short(n) << ", " << n.message << "\n";
+        }
+      }
+      return 0;
+    };
+  });
+
+  auto targets = std::make_shared<std::vector<std::string>>();
+  auto* show = Sub(app, ctx, "show", "Show revisions in full");
+  show->add_option("revisions", *targets, "Revisions, labels, head, heads, base or current")->required();
+  show->callback([&ctx, targets] {
+    ctx.run = [&ctx, targets] {
+      Project project = ctx.OpenProject();
+      std::vector<RevisionInfo> infos;
+      for (const std::string& t : *targets) {
+        for (RevisionInfo& r : project.Show(t)) infos.push_back(std::move(r));
+      }
+      Print(ctx, infos, true);
+      return 0;
+    };
+  });
+}
+
+}  // namespace retort::cli

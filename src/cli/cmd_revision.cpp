@@ -1,0 +1,45 @@
+#include <iostream>
+
+#include "cli/cli.h"
+
+namespace retort::cli {
+
+void AddRevisionCommands(CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<NewRevisionOptions>();
+  auto heads = std::make_shared<std::string>("head");
+  auto* rev = app.add_subcommand("revision", "Write a new migration script");
+  rev->add_option("-m,--message", options->message, "What the revision does")->required();
+  rev->add_option("--rev-id", options->rev_id, "The revision id (default: 12 random hex digits)");
+  rev->add_option("--head", *heads,
+                  "The revision to build on: head (default), base, label@head, or a revision with --splice");
+  rev->add_option("--branch-label", options->branch_labels, "Label for a new branch")
+      ->allow_extra_args(false);
+  rev->add_option("--depends-on", options->depends_on, "Revisions this one depends on")
+      ->allow_extra_args(false);
+  rev->add_flag("--splice", options->splice, "Allow --head to name a revision that is not a head");
+  rev->callback([&ctx, options, heads] {
+    ctx.run = [&ctx, options, heads] {
+      Project project = ctx.OpenProject();
+      options->head = {*heads};
+      std::cout << "  Generating " << project.NewRevision(*options) << " ... done\n";
+      return 0;
+    };
+  });
+
+  auto revisions = std::make_shared<std::vector<std::string>>();
+  auto message = std::make_shared<std::string>();
+  auto rev_id = std::make_shared<std::string>();
+  auto* merge = app.add_subcommand("merge", "Write a script merging two or more revisions");
+  merge->add_option("revisions", *revisions, "Revisions to merge (e.g. heads)")->required();
+  merge->add_option("-m,--message", *message, "Message (default: merge)");
+  merge->add_option("--rev-id", *rev_id, "The revision id");
+  merge->callback([&ctx, revisions, message, rev_id] {
+    ctx.run = [&ctx, revisions, message, rev_id] {
+      Project project = ctx.OpenProject();
+      std::cout << "  Generating " << project.Merge(*revisions, *message, *rev_id) << " ... done\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace retort::cli

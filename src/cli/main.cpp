@@ -1,0 +1,51 @@
+// retort: database schema migrations. Exit codes: 0 ok, 1 a check found
+// differences, 2 usage or input error, 3 database error.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli.h"
+
+namespace retort::cli {
+
+Settings Context::MakeSettings() const {
+  Settings settings;
+  settings.config_path = config_path;
+  settings.url = url;
+  return settings;
+}
+
+Project Context::OpenProject() const { return Project::Open(MakeSettings()); }
+
+}  // namespace retort::cli
+
+int main(int argc, char** argv) {
+  using namespace retort::cli;
+  CLI::App app{"retort: database schema migrations for SQLite and PostgreSQL.\n"
+               "Exit codes: 0 ok, 1 differences found, 2 usage or input error, 3 database error."};
+  app.set_version_flag("--version", std::string("retort ") + retort::Version());
+  app.require_subcommand(1);
+  app.fallthrough();
+  Context ctx;
+  app.add_option("-c,--config", ctx.config_path, "Config file (default: retort.toml)");
+  app.add_option("--url", ctx.url,
+                 "Database URL (default: RETORT_DATABASE_URL, DATABASE_URL, then the config's url)");
+  AddInitCommand(app, ctx);
+  AddRevisionCommands(app, ctx);
+  AddRunCommands(app, ctx);
+  AddInspectCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    return ctx.run ? ctx.run() : 0;
+  } catch (const retort::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return e.ExitCode();
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 3;
+  }
+}

@@ -1,0 +1,23 @@
+#include "dialect/connect.h"
+
+#include "dialect/sqlite/sqlite_connection.h"
+#include "retort/error.h"
+
+namespace retort::dialect {
+
+std::unique_ptr<Connection> Connect(const DatabaseUrl& url, const ConnectOptions& options) {
+  if (url.scheme == "sqlite") {
+    return std::make_unique<SqliteConnection>(url.path, options.create, options.lock_timeout_ms,
+                                              url.Masked());
+  }
+  throw Error(ErrorKind::kUsage, "the " + url.scheme + " dialect is not available yet",
+              Location{.target = url.Masked()});
+}
+
+std::unique_ptr<Dialect> DialectFor(const DatabaseUrl& url) {
+  if (url.scheme == "sqlite") return std::make_unique<SqliteDialect>();
+  throw Error(ErrorKind::kUsage, "the " + url.scheme + " dialect is not available yet",
+              Location{.target = url.Masked()});
+}
+
+}  // namespace retort::dialect

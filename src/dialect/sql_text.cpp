@@ -1,0 +1,87 @@
+#include "dialect/sql_text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace retort::dialect {
+
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+bool IsNumberLiteral(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  bool digits = false, dot = false, exp = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      digits = true;
+    } else if (c == '.' && !dot && !exp) {
+      dot = true;
+    } else if ((c == 'e' || c == 'E') && digits && !exp) {
+      exp = true;
+      digits = false;
+      if (i + 1 < s.size() && (s[i + 1] == '-' || s[i + 1] == '+')) ++i;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+bool IsReservedWord(std::string_view word) {
+  // Keywords of SQLite and PostgreSQL that cannot stand as bare names.
+  static constexpr std::string_view kWords[] = {
+      "abort", "action", "add", "all", "alter", "analyze", "and", "as", "asc",
+      "attach", "autoincrement", "before", "begin", "between", "both", "by",
+      "cascade", "case", "cast", "check", "collate", "column", "commit",
+      "conflict", "constraint", "create", "cross", "current", "current_date",
+      "current_time", "current_timestamp", "current_user", "default",
+      "deferrable", "deferred", "delete", "desc", "detach", "distinct", "do",
+      "drop", "each", "else", "end", "escape", "except", "exclusive", "exists",
+      "explain", "fail", "false", "for", "foreign", "from", "full", "glob",
+      "group", "having", "if", "ignore", "immediate", "in", "index", "initially",
+      "inner", "insert", "instead", "intersect", "into", "is", "isnull", "join",
+      "key", "leading", "left", "like", "limit", "match", "natural", "no", "not",
+      "notnull", "null", "of", "offset", "on", "or", "order", "outer", "primary",
+      "references", "returning", "right", "rowid", "select", "set", "table",
+      "then", "to", "transaction", "trigger", "true", "union", "unique",
+      "update", "user", "using", "values", "view", "virtual", "when", "where",
+      "window", "with", "without"};
+  std::string lower;
+  for (char c : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);
+}
+
+std::string QuoteIdentifier(std::string_view identifier) {
+  bool bare = !identifier.empty() &&
+              !std::isdigit(static_cast<unsigned char>(identifier[0])) &&
+              std::all_of(identifier.begin(), identifier.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+              }) &&
+              !IsReservedWord(identifier);
+  if (bare) return std::string(identifier);
+  std::string out = "\"";
+  for (char c : identifier) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string QuotedList(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ", ";
+    out += QuoteIdentifier(n);
+  }
+  return out;
+}
+
+}  // namespace retort::dialect

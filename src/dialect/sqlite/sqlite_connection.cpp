@@ -1,0 +1,106 @@
+#include "dialect/sqlite/sqlite_connection.h"
+
+#include <filesystem>
+
+namespace retort::dialect {
+
+SqliteConnection::SqliteConnection(const std::string& path, bool create,
+                                   int busy_timeout_ms, const std::string& label)
+    : label_(label) {
+  if (!create && path != ":memory:" && !std::filesystem::exists(path)) {
+    throw Error(ErrorKind::kDatabase, "database file does not exist: " + path,
+                Location{.target = label_});
+  }
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(ErrorKind::kDatabase, "cannot open database file " + path + ": " + message,
+                Location{.target = label_});
+  }
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  sqlite3_extended_result_codes(db_, 1);
+  try {
+    Execute("PRAGMA foreign_keys = ON");
+    // Reading the schema now turns "file is not a database" into an open error.
+    Query("SELECT count(*) FROM sqlite_master");
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
+
+void SqliteConnection::Fail(const std::string& sql) const {
+  throw Error(ErrorKind::kDatabase, sqlite3_errmsg(db_),
+              Location{.target = label_, .statement = sql});
+}
+
+std::vector<Row> SqliteConnection::Run(const std::string& sql,
+                                       const std::vector<Value>& params, bool collect) {
+  std::vector<Row> rows;
+  const char* tail = sql.c_str();
+  const char* end = tail + sql.size();
+  while (tail < end) {
+    sqlite3_stmt* stmt = nullptr;
+    const char* next = nullptr;
+    if (sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &stmt, &next) != SQLITE_OK) {
+      Fail(sql);
+    }
+    tail = next;
+    if (stmt == nullptr) continue;  // whitespace or a comment
+    for (size_t i = 0; i < params.size() && static_cast<int>(i) < sqlite3_bind_parameter_count(stmt); ++i) {
+      if (params[i]) {
+        sqlite3_bind_text(stmt, static_cast<int>(i + 1), params[i]->data(),
+                          static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
+      }
+    }
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      if (!collect) continue;
+      Row row;
+      int n = sqlite3_column_count(stmt);
+      for (int c = 0; c < n; ++c) {
+        const unsigned char* text = sqlite3_column_text(stmt, c);
+        if (text) {
+          row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                       sqlite3_column_bytes(stmt, c)));
+        } else {
+          row.emplace_back(std::nullopt);
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) {
+      std::string message = sqlite3_errmsg(db_);
+      sqlite3_finalize(stmt);
+      throw Error(ErrorKind::kDatabase, message, Location{.target = label_, .statement = sql});
+    }
+    sqlite3_finalize(stmt);
+  }
+  return rows;
+}
+
+void SqliteConnection::Execute(const std::string& sql, const std::vector<Value>& params) {
+  Run(sql, params, false);
+}
+
+std::vector<Row> SqliteConnection::Query(const std::string& sql,
+                                         const std::vector<Value>& params) {
+  return Run(sql, params, true);
+}
+
+void SqliteConnection::BeginWrite() { Execute("BEGIN IMMEDIATE"); }
+void SqliteConnection::Commit() { Execute("COMMIT"); }
+void SqliteConnection::Rollback() {
+  if (!sqlite3_get_autocommit(db_)) Execute("ROLLBACK");
+}
+
+bool SqliteConnection::TableExists(const std::string& table) {
+  return !Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", {table}).empty();
+}
+
+}  // namespace retort::dialect

@@ -1,0 +1,40 @@
+// A connection to one SQLite database file, with foreign keys enforced.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "dialect/dialect.h"
+#include "dialect/sqlite/sqlite_dialect.h"
+
+namespace retort::dialect {
+
+class SqliteConnection final : public Connection {
+ public:
+  // Opens `path` (":memory:" for an in-memory database). With create=false a
+  // missing file is an error instead of a new empty database. `label` names
+  // the target in errors. Throws Error(kDatabase).
+  SqliteConnection(const std::string& path, bool create, int busy_timeout_ms,
+                   const std::string& label);
+  ~SqliteConnection() override;
+
+  const Dialect& dialect() const override { return dialect_; }
+  void Execute(const std::string& sql, const std::vector<Value>& params = {}) override;
+  std::vector<Row> Query(const std::string& sql,
+                         const std::vector<Value>& params = {}) override;
+  void BeginWrite() override;
+  void Commit() override;
+  void Rollback() override;
+  bool TableExists(const std::string& table) override;
+
+ private:
+  [[noreturn]] void Fail(const std::string& sql) const;
+  std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params, bool collect);
+
+  sqlite3* db_ = nullptr;
+  std::string label_;
+  SqliteDialect dialect_;
+};
+
+}  // namespace retort::dialect

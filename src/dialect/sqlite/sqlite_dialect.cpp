@@ -1,0 +1,305 @@
+#include "dialect/sqlite/sqlite_dialect.h"
+
+#include <algorithm>
+#include <map>
+
+#include "dialect/sql_text.h"
+#include "schema/naming.h"
+
+namespace retort::dialect {
+namespace {
+
+using schema::Column;
+using schema::Schema;
+using schema::Table;
+using schema::Type;
+using schema::TypeKind;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+[[noreturn]] void NeedsRebuild(const std::string& what) {
+  throw Error(ErrorKind::kInput,
+              what + " needs a table rebuild on SQLite, which SQLite's ALTER TABLE "
+                     "cannot do in place; this version of retort does not rebuild "
+                     "tables yet");
+}
+
+bool AutoIncrements(const Table& table, const Column& column) {
+  return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
+         column.autoincrement.value_or(true);
+}
+
+std::string ForeignKeyClause(const schema::ForeignKey& fk) {
+  std::string out = "REFERENCES " + QuoteIdentifier(fk.referred_table) + " (" +
+                    QuotedList(fk.referred_columns) + ")";
+  if (fk.on_delete != schema::Action::kNoAction) {
+    out += " ON DELETE " + schema::FormatAction(fk.on_delete);
+  }
+  if (fk.on_update != schema::Action::kNoAction) {
+    out += " ON UPDATE " + schema::FormatAction(fk.on_update);
+  }
+  return out;
+}
+
+std::string IndexSql(const std::string& table, const schema::Index& index) {
+  return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+         QuoteIdentifier(index.name) + " ON " + QuoteIdentifier(table) + " (" +
+         QuotedList(index.columns) + ")";
+}
+
+}  // namespace
+
+std::string SqliteDialect::Quote(std::string_view identifier) const {
+  return QuoteIdentifier(identifier);
+}
+
+std::string SqliteDialect::ColumnType(const Type& type, const Schema& schema) const {
+  switch (type.kind) {
+    case TypeKind::kInteger: return "INTEGER";
+    case TypeKind::kSmallInt: return "SMALLINT";
+    case TypeKind::kBigInt: return "BIGINT";
+    case TypeKind::kFloat: return "FLOAT";
+    case TypeKind::kDouble: return "DOUBLE";
+    case TypeKind::kNumeric:
+      if (!type.precision) return "NUMERIC";
+      return "NUMERIC(" + std::to_string(*type.precision) +
+             (type.scale ? ", " + std::to_string(*type.scale) : "") + ")";
+    case TypeKind::kBoolean: return "BOOLEAN";
+    case TypeKind::kString:
+      return type.length ? "VARCHAR(" + std::to_string(*type.length) + ")" : "VARCHAR";
+    case TypeKind::kText: return "TEXT";
+    case TypeKind::kBinary: return "BLOB";
+    case TypeKind::kDate: return "DATE";
+    case TypeKind::kTime: return "TIME";
+    case TypeKind::kDateTime: return "DATETIME";
+    case TypeKind::kUuid: return "CHAR(32)";
+    case TypeKind::kJson:
+    case TypeKind::kJsonb: return "JSON";
+    case TypeKind::kEnum: {
+      const schema::Enum* e = schema.FindEnum(type.enum_name);
+      size_t longest = 1;
+      if (e) {
+        for (const std::string& v : e->values) longest = std::max(longest, v.size());
+      }
+      return "VARCHAR(" + std::to_string(longest) + ")";
+    }
+    case TypeKind::kRaw: {
+      auto it = type.raw.find("sqlite");
+      if (it == type.raw.end()) {
+        throw Error(ErrorKind::kInput, "raw type has no sqlite spelling");
+      }
+      return it->second;
+    }
+  }
+  return "TEXT";
+}
+
+std::string SqliteDialect::Literal(const Type& type, const std::string& value) const {
+  if (type.kind == TypeKind::kBoolean) {
+    std::string lower;
+    for (char c : value) lower += static_cast<char>(std::tolower(c));
+    if (lower == "true" || lower == "1") return "1";
+    if (lower == "false" || lower == "0") return "0";
+  }
+  if (type.IsNumber() && IsNumberLiteral(value)) return value;
+  if (type.kind == TypeKind::kUuid) {
+    // Stored as 32 hex digits, as SQLAlchemy's Uuid does on SQLite.
+    std::string hex;
+    for (char c : value) {
+      if (c != '-') hex += static_cast<char>(std::tolower(c));
+    }
+    if (hex.size() == 32) return QuoteLiteral(hex);
+  }
+  return QuoteLiteral(value);
+}
+
+std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
+                                            const Schema& schema) const {
+  std::string out = Quote(c.name) + " " +
+                    (AutoIncrements(table, c) ? "INTEGER" : ColumnType(c.type, schema));
+  if (!c.nullable) out += " NOT NULL";
+  if (c.server_default) {
+    const schema::Default& d = *c.server_default;
+    switch (d.kind) {
+      case schema::Default::Kind::kNow: out += " DEFAULT CURRENT_TIMESTAMP"; break;
+      case schema::Default::Kind::kSql: out += " DEFAULT (" + d.value + ")"; break;
+      case schema::Default::Kind::kLiteral: out += " DEFAULT " + Literal(c.type, d.value); break;
+    }
+  }
+  if (c.type.kind == TypeKind::kEnum) {
+    // A column constraint, so that DROP COLUMN takes it along.
+    const schema::Enum* e = schema.FindEnum(c.type.enum_name);
+    std::string name = schema::ConventionName(
+        schema.naming, "ck", {table.name, {c.name}, "", {}, c.type.enum_name});
+    std::string values;
+    if (e) {
+      for (const std::string& v : e->values) {
+        values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
+      }
+    }
+    out += " CONSTRAINT " + Quote(name) + " CHECK (" + Quote(c.name) + " IN (" + values + "))";
+  }
+  return out;
+}
+
+std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
+                                               const Schema& before) const {
+  std::vector<std::string> sql;
+  auto table_of = [&](const std::string& name) -> const Table& {
+    const Table* t = before.FindTable(name);
+    if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist");
+    return *t;
+  };
+  std::visit(
+      Overloaded{
+          [&](const ops::CreateTable& op) {
+            const Table& t = op.table;
+            std::vector<std::string> parts;
+            for (const Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, before));
+            if (t.primary_key) {
+              parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
+                              QuotedList(t.primary_key->columns) + ")");
+            }
+            for (const auto& uq : t.uniques) {
+              parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" +
+                              QuotedList(uq.columns) + ")");
+            }
+            for (const auto& ck : t.checks) {
+              parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
+            }
+            for (const auto& fk : t.foreign_keys) {
+              parts.push_back("CONSTRAINT " + Quote(fk.name) + " FOREIGN KEY (" +
+                              QuotedList(fk.columns) + ") " + ForeignKeyClause(fk));
+            }
+            std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";
+            for (size_t i = 0; i < parts.size(); ++i) {
+              create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
+            }
+            sql.push_back(create + ")");
+            for (const auto& index : t.indexes) sql.push_back(IndexSql(t.name, index));
+          },
+          [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
+          [&](const ops::RenameTable& op) {
+            sql.push_back("ALTER TABLE " + Quote(op.table) + " RENAME TO " + Quote(op.new_name));
+          },
+          [&](const ops::AddColumn& op) {
+            const Table& t = table_of(op.table);
+            if (!op.uniques.empty()) NeedsRebuild("adding a unique column");
+            std::string def = ColumnDefinition(t, op.column, before);
+            for (const auto& fk : op.foreign_keys) {
+              def += " CONSTRAINT " + Quote(fk.name) + " " + ForeignKeyClause(fk);
+            }
+            sql.push_back("ALTER TABLE " + Quote(t.name) + " ADD COLUMN " + def);
+            for (const auto& index : op.indexes) sql.push_back(IndexSql(t.name, index));
+          },
+          [&](const ops::DropColumn& op) {
+            const Table& t = table_of(op.table);
+            auto mentions = [&](const std::vector<std::string>& cols) {
+              return std::find(cols.begin(), cols.end(), op.column) != cols.end();
+            };
+            if (t.primary_key && mentions(t.primary_key->columns)) {
+              NeedsRebuild("dropping a primary key column");
+            }
+            for (const auto& x : t.uniques) {
+              if (mentions(x.columns)) NeedsRebuild("dropping a column of unique constraint '" + x.name + "'");
+            }
+            for (const auto& x : t.foreign_keys) {
+              if (mentions(x.columns)) NeedsRebuild("dropping a column of foreign key '" + x.name + "'");
+            }
+            for (const auto& index : t.indexes) {
+              if (mentions(index.columns)) sql.push_back("DROP INDEX " + Quote(index.name));
+            }
+            sql.push_back("ALTER TABLE " + Quote(t.name) + " DROP COLUMN " + Quote(op.column));
+          },
+          [&](const ops::AlterColumn& op) {
+            const Table& t = table_of(op.table);
+            const Column* c = t.FindColumn(op.column);
+            if (!c) throw Error(ErrorKind::kInput, "table '" + t.name + "' has no column '" + op.column + "'");
+            bool changes_type = op.type && *op.type != c->type;
+            bool changes_null = op.nullable && *op.nullable != c->nullable;
+            bool changes_default = op.server_default && *op.server_default != c->server_default;
+            if (changes_type || changes_null || changes_default) {
+              NeedsRebuild("changing the " +
+                           std::string(changes_type ? "type" : changes_null ? "nullability" : "default") +
+                           " of column '" + t.name + "." + op.column + "'");
+            }
+            if (op.new_name && *op.new_name != op.column) {
+              sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " + Quote(op.column) +
+                            " TO " + Quote(*op.new_name));
+            }
+          },
+          [&](const ops::CreateIndex& op) { sql.push_back(IndexSql(op.table, op.index)); },
+          [&](const ops::DropIndex& op) { sql.push_back("DROP INDEX " + Quote(op.name)); },
+          [&](const ops::CreatePrimaryKey& op) { NeedsRebuild("adding primary key '" + op.key.name + "'"); },
+          [&](const ops::CreateUniqueConstraint& op) {
+            NeedsRebuild("adding unique constraint '" + op.constraint.name + "'");
+          },
+          [&](const ops::CreateForeignKey& op) {
+            NeedsRebuild("adding foreign key '" + op.foreign_key.name + "'");
+          },
+          [&](const ops::CreateCheckConstraint& op) {
+            NeedsRebuild("adding check constraint '" + op.check.name + "'");
+          },
+          [&](const ops::DropConstraint& op) { NeedsRebuild("dropping constraint '" + op.name + "'"); },
+          // Enums live in each column's CHECK constraint on SQLite.
+          [&](const ops::CreateEnum&) {},
+          [&](const ops::DropEnum&) {},
+          [&](const ops::BulkInsert& op) {
+            const Table& t = table_of(op.table);
+            // One INSERT per run of rows with the same columns.
+            std::string columns_key, statement;
+            for (const auto& row : op.rows) {
+              std::vector<std::string> cols;
+              std::string values;
+              for (const auto& [col, value] : row) {
+                cols.push_back(col);
+                const Column* c = t.FindColumn(col);
+                values += (values.empty() ? "" : ", ") +
+                          (value ? Literal(c ? c->type : Type{}, *value) : std::string("NULL"));
+              }
+              std::string key = QuotedList(cols);
+              if (key != columns_key || statement.empty()) {
+                if (!statement.empty()) sql.push_back(statement);
+                statement = "INSERT INTO " + Quote(t.name) + " (" + key + ") VALUES (" + values + ")";
+                columns_key = key;
+              } else {
+                statement += ", (" + values + ")";
+              }
+            }
+            if (!statement.empty()) sql.push_back(statement);
+          },
+          [&](const ops::Execute& op) {
+            auto it = op.sql.find("sqlite");
+            if (it == op.sql.end()) it = op.sql.find("");
+            if (it != op.sql.end()) sql.push_back(it->second);
+          },
+      },
+      operation);
+  return sql;
+}
+
+std::vector<std::string> SqliteDialect::CreateVersionTable(const std::string& table) const {
+  return {"CREATE TABLE IF NOT EXISTS " + Quote(table) +
+          " (\n  version_num VARCHAR(32) NOT NULL,\n  CONSTRAINT " + Quote(table + "_pkc") +
+          " PRIMARY KEY (version_num)\n)"};
+}
+
+std::vector<std::string> SqliteDialect::CreateHistoryTable(const std::string& table) const {
+  return {"CREATE TABLE IF NOT EXISTS " + Quote(table) +
+          " (\n"
+          "  id INTEGER NOT NULL PRIMARY KEY,\n"
+          "  revision VARCHAR(32) NOT NULL,\n"
+          "  direction VARCHAR(16) NOT NULL,\n"
+          "  checksum CHAR(64),\n"
+          "  applied_at VARCHAR(32) NOT NULL,\n"
+          "  duration_ms DOUBLE NOT NULL,\n"
+          "  applied_by VARCHAR(255),\n"
+          "  host VARCHAR(255),\n"
+          "  tool_version VARCHAR(32) NOT NULL\n"
+          ")"};
+}
+
+}  // namespace retort::dialect

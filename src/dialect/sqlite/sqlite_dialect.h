@@ -1,0 +1,27 @@
+// SQLite: types, DDL rendering. See docs/dialects.md for the type table.
+#pragma once
+
+#include "dialect/dialect.h"
+
+namespace retort::dialect {
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "sqlite"; }
+  std::string Quote(std::string_view identifier) const override;
+  std::vector<std::string> Render(const ops::Operation& op,
+                                  const schema::Schema& before) const override;
+  std::string ColumnType(const schema::Type& type,
+                         const schema::Schema& schema) const override;
+  std::vector<std::string> CreateVersionTable(const std::string& table) const override;
+  std::vector<std::string> CreateHistoryTable(const std::string& table) const override;
+  std::string Placeholder(int n) const override { return "?"; }
+
+  // The column's definition inside CREATE TABLE or ADD COLUMN.
+  std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
+                               const schema::Schema& schema) const;
+  // A value (a default or a bulk_insert cell) as a literal of `type`.
+  std::string Literal(const schema::Type& type, const std::string& value) const;
+};
+
+}  // namespace retort::dialect

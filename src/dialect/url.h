@@ -1,0 +1,24 @@
+// Database URLs: sqlite:///relative.db, sqlite:////abs/path.db,
+// sqlite://:memory:, postgresql://user:pass@host:port/db?schema=name&...
+#pragma once
+
+#include <string>
+
+namespace retort::dialect {
+
+struct DatabaseUrl {
+  std::string scheme;  // "sqlite" or "postgresql"
+  std::string path;    // sqlite: the file path, or ":memory:"
+  std::string text;    // the URL as given
+
+  // The URL with any password replaced by "***", for messages and logs.
+  std::string Masked() const;
+};
+
+// Throws Error(kUsage) for a URL of no known scheme or shape.
+DatabaseUrl ParseUrl(const std::string& url);
+
+// `url` with its password replaced by "***" (unparsed text is fine).
+std::string MaskPassword(const std::string& url);
+
+}  // namespace retort::dialect

@@ -1,0 +1,244 @@
+#include "ops/op_yaml.h"
+
+#include <functional>
+#include <string_view>
+
+#include "schema/naming.h"
+#include "schema/schema_yaml.h"
+
+namespace retort::ops {
+namespace {
+
+using schema::YamlFile;
+
+struct Parser {
+  const YamlFile& file;
+  const schema::NamingConvention& naming;
+
+  std::string Name(const YAML::Node& node, std::string_view key,
+                   const schema::NameParts& parts) const {
+    std::string name = file.OptString(node, "name").value_or("");
+    if (!name.empty() && key != "ck") return name;
+    try {
+      return schema::ConventionName(naming, key, parts);
+    } catch (const Error& e) {
+      throw Error(e.kind(), e.message(), file.At(node));
+    }
+  }
+
+  Operation CreateTableOp(const YAML::Node& n) const {
+    return CreateTable{schema::ParseTable(file, n, naming)};
+  }
+  Operation DropTableOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "drop_table", {"name"});
+    return DropTable{file.String(n, "name")};
+  }
+  Operation RenameTableOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "rename_table", {"name", "new_name"});
+    return RenameTable{file.String(n, "name"), file.String(n, "new_name")};
+  }
+  Operation AddColumnOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "add_column", {"table", "column"});
+    AddColumn op;
+    op.table = file.String(n, "table");
+    if (!n["column"]) file.Fail(n, "add_column needs 'column'");
+    schema::ColumnSpec spec = schema::ParseColumn(file, n["column"]);
+    if (spec.primary_key) {
+      file.Fail(n["column"], "add_column cannot add a primary key column; "
+                             "add the column, then create_primary_key");
+    }
+    schema::Table scratch{.name = op.table, .columns = {spec.column}};
+    schema::AttachColumnShorthands(file, spec, naming, scratch);
+    op.column = spec.column;
+    op.foreign_keys = scratch.foreign_keys;
+    op.uniques = scratch.uniques;
+    op.indexes = scratch.indexes;
+    return op;
+  }
+  Operation DropColumnOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "drop_column", {"table", "column"});
+    return DropColumn{file.String(n, "table"), file.String(n, "column")};
+  }
+  Operation AlterColumnOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "alter_column",
+                   {"table", "column", "type", "nullable", "server_default", "new_name"});
+    AlterColumn op;
+    op.table = file.String(n, "table");
+    op.column = file.String(n, "column");
+    if (n["type"]) op.type = schema::ParseTypeNode(file, n["type"]);
+    op.nullable = file.OptBool(n, "nullable");
+    if (n["server_default"]) op.server_default = schema::ParseDefault(file, n["server_default"]);
+    op.new_name = file.OptString(n, "new_name");
+    if (!op.type && !op.nullable && !op.server_default && !op.new_name) {
+      file.Fail(n, "alter_column changes nothing: give type, nullable, server_default or new_name");
+    }
+    return op;
+  }
+  Operation CreateIndexOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "create_index", {"name", "table", "columns", "unique"});
+    CreateIndex op;
+    op.table = file.String(n, "table");
+    op.index.columns = file.RequiredStrings(n, "columns");
+    op.index.unique = file.OptBool(n, "unique").value_or(false);
+    op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""});
+    return op;
+  }
+  Operation DropIndexOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "drop_index", {"name", "table"});
+    return DropIndex{file.String(n, "table"), file.String(n, "name")};
+  }
+  Operation CreatePrimaryKeyOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "create_primary_key", {"name", "table", "columns"});
+    CreatePrimaryKey op;
+    op.table = file.String(n, "table");
+    op.key.columns = file.RequiredStrings(n, "columns");
+    op.key.name = Name(n, "pk", {op.table, op.key.columns, "", {}, ""});
+    return op;
+  }
+  Operation CreateUniqueOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "create_unique_constraint", {"name", "table", "columns"});
+    CreateUniqueConstraint op;
+    op.table = file.String(n, "table");
+    op.constraint.columns = file.RequiredStrings(n, "columns");
+    op.constraint.name = Name(n, "uq", {op.table, op.constraint.columns, "", {}, ""});
+    return op;
+  }
+  Operation CreateForeignKeyOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "create_foreign_key",
+                   {"name", "table", "columns", "referred_table", "referred_columns",
+                    "on_delete", "on_update"});
+    CreateForeignKey op;
+    op.table = file.String(n, "table");
+    // The same shape as a table's foreign_keys entry, plus `table`.
+    YAML::Node body = YAML::Clone(n);
+    body.remove("table");
+    op.foreign_key = schema::ParseForeignKey(file, body, op.table, naming);
+    return op;
+  }
+  Operation CreateCheckOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "create_check_constraint", {"name", "table", "expr"});
+    CreateCheckConstraint op;
+    op.table = file.String(n, "table");
+    std::string short_name = file.String(n, "name");
+    op.check.expr = file.String(n, "expr");
+    op.check.name = Name(n, "ck", {op.table, {}, "", {}, short_name});
+    return op;
+  }
+  Operation DropConstraintOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "drop_constraint", {"name", "table"});
+    return DropConstraint{file.String(n, "table"), file.String(n, "name")};
+  }
+  Operation CreateEnumOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "create_enum", {"name", "values"});
+    CreateEnum op{{file.String(n, "name"), file.RequiredStrings(n, "values")}};
+    return op;
+  }
+  Operation DropEnumOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "drop_enum", {"name"});
+    return DropEnum{file.String(n, "name")};
+  }
+  Operation BulkInsertOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "bulk_insert", {"table", "rows"});
+    BulkInsert op;
+    op.table = file.String(n, "table");
+    YAML::Node rows = n["rows"];
+    if (!rows) file.Fail(n, "bulk_insert needs 'rows'");
+    file.RequireSequence(rows, "'rows'");
+    for (const auto& row : rows) {
+      file.RequireMap(row, "a row");
+      BulkInsert::Row out;
+      for (const auto& cell : row) {
+        if (cell.second.IsNull()) {
+          out.emplace_back(cell.first.Scalar(), std::nullopt);
+        } else if (cell.second.IsScalar()) {
+          out.emplace_back(cell.first.Scalar(), cell.second.Scalar());
+        } else {
+          file.Fail(cell.second, "a row's values must be scalars or null");
+        }
+      }
+      op.rows.push_back(std::move(out));
+    }
+    return op;
+  }
+  Operation ExecuteOp(const YAML::Node& n) const {
+    Execute op;
+    if (n.IsScalar()) {
+      op.sql[""] = n.Scalar();
+      return op;
+    }
+    file.CheckKeys(n, "execute", {"sql", "dialect"});
+    YAML::Node sql = n["sql"];
+    if (!sql) file.Fail(n, "execute needs 'sql'");
+    std::optional<std::string> dialect = file.OptString(n, "dialect");
+    if (dialect && *dialect != "sqlite" && *dialect != "postgresql") {
+      file.Fail(n["dialect"], "unknown dialect '" + *dialect + "' (expected sqlite, postgresql)");
+    }
+    if (sql.IsMap()) {
+      if (dialect) file.Fail(n["dialect"], "give either per-dialect sql or 'dialect', not both");
+      file.CheckKeys(sql, "execute's sql", {"sqlite", "postgresql", "default"});
+      for (const auto& entry : sql) {
+        std::string key = entry.first.Scalar();
+        op.sql[key == "default" ? "" : key] = file.String(sql, key);
+      }
+    } else {
+      op.sql[dialect.value_or("")] = file.String(n, "sql");
+    }
+    return op;
+  }
+};
+
+using Handler = Operation (Parser::*)(const YAML::Node&) const;
+struct Entry {
+  std::string_view name;
+  Handler handler;
+};
+constexpr Entry kHandlers[] = {
+    {"create_table", &Parser::CreateTableOp},
+    {"drop_table", &Parser::DropTableOp},
+    {"rename_table", &Parser::RenameTableOp},
+    {"add_column", &Parser::AddColumnOp},
+    {"drop_column", &Parser::DropColumnOp},
+    {"alter_column", &Parser::AlterColumnOp},
+    {"create_index", &Parser::CreateIndexOp},
+    {"drop_index", &Parser::DropIndexOp},
+    {"create_primary_key", &Parser::CreatePrimaryKeyOp},
+    {"create_unique_constraint", &Parser::CreateUniqueOp},
+    {"create_foreign_key", &Parser::CreateForeignKeyOp},
+    {"create_check_constraint", &Parser::CreateCheckOp},
+    {"drop_constraint", &Parser::DropConstraintOp},
+    {"create_enum", &Parser::CreateEnumOp},
+    {"drop_enum", &Parser::DropEnumOp},
+    {"bulk_insert", &Parser::BulkInsertOp},
+    {"execute", &Parser::ExecuteOp},
+};
+
+}  // namespace
+
+std::vector<OpAt> ParseOperations(const YamlFile& file, const YAML::Node& list,
+                                  const schema::NamingConvention& naming) {
+  std::vector<OpAt> out;
+  if (!list || list.IsNull()) return out;
+  file.RequireSequence(list, "an operation list");
+  Parser parser{file, naming};
+  for (const auto& item : list) {
+    if (!item.IsMap() || item.size() != 1) {
+      file.Fail(item, "an operation is a map with one key, e.g. {create_table: {...}}");
+    }
+    auto entry = *item.begin();
+    std::string name = entry.first.Scalar();
+    const Entry* found = nullptr;
+    for (const Entry& e : kHandlers) {
+      if (e.name == name) found = &e;
+    }
+    if (!found) {
+      std::string known;
+      for (const Entry& e : kHandlers) known += (known.empty() ? "" : ", ") + std::string(e.name);
+      file.Fail(entry.first, "unknown operation '" + name + "' (known: " + known + ")");
+    }
+    if (name != "execute") file.RequireMap(entry.second, name);
+    out.push_back(OpAt{(parser.*found->handler)(entry.second), file.At(entry.first)});
+  }
+  return out;
+}
+
+}  // namespace retort::ops

@@ -1,0 +1,113 @@
+// Operations: the portable, dialect-neutral steps of a migration, as plain
+// data. Dialects render them with std::visit, so a new operation does not
+// compile until every dialect handles it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "retort/error.h"
+#include "schema/schema.h"
+
+namespace retort::ops {
+
+struct CreateTable {
+  schema::Table table;
+};
+struct DropTable {
+  std::string table;
+};
+struct RenameTable {
+  std::string table;
+  std::string new_name;
+};
+// A column plus the single-column objects its shorthands declared.
+struct AddColumn {
+  std::string table;
+  schema::Column column;
+  std::vector<schema::ForeignKey> foreign_keys;
+  std::vector<schema::UniqueConstraint> uniques;
+  std::vector<schema::Index> indexes;
+};
+struct DropColumn {
+  std::string table;
+  std::string column;
+};
+// Each optional is a change; unset fields stay as they are.
+struct AlterColumn {
+  std::string table;
+  std::string column;
+  std::optional<schema::Type> type;
+  std::optional<bool> nullable;
+  std::optional<std::optional<schema::Default>> server_default;  // {} = drop it
+  std::optional<std::string> new_name;
+};
+struct CreateIndex {
+  std::string table;
+  schema::Index index;
+};
+struct DropIndex {
+  std::string table;
+  std::string name;
+};
+struct CreatePrimaryKey {
+  std::string table;
+  schema::PrimaryKey key;
+};
+struct CreateUniqueConstraint {
+  std::string table;
+  schema::UniqueConstraint constraint;
+};
+struct CreateForeignKey {
+  std::string table;
+  schema::ForeignKey foreign_key;
+};
+struct CreateCheckConstraint {
+  std::string table;
+  schema::CheckConstraint check;
+};
+struct DropConstraint {
+  std::string table;
+  std::string name;
+};
+struct CreateEnum {
+  schema::Enum enumeration;
+};
+struct DropEnum {
+  std::string name;
+};
+// Seed rows; a value is nullopt for NULL. Values are rendered for their
+// column's type.
+struct BulkInsert {
+  using Row = std::vector<std::pair<std::string, std::optional<std::string>>>;
+  std::string table;
+  std::vector<Row> rows;
+};
+// Raw SQL. `sql` maps a dialect name to its statement; the key "" applies to
+// every dialect without its own entry. A dialect with no entry skips it.
+struct Execute {
+  std::map<std::string, std::string> sql;
+};
+
+using Operation =
+    std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
+                 AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
+                 CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
+                 DropConstraint, CreateEnum, DropEnum, BulkInsert, Execute>;
+
+// An operation with the place it was written (file:line:column).
+struct OpAt {
+  Operation op;
+  Location where;
+};
+
+// The name used in files ("create_table", ...).
+std::string OperationName(const Operation& op);
+
+// False for operations with no inverse (bulk_insert, execute).
+bool IsReversible(const Operation& op);
+
+}  // namespace retort::ops

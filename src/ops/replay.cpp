@@ -1,0 +1,370 @@
+#include "ops/replay.h"
+
+#include <algorithm>
+
+#include "schema/schema_yaml.h"
+
+namespace retort::ops {
+namespace {
+
+using schema::Schema;
+using schema::Table;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+bool Mentions(const std::vector<std::string>& columns, const std::string& c) {
+  return std::find(columns.begin(), columns.end(), c) != columns.end();
+}
+
+template <typename T>
+void EraseNamed(std::vector<T>& items, const std::string& name) {
+  std::erase_if(items, [&](const T& item) { return item.name == name; });
+}
+
+class Replayer {
+ public:
+  Replayer(Schema& schema, const Location& where) : s_(schema), where_(where) {}
+
+  [[noreturn]] void Fail(const std::string& message) const {
+    throw Error(ErrorKind::kInput, message, where_);
+  }
+
+  Table& NeedTable(const std::string& name) {
+    Table* t = s_.FindTable(name);
+    if (!t) Fail("table '" + name + "' does not exist at this point");
+    return *t;
+  }
+  schema::Column& NeedColumn(Table& t, const std::string& name) {
+    schema::Column* c = t.FindColumn(name);
+    if (!c) Fail("table '" + t.name + "' has no column '" + name + "'");
+    return *c;
+  }
+  void NeedColumns(Table& t, const std::vector<std::string>& names) {
+    for (const std::string& n : names) NeedColumn(t, n);
+  }
+  void FreshName(const Table& t, const std::string& name) {
+    if (t.HasConstraintNamed(name)) {
+      Fail("table '" + t.name + "' already has a constraint or index named '" + name + "'");
+    }
+  }
+  void Validate(const Table& t) { schema::ValidateSchemaReferences(s_, t, where_); }
+
+  void operator()(const CreateTable& op) {
+    if (s_.FindTable(op.table.name)) Fail("table '" + op.table.name + "' already exists");
+    Validate(op.table);
+    s_.tables.push_back(op.table);
+  }
+  void operator()(const DropTable& op) {
+    NeedTable(op.table);
+    for (const Table& other : s_.tables) {
+      if (other.name == op.table) continue;
+      for (const auto& fk : other.foreign_keys) {
+        if (fk.referred_table == op.table) {
+          Fail("table '" + op.table + "' is referred to by foreign key '" + fk.name +
+               "' of table '" + other.name + "'; drop that first");
+        }
+      }
+    }
+    std::erase_if(s_.tables, [&](const Table& t) { return t.name == op.table; });
+  }
+  void operator()(const RenameTable& op) {
+    Table& t = NeedTable(op.table);
+    if (s_.FindTable(op.new_name)) Fail("table '" + op.new_name + "' already exists");
+    t.name = op.new_name;
+    for (Table& other : s_.tables) {
+      for (auto& fk : other.foreign_keys) {
+        if (fk.referred_table == op.table) fk.referred_table = op.new_name;
+      }
+    }
+  }
+  void operator()(const AddColumn& op) {
+    Table& t = NeedTable(op.table);
+    if (t.FindColumn(op.column.name)) {
+      Fail("table '" + t.name + "' already has a column '" + op.column.name + "'");
+    }
+    Table copy = t;
+    copy.columns.push_back(op.column);
+    for (const auto& x : op.foreign_keys) FreshName(copy, x.name), copy.foreign_keys.push_back(x);
+    for (const auto& x : op.uniques) FreshName(copy, x.name), copy.uniques.push_back(x);
+    for (const auto& x : op.indexes) FreshName(copy, x.name), copy.indexes.push_back(x);
+    Validate(copy);
+    t = std::move(copy);
+  }
+  void operator()(const DropColumn& op) {
+    Table& t = NeedTable(op.table);
+    NeedColumn(t, op.column);
+    if (t.columns.size() == 1) Fail("cannot drop the only column of table '" + t.name + "'");
+    for (const Table& other : s_.tables) {
+      for (const auto& fk : other.foreign_keys) {
+        if (fk.referred_table == t.name && Mentions(fk.referred_columns, op.column) &&
+            other.name != t.name) {
+          Fail("column '" + t.name + "." + op.column + "' is referred to by foreign key '" +
+               fk.name + "' of table '" + other.name + "'");
+        }
+      }
+    }
+    // Dropping a column drops what is built on it, as PostgreSQL does.
+    std::erase_if(t.columns, [&](const auto& c) { return c.name == op.column; });
+    if (t.primary_key && Mentions(t.primary_key->columns, op.column)) t.primary_key.reset();
+    std::erase_if(t.foreign_keys, [&](const auto& x) { return Mentions(x.columns, op.column); });
+    std::erase_if(t.uniques, [&](const auto& x) { return Mentions(x.columns, op.column); });
+    std::erase_if(t.indexes, [&](const auto& x) { return Mentions(x.columns, op.column); });
+  }
+  void operator()(const AlterColumn& op) {
+    Table& t = NeedTable(op.table);
+    schema::Column& c = NeedColumn(t, op.column);
+    if (op.type) {
+      if (op.type->kind == schema::TypeKind::kEnum && !s_.FindEnum(op.type->enum_name)) {
+        Fail("enum '" + op.type->enum_name + "' is not declared");
+      }
+      c.type = *op.type;
+    }
+    if (op.nullable) {
+      if (*op.nullable && t.primary_key && Mentions(t.primary_key->columns, op.column)) {
+        Fail("primary key column '" + t.name + "." + op.column + "' cannot be nullable");
+      }
+      c.nullable = *op.nullable;
+    }
+    if (op.server_default) c.server_default = *op.server_default;
+    if (op.new_name && *op.new_name != op.column) {
+      if (t.FindColumn(*op.new_name)) {
+        Fail("table '" + t.name + "' already has a column '" + *op.new_name + "'");
+      }
+      c.name = *op.new_name;
+      RenameColumnEverywhere(t.name, op.column, *op.new_name);
+    }
+  }
+  void operator()(const CreateIndex& op) {
+    Table& t = NeedTable(op.table);
+    NeedColumns(t, op.index.columns);
+    FreshName(t, op.index.name);
+    t.indexes.push_back(op.index);
+  }
+  void operator()(const DropIndex& op) {
+    Table& t = NeedTable(op.table);
+    if (!t.FindIndex(op.name)) Fail("table '" + t.name + "' has no index '" + op.name + "'");
+    EraseNamed(t.indexes, op.name);
+  }
+  void operator()(const CreatePrimaryKey& op) {
+    Table& t = NeedTable(op.table);
+    if (t.primary_key) Fail("table '" + t.name + "' already has a primary key");
+    NeedColumns(t, op.key.columns);
+    FreshName(t, op.key.name);
+    for (const std::string& c : op.key.columns) t.FindColumn(c)->nullable = false;
+    t.primary_key = op.key;
+  }
+  void operator()(const CreateUniqueConstraint& op) {
+    Table& t = NeedTable(op.table);
+    NeedColumns(t, op.constraint.columns);
+    FreshName(t, op.constraint.name);
+    t.uniques.push_back(op.constraint);
+  }
+  void operator()(const CreateForeignKey& op) {
+    Table& t = NeedTable(op.table);
+    NeedColumns(t, op.foreign_key.columns);
+    FreshName(t, op.foreign_key.name);
+    Table copy = t;
+    copy.foreign_keys.push_back(op.foreign_key);
+    Validate(copy);
+    t = std::move(copy);
+  }
+  void operator()(const CreateCheckConstraint& op) {
+    Table& t = NeedTable(op.table);
+    FreshName(t, op.check.name);
+    t.checks.push_back(op.check);
+  }
+  void operator()(const DropConstraint& op) {
+    Table& t = NeedTable(op.table);
+    if (t.primary_key && t.primary_key->name == op.name) {
+      t.primary_key.reset();
+      return;
+    }
+    size_t before = t.foreign_keys.size() + t.uniques.size() + t.checks.size();
+    EraseNamed(t.foreign_keys, op.name);
+    EraseNamed(t.uniques, op.name);
+    EraseNamed(t.checks, op.name);
+    if (before == t.foreign_keys.size() + t.uniques.size() + t.checks.size()) {
+      Fail("table '" + t.name + "' has no constraint '" + op.name + "'" +
+           (t.FindIndex(op.name) ? " (it is an index: use drop_index)" : ""));
+    }
+  }
+  void operator()(const CreateEnum& op) {
+    if (s_.FindEnum(op.enumeration.name)) Fail("enum '" + op.enumeration.name + "' already exists");
+    s_.enums.push_back(op.enumeration);
+  }
+  void operator()(const DropEnum& op) {
+    if (!s_.FindEnum(op.name)) Fail("enum '" + op.name + "' does not exist");
+    for (const Table& t : s_.tables) {
+      for (const auto& c : t.columns) {
+        if (c.type.kind == schema::TypeKind::kEnum && c.type.enum_name == op.name) {
+          Fail("enum '" + op.name + "' is still used by column '" + t.name + "." + c.name + "'");
+        }
+      }
+    }
+    EraseNamed(s_.enums, op.name);
+  }
+  void operator()(const BulkInsert& op) {
+    Table& t = NeedTable(op.table);
+    for (const auto& row : op.rows) {
+      for (const auto& [column, value] : row) NeedColumn(t, column);
+    }
+  }
+  void operator()(const Execute&) {}
+
+ private:
+  void RenameColumnEverywhere(const std::string& table, const std::string& from,
+                              const std::string& to) {
+    auto rename = [&](std::vector<std::string>& cols) {
+      for (std::string& c : cols) {
+        if (c == from) c = to;
+      }
+    };
+    for (Table& t : s_.tables) {
+      if (t.name == table) {
+        if (t.primary_key) rename(t.primary_key->columns);
+        for (auto& x : t.foreign_keys) rename(x.columns);
+        for (auto& x : t.uniques) rename(x.columns);
+        for (auto& x : t.indexes) rename(x.columns);
+      }
+      for (auto& fk : t.foreign_keys) {
+        if (fk.referred_table == table) rename(fk.referred_columns);
+      }
+    }
+  }
+
+  Schema& s_;
+  const Location& where_;
+};
+
+}  // namespace
+
+void Apply(const OpAt& op, Schema& schema) {
+  Replayer replayer(schema, op.where);
+  std::visit(replayer, op.op);
+}
+
+std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
+  std::vector<Operation> out;
+  auto table = [&](const std::string& name) -> const Table& {
+    const Table* t = before.FindTable(name);
+    if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist", at.where);
+    return *t;
+  };
+  auto recreate = [&](const std::string& t, const std::string& name) {
+    const Table& tab = table(t);
+    if (tab.primary_key && tab.primary_key->name == name) {
+      out.push_back(CreatePrimaryKey{t, *tab.primary_key});
+    }
+    for (const auto& x : tab.foreign_keys) {
+      if (x.name == name) out.push_back(CreateForeignKey{t, x});
+    }
+    for (const auto& x : tab.uniques) {
+      if (x.name == name) out.push_back(CreateUniqueConstraint{t, x});
+    }
+    for (const auto& x : tab.checks) {
+      if (x.name == name) out.push_back(CreateCheckConstraint{t, x});
+    }
+  };
+  std::visit(
+      Overloaded{
+          [&](const CreateTable& op) { out.push_back(DropTable{op.table.name}); },
+          [&](const DropTable& op) { out.push_back(CreateTable{table(op.table)}); },
+          [&](const RenameTable& op) { out.push_back(RenameTable{op.new_name, op.table}); },
+          [&](const AddColumn& op) { out.push_back(DropColumn{op.table, op.column.name}); },
+          [&](const DropColumn& op) {
+            const Table& t = table(op.table);
+            const schema::Column* c = t.FindColumn(op.column);
+            if (!c) {
+              throw Error(ErrorKind::kInput, "table '" + t.name + "' has no column '" +
+                                                 op.column + "'", at.where);
+            }
+            out.push_back(AddColumn{t.name, *c, {}, {}, {}});
+            if (t.primary_key && Mentions(t.primary_key->columns, op.column)) {
+              out.push_back(CreatePrimaryKey{t.name, *t.primary_key});
+            }
+            for (const auto& x : t.foreign_keys) {
+              if (Mentions(x.columns, op.column)) out.push_back(CreateForeignKey{t.name, x});
+            }
+            for (const auto& x : t.uniques) {
+              if (Mentions(x.columns, op.column)) out.push_back(CreateUniqueConstraint{t.name, x});
+            }
+            for (const auto& x : t.indexes) {
+              if (Mentions(x.columns, op.column)) out.push_back(CreateIndex{t.name, x});
+            }
+          },
+          [&](const AlterColumn& op) {
+            const Table& t = table(op.table);
+            const schema::Column* c = t.FindColumn(op.column);
+            if (!c) {
+              throw Error(ErrorKind::kInput, "table '" + t.name + "' has no column '" +
+                                                 op.column + "'", at.where);
+            }
+            AlterColumn undo{t.name, op.new_name.value_or(op.column), {}, {}, {}, {}};
+            if (op.type) undo.type = c->type;
+            if (op.nullable) undo.nullable = c->nullable;
+            if (op.server_default) undo.server_default = c->server_default;
+            if (op.new_name && *op.new_name != op.column) undo.new_name = op.column;
+            out.push_back(undo);
+          },
+          [&](const CreateIndex& op) { out.push_back(DropIndex{op.table, op.index.name}); },
+          [&](const DropIndex& op) {
+            const schema::Index* index = table(op.table).FindIndex(op.name);
+            if (!index) {
+              throw Error(ErrorKind::kInput, "table '" + op.table + "' has no index '" +
+                                                 op.name + "'", at.where);
+            }
+            out.push_back(CreateIndex{op.table, *index});
+          },
+          [&](const CreatePrimaryKey& op) { out.push_back(DropConstraint{op.table, op.key.name}); },
+          [&](const CreateUniqueConstraint& op) {
+            out.push_back(DropConstraint{op.table, op.constraint.name});
+          },
+          [&](const CreateForeignKey& op) {
+            out.push_back(DropConstraint{op.table, op.foreign_key.name});
+          },
+          [&](const CreateCheckConstraint& op) {
+            out.push_back(DropConstraint{op.table, op.check.name});
+          },
+          [&](const DropConstraint& op) { recreate(op.table, op.name); },
+          [&](const CreateEnum& op) { out.push_back(DropEnum{op.enumeration.name}); },
+          [&](const DropEnum& op) {
+            const schema::Enum* e = before.FindEnum(op.name);
+            if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist", at.where);
+            out.push_back(CreateEnum{*e});
+          },
+          [&](const BulkInsert&) {
+            throw Error(ErrorKind::kIrreversible, "bulk_insert has no inverse", at.where);
+          },
+          [&](const Execute&) {
+            throw Error(ErrorKind::kIrreversible, "execute has no inverse", at.where);
+          },
+      },
+      at.op);
+  std::vector<OpAt> result;
+  for (Operation& op : out) result.push_back(OpAt{std::move(op), at.where});
+  return result;
+}
+
+std::vector<OpAt> DeriveDowngrade(const std::vector<OpAt>& upgrade, Schema before) {
+  std::vector<std::vector<OpAt>> undo;
+  undo.reserve(upgrade.size());
+  for (const OpAt& op : upgrade) {
+    if (!IsReversible(op.op)) {
+      throw Error(ErrorKind::kIrreversible,
+                  OperationName(op.op) + " has no inverse; write an explicit downgrade",
+                  op.where);
+    }
+    undo.push_back(Invert(op, before));
+    Apply(op, before);
+  }
+  std::vector<OpAt> out;
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+    for (OpAt& op : *it) out.push_back(std::move(op));
+  }
+  return out;
+}
+
+}  // namespace retort::ops

@@ -1,0 +1,135 @@
+#include "runtime/config.h"
+
+#include <glob.h>
+
+#include <filesystem>
+#include <toml++/toml.h>
+
+#include "retort/error.h"
+
+namespace retort::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Resolve(const fs::path& base, const std::string& path) {
+  fs::path p(path);
+  return (p.is_absolute() ? p : base / p).lexically_normal().string();
+}
+
+Location At(const std::string& file, const toml::source_region& region) {
+  return Location{.file = file, .line = static_cast<int>(region.begin.line),
+                  .column = static_cast<int>(region.begin.column)};
+}
+
+}  // namespace
+
+Config LoadConfig(const std::string& path) {
+  if (!fs::exists(path)) {
+    throw Error(ErrorKind::kUsage, "no config file (run `retort init` to create one)",
+                Location{.file = path});
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw Error(ErrorKind::kInput, "malformed TOML: " + std::string(e.description()),
+                At(path, e.source()));
+  }
+  Config config;
+  config.path = path;
+  fs::path base = fs::absolute(path).parent_path();
+  auto fail = [&](const toml::node& node, const std::string& message) {
+    throw Error(ErrorKind::kInput, message, At(path, node.source()));
+  };
+  auto string_of = [&](const toml::node& node, const std::string& key) {
+    if (!node.is_string()) fail(node, "'" + key + "' must be a string");
+    return std::string(*node.as_string());
+  };
+  auto bool_of = [&](const toml::node& node, const std::string& key) {
+    if (!node.is_boolean()) fail(node, "'" + key + "' must be true or false");
+    return bool(*node.as_boolean());
+  };
+  for (const auto& [k, node] : table) {
+    std::string key(k.str());
+    if (key == "script_location") {
+      config.script_location = string_of(node, key);
+    } else if (key == "schema") {
+      config.schema_files.clear();
+      if (node.is_string()) {
+        config.schema_files.push_back(string_of(node, key));
+      } else if (const toml::array* list = node.as_array()) {
+        for (const toml::node& item : *list) config.schema_files.push_back(string_of(item, key));
+      } else {
+        fail(node, "'schema' must be a glob or a list of globs");
+      }
+    } else if (key == "url") {
+      config.url = string_of(node, key);
+    } else if (key == "version_table") {
+      config.version_table = string_of(node, key);
+    } else if (key == "history_table") {
+      config.history_table = string_of(node, key);
+    } else if (key == "transaction_per_migration") {
+      config.transaction_per_migration = bool_of(node, key);
+    } else if (key == "file_template") {
+      config.file_template = string_of(node, key);
+    } else if (key == "lock_timeout") {
+      if (!node.is_number()) fail(node, "'lock_timeout' must be a number of seconds");
+      config.lock_timeout_ms = static_cast<int>(node.value<double>().value_or(30) * 1000);
+    } else {
+      fail(node, "unknown key '" + key +
+                     "' (expected script_location, schema, url, version_table, history_table, "
+                     "transaction_per_migration, file_template, lock_timeout)");
+    }
+  }
+  if (config.version_table.empty() || config.history_table.empty()) {
+    throw Error(ErrorKind::kInput, "version_table and history_table must not be empty",
+                Location{.file = path});
+  }
+  config.script_location = Resolve(base, config.script_location);
+  for (std::string& glob : config.schema_files) glob = Resolve(base, glob);
+  return config;
+}
+
+std::vector<std::string> SchemaPaths(const Config& config) {
+  std::vector<std::string> paths;
+  for (const std::string& pattern : config.schema_files) {
+    glob_t found{};
+    if (glob(pattern.c_str(), 0, nullptr, &found) == 0) {
+      for (size_t i = 0; i < found.gl_pathc; ++i) paths.emplace_back(found.gl_pathv[i]);
+    }
+    globfree(&found);
+  }
+  return paths;
+}
+
+std::string DefaultConfigText() {
+  return R"(# retort configuration. Relative paths are taken from this file's folder.
+
+# Where the migration scripts live (one YAML file per revision).
+script_location = "migrations/versions"
+
+# The declared schema: globs of YAML files (used by autogenerate and check,
+# and for the naming convention of unnamed constraints).
+schema = ["schema/*.yaml"]
+
+# The database. Overridden by --url, then RETORT_DATABASE_URL, then DATABASE_URL.
+url = "sqlite:///app.db"
+
+# Alembic-compatible version table; set to "alembic_version" to adopt a
+# database that Alembic manages today.
+version_table = "retort_version"
+history_table = "retort_history"
+
+# false: a run is one transaction; true: each migration commits on its own.
+transaction_per_migration = false
+
+# New script file names: {date} (YYYYMMDD), {rev}, {slug} (from the message).
+file_template = "{date}_{rev}_{slug}"
+
+# Seconds to wait for another run holding the database's lock.
+lock_timeout = 30
+)";
+}
+
+}  // namespace retort::runtime

@@ -1,0 +1,33 @@
+// retort.toml: where a project's scripts and schema live and how it runs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace retort::runtime {
+
+struct Config {
+  std::string path;  // the config file ("" when built in code)
+  std::string script_location = "migrations/versions";  // absolute after loading
+  std::vector<std::string> schema_files = {"schema/*.yaml"};  // globs, absolute
+  std::string url;
+  std::string version_table = "retort_version";
+  std::string history_table = "retort_history";
+  bool transaction_per_migration = false;
+  std::string file_template = "{date}_{rev}_{slug}";
+  int lock_timeout_ms = 30000;
+};
+
+// Reads a config file; relative paths in it are taken from the file's
+// folder. Throws Error(kUsage) when the file is missing, Error(kInput) with
+// file:line:column for a malformed file or an unknown key.
+Config LoadConfig(const std::string& path);
+
+// Expands the schema globs to existing files, sorted.
+std::vector<std::string> SchemaPaths(const Config& config);
+
+// The text `retort init` writes.
+std::string DefaultConfigText();
+
+}  // namespace retort::runtime

@@ -1,0 +1,205 @@
+#include "runtime/migrator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ops/replay.h"
+
+namespace retort::runtime {
+namespace {
+
+std::set<std::string> AsSet(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+std::vector<std::string> AfterStep(std::vector<std::string> heads, const script::Step& step) {
+  std::erase_if(heads, [&](const std::string& h) {
+    return std::find(step.remove.begin(), step.remove.end(), h) != step.remove.end();
+  });
+  for (const std::string& a : step.add) heads.push_back(a);
+  return heads;
+}
+
+// A target that does not depend on where the database stands.
+bool IsAbsolute(const std::string& target) {
+  return target.find('+') == std::string::npos &&
+         (target.find('-') == std::string::npos || target.find('@') == std::string::npos) &&
+         !target.starts_with('-');
+}
+
+}  // namespace
+
+Migrator::Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+                   dialect::Connection& connection, MigratorOptions options)
+    : scripts_(scripts), naming_(naming), connection_(connection), options_(std::move(options)) {}
+
+Error Migrator::InContext(const Error& e, const std::string& revision) const {
+  return e.WithContext(Location{.revision = revision, .target = options_.target_label});
+}
+
+void Migrator::CheckKnown(const std::vector<std::string>& heads) const {
+  for (const std::string& head : heads) {
+    if (!scripts_.graph().Find(head)) {
+      throw Error(ErrorKind::kUnknownRevision,
+                  "the database is at revision '" + head +
+                      "', which no migration script declares (stamp --purge resets it)",
+                  Location{.target = options_.target_label});
+    }
+  }
+}
+
+std::vector<std::string> Migrator::Current() {
+  VersionStore store(connection_, options_.version_table, options_.history_table);
+  return store.Heads();
+}
+
+std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::string>& heads,
+                                                      const std::string& target,
+                                                      bool upgrade) const {
+  const script::RevisionGraph& graph = scripts_.graph();
+  std::vector<script::Step> steps =
+      upgrade ? graph.PlanUpgrade(heads, target) : graph.PlanDowngrade(heads, target);
+  std::vector<PreparedStep> prepared;
+  if (steps.empty()) return prepared;
+
+  schema::Schema schema;
+  schema.naming = naming_;
+  // Downgrades derive their operations from the schema each revision saw.
+  std::unordered_map<std::string, schema::Schema> before;
+  std::unordered_set<std::string> undone;
+  if (!upgrade) {
+    for (const script::Step& s : steps) {
+      if (!scripts_.Get(s.revision).downgrade) undone.insert(s.revision);
+    }
+  }
+  scripts_.Replay(heads, schema, [&](const script::MigrationScript& s, const schema::Schema& b) {
+    if (undone.count(s.revision)) before.emplace(s.revision, b);
+  });
+
+  const dialect::Dialect& dialect = connection_.dialect();
+  for (script::Step& step : steps) {
+    PreparedStep p;
+    p.script = &scripts_.Get(step.revision);
+    try {
+      std::vector<ops::OpAt> operations =
+          upgrade ? p.script->upgrade : scripts_.DowngradeOps(step.revision, before[step.revision]);
+      for (const ops::OpAt& op : operations) {
+        std::vector<std::string> sql;
+        try {
+          sql = dialect.Render(op.op, schema);
+        } catch (const Error& e) {
+          throw e.WithContext(op.where);
+        }
+        for (std::string& s : sql) p.statements.push_back(Statement{std::move(s), op.where});
+        ops::Apply(op, schema);
+      }
+    } catch (const Error& e) {
+      throw InContext(e, step.revision);
+    }
+    p.step = std::move(step);
+    prepared.push_back(std::move(p));
+  }
+  return prepared;
+}
+
+StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store) {
+  auto start = std::chrono::steady_clock::now();
+  for (const Statement& s : p.statements) {
+    try {
+      connection_.Execute(s.sql);
+    } catch (const Error& e) {
+      throw InContext(e.WithContext(s.where), p.step.revision);
+    }
+  }
+  bool up = p.step.direction == script::Step::Direction::kUpgrade;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+  std::optional<dialect::Transaction> own;
+  if (!p.script->transactional) own.emplace(connection_);
+  store.Change(p.step.remove, p.step.add);
+  store.Record(p.step.revision, up ? "upgrade" : "downgrade", p.script->checksum, ms);
+  if (own) own->Commit();
+  return StepEvent{p.step.revision, up ? "upgrade" : "downgrade", p.step.remove, p.step.add,
+                   p.script->message, ms};
+}
+
+RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
+  RunResult result;
+  VersionStore store(connection_, options_.version_table, options_.history_table);
+  std::optional<dialect::Transaction> txn;
+  txn.emplace(connection_);
+  store.EnsureTables();
+  std::vector<std::string> heads = store.Heads();
+  CheckKnown(heads);
+  result.heads_before = heads;
+  std::vector<PreparedStep> prepared = Prepare(heads, target, upgrade);
+
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    const PreparedStep& p = prepared[i];
+    if (!p.script->transactional && txn) {
+      // Runs alone, outside the run's transaction.
+      txn->Commit();
+      txn.reset();
+    }
+    StepEvent event = Execute(p, store);
+    heads = AfterStep(heads, p.step);
+    bool last = i + 1 == prepared.size();
+    if (options_.transaction_per_migration || !p.script->transactional) {
+      if (txn) txn->Commit();
+      if (on_step) on_step(event);
+      result.steps.push_back(std::move(event));
+      if (last) {
+        txn.reset();
+        break;
+      }
+      txn.emplace(connection_);
+      std::vector<std::string> now = store.Heads();
+      if (AsSet(now) != AsSet(heads)) {
+        // Another run moved the database between our transactions.
+        if (!IsAbsolute(target)) {
+          throw Error(ErrorKind::kDatabase,
+                      "another run changed the database during this one; run again",
+                      Location{.target = options_.target_label});
+        }
+        CheckKnown(now);
+        heads = now;
+        prepared = Prepare(heads, target, upgrade);
+        i = static_cast<size_t>(-1);
+      }
+      continue;
+    }
+    if (on_step) on_step(event);
+    result.steps.push_back(std::move(event));
+  }
+  if (txn) txn->Commit();
+  result.heads_after = heads;
+  return result;
+}
+
+RunResult Migrator::Upgrade(const std::string& target, const StepCallback& on_step) {
+  return Run(target, true, on_step);
+}
+
+RunResult Migrator::Downgrade(const std::string& target, const StepCallback& on_step) {
+  return Run(target, false, on_step);
+}
+
+std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) {
+  VersionStore store(connection_, options_.version_table, options_.history_table);
+  dialect::Transaction txn(connection_);
+  store.EnsureTables();
+  std::vector<std::string> heads = store.Heads();
+  if (!purge) CheckKnown(heads);
+  std::vector<std::string> rows = scripts_.graph().StampRows(heads, target, purge);
+  store.Replace(rows);
+  std::set<std::string> old = AsSet(heads);
+  for (const std::string& row : rows) {
+    if (!old.count(row)) store.Record(row, "stamp", scripts_.Get(row).checksum, 0);
+  }
+  txn.Commit();
+  return rows;
+}
+
+}  // namespace retort::runtime

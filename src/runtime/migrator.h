@@ -1,0 +1,68 @@
+// Plans and runs upgrades, downgrades and stamps on one database.
+//
+// Every run renders all of its statements before touching the database, so
+// bad input changes nothing. By default the run is one transaction, version
+// updates included; with transaction_per_migration each migration commits
+// with its own version update. Either way a failure leaves the database at a
+// revision, never between. Runs hold the database's write lock (SQLite:
+// BEGIN IMMEDIATE) and read the version table inside it, so two runs at
+// once never apply a step twice.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dialect/dialect.h"
+#include "retort/retort.h"
+#include "runtime/version_store.h"
+#include "script/script_set.h"
+
+namespace retort::runtime {
+
+struct MigratorOptions {
+  std::string version_table = "retort_version";
+  std::string history_table = "retort_history";
+  bool transaction_per_migration = false;
+  std::string target_label;  // the masked URL, for error locations
+};
+
+class Migrator {
+ public:
+  // `scripts`, `naming` and `connection` must outlive the migrator.
+  Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+           dialect::Connection& connection, MigratorOptions options);
+
+  std::vector<std::string> Current();
+  RunResult Upgrade(const std::string& target, const StepCallback& on_step);
+  RunResult Downgrade(const std::string& target, const StepCallback& on_step);
+  std::vector<std::string> Stamp(const std::string& target, bool purge);
+
+  // A step with every statement it will run, rendered in advance.
+  struct Statement {
+    std::string sql;
+    Location where;  // the operation's place in its script
+  };
+  struct PreparedStep {
+    script::Step step;
+    const script::MigrationScript* script = nullptr;
+    std::vector<Statement> statements;
+  };
+  // Renders the plan from `heads` to `target`. Throws Error for a bad
+  // target, an operation that does not fit the replayed schema, or one the
+  // dialect cannot render.
+  std::vector<PreparedStep> Prepare(const std::vector<std::string>& heads,
+                                    const std::string& target, bool upgrade) const;
+
+ private:
+  RunResult Run(const std::string& target, bool upgrade, const StepCallback& on_step);
+  void CheckKnown(const std::vector<std::string>& heads) const;
+  StepEvent Execute(const PreparedStep& prepared, VersionStore& store);
+  Error InContext(const Error& e, const std::string& revision) const;
+
+  const script::ScriptSet& scripts_;
+  const schema::NamingConvention& naming_;
+  dialect::Connection& connection_;
+  MigratorOptions options_;
+};
+
+}  // namespace retort::runtime

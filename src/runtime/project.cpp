@@ -1,0 +1,341 @@
+// The public Project facade over config, scripts, dialects and the migrator.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+
+#include "dialect/connect.h"
+#include "retort/retort.h"
+#include "runtime/config.h"
+#include "runtime/migrator.h"
+#include "schema/naming.h"
+#include "schema/schema_yaml.h"
+#include "script/script_set.h"
+
+namespace retort {
+
+namespace fs = std::filesystem;
+
+const char* Version() { return RETORT_VERSION; }
+
+struct Project::Impl {
+  Settings settings;
+  runtime::Config config;
+  schema::NamingConvention naming;
+  std::optional<script::ScriptSet> scripts;
+  std::string url;
+
+  void LoadScripts() {
+    if (!fs::exists(config.script_location)) {
+      scripts.emplace(std::vector<script::MigrationScript>{});
+      return;
+    }
+    scripts.emplace(script::ScriptSet::LoadDirectory(config.script_location, naming));
+  }
+
+  const std::string& Url() const {
+    if (url.empty()) {
+      throw Error(ErrorKind::kUsage,
+                  "no database URL: give --url, set RETORT_DATABASE_URL or DATABASE_URL, "
+                  "or set url in the config file");
+    }
+    return url;
+  }
+
+  std::unique_ptr<dialect::Connection> Connect(bool create) const {
+    dialect::DatabaseUrl parsed = dialect::ParseUrl(Url());
+    return dialect::Connect(parsed, {.create = create, .lock_timeout_ms = config.lock_timeout_ms});
+  }
+
+  runtime::MigratorOptions Options() const {
+    return {config.version_table, config.history_table,
+            settings.transaction_per_migration.value_or(config.transaction_per_migration),
+            dialect::MaskPassword(url)};
+  }
+
+  RevisionInfo Info(const std::string& id) const {
+    const script::MigrationScript& s = scripts->Get(id);
+    const script::RevisionGraph& g = scripts->graph();
+    RevisionInfo info{s.revision, s.down_revisions, s.message, s.branch_labels, s.depends_on,
+                      s.create_date, s.path, s.checksum};
+    info.is_base = s.down_revisions.empty();
+    info.is_merge_point = s.down_revisions.size() > 1;
+    for (const script::RevisionNode& n : g.nodes()) {
+      if (std::find(n.down_revisions.begin(), n.down_revisions.end(), id) !=
+          n.down_revisions.end()) {
+        info.next_revisions.push_back(n.id);
+      }
+    }
+    info.is_head = info.next_revisions.empty();
+    info.is_branch_point = info.next_revisions.size() > 1;
+    return info;
+  }
+
+  std::vector<RevisionInfo> Infos(const std::vector<std::string>& ids) const {
+    std::vector<RevisionInfo> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) out.push_back(Info(id));
+    return out;
+  }
+
+  // Resolves `target` to the revisions a new script's down_revision names.
+  std::vector<std::string> ResolveHeads(const std::string& target, bool splice) const {
+    const script::RevisionGraph& g = scripts->graph();
+    std::vector<std::string> heads = g.Heads();
+    if (target == "base") return {};
+    if (target == "heads") return heads;
+    if (target == "head") {
+      if (heads.size() > 1) {
+        std::string list;
+        for (const std::string& h : heads) list += (list.empty() ? "" : ", ") + h;
+        throw Error(ErrorKind::kMultipleHeads,
+                    "several heads (" + list +
+                        "): give --head <rev> or label@head, or merge them first");
+      }
+      return heads;
+    }
+    std::string id;
+    if (size_t at = target.find('@'); at != std::string::npos && target.substr(at + 1) == "head") {
+      std::string from = g.Resolve(target.substr(0, at)).id;
+      std::vector<std::string> found;
+      for (const std::string& h : heads) {
+        std::vector<std::string> anc = g.Ancestors({h});
+        if (std::find(anc.begin(), anc.end(), from) != anc.end()) found.push_back(h);
+      }
+      if (found.size() != 1) {
+        throw Error(ErrorKind::kAmbiguousTarget,
+                    "'" + target + "' names " + std::to_string(found.size()) + " heads");
+      }
+      id = found[0];
+    } else {
+      id = g.Resolve(target).id;
+    }
+    if (!splice && std::find(heads.begin(), heads.end(), id) == heads.end()) {
+      throw Error(ErrorKind::kUsage, "revision " + id +
+                                         " is not a head; give --splice to branch from it");
+    }
+    return {id};
+  }
+
+  std::string WriteScript(script::NewScript s) {
+    if (s.revision.empty()) {
+      std::random_device rd;
+      std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (int i = 0; i < 12; ++i) s.revision += kHex[gen() % 16];
+    }
+    if (scripts->graph().Find(s.revision)) {
+      throw Error(ErrorKind::kDuplicateRevision, "revision id '" + s.revision + "' already exists",
+                  Location{.file = scripts->Get(s.revision).path});
+    }
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char date[16], stamp[32];
+    std::strftime(date, sizeof date, "%Y%m%d", &tm);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+    s.create_date = stamp;
+    std::string slug;
+    for (char c : s.message) {
+      char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (std::isalnum(static_cast<unsigned char>(l))) {
+        slug += l;
+      } else if (!slug.empty() && slug.back() != '_') {
+        slug += '_';
+      }
+    }
+    while (!slug.empty() && slug.back() == '_') slug.pop_back();
+    if (slug.size() > 40) slug.resize(40);
+    std::string name = config.file_template;
+    auto replace = [&](const std::string& token, const std::string& value) {
+      for (size_t p; (p = name.find(token)) != std::string::npos;) name.replace(p, token.size(), value);
+    };
+    replace("{date}", date);
+    replace("{rev}", s.revision);
+    replace("{slug}", slug);
+    while (!name.empty() && name.back() == '_') name.pop_back();
+    fs::create_directories(config.script_location);
+    fs::path path = fs::path(config.script_location) / (name + ".yaml");
+    if (fs::exists(path)) {
+      throw Error(ErrorKind::kUsage, "file already exists", Location{.file = path.string()});
+    }
+    std::string text = script::RenderNewScript(s);
+    // Validate what is written, with the rest of the scripts.
+    std::vector<script::MigrationScript> all = scripts->scripts();
+    all.push_back(script::ParseScript(text, path.string(), naming));
+    script::ScriptSet next(std::move(all));
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) {
+      throw Error(ErrorKind::kUsage, "cannot write file", Location{.file = path.string()});
+    }
+    scripts.emplace(std::move(next));
+    return path.string();
+  }
+};
+
+Project::Project(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Project::Project(Project&&) noexcept = default;
+Project& Project::operator=(Project&&) noexcept = default;
+Project::~Project() = default;
+
+Project Project::Open(const Settings& settings) {
+  auto impl = std::make_unique<Impl>();
+  impl->settings = settings;
+  impl->config = runtime::LoadConfig(settings.config_path);
+  std::vector<std::string> schema_paths = runtime::SchemaPaths(impl->config);
+  schema::NamingConvention naming;
+  if (!schema_paths.empty()) naming = schema::LoadSchemaFiles(schema_paths).naming;
+  impl->naming = schema::WithDefaults(naming);
+  impl->url = settings.url;
+  for (const char* var : {"RETORT_DATABASE_URL", "DATABASE_URL"}) {
+    if (!impl->url.empty()) break;
+    if (const char* value = std::getenv(var)) impl->url = value;
+  }
+  if (impl->url.empty()) impl->url = impl->config.url;
+  impl->LoadScripts();
+  return Project(std::move(impl));
+}
+
+std::vector<std::string> Project::Init(const std::string& directory) {
+  fs::path dir(directory);
+  fs::path config = dir / "retort.toml";
+  if (fs::exists(config)) {
+    throw Error(ErrorKind::kUsage, "a retort.toml is already there", Location{.file = config.string()});
+  }
+  fs::create_directories(dir / "migrations" / "versions");
+  fs::create_directories(dir / "schema");
+  std::vector<std::string> written;
+  auto write = [&](const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw Error(ErrorKind::kUsage, "cannot write file", Location{.file = path.string()});
+    written.push_back(path.string());
+  };
+  write(config, runtime::DefaultConfigText());
+  fs::path schema_file = dir / "schema" / "app.yaml";
+  if (!fs::exists(schema_file)) {
+    write(schema_file, R"(# The declared schema: the tables the application wants, in portable types.
+# naming_convention:
+#   pk: "pk_%(table_name)s"
+#   fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
+#   uq: "uq_%(table_name)s_%(column_0_name)s"
+#   ck: "ck_%(table_name)s_%(constraint_name)s"
+#   ix: "ix_%(column_0_label)s"
+# enums:
+#   status: [ACTIVE, ARCHIVED]
+tables: []
+#  - name: users
+#    columns:
+#      - {name: id, type: uuid, primary_key: true}
+#      - {name: email, type: string(255), nullable: false, unique: true, index: true}
+#      - {name: created_at, type: datetime(timezone), nullable: false, server_default: now()}
+)");
+  }
+  return written;
+}
+
+std::vector<RevisionInfo> Project::Revisions() const {
+  std::vector<std::string> order = impl_->scripts->graph().TopologicalOrder();
+  std::reverse(order.begin(), order.end());
+  return impl_->Infos(order);
+}
+
+std::vector<RevisionInfo> Project::Heads() const {
+  return impl_->Infos(impl_->scripts->graph().Heads());
+}
+
+std::vector<RevisionInfo> Project::Branches() const {
+  return impl_->Infos(impl_->scripts->graph().BranchPoints());
+}
+
+std::vector<RevisionInfo> Project::Show(const std::string& target) const {
+  const script::RevisionGraph& g = impl_->scripts->graph();
+  if (target == "heads") return Heads();
+  if (target == "head") return impl_->Infos(impl_->ResolveHeads("head", true));
+  if (target == "base") return impl_->Infos(g.Bases());
+  if (target == "current") return impl_->Infos(Current());
+  if (target.find('@') != std::string::npos) return impl_->Infos(impl_->ResolveHeads(target, true));
+  return {impl_->Info(g.Resolve(target).id)};
+}
+
+std::vector<RevisionInfo> Project::History(const std::string& range) const {
+  std::vector<std::string> current;
+  if (range.find("current") != std::string::npos) current = Current();
+  return impl_->Infos(impl_->scripts->graph().Range(range, current));
+}
+
+std::string Project::NewRevision(const NewRevisionOptions& options) {
+  script::NewScript s;
+  s.revision = options.rev_id;
+  s.message = options.message;
+  s.branch_labels = options.branch_labels;
+  for (const std::string& dep : options.depends_on) {
+    s.depends_on.push_back(impl_->scripts->graph().Resolve(dep).id);
+  }
+  for (const std::string& head : options.head) {
+    for (std::string& id : impl_->ResolveHeads(head, options.splice)) {
+      if (std::find(s.down_revisions.begin(), s.down_revisions.end(), id) == s.down_revisions.end()) {
+        s.down_revisions.push_back(std::move(id));
+      }
+    }
+  }
+  return impl_->WriteScript(std::move(s));
+}
+
+std::string Project::Merge(const std::vector<std::string>& revisions, const std::string& message,
+                           const std::string& rev_id) {
+  script::NewScript s;
+  s.revision = rev_id;
+  s.message = message.empty() ? "merge" : message;
+  for (const std::string& r : revisions) {
+    for (std::string& id : impl_->ResolveHeads(r, true)) {
+      if (std::find(s.down_revisions.begin(), s.down_revisions.end(), id) == s.down_revisions.end()) {
+        s.down_revisions.push_back(std::move(id));
+      }
+    }
+  }
+  if (s.down_revisions.size() < 2) {
+    throw Error(ErrorKind::kUsage, "a merge needs at least two revisions; these resolve to " +
+                                       std::to_string(s.down_revisions.size()));
+  }
+  return impl_->WriteScript(std::move(s));
+}
+
+std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }
+
+std::vector<std::string> Project::Current() const {
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  return migrator.Current();
+}
+
+std::vector<HistoryRecord> Project::AppliedHistory() const {
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  runtime::VersionStore store(*conn, impl_->config.version_table, impl_->config.history_table);
+  return store.History();
+}
+
+RunResult Project::Upgrade(const std::string& target, const StepCallback& on_step) {
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
+  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  return migrator.Upgrade(target, on_step);
+}
+
+RunResult Project::Downgrade(const std::string& target, const StepCallback& on_step) {
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  return migrator.Downgrade(target, on_step);
+}
+
+std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
+  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  return migrator.Stamp(target, purge);
+}
+
+}  // namespace retort

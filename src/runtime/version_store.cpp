@@ -1,0 +1,113 @@
+#include "runtime/version_store.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+namespace retort::runtime {
+namespace {
+
+std::string UtcNow() {
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  std::time_t seconds = system_clock::to_time_t(now);
+  auto micros = duration_cast<microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long>(micros));
+  return buf;
+}
+
+std::string CurrentUser() {
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  if (passwd* pw = getpwuid(getuid())) return pw->pw_name;
+  return "";
+}
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+VersionStore::VersionStore(dialect::Connection& connection, std::string version_table,
+                           std::string history_table)
+    : connection_(connection),
+      version_table_(std::move(version_table)),
+      history_table_(std::move(history_table)),
+      user_(CurrentUser()),
+      host_(HostName()) {}
+
+void VersionStore::EnsureTables() {
+  const dialect::Dialect& d = connection_.dialect();
+  if (!connection_.TableExists(version_table_)) {
+    for (const std::string& sql : d.CreateVersionTable(version_table_)) connection_.Execute(sql);
+  }
+  if (!connection_.TableExists(history_table_)) {
+    for (const std::string& sql : d.CreateHistoryTable(history_table_)) connection_.Execute(sql);
+  }
+}
+
+std::vector<std::string> VersionStore::Heads() {
+  std::vector<std::string> heads;
+  if (!connection_.TableExists(version_table_)) return heads;
+  for (const dialect::Row& row : connection_.Query(
+           "SELECT version_num FROM " + connection_.dialect().Quote(version_table_))) {
+    if (row[0]) heads.push_back(*row[0]);
+  }
+  return heads;
+}
+
+void VersionStore::Change(const std::vector<std::string>& remove,
+                          const std::vector<std::string>& add) {
+  const dialect::Dialect& d = connection_.dialect();
+  std::string table = d.Quote(version_table_);
+  for (const std::string& rev : remove) {
+    connection_.Execute("DELETE FROM " + table + " WHERE version_num = " + d.Placeholder(1), {rev});
+  }
+  for (const std::string& rev : add) {
+    connection_.Execute("INSERT INTO " + table + " (version_num) VALUES (" + d.Placeholder(1) + ")",
+                        {rev});
+  }
+}
+
+void VersionStore::Replace(const std::vector<std::string>& rows) {
+  connection_.Execute("DELETE FROM " + connection_.dialect().Quote(version_table_));
+  Change({}, rows);
+}
+
+void VersionStore::Record(const std::string& revision, const std::string& direction,
+                          const std::string& checksum, double duration_ms) {
+  const dialect::Dialect& d = connection_.dialect();
+  std::string placeholders;
+  for (int i = 1; i <= 8; ++i) placeholders += (i > 1 ? ", " : "") + d.Placeholder(i);
+  connection_.Execute(
+      "INSERT INTO " + d.Quote(history_table_) +
+          " (revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
+          "tool_version) VALUES (" + placeholders + ")",
+      {revision, direction, checksum.empty() ? dialect::Value() : checksum, UtcNow(),
+       std::to_string(duration_ms), user_, host_, std::string(retort::Version())});
+}
+
+std::vector<HistoryRecord> VersionStore::History() {
+  std::vector<HistoryRecord> out;
+  if (!connection_.TableExists(history_table_)) return out;
+  for (const dialect::Row& row : connection_.Query(
+           "SELECT revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
+           "tool_version FROM " + connection_.dialect().Quote(history_table_) + " ORDER BY id")) {
+    auto text = [&](size_t i) { return row[i].value_or(""); };
+    out.push_back(HistoryRecord{text(0), text(1), text(2), text(3), std::stod(text(4).empty() ? "0" : text(4)),
+                                text(5), text(6), text(7)});
+  }
+  return out;
+}
+
+}  // namespace retort::runtime

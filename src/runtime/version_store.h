@@ -1,0 +1,40 @@
+// The version table (Alembic's layout: one row per applied head, column
+// version_num) and the history table (one row per applied, reverted or
+// stamped step).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dialect/dialect.h"
+#include "retort/retort.h"
+
+namespace retort::runtime {
+
+class VersionStore {
+ public:
+  VersionStore(dialect::Connection& connection, std::string version_table,
+               std::string history_table);
+
+  // Creates both tables when missing. REQUIRES: inside a write transaction.
+  void EnsureTables();
+  // The version rows; empty when the version table does not exist.
+  std::vector<std::string> Heads();
+  // Deletes `remove` and inserts `add`.
+  void Change(const std::vector<std::string>& remove, const std::vector<std::string>& add);
+  // Replaces every row by `rows`.
+  void Replace(const std::vector<std::string>& rows);
+  void Record(const std::string& revision, const std::string& direction,
+              const std::string& checksum, double duration_ms);
+  // The history table's rows, oldest first; empty when it does not exist.
+  std::vector<HistoryRecord> History();
+
+ private:
+  dialect::Connection& connection_;
+  std::string version_table_;
+  std::string history_table_;
+  std::string user_;
+  std::string host_;
+};
+
+}  // namespace retort::runtime

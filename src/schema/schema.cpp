@@ -1,0 +1,74 @@
+#include "schema/schema.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace retort::schema {
+namespace {
+
+template <typename T>
+auto FindByName(T& items, const std::string& name) -> decltype(&items[0]) {
+  for (auto& item : items) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<Action> ParseAction(const std::string& text) {
+  std::string upper;
+  for (char c : text) {
+    upper += c == '_' ? ' ' : static_cast<char>(std::toupper(c));
+  }
+  if (upper == "NO ACTION") return Action::kNoAction;
+  if (upper == "RESTRICT") return Action::kRestrict;
+  if (upper == "CASCADE") return Action::kCascade;
+  if (upper == "SET NULL") return Action::kSetNull;
+  if (upper == "SET DEFAULT") return Action::kSetDefault;
+  return std::nullopt;
+}
+
+std::string FormatAction(Action action) {
+  switch (action) {
+    case Action::kNoAction: return "NO ACTION";
+    case Action::kRestrict: return "RESTRICT";
+    case Action::kCascade: return "CASCADE";
+    case Action::kSetNull: return "SET NULL";
+    case Action::kSetDefault: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+Column* Table::FindColumn(const std::string& column) {
+  return FindByName(columns, column);
+}
+const Column* Table::FindColumn(const std::string& column) const {
+  return FindByName(columns, column);
+}
+const Index* Table::FindIndex(const std::string& index) const {
+  return FindByName(indexes, index);
+}
+
+bool Table::IsSolePrimaryKey(const std::string& column) const {
+  return primary_key && primary_key->columns.size() == 1 &&
+         primary_key->columns[0] == column;
+}
+
+bool Table::HasConstraintNamed(const std::string& name) const {
+  if (primary_key && primary_key->name == name) return true;
+  return FindByName(foreign_keys, name) || FindByName(uniques, name) ||
+         FindByName(checks, name) || FindByName(indexes, name);
+}
+
+Table* Schema::FindTable(const std::string& table) {
+  return FindByName(tables, table);
+}
+const Table* Schema::FindTable(const std::string& table) const {
+  return FindByName(tables, table);
+}
+const Enum* Schema::FindEnum(const std::string& name) const {
+  return FindByName(enums, name);
+}
+
+}  // namespace retort::schema

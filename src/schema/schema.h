@@ -1,0 +1,127 @@
+// The schema model: what a database holds, independent of any dialect.
+// Every constraint and index is table-level and named (names come from the
+// naming convention when a file leaves them out), so that operations,
+// rendering and comparison all speak of the same objects.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schema/types.h"
+
+namespace retort::schema {
+
+// A column's server-side default.
+struct Default {
+  enum class Kind {
+    kLiteral,  // a value, rendered for the column's type ('x', 3, true)
+    kNow,      // the portable now(): the current timestamp
+    kSql,      // a raw SQL expression, written as {sql: "..."}
+  };
+  Kind kind = Kind::kLiteral;
+  std::string value;
+
+  bool operator==(const Default&) const = default;
+};
+
+struct Column {
+  std::string name;
+  Type type;
+  bool nullable = true;
+  std::optional<Default> server_default;
+  // Single-column integer primary keys auto-increment unless this is false.
+  std::optional<bool> autoincrement;
+  std::string comment;
+
+  bool operator==(const Column&) const = default;
+};
+
+enum class Action { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
+
+// "CASCADE", "SET NULL", ... case-insensitive; nullopt when unknown.
+std::optional<Action> ParseAction(const std::string& text);
+std::string FormatAction(Action action);
+
+struct PrimaryKey {
+  std::string name;
+  std::vector<std::string> columns;
+  bool operator==(const PrimaryKey&) const = default;
+};
+
+struct ForeignKey {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string referred_table;
+  std::vector<std::string> referred_columns;
+  Action on_delete = Action::kNoAction;
+  Action on_update = Action::kNoAction;
+  bool operator==(const ForeignKey&) const = default;
+};
+
+struct UniqueConstraint {
+  std::string name;
+  std::vector<std::string> columns;
+  bool operator==(const UniqueConstraint&) const = default;
+};
+
+struct CheckConstraint {
+  std::string name;
+  std::string expr;
+  bool operator==(const CheckConstraint&) const = default;
+};
+
+struct Index {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+  bool operator==(const Index&) const = default;
+};
+
+struct Table {
+  std::string name;
+  std::vector<Column> columns;  // in declaration order
+  std::optional<PrimaryKey> primary_key;
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<UniqueConstraint> uniques;
+  std::vector<CheckConstraint> checks;
+  std::vector<Index> indexes;
+  std::string comment;
+
+  bool operator==(const Table&) const = default;
+
+  Column* FindColumn(const std::string& column);
+  const Column* FindColumn(const std::string& column) const;
+  const Index* FindIndex(const std::string& index) const;
+  // True when `column` is the table's single-column primary key.
+  bool IsSolePrimaryKey(const std::string& column) const;
+  // True when some constraint or index of the table names `name`.
+  bool HasConstraintNamed(const std::string& name) const;
+};
+
+struct Enum {
+  std::string name;
+  std::vector<std::string> values;
+  bool operator==(const Enum&) const = default;
+};
+
+// SQLAlchemy-style naming templates, keyed pk, fk, uq, ck, ix.
+struct NamingConvention {
+  std::map<std::string, std::string> templates;
+  bool operator==(const NamingConvention&) const = default;
+};
+
+struct Schema {
+  std::vector<Table> tables;  // in declaration (or creation) order
+  std::vector<Enum> enums;
+  NamingConvention naming;
+
+  bool operator==(const Schema&) const = default;
+
+  Table* FindTable(const std::string& table);
+  const Table* FindTable(const std::string& table) const;
+  const Enum* FindEnum(const std::string& name) const;
+};
+
+}  // namespace retort::schema

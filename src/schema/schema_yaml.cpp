@@ -1,0 +1,406 @@
+#include "schema/schema_yaml.h"
+
+#include <algorithm>
+#include <set>
+
+#include "schema/naming.h"
+
+namespace retort::schema {
+Type ParseTypeNode(const YamlFile& file, const YAML::Node& node) {
+  if (node.IsMap()) {
+    Type type;
+    type.kind = TypeKind::kRaw;
+    for (const auto& entry : node) {
+      std::string dialect = entry.first.Scalar();
+      if (dialect != "sqlite" && dialect != "postgresql") {
+        file.Fail(entry.first, "unknown dialect '" + dialect +
+                                   "' in a raw type (expected sqlite, postgresql)");
+      }
+      if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
+        file.Fail(entry.second, "a raw type's spelling must be a string");
+      }
+      type.raw[dialect] = entry.second.Scalar();
+    }
+    if (type.raw.empty()) file.Fail(node, "a raw type needs per-dialect spellings");
+    return type;
+  }
+  if (!node.IsScalar()) file.Fail(node, "'type' must be a type name");
+  std::string error;
+  std::optional<Type> type = ParseType(node.Scalar(), &error);
+  if (!type) file.Fail(node, error);
+  return *type;
+}
+
+namespace {
+
+Action ParseActionAt(const YamlFile& file, const YAML::Node& node,
+                     std::string_view key) {
+  std::optional<std::string> text = file.OptString(node, key);
+  if (!text) return Action::kNoAction;
+  std::optional<Action> action = ParseAction(*text);
+  if (!action) {
+    file.Fail(node[std::string(key)],
+              "unknown action '" + *text +
+                  "' (expected CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION)");
+  }
+  return *action;
+}
+
+// Names via the convention, reporting failures at `node`.
+std::string NameAt(const YamlFile& file, const YAML::Node& node,
+                   const NamingConvention& naming, std::string_view key,
+                   const NameParts& parts) {
+  try {
+    return ConventionName(naming, key, parts);
+  } catch (const Error& e) {
+    throw Error(e.kind(), e.message(), file.At(node));
+  }
+}
+
+}  // namespace
+
+ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
+                           const std::string& table,
+                           const NamingConvention& naming) {
+  file.CheckKeys(node, "foreign key",
+                 {"name", "columns", "referred_table", "referred_columns",
+                  "on_delete", "on_update"});
+  ForeignKey fk;
+  fk.columns = file.RequiredStrings(node, "columns");
+  fk.referred_table = file.String(node, "referred_table");
+  fk.referred_columns = file.RequiredStrings(node, "referred_columns");
+  if (fk.columns.size() != fk.referred_columns.size()) {
+    file.Fail(node, "a foreign key needs as many referred_columns as columns");
+  }
+  fk.on_delete = ParseActionAt(file, node, "on_delete");
+  fk.on_update = ParseActionAt(file, node, "on_update");
+  fk.name = file.OptString(node, "name").value_or("");
+  if (fk.name.empty()) {
+    fk.name = NameAt(file, node, naming, "fk",
+                     {table, fk.columns, fk.referred_table, fk.referred_columns, ""});
+  }
+  return fk;
+}
+
+namespace {
+
+void RequireColumns(const YamlFile& file, const YAML::Node& node, const Table& t,
+                    const std::vector<std::string>& columns) {
+  for (const std::string& c : columns) {
+    if (!t.FindColumn(c)) {
+      file.Fail(node, "table '" + t.name + "' has no column '" + c + "'");
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node) {
+  if (!node || node.IsNull()) return std::nullopt;
+  if (node.IsMap()) {
+    file.CheckKeys(node, "server_default", {"sql"});
+    return Default{Default::Kind::kSql, file.String(node, "sql")};
+  }
+  if (!node.IsScalar()) {
+    file.Fail(node, "'server_default' must be a value, now(), or {sql: ...}");
+  }
+  std::string value = node.Scalar();
+  std::string lower;
+  for (char c : value) lower += static_cast<char>(std::tolower(c));
+  if (lower == "now()" || lower == "current_timestamp") {
+    return Default{Default::Kind::kNow, ""};
+  }
+  return Default{Default::Kind::kLiteral, value};
+}
+
+ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      if (entry.first.Scalar().ends_with(")")) {
+        file.Fail(entry.first, "a type with a comma must be quoted inside {...}, "
+                               "e.g. type: \"numeric(10,2)\"");
+      }
+    }
+  }
+  file.CheckKeys(node, "column",
+                 {"name", "type", "primary_key", "nullable", "server_default",
+                  "unique", "index", "references", "on_delete", "on_update",
+                  "autoincrement", "comment"});
+  ColumnSpec spec;
+  spec.node = node;
+  Column& c = spec.column;
+  c.name = file.String(node, "name");
+  if (!node["type"]) file.Fail(node, "column '" + c.name + "' has no 'type'");
+  c.type = ParseTypeNode(file, node["type"]);
+  spec.primary_key = file.OptBool(node, "primary_key").value_or(false);
+  std::optional<bool> nullable = file.OptBool(node, "nullable");
+  if (spec.primary_key && nullable.value_or(false)) {
+    file.Fail(node["nullable"], "primary key column '" + c.name + "' cannot be nullable");
+  }
+  c.nullable = nullable.value_or(!spec.primary_key);
+  c.server_default = ParseDefault(file, node["server_default"]);
+  spec.unique = file.OptBool(node, "unique").value_or(false);
+  spec.index = file.OptBool(node, "index").value_or(false);
+  c.autoincrement = file.OptBool(node, "autoincrement");
+  c.comment = file.OptString(node, "comment").value_or("");
+  if (std::optional<std::string> ref = file.OptString(node, "references")) {
+    size_t dot = ref->rfind('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == ref->size()) {
+      file.Fail(node["references"], "'references' must be table.column");
+    }
+    ForeignKey fk;
+    fk.columns = {c.name};
+    fk.referred_table = ref->substr(0, dot);
+    fk.referred_columns = {ref->substr(dot + 1)};
+    fk.on_delete = ParseActionAt(file, node, "on_delete");
+    fk.on_update = ParseActionAt(file, node, "on_update");
+    spec.foreign_key = fk;
+  } else if (node["on_delete"] || node["on_update"]) {
+    file.Fail(node, "on_delete and on_update need 'references'");
+  }
+  return spec;
+}
+
+void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
+                            const NamingConvention& naming, Table& table) {
+  const std::string& col = spec.column.name;
+  if (spec.index) {
+    Index index{"", {col}, spec.unique};
+    index.name = NameAt(file, spec.node, naming, "ix", {table.name, {col}, "", {}, ""});
+    table.indexes.push_back(index);
+  } else if (spec.unique) {
+    UniqueConstraint uq{"", {col}};
+    uq.name = NameAt(file, spec.node, naming, "uq", {table.name, {col}, "", {}, ""});
+    table.uniques.push_back(uq);
+  }
+  if (spec.foreign_key) {
+    ForeignKey fk = *spec.foreign_key;
+    fk.name = NameAt(file, spec.node, naming, "fk",
+                     {table.name, fk.columns, fk.referred_table, fk.referred_columns, ""});
+    table.foreign_keys.push_back(fk);
+  }
+}
+
+Table ParseTable(const YamlFile& file, const YAML::Node& node,
+                 const NamingConvention& naming) {
+  file.CheckKeys(node, "table",
+                 {"name", "columns", "primary_key", "foreign_keys", "unique",
+                  "checks", "indexes", "comment"});
+  Table t;
+  t.name = file.String(node, "name");
+  t.comment = file.OptString(node, "comment").value_or("");
+  YAML::Node columns = node["columns"];
+  if (!columns || !columns.IsSequence() || columns.size() == 0) {
+    file.Fail(node, "table '" + t.name + "' needs a non-empty 'columns' list");
+  }
+  std::vector<ColumnSpec> specs;
+  std::vector<std::string> pk_columns;
+  for (const auto& item : columns) {
+    ColumnSpec spec = ParseColumn(file, item);
+    if (t.FindColumn(spec.column.name)) {
+      file.Fail(item, "table '" + t.name + "' has two columns named '" +
+                          spec.column.name + "'");
+    }
+    if (spec.primary_key) pk_columns.push_back(spec.column.name);
+    t.columns.push_back(spec.column);
+    specs.push_back(std::move(spec));
+  }
+
+  if (YAML::Node pk = node["primary_key"]) {
+    if (!pk_columns.empty()) {
+      file.Fail(pk, "primary key declared both on columns and on the table");
+    }
+    file.CheckKeys(pk, "primary_key", {"name", "columns"});
+    PrimaryKey key{file.OptString(pk, "name").value_or(""),
+                   file.RequiredStrings(pk, "columns")};
+    RequireColumns(file, pk, t, key.columns);
+    for (const std::string& c : key.columns) t.FindColumn(c)->nullable = false;
+    t.primary_key = key;
+  } else if (!pk_columns.empty()) {
+    t.primary_key = PrimaryKey{"", pk_columns};
+  }
+  if (t.primary_key && t.primary_key->name.empty()) {
+    t.primary_key->name = NameAt(file, node, naming, "pk",
+                                 {t.name, t.primary_key->columns, "", {}, ""});
+  }
+
+  for (const ColumnSpec& spec : specs) AttachColumnShorthands(file, spec, naming, t);
+
+  if (YAML::Node fks = node["foreign_keys"]) {
+    file.RequireSequence(fks, "'foreign_keys'");
+    for (const auto& item : fks) {
+      ForeignKey fk = ParseForeignKey(file, item, t.name, naming);
+      RequireColumns(file, item, t, fk.columns);
+      t.foreign_keys.push_back(fk);
+    }
+  }
+  if (YAML::Node uqs = node["unique"]) {
+    file.RequireSequence(uqs, "'unique'");
+    for (const auto& item : uqs) {
+      file.CheckKeys(item, "unique constraint", {"name", "columns"});
+      UniqueConstraint uq{file.OptString(item, "name").value_or(""),
+                          file.RequiredStrings(item, "columns")};
+      RequireColumns(file, item, t, uq.columns);
+      if (uq.name.empty()) {
+        uq.name = NameAt(file, item, naming, "uq", {t.name, uq.columns, "", {}, ""});
+      }
+      t.uniques.push_back(uq);
+    }
+  }
+  if (YAML::Node checks = node["checks"]) {
+    file.RequireSequence(checks, "'checks'");
+    for (const auto& item : checks) {
+      file.CheckKeys(item, "check constraint", {"name", "expr"});
+      CheckConstraint ck{file.String(item, "name"), file.String(item, "expr")};
+      ck.name = NameAt(file, item, naming, "ck", {t.name, {}, "", {}, ck.name});
+      t.checks.push_back(ck);
+    }
+  }
+  if (YAML::Node indexes = node["indexes"]) {
+    file.RequireSequence(indexes, "'indexes'");
+    for (const auto& item : indexes) {
+      file.CheckKeys(item, "index", {"name", "columns", "unique"});
+      Index index{file.OptString(item, "name").value_or(""),
+                  file.RequiredStrings(item, "columns"),
+                  file.OptBool(item, "unique").value_or(false)};
+      RequireColumns(file, item, t, index.columns);
+      if (index.name.empty()) {
+        index.name = NameAt(file, item, naming, "ix", {t.name, index.columns, "", {}, ""});
+      }
+      t.indexes.push_back(index);
+    }
+  }
+
+  std::set<std::string> names;
+  auto unique_name = [&](const std::string& name) {
+    if (!names.insert(name).second) {
+      file.Fail(node, "table '" + t.name + "' has two constraints or indexes named '" +
+                          name + "'");
+    }
+  };
+  if (t.primary_key) unique_name(t.primary_key->name);
+  for (const auto& x : t.foreign_keys) unique_name(x.name);
+  for (const auto& x : t.uniques) unique_name(x.name);
+  for (const auto& x : t.checks) unique_name(x.name);
+  for (const auto& x : t.indexes) unique_name(x.name);
+  return t;
+}
+
+NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& node) {
+  file.CheckKeys(node, "naming_convention", {"pk", "fk", "uq", "ck", "ix"});
+  NamingConvention convention;
+  for (const auto& entry : node) {
+    if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
+      file.Fail(entry.second, "a naming template must be a string");
+    }
+    convention.templates[entry.first.Scalar()] = entry.second.Scalar();
+  }
+  return convention;
+}
+
+void ValidateSchemaReferences(const Schema& schema, const Table& table,
+                              const Location& where) {
+  for (const Column& c : table.columns) {
+    if (c.type.kind == TypeKind::kEnum && !schema.FindEnum(c.type.enum_name)) {
+      throw Error(ErrorKind::kInput, "column '" + table.name + "." + c.name +
+                                         "' uses enum '" + c.type.enum_name +
+                                         "', which is not declared", where);
+    }
+  }
+  for (const ForeignKey& fk : table.foreign_keys) {
+    const Table* referred = fk.referred_table == table.name
+                                ? &table
+                                : schema.FindTable(fk.referred_table);
+    if (!referred) {
+      throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +
+                                         table.name + "' refers to table '" +
+                                         fk.referred_table + "', which does not exist",
+                  where);
+    }
+    for (const std::string& rc : fk.referred_columns) {
+      if (!referred->FindColumn(rc)) {
+        throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +
+                                           table.name + "' refers to column '" +
+                                           fk.referred_table + "." + rc +
+                                           "', which does not exist", where);
+      }
+    }
+  }
+}
+
+namespace {
+
+void LoadInto(const YamlFile& file, const YAML::Node& root, Schema& schema,
+              bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
+  if (!root || root.IsNull()) return;
+  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "tables"});
+  if (YAML::Node naming = root["naming_convention"]) {
+    NamingConvention convention = ParseNamingConvention(file, naming);
+    if (has_naming && convention != schema.naming) {
+      file.Fail(naming, "a second, different naming_convention; declare it once");
+    }
+    schema.naming = convention;
+    has_naming = true;
+  }
+  if (YAML::Node enums = root["enums"]) {
+    file.RequireMap(enums, "'enums'");
+    for (const auto& entry : enums) {
+      Enum e{entry.first.Scalar(), {}};
+      if (schema.FindEnum(e.name)) file.Fail(entry.first, "enum '" + e.name + "' declared twice");
+      file.RequireSequence(entry.second, "an enum's values");
+      for (const auto& v : entry.second) {
+        if (!v.IsScalar()) file.Fail(v, "enum values must be strings");
+        if (std::find(e.values.begin(), e.values.end(), v.Scalar()) != e.values.end()) {
+          file.Fail(v, "enum '" + e.name + "' lists '" + v.Scalar() + "' twice");
+        }
+        e.values.push_back(v.Scalar());
+      }
+      if (e.values.empty()) file.Fail(entry.second, "enum '" + e.name + "' has no values");
+      schema.enums.push_back(e);
+    }
+  }
+}
+
+}  // namespace
+
+static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& docs) {
+  Schema schema;
+  bool has_naming = false;
+  std::vector<std::pair<size_t, Location>> locs;
+  // Conventions and enums first: tables in any file may use them.
+  for (const auto& [file, root] : docs) LoadInto(file, root, schema, has_naming, locs);
+  NamingConvention naming = WithDefaults(schema.naming);
+  std::vector<Location> where;
+  for (const auto& [file, root] : docs) {
+    if (!root || root.IsNull() || !root["tables"]) continue;
+    YAML::Node tables = root["tables"];
+    file.RequireSequence(tables, "'tables'");
+    for (const auto& item : tables) {
+      Table t = ParseTable(file, item, naming);
+      if (schema.FindTable(t.name)) file.Fail(item, "table '" + t.name + "' declared twice");
+      schema.tables.push_back(std::move(t));
+      where.push_back(file.At(item));
+    }
+  }
+  for (size_t i = 0; i < schema.tables.size(); ++i) {
+    ValidateSchemaReferences(schema, schema.tables[i], where[i]);
+  }
+  return schema;
+}
+
+Schema LoadSchemaFiles(const std::vector<std::string>& paths) {
+  std::vector<std::pair<YamlFile, YAML::Node>> docs;
+  for (const std::string& path : paths) {
+    YamlFile file(path);
+    YAML::Node root = file.Load();
+    docs.emplace_back(file, root);
+  }
+  return LoadDocuments(docs);
+}
+
+Schema LoadSchemaText(const std::string& text, const std::string& name) {
+  YamlFile file(name);
+  return LoadDocuments({{file, file.Parse(text)}});
+}
+
+}  // namespace retort::schema

@@ -1,0 +1,66 @@
+// Reading the declared schema (schema/*.yaml) and the column and table
+// syntax shared with migration scripts (create_table, add_column).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schema/schema.h"
+#include "schema/yaml_util.h"
+
+namespace retort::schema {
+
+// A column as written, with its column-level shorthands still attached.
+struct ColumnSpec {
+  Column column;
+  bool primary_key = false;
+  bool unique = false;
+  bool index = false;
+  std::optional<ForeignKey> foreign_key;  // from `references: table.column`
+  YAML::Node node;                        // for error locations
+};
+
+ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node);
+
+// Parses a table (the `tables:` entries and create_table's body); every
+// constraint and index gets a name, from `naming` where the file gives none.
+// Checks that every named column exists and that names are unique.
+Table ParseTable(const YamlFile& file, const YAML::Node& node,
+                 const NamingConvention& naming);
+
+// Turns a column's shorthands into table-level objects of `table`, named by
+// `naming`: unique+index -> a unique index, unique -> a unique constraint,
+// index -> an index, references -> a foreign key.
+void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
+                            const NamingConvention& naming, Table& table);
+
+// Parses a foreign key map (name, columns, referred_table, referred_columns,
+// on_delete, on_update) of `table`, named by `naming` when unnamed.
+ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
+                           const std::string& table, const NamingConvention& naming);
+
+// Parses a `type:` value: a portable type name or a map of per-dialect
+// spellings (a raw type).
+Type ParseTypeNode(const YamlFile& file, const YAML::Node& node);
+
+// Parses `server_default`: a scalar literal, now(), or {sql: "..."}.
+std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node);
+
+NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& node);
+
+// Loads one or more schema files into one schema (tables in file order).
+// Throws Error(kInput) with file:line:column.
+Schema LoadSchemaFiles(const std::vector<std::string>& paths);
+
+// Loads a schema from YAML text; `name` is used in error locations.
+Schema LoadSchemaText(const std::string& text, const std::string& name);
+
+// Checks what no single table can: enum types name declared enums, foreign
+// keys name existing tables and columns. Throws Error(kInput) at `where`.
+void ValidateSchemaReferences(const Schema& schema, const Table& table,
+                              const Location& where);
+
+}  // namespace retort::schema

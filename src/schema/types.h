@@ -1,0 +1,61 @@
+// Portable column types: what a schema or migration file writes as `type:`.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace retort::schema {
+
+enum class TypeKind {
+  kInteger,
+  kSmallInt,
+  kBigInt,
+  kFloat,
+  kDouble,
+  kNumeric,   // precision, scale optional
+  kBoolean,
+  kString,    // length optional
+  kText,
+  kBinary,
+  kDate,
+  kTime,
+  kDateTime,  // timezone flag
+  kUuid,
+  kJson,
+  kJsonb,
+  kEnum,      // enum_name
+  kRaw,       // per-dialect spellings
+};
+
+struct Type {
+  TypeKind kind = TypeKind::kText;
+  std::optional<int> length;     // string(n)
+  std::optional<int> precision;  // numeric(p[,s])
+  std::optional<int> scale;
+  bool timezone = false;         // datetime(timezone)
+  std::string enum_name;         // enum(name)
+  std::map<std::string, std::string> raw;  // dialect name -> spelling
+
+  bool operator==(const Type&) const = default;
+
+  bool IsInteger() const {
+    return kind == TypeKind::kInteger || kind == TypeKind::kSmallInt ||
+           kind == TypeKind::kBigInt;
+  }
+  bool IsNumber() const {
+    return IsInteger() || kind == TypeKind::kFloat ||
+           kind == TypeKind::kDouble || kind == TypeKind::kNumeric;
+  }
+};
+
+// Parses "string(255)", "numeric(10,2)", "datetime(timezone)",
+// "enum(task_status)", ... Returns nullopt with `*error` set when the text
+// names no portable type.
+std::optional<Type> ParseType(std::string_view text, std::string* error);
+
+// The portable spelling, the inverse of ParseType (raw types: "raw").
+std::string FormatType(const Type& type);
+
+}  // namespace retort::schema

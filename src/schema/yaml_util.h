@@ -1,0 +1,55 @@
+// Small helpers for reading YAML files with precise error locations. Every
+// failure throws Error(kInput) naming file:line:column of the offending node.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retort/error.h"
+
+namespace retort::schema {
+
+class YamlFile {
+ public:
+  explicit YamlFile(std::string path) : path_(std::move(path)) {}
+
+  const std::string& path() const { return path_; }
+
+  // Parses `text` (the content of path()). Throws on malformed YAML with the
+  // parser's position.
+  YAML::Node Parse(const std::string& text) const;
+  // Reads and parses path(). Throws when the file cannot be read.
+  YAML::Node Load() const;
+
+  Location At(const YAML::Node& node) const;
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
+
+  // REQUIRES: node is a map. Fails on any key not in `allowed`, naming it.
+  void CheckKeys(const YAML::Node& node, std::string_view what,
+                 std::initializer_list<std::string_view> allowed) const;
+  void RequireMap(const YAML::Node& node, std::string_view what) const;
+  void RequireSequence(const YAML::Node& node, std::string_view what) const;
+
+  // The scalar at `key` of map `node`; fails when missing or not a scalar.
+  std::string String(const YAML::Node& node, std::string_view key) const;
+  std::optional<std::string> OptString(const YAML::Node& node,
+                                       std::string_view key) const;
+  std::optional<bool> OptBool(const YAML::Node& node, std::string_view key) const;
+  // A scalar or a sequence of scalars ("a" or [a, b]); empty when missing or
+  // null.
+  std::vector<std::string> Strings(const YAML::Node& node,
+                                   std::string_view key) const;
+  // Like Strings, but fails when the list is missing or empty.
+  std::vector<std::string> RequiredStrings(const YAML::Node& node,
+                                           std::string_view key) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace retort::schema

@@ -1,0 +1,190 @@
+#include "script/script.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "ops/op_yaml.h"
+#include "schema/yaml_util.h"
+
+namespace retort::script {
+namespace {
+
+void AppendQuoted(std::string& out, const std::string& s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// A canonical text of the parsed document: comments, whitespace, quoting
+// style, line endings and the order of map keys do not change it.
+void Canonical(const YAML::Node& node, std::string& out) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      out += "null";
+      return;
+    case YAML::NodeType::Scalar:
+      AppendQuoted(out, node.Scalar());
+      return;
+    case YAML::NodeType::Sequence:
+      out += '[';
+      for (size_t i = 0; i < node.size(); ++i) {
+        if (i) out += ',';
+        Canonical(node[i], out);
+      }
+      out += ']';
+      return;
+    case YAML::NodeType::Map: {
+      // Sort keys through indices: assigning YAML::Node values (as a sort
+      // of the nodes would) writes through to the document.
+      std::vector<YAML::Node> values;
+      std::vector<std::pair<std::string, size_t>> keys;
+      for (const auto& e : node) {
+        keys.emplace_back(e.first.Scalar(), values.size());
+        values.push_back(e.second);
+      }
+      std::sort(keys.begin(), keys.end());
+      out += '{';
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (i) out += ',';
+        AppendQuoted(out, keys[i].first);
+        out += ':';
+        Canonical(values[keys[i].second], out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+std::string RevisionId(const schema::YamlFile& file, const YAML::Node& node) {
+  if (!node.IsScalar() || node.Scalar().empty()) {
+    file.Fail(node, "a revision id must be a non-empty string");
+  }
+  const std::string& id = node.Scalar();
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      file.Fail(node, "revision id '" + id + "' may hold only letters, digits, '_' and '-'");
+    }
+  }
+  if (id.size() > 32) file.Fail(node, "revision id '" + id + "' is longer than 32 characters");
+  return id;
+}
+
+}  // namespace
+
+MigrationScript ParseScript(const std::string& text, const std::string& name,
+                            const schema::NamingConvention& naming) {
+  schema::YamlFile file(name);
+  YAML::Node root = file.Parse(text);
+  if (!root.IsMap()) file.Fail(root, "a migration script must be a map");
+  file.CheckKeys(root, "migration script",
+                 {"revision", "down_revision", "message", "branch_labels", "depends_on",
+                  "create_date", "transactional", "upgrade", "downgrade"});
+  MigrationScript s;
+  s.path = name;
+  if (!root["revision"]) file.Fail(root, "missing 'revision'");
+  s.revision = RevisionId(file, root["revision"]);
+  if (!root["down_revision"]) {
+    file.Fail(root, "missing 'down_revision' (null for a first revision)");
+  }
+  YAML::Node down = root["down_revision"];
+  if (down.IsSequence()) {
+    for (const auto& d : down) s.down_revisions.push_back(RevisionId(file, d));
+  } else if (!down.IsNull()) {
+    s.down_revisions.push_back(RevisionId(file, down));
+  }
+  s.message = file.OptString(root, "message").value_or("");
+  s.branch_labels = file.Strings(root, "branch_labels");
+  s.depends_on = file.Strings(root, "depends_on");
+  s.create_date = file.OptString(root, "create_date").value_or("");
+  s.transactional = file.OptBool(root, "transactional").value_or(true);
+  s.upgrade = ops::ParseOperations(file, root["upgrade"], naming);
+  if (root["downgrade"]) {
+    s.downgrade = ops::ParseOperations(file, root["downgrade"], naming);
+  } else {
+    for (const ops::OpAt& op : s.upgrade) {
+      if (!ops::IsReversible(op.op)) {
+        throw Error(ErrorKind::kIrreversible,
+                    ops::OperationName(op.op) +
+                        " has no inverse: this script needs an explicit 'downgrade'",
+                    op.where);
+      }
+    }
+  }
+  std::string canonical;
+  Canonical(root, canonical);
+  s.checksum = Sha256Hex(canonical);
+  return s;
+}
+
+MigrationScript LoadScriptFile(const std::string& path,
+                               const schema::NamingConvention& naming) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseScript(text.str(), path, naming);
+}
+
+std::string RenderNewScript(const NewScript& s) {
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ", ";
+      AppendQuoted(out, items[i]);
+    }
+    return out + "]";
+  };
+  std::string out;
+  out += "revision: ";
+  AppendQuoted(out, s.revision);
+  out += "\ndown_revision: ";
+  if (s.down_revisions.empty()) {
+    out += "null";
+  } else if (s.down_revisions.size() == 1) {
+    AppendQuoted(out, s.down_revisions[0]);
+  } else {
+    out += list(s.down_revisions);
+  }
+  out += "\nmessage: ";
+  AppendQuoted(out, s.message);
+  out += "\ncreate_date: ";
+  AppendQuoted(out, s.create_date);
+  if (!s.branch_labels.empty()) out += "\nbranch_labels: " + list(s.branch_labels);
+  if (!s.depends_on.empty()) out += "\ndepends_on: " + list(s.depends_on);
+  out +=
+      "\n\n# Operations, in order. Each is a one-key map, e.g.\n"
+      "#   - add_column: {table: users, column: {name: age, type: integer}}\n"
+      "upgrade: []\n\n"
+      "# Omit `downgrade` to derive it (the inverse operations in reverse order);\n"
+      "# give it explicitly when the upgrade uses execute or bulk_insert.\n";
+  return out;
+}
+
+}  // namespace retort::script

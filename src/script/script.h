@@ -1,0 +1,55 @@
+// A migration script: one YAML file per revision.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/operation.h"
+#include "schema/schema.h"
+
+namespace retort::script {
+
+struct MigrationScript {
+  std::string revision;
+  std::vector<std::string> down_revisions;  // empty: a base; 2+: a merge
+  std::string message;
+  std::vector<std::string> branch_labels;
+  std::vector<std::string> depends_on;
+  std::string create_date;
+  // False for scripts whose operations cannot run inside a transaction; they
+  // run alone, outside the run's transaction.
+  bool transactional = true;
+  std::vector<ops::OpAt> upgrade;
+  // nullopt when the file omits `downgrade`: derived from `upgrade`.
+  std::optional<std::vector<ops::OpAt>> downgrade;
+  std::string path;      // where it was read from ("" for in-memory scripts)
+  std::string checksum;  // SHA-256 (hex) of the parsed content
+};
+
+// Parses a script from YAML text. `name` is the path used in locations and
+// `naming` names unnamed constraints. Throws Error(kInput) for malformed or
+// invalid content and Error(kIrreversible) for an operation without an
+// inverse when `downgrade` is omitted, both at file:line:column.
+MigrationScript ParseScript(const std::string& text, const std::string& name,
+                            const schema::NamingConvention& naming);
+
+// Reads and parses a script file.
+MigrationScript LoadScriptFile(const std::string& path,
+                               const schema::NamingConvention& naming);
+
+// What a new script says when `revision` writes one.
+struct NewScript {
+  std::string revision;
+  std::vector<std::string> down_revisions;
+  std::string message;
+  std::vector<std::string> branch_labels;
+  std::vector<std::string> depends_on;
+  std::string create_date;
+};
+
+// The YAML text of a new script with empty upgrade (and no downgrade: an
+// empty upgrade derives an empty downgrade).
+std::string RenderNewScript(const NewScript& script);
+
+}  // namespace retort::script

@@ -1,0 +1,139 @@
+#include "schema/schema_yaml.h"
+
+#include <gtest/gtest.h>
+
+#include "schema/naming.h"
+
+namespace retort::schema {
+namespace {
+
+const char* kSchema = R"(
+naming_convention:
+  pk: "pk_%(table_name)s"
+  fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
+  uq: "uq_%(table_name)s_%(column_0_N_name)s"
+  ck: "ck_%(table_name)s_%(constraint_name)s"
+  ix: "ix_%(column_0_label)s"
+enums:
+  task_status: [QUEUED, DONE]
+tables:
+  - name: users
+    columns:
+      - {name: id, type: uuid, primary_key: true}
+      - {name: email, type: string(255), nullable: false, unique: true, index: true}
+      - {name: handle, type: string(40), unique: true}
+      - {name: created_at, type: datetime(timezone), nullable: false, server_default: now()}
+  - name: tasks
+    columns:
+      - {name: id, type: uuid, primary_key: true}
+      - {name: user_id, type: uuid, nullable: false, index: true, references: users.id, on_delete: CASCADE}
+      - {name: status, type: enum(task_status), nullable: false, server_default: QUEUED}
+      - {name: size, type: bigint, nullable: false}
+      - {name: raw, type: {sqlite: BLOB, postgresql: BYTEA}}
+    unique:
+      - {columns: [user_id, size]}
+    checks:
+      - {name: positive_size, expr: "size >= 0"}
+  - name: task_events
+    columns:
+      - {name: task_id, type: uuid, nullable: false}
+      - {name: seq, type: integer, nullable: false}
+    primary_key: {name: pk_task_events, columns: [task_id, seq]}
+    foreign_keys:
+      - {columns: [task_id], referred_table: tasks, referred_columns: [id], on_delete: SET NULL}
+)";
+
+TEST(SchemaYaml, LoadsAndNamesEverything) {
+  Schema s = LoadSchemaText(kSchema, "app.yaml");
+  ASSERT_EQ(s.tables.size(), 3u);
+  const Table& users = s.tables[0];
+  EXPECT_EQ(users.primary_key->name, "pk_users");
+  // unique + index is one unique index, as in SQLAlchemy.
+  ASSERT_EQ(users.indexes.size(), 1u);
+  EXPECT_EQ(users.indexes[0], (Index{"ix_users_email", {"email"}, true}));
+  ASSERT_EQ(users.uniques.size(), 1u);
+  EXPECT_EQ(users.uniques[0].name, "uq_users_handle");
+  EXPECT_EQ(users.columns[3].server_default->kind, Default::Kind::kNow);
+  EXPECT_FALSE(users.columns[0].nullable);
+
+  const Table& tasks = s.tables[1];
+  ASSERT_EQ(tasks.foreign_keys.size(), 1u);
+  EXPECT_EQ(tasks.foreign_keys[0].name, "fk_tasks_user_id_users");
+  EXPECT_EQ(tasks.foreign_keys[0].on_delete, Action::kCascade);
+  EXPECT_EQ(tasks.uniques[0].name, "uq_tasks_user_id_size");
+  EXPECT_EQ(tasks.checks[0].name, "ck_tasks_positive_size");
+  EXPECT_EQ(tasks.indexes[0].name, "ix_tasks_user_id");
+  EXPECT_EQ(tasks.columns[2].type.enum_name, "task_status");
+  EXPECT_EQ(tasks.columns[4].type.raw.at("postgresql"), "BYTEA");
+
+  const Table& events = s.tables[2];
+  EXPECT_EQ(events.primary_key->columns, (std::vector<std::string>{"task_id", "seq"}));
+  EXPECT_EQ(events.foreign_keys[0].name, "fk_task_events_task_id_tasks");
+  EXPECT_EQ(events.foreign_keys[0].on_delete, Action::kSetNull);
+}
+
+struct BadSchema {
+  const char* text;
+  const char* message;
+};
+
+class BadSchemaTest : public ::testing::TestWithParam<BadSchema> {};
+
+TEST_P(BadSchemaTest, OneClearMessage) {
+  try {
+    LoadSchemaText(GetParam().text, "bad.yaml");
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find(GetParam().message), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadSchemaTest,
+    ::testing::Values(
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}, {name: a, type: text}]}]",
+                  "bad.yaml:1:53: table 't' has two columns named 'a'"},
+        BadSchema{"tables:\n  - name: t\n    columns: [{name: a, type: string(x)}]",
+                  "bad.yaml:3:31: type 'string(x)': expected string or string(n)"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text, references: u.id}]}]",
+                  "refers to table 'u', which does not exist"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}], indexes: [{columns: [b]}]}]",
+                  "table 't' has no column 'b'"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text, on_delete: CASCADE}]}]",
+                  "on_delete and on_update need 'references'"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text, references: t.a, on_delete: EXPLODE}]}]",
+                  "unknown action 'EXPLODE'"},
+        BadSchema{"naming_convention: {ix: \"ix_%(nope)s\"}\ntables: [{name: t, columns: [{name: a, type: text, index: true}]}]",
+                  "unknown token %(nope)s"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}\n", "malformed YAML"},
+        BadSchema{"tablez: []", "bad.yaml:1:1: unknown key 'tablez' in schema file"}));
+
+TEST(Naming, Tokens) {
+  NamingConvention c{{{"uq", "uq_%(table_name)s_%(column_0N_name)s"},
+                      {"ix", "ix_%(column_0_N_label)s"},
+                      {"fk", "fk_%(referred_column_0_name)s"}}};
+  NameParts parts{"t", {"a", "b"}, "r", {"x"}, ""};
+  EXPECT_EQ(ConventionName(c, "uq", parts), "uq_t_ab");
+  EXPECT_EQ(ConventionName(c, "ix", parts), "ix_t_a_t_b");
+  EXPECT_EQ(ConventionName(c, "fk", parts), "fk_x");
+  EXPECT_EQ(ConventionName(c, "pk", parts), "pk_t");  // from the defaults
+  EXPECT_THROW(ConventionName(c, "ck", parts), Error);  // no constraint_name
+}
+
+TEST(Types, RoundTrip) {
+  for (const char* text : {"integer", "string(255)", "numeric(10,2)", "numeric(5)",
+                           "datetime(timezone)", "enum(status)", "jsonb", "uuid"}) {
+    std::string error;
+    std::optional<Type> t = ParseType(text, &error);
+    ASSERT_TRUE(t) << text << ": " << error;
+    EXPECT_EQ(FormatType(*t), text);
+  }
+  std::string error;
+  EXPECT_FALSE(ParseType("numeric(2,5)", &error));
+  EXPECT_FALSE(ParseType("uuid(4)", &error));
+  EXPECT_FALSE(ParseType("enum()", &error));
+}
+
+}  // namespace
+}  // namespace retort::schema

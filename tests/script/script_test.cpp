@@ -1,0 +1,79 @@
+#include "script/script.h"
+
+#include <gtest/gtest.h>
+
+#include "schema/naming.h"
+
+namespace retort::script {
+namespace {
+
+const schema::NamingConvention& Naming() {
+  static const schema::NamingConvention naming = schema::WithDefaults({});
+  return naming;
+}
+
+TEST(Script, ChecksumIgnoresLayout) {
+  MigrationScript a = ParseScript(
+      "revision: \"1\"\ndown_revision: null\nmessage: one\nupgrade:\n"
+      "  - create_table: {name: t, columns: [{name: id, type: integer, primary_key: true}]}\n",
+      "a.yaml", Naming());
+  MigrationScript b = ParseScript(
+      "# a comment\r\nmessage: 'one'\r\nrevision: '1'\r\ndown_revision: ~\r\nupgrade:\r\n"
+      "- create_table:\r\n    columns:\r\n    - {primary_key: true, name: id, type: integer}\r\n"
+      "    name: t\r\n",
+      "b.yaml", Naming());
+  EXPECT_EQ(a.checksum, b.checksum);
+  EXPECT_EQ(a.checksum.size(), 64u);
+  MigrationScript c = ParseScript(
+      "revision: \"1\"\ndown_revision: null\nmessage: one\nupgrade:\n"
+      "  - create_table: {name: t, columns: [{name: id, type: bigint, primary_key: true}]}\n",
+      "c.yaml", Naming());
+  EXPECT_NE(a.checksum, c.checksum);
+}
+
+TEST(Script, Fields) {
+  MigrationScript s = ParseScript(
+      "revision: m1\ndown_revision: [a, b]\nmessage: merge\nbranch_labels: x\n"
+      "depends_on: [c]\ntransactional: false\nupgrade: []\ndowngrade: []\n",
+      "m.yaml", Naming());
+  EXPECT_EQ(s.down_revisions, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s.branch_labels, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(s.depends_on, (std::vector<std::string>{"c"}));
+  EXPECT_FALSE(s.transactional);
+  ASSERT_TRUE(s.downgrade);
+  EXPECT_TRUE(s.downgrade->empty());
+}
+
+TEST(Script, RenderedNewScriptParses) {
+  NewScript n{"abc", {"x", "y"}, "say \"hi\"", {"lbl"}, {"dep"}, "2026-01-01 00:00:00"};
+  MigrationScript s = ParseScript(RenderNewScript(n), "n.yaml", Naming());
+  EXPECT_EQ(s.revision, "abc");
+  EXPECT_EQ(s.down_revisions, n.down_revisions);
+  EXPECT_EQ(s.message, n.message);
+  EXPECT_EQ(s.branch_labels, n.branch_labels);
+  EXPECT_EQ(s.depends_on, n.depends_on);
+  EXPECT_TRUE(s.upgrade.empty());
+}
+
+TEST(Script, Errors) {
+  auto error_of = [](const std::string& text) {
+    try {
+      ParseScript(text, "e.yaml", Naming());
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of("down_revision: null\nupgrade: []\n"), "e.yaml:1:1: missing 'revision'");
+  EXPECT_EQ(error_of("revision: \"a b\"\ndown_revision: null\n"),
+            "e.yaml:1:11: revision id 'a b' may hold only letters, digits, '_' and '-'");
+  EXPECT_EQ(error_of("revision: a\nupgrade: []\n"),
+            "e.yaml:1:1: missing 'down_revision' (null for a first revision)");
+  EXPECT_EQ(error_of("revision: a\ndown_revision: null\nupgrade:\n  - execute: {sql: SELECT 1}\n"),
+            "e.yaml:4:5: execute has no inverse: this script needs an explicit 'downgrade'");
+  EXPECT_EQ(error_of("revision: a\ndown_revision: null\nupgrade: {create_table: {}}\n"),
+            "e.yaml:3:10: an operation list must be a list");
+}
+
+}  // namespace
+}  // namespace retort::script
