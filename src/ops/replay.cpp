@@ -349,6 +349,10 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
 }
 
 std::vector<OpAt> DeriveDowngrade(const std::vector<OpAt>& upgrade, Schema before) {
+  return ApplyDeriving(upgrade, before);
+}
+
+std::vector<OpAt> ApplyDeriving(const std::vector<OpAt>& upgrade, Schema& before) {
   std::vector<std::vector<OpAt>> undo;
   undo.reserve(upgrade.size());
   for (const OpAt& op : upgrade) {

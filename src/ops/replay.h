@@ -18,9 +18,13 @@ void Apply(const OpAt& op, schema::Schema& schema);
 // REQUIRES: IsReversible(op.op); Apply(op, before) succeeds.
 std::vector<OpAt> Invert(const OpAt& op, const schema::Schema& before);
 
-// Replays `upgrade` onto a copy of `before` and returns the inverse sequence
-// (undo of the last operation first). Throws Error(kIrreversible) at the
-// first operation without an inverse, and what Apply throws.
+// Applies `upgrade` to `schema` and returns the inverse sequence (undo of
+// the last operation first). Throws Error(kIrreversible) at the first
+// operation without an inverse, and what Apply throws; `schema` is then
+// partly changed.
+std::vector<OpAt> ApplyDeriving(const std::vector<OpAt>& upgrade, schema::Schema& schema);
+
+// The inverse sequence of `upgrade`, replayed on a copy of `before`.
 std::vector<OpAt> DeriveDowngrade(const std::vector<OpAt>& upgrade,
                                   schema::Schema before);
 

@@ -66,25 +66,20 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
 
   schema::Schema schema;
   schema.naming = naming_;
-  // Downgrades derive their operations from the schema each revision saw.
-  std::unordered_map<std::string, schema::Schema> before;
-  std::unordered_set<std::string> undone;
+  std::unordered_set<std::string> undo;
   if (!upgrade) {
-    for (const script::Step& s : steps) {
-      if (!scripts_.Get(s.revision).downgrade) undone.insert(s.revision);
-    }
+    for (const script::Step& s : steps) undo.insert(s.revision);
   }
-  scripts_.Replay(heads, schema, [&](const script::MigrationScript& s, const schema::Schema& b) {
-    if (undone.count(s.revision)) before.emplace(s.revision, b);
-  });
+  std::unordered_map<std::string, std::vector<ops::OpAt>> downgrades =
+      scripts_.Replay(heads, schema, undo);
 
   const dialect::Dialect& dialect = connection_.dialect();
   for (script::Step& step : steps) {
     PreparedStep p;
     p.script = &scripts_.Get(step.revision);
     try {
-      std::vector<ops::OpAt> operations =
-          upgrade ? p.script->upgrade : scripts_.DowngradeOps(step.revision, before[step.revision]);
+      const std::vector<ops::OpAt>& operations =
+          upgrade ? p.script->upgrade : downgrades.at(step.revision);
       for (const ops::OpAt& op : operations) {
         std::vector<std::string> sql;
         try {

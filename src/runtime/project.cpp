@@ -29,12 +29,19 @@ struct Project::Impl {
   std::optional<script::ScriptSet> scripts;
   std::string url;
 
-  void LoadScripts() {
+  // Read-only commands need the graph only: headers, from the cache.
+  void LoadScripts(bool headers_only) {
     if (!fs::exists(config.script_location)) {
       scripts.emplace(std::vector<script::MigrationScript>{});
       return;
     }
-    scripts.emplace(script::ScriptSet::LoadDirectory(config.script_location, naming));
+    scripts.emplace(script::ScriptSet::LoadDirectory(config.script_location, naming, headers_only));
+  }
+
+  // The scripts with their operations, for runs.
+  const script::ScriptSet& Full() {
+    if (!scripts->complete()) LoadScripts(false);
+    return *scripts;
   }
 
   const std::string& Url() const {
@@ -197,7 +204,7 @@ Project Project::Open(const Settings& settings) {
     if (const char* value = std::getenv(var)) impl->url = value;
   }
   if (impl->url.empty()) impl->url = impl->config.url;
-  impl->LoadScripts();
+  impl->LoadScripts(true);
   return Project(std::move(impl));
 }
 
@@ -217,6 +224,8 @@ std::vector<std::string> Project::Init(const std::string& directory) {
     written.push_back(path.string());
   };
   write(config, runtime::DefaultConfigText());
+  write(dir / "migrations" / "versions" / ".gitignore",
+        "# retort's cache of the scripts' headers\n.retort-cache*\n");
   fs::path schema_file = dir / "schema" / "app.yaml";
   if (!fs::exists(schema_file)) {
     write(schema_file, R"(# The declared schema: the tables the application wants, in portable types.
@@ -321,14 +330,16 @@ std::vector<HistoryRecord> Project::AppliedHistory() const {
 }
 
 RunResult Project::Upgrade(const std::string& target, const StepCallback& on_step) {
+  const script::ScriptSet& scripts = impl_->Full();  // before the database is touched
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  runtime::Migrator migrator(scripts, impl_->naming, *conn, impl_->Options());
   return migrator.Upgrade(target, on_step);
 }
 
 RunResult Project::Downgrade(const std::string& target, const StepCallback& on_step) {
+  const script::ScriptSet& scripts = impl_->Full();
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  runtime::Migrator migrator(scripts, impl_->naming, *conn, impl_->Options());
   return migrator.Downgrade(target, on_step);
 }
 

@@ -23,6 +23,8 @@ struct MigrationScript {
   std::vector<ops::OpAt> upgrade;
   // nullopt when the file omits `downgrade`: derived from `upgrade`.
   std::optional<std::vector<ops::OpAt>> downgrade;
+  // False when only the header was read (script_cache.h): no operations.
+  bool has_body = true;
   std::string path;      // where it was read from ("" for in-memory scripts)
   std::string checksum;  // SHA-256 (hex) of the parsed content
 };

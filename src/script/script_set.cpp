@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "ops/replay.h"
+#include "script/script_cache.h"
 
 namespace retort::script {
 namespace {
@@ -22,7 +23,7 @@ std::vector<RevisionNode> Nodes(const std::vector<MigrationScript>& scripts) {
 }  // namespace
 
 ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
-                                   const schema::NamingConvention& naming) {
+                                   const schema::NamingConvention& naming, bool headers_only) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
@@ -38,6 +39,7 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
     }
   }
   std::sort(paths.begin(), paths.end());
+  if (headers_only) return ScriptSet(LoadHeaders(dir, paths, naming));
   std::vector<MigrationScript> scripts;
   scripts.reserve(paths.size());
   for (const std::string& path : paths) scripts.push_back(LoadScriptFile(path, naming));
@@ -49,27 +51,36 @@ ScriptSet::ScriptSet(std::vector<MigrationScript> scripts)
   for (size_t i = 0; i < scripts_.size(); ++i) index_.emplace(scripts_[i].revision, i);
 }
 
+bool ScriptSet::complete() const {
+  return std::all_of(scripts_.begin(), scripts_.end(),
+                     [](const MigrationScript& s) { return s.has_body; });
+}
+
 const MigrationScript& ScriptSet::Get(const std::string& revision) const {
   return scripts_[index_.at(revision)];
 }
 
-void ScriptSet::Replay(
+std::unordered_map<std::string, std::vector<ops::OpAt>> ScriptSet::Replay(
     const std::vector<std::string>& revisions, schema::Schema& schema,
-    const std::function<void(const MigrationScript&, const schema::Schema&)>& visit) const {
+    const std::unordered_set<std::string>& undo) const {
+  std::unordered_map<std::string, std::vector<ops::OpAt>> downgrades;
   std::vector<std::string> wanted = graph_.Ancestors(revisions);
   std::unordered_set<std::string> keep(wanted.begin(), wanted.end());
   for (const std::string& id : graph_.TopologicalOrder()) {
     if (!keep.count(id)) continue;
     const MigrationScript& s = Get(id);
-    if (visit) visit(s, schema);
-    for (const ops::OpAt& op : s.upgrade) {
-      try {
-        ops::Apply(op, schema);
-      } catch (const Error& e) {
-        throw e.WithContext(Location{.revision = id});
+    try {
+      if (undo.count(id) && !s.downgrade) {
+        downgrades[id] = ops::ApplyDeriving(s.upgrade, schema);
+        continue;
       }
+      if (undo.count(id)) downgrades[id] = *s.downgrade;
+      for (const ops::OpAt& op : s.upgrade) ops::Apply(op, schema);
+    } catch (const Error& e) {
+      throw e.WithContext(Location{.revision = id});
     }
   }
+  return downgrades;
 }
 
 schema::Schema ScriptSet::SchemaAt(const std::vector<std::string>& revisions,
@@ -78,17 +89,6 @@ schema::Schema ScriptSet::SchemaAt(const std::vector<std::string>& revisions,
   schema.naming = naming;
   Replay(revisions, schema);
   return schema;
-}
-
-std::vector<ops::OpAt> ScriptSet::DowngradeOps(const std::string& revision,
-                                               const schema::Schema& before) const {
-  const MigrationScript& s = Get(revision);
-  if (s.downgrade) return *s.downgrade;
-  try {
-    return ops::DeriveDowngrade(s.upgrade, before);
-  } catch (const Error& e) {
-    throw e.WithContext(Location{.revision = revision});
-  }
 }
 
 }  // namespace retort::script

@@ -2,9 +2,9 @@
 // schema they build.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "script/revision_graph.h"
@@ -14,36 +14,38 @@ namespace retort::script {
 
 class ScriptSet {
  public:
-  // Reads every *.yaml and *.yml file of `dir` (not recursive). Throws
+  // Reads every *.yaml and *.yml file of `dir` (not recursive). With
+  // headers_only, the scripts come without operations (from the header
+  // cache where it is fresh): enough for the graph, not for a run. Throws
   // Error(kInput) when `dir` cannot be read, and whatever parsing or the
   // graph throws.
   static ScriptSet LoadDirectory(const std::string& dir,
-                                 const schema::NamingConvention& naming);
+                                 const schema::NamingConvention& naming,
+                                 bool headers_only = false);
 
   // Throws what RevisionGraph's constructor throws.
   explicit ScriptSet(std::vector<MigrationScript> scripts);
 
   const RevisionGraph& graph() const { return graph_; }
+  // True when every script has its operations (not headers only).
+  bool complete() const;
   const std::vector<MigrationScript>& scripts() const { return scripts_; }
   // REQUIRES: `revision` is an exact id of the graph.
   const MigrationScript& Get(const std::string& revision) const;
 
-  // Calls `visit(script, schema_before_it)` for `revisions` and all their
-  // ancestors in topological order, applying each script's upgrade to
-  // `schema` after the visit. Throws Error(kInput) with the script's
-  // location when an operation does not fit the replayed schema.
-  void Replay(const std::vector<std::string>& revisions, schema::Schema& schema,
-              const std::function<void(const MigrationScript&,
-                                       const schema::Schema&)>& visit = {}) const;
+  // Applies the upgrades of `revisions` and all their ancestors to `schema`
+  // in topological order. Returns the downgrade operations of the replayed
+  // revisions named in `undo`: explicit, or derived from the schema each
+  // one saw. Throws Error(kInput) with the script's location when an
+  // operation does not fit the replayed schema, Error(kIrreversible) when a
+  // downgrade cannot be derived.
+  std::unordered_map<std::string, std::vector<ops::OpAt>> Replay(
+      const std::vector<std::string>& revisions, schema::Schema& schema,
+      const std::unordered_set<std::string>& undo = {}) const;
 
   // The schema once `revisions` and their ancestors are applied.
   schema::Schema SchemaAt(const std::vector<std::string>& revisions,
                           const schema::NamingConvention& naming) const;
-
-  // The operations that undo `revision`: its explicit downgrade, or the one
-  // derived from its upgrade and `before` (the schema before its upgrade).
-  std::vector<ops::OpAt> DowngradeOps(const std::string& revision,
-                                      const schema::Schema& before) const;
 
  private:
   std::vector<MigrationScript> scripts_;

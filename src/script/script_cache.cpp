@@ -1,0 +1,176 @@
+#include "script/script_cache.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace retort::script {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFormat = "retort-script-cache 1";
+
+// Escapes the separators of the format: tab, newline, '|' and '%'.
+std::string Escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\t': out += "%09"; break;
+      case '\n': out += "%0A"; break;
+      case '\r': out += "%0D"; break;
+      case '|': out += "%7C"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "|" : "") + Escape(items[i]);
+  return out;
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '|') {
+      out.push_back(Unescape(s.substr(start, i - start)));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == '\t') {
+      out.push_back(line.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+// The identity of a file's content, as far as stat tells.
+std::string Stamp(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+struct Entry {
+  std::string stamp;
+  MigrationScript header;
+};
+
+std::string Line(const std::string& name, const Entry& e) {
+  const MigrationScript& s = e.header;
+  return Escape(name) + "\t" + e.stamp + "\t" + Escape(s.revision) + "\t" +
+         JoinList(s.down_revisions) + "\t" + JoinList(s.branch_labels) + "\t" +
+         JoinList(s.depends_on) + "\t" + Escape(s.message) + "\t" + Escape(s.create_date) +
+         "\t" + (s.transactional ? "1" : "0") + "\t" + s.checksum + "\n";
+}
+
+std::unordered_map<std::string, Entry> ReadCache(const fs::path& file) {
+  std::unordered_map<std::string, Entry> entries;
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  if (!std::getline(in, line) || line != kFormat) return entries;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f = SplitTabs(line);
+    if (f.size() != 10) return {};
+    Entry e;
+    e.stamp = f[1];
+    MigrationScript& s = e.header;
+    s.revision = Unescape(f[2]);
+    s.down_revisions = SplitList(f[3]);
+    s.branch_labels = SplitList(f[4]);
+    s.depends_on = SplitList(f[5]);
+    s.message = Unescape(f[6]);
+    s.create_date = Unescape(f[7]);
+    s.transactional = f[8] == "1";
+    s.checksum = f[9];
+    s.has_body = false;
+    entries.emplace(Unescape(f[0]), std::move(e));
+  }
+  return entries;
+}
+
+void WriteCache(const fs::path& file, const std::vector<std::pair<std::string, Entry>>& entries) {
+  fs::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) return;
+    out << kFormat << "\n";
+    for (const auto& [name, e] : entries) out << Line(name, e);
+    if (!out.flush()) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+}
+
+}  // namespace
+
+std::vector<MigrationScript> LoadHeaders(const std::string& dir,
+                                         const std::vector<std::string>& paths,
+                                         const schema::NamingConvention& naming) {
+  fs::path cache_file = fs::path(dir) / kCacheFileName;
+  std::unordered_map<std::string, Entry> cached = ReadCache(cache_file);
+  std::vector<std::pair<std::string, Entry>> fresh;
+  std::vector<MigrationScript> out;
+  bool changed = cached.size() != paths.size();
+  for (const std::string& path : paths) {
+    std::string name = fs::path(path).filename().string();
+    std::string stamp = Stamp(path);
+    auto it = cached.find(name);
+    Entry entry;
+    if (it != cached.end() && !stamp.empty() && it->second.stamp == stamp) {
+      entry = std::move(it->second);
+    } else {
+      changed = true;
+      MigrationScript full = LoadScriptFile(path, naming);
+      entry.stamp = stamp;
+      entry.header = std::move(full);
+      entry.header.upgrade.clear();
+      entry.header.downgrade.reset();
+      entry.header.has_body = false;
+    }
+    entry.header.path = path;
+    out.push_back(entry.header);
+    fresh.emplace_back(name, std::move(entry));
+  }
+  if (changed) WriteCache(cache_file, fresh);
+  return out;
+}
+
+}  // namespace retort::script
