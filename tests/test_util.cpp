@@ -43,14 +43,15 @@ std::string ReadFile(const fs::path& path) {
   return s.str();
 }
 
-CommandResult RunRetort(const std::vector<std::string>& args, const fs::path& cwd,
-                        const std::map<std::string, std::string>& env) {
-  fs::path out_file = cwd / ".retort_stdout";
-  fs::path err_file = cwd / ".retort_stderr";
+namespace {
+
+// Starts the binary with stdout and stderr going to files; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& out,
+            const fs::path& err, const std::map<std::string, std::string>& env) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
 
@@ -76,16 +77,36 @@ CommandResult RunRetort(const std::vector<std::string>& args, const fs::path& cw
   int rc = posix_spawn(&pid, RETORT_BINARY, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " RETORT_BINARY);
+  return pid;
+}
+
+CommandResult Collect(pid_t pid, const fs::path& out, const fs::path& err) {
   int status = 0;
   waitpid(pid, &status, 0);
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = ReadFile(out_file);
-  result.err = ReadFile(err_file);
-  fs::remove(out_file);
-  fs::remove(err_file);
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
+  fs::remove(out);
+  fs::remove(err);
   return result;
 }
+
+}  // namespace
+
+CommandResult RunRetort(const std::vector<std::string>& args, const fs::path& cwd,
+                        const std::map<std::string, std::string>& env) {
+  fs::path out = cwd / ".retort_stdout", err = cwd / ".retort_stderr";
+  return Collect(Spawn(args, cwd, out, err, env), out, err);
+}
+
+RetortProcess::RetortProcess(const std::vector<std::string>& args, const fs::path& cwd,
+                             const std::string& tag)
+    : out_(cwd / (".retort_stdout_" + tag)), err_(cwd / (".retort_stderr_" + tag)) {
+  pid_ = Spawn(args, cwd, out_, err_, {});
+}
+
+CommandResult RetortProcess::Wait() { return Collect(pid_, out_, err_); }
 
 std::vector<std::vector<std::string>> SqliteQuery(const fs::path& db, const std::string& sql) {
   sqlite3* handle = nullptr;

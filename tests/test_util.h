@@ -34,6 +34,18 @@ struct CommandResult {
 CommandResult RunRetort(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                         const std::map<std::string, std::string>& env = {});
 
+// A retort process started in the background; Wait() collects it.
+class RetortProcess {
+ public:
+  RetortProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                const std::string& tag);
+  CommandResult Wait();
+
+ private:
+  int pid_ = -1;
+  std::filesystem::path out_, err_;
+};
+
 // Rows of `sql` on the SQLite file `db`, each cell as text ("NULL" for NULL).
 std::vector<std::vector<std::string>> SqliteQuery(const std::filesystem::path& db,
                                                   const std::string& sql);

@@ -17,6 +17,7 @@ namespace retort::cli {
 struct Context {
   std::string config_path = "retort.toml";
   std::string url;
+  std::optional<double> lock_timeout;
   bool json = false;
   std::function<int()> run;  // set by the chosen command; returns the exit code
 

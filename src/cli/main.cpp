@@ -11,6 +11,7 @@ Settings Context::MakeSettings() const {
   Settings settings;
   settings.config_path = config_path;
   settings.url = url;
+  settings.lock_timeout_seconds = lock_timeout;
   return settings;
 }
 
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", ctx.config_path, "Config file (default: retort.toml)");
   app.add_option("--url", ctx.url,
                  "Database URL (default: RETORT_DATABASE_URL, DATABASE_URL, then the config's url)");
+  app.add_option("--lock-timeout", ctx.lock_timeout,
+                 "Seconds to wait for another run's lock on the database (default: the config's "
+                 "lock_timeout, 30)");
   AddInitCommand(app, ctx);
   AddRevisionCommands(app, ctx);
   AddRunCommands(app, ctx);

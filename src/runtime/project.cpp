@@ -194,6 +194,9 @@ Project Project::Open(const Settings& settings) {
   auto impl = std::make_unique<Impl>();
   impl->settings = settings;
   impl->config = runtime::LoadConfig(settings.config_path);
+  if (settings.lock_timeout_seconds) {
+    impl->config.lock_timeout_ms = static_cast<int>(*settings.lock_timeout_seconds * 1000);
+  }
   std::vector<std::string> schema_paths = runtime::SchemaPaths(impl->config);
   schema::NamingConvention naming;
   if (!schema_paths.empty()) naming = schema::LoadSchemaFiles(schema_paths).naming;

@@ -19,6 +19,7 @@ SqliteConnection::SqliteConnection(const std::string& path, bool create,
     throw Error(ErrorKind::kDatabase, "cannot open database file " + path + ": " + message,
                 Location{.target = label_});
   }
+  busy_timeout_ms_ = busy_timeout_ms;
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
   try {
@@ -93,7 +94,18 @@ std::vector<Row> SqliteConnection::Query(const std::string& sql,
   return Run(sql, params, true);
 }
 
-void SqliteConnection::BeginWrite() { Execute("BEGIN IMMEDIATE"); }
+void SqliteConnection::BeginWrite() {
+  try {
+    Execute("BEGIN IMMEDIATE");
+  } catch (const Error& e) {
+    if ((sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY) throw;
+    throw Error(ErrorKind::kDatabase,
+                "database is locked: another run or connection holds its write lock; gave up "
+                "after the lock timeout (" + std::to_string(busy_timeout_ms_ / 1000.0).substr(0, 4) +
+                    " s; see lock_timeout)",
+                Location{.target = label_});
+  }
+}
 void SqliteConnection::Commit() { Execute("COMMIT"); }
 void SqliteConnection::Rollback() {
   if (!sqlite3_get_autocommit(db_)) Execute("ROLLBACK");

@@ -34,6 +34,7 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_ = nullptr;
   std::string label_;
+  int busy_timeout_ms_ = 0;
   SqliteDialect dialect_;
 };
 
