@@ -21,7 +21,7 @@ Project Context::OpenProject() const { return Project::Open(MakeSettings()); }
 
 int main(int argc, char** argv) {
   using namespace retort::cli;
-  CLI::App app{"retort: database schema migrations for SQLite and PostgreSQL.\n"
+  CLI::App app{"retort: database schema migrations.\n"
                "Exit codes: 0 ok, 1 differences found, 2 usage or input error, 3 database error."};
   app.set_version_flag("--version", std::string("retort ") + retort::Version());
   app.require_subcommand(1);

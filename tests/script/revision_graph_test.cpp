@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <ostream>
@@ -131,16 +132,15 @@ struct Graph {
 
 const Graph kChain{"Chain", "aaaa; bbbb<aaaa; cccc<bbbb"};
 // Two labelled branches growing from one base.
-const Graph kBranches{"Branches",
-                      "aaaa; bbbb<aaaa[L1]; cccc<bbbb; xxxx<aaaa[L2]; yyyy<xxxx"};
+const Graph kBranches{"Branches", "aaaa; bbbb<aaaa[L1]; cccc<bbbb; xxxx<aaaa[L2]; yyyy<xxxx"};
 // A branch point, then a merge.
-const Graph kDiamond{"Diamond",
-                     "aaaa; bbbb<aaaa; cccc<aaaa; mmmm<bbbb,cccc; nnnn<mmmm"};
+const Graph kDiamond{"Diamond", "aaaa; bbbb<aaaa; cccc<aaaa; mmmm<bbbb,cccc; nnnn<mmmm"};
 // Two roots; cccc (branch core) depends on the net branch by label.
-const Graph kRoots{"Roots",
-                   "aaaa[core]; bbbb<aaaa; xxxx[net]; yyyy<xxxx; cccc<bbbb{net}"};
+const Graph kRoots{"Roots", "aaaa[core]; bbbb<aaaa; xxxx[net]; yyyy<xxxx; cccc<bbbb{net}"};
 // depends_on naming an ancestor of the down_revision.
 const Graph kDepOnAncestor{"DepOnAncestor", "aaaa; bbbb<aaaa; cccc<bbbb{aaaa}"};
+// A branch whose label sits above its first revision.
+const Graph kLateLabel{"LateLabel", "aaaa; bbbb<aaaa; cccc<bbbb[L]; xxxx<aaaa"};
 const Graph kPrefixes{"Prefixes", "ab12; ab34<ab12; xyz<ab34; xyzw<xyz"};
 
 // ---------------------------------------------------------------------------
@@ -180,44 +180,76 @@ TEST_P(BadGraphTest, Throws) {
     for (const std::string& fragment : c.fragments) {
       EXPECT_NE(e.message().find(fragment), std::string::npos) << e.message();
     }
-    if (*c.file != '\0') EXPECT_EQ(e.where().file, c.file) << e.what();
+    if (*c.file != '\0') {
+      EXPECT_EQ(e.where().file, c.file) << e.what();
+    }
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     RevisionGraphTest, BadGraphTest,
     ::testing::Values(
-        BadGraphCase{"DuplicateId", "aaaa; bbbb<aaaa; aaaa", ErrorKind::kDuplicateRevision,
-                     {"aaaa", "aaaa.py"}, "aaaa.py"},
-        BadGraphCase{"UnknownDownRevision", "aaaa; bbbb<aaaa; cccc<zzzz",
-                     ErrorKind::kUnknownRevision, {"zzzz"}, "cccc.py"},
+        BadGraphCase{"DuplicateId",
+                     "aaaa; bbbb<aaaa; aaaa",
+                     ErrorKind::kDuplicateRevision,
+                     {"aaaa", "aaaa.py"},
+                     "aaaa.py"},
+        BadGraphCase{"UnknownDownRevision",
+                     "aaaa; bbbb<aaaa; cccc<zzzz",
+                     ErrorKind::kUnknownRevision,
+                     {"zzzz"},
+                     "cccc.py"},
         // down_revisions are exact ids: no prefixes, no labels.
-        BadGraphCase{"DownRevisionPrefix", "aaaa1; bbbb<aaaa", ErrorKind::kUnknownRevision,
-                     {"aaaa"}, "bbbb.py"},
-        BadGraphCase{"DownRevisionLabel", "aaaa[L]; bbbb<L", ErrorKind::kUnknownRevision,
-                     {"'L'"}, "bbbb.py"},
-        BadGraphCase{"UnknownDependency", "aaaa; bbbb{nope}", ErrorKind::kUnknownRevision,
-                     {"depends_on", "nope"}, "bbbb.py"},
-        BadGraphCase{"AmbiguousDependencyPrefix", "ab12; ab34; cccc{ab}",
-                     ErrorKind::kAmbiguousTarget, {"ab12", "ab34"}, "cccc.py"},
-        BadGraphCase{"Cycle", "aaaa<cccc; bbbb<aaaa; cccc<bbbb; dddd<cccc",
-                     ErrorKind::kRevisionCycle, {"revision cycle: aaaa -> bbbb -> cccc -> aaaa"},
-                     "aaaa.py"},
-        BadGraphCase{"CycleAfterRoot", "root; bbbb<root,dddd; cccc<bbbb; dddd<cccc",
-                     ErrorKind::kRevisionCycle, {"revision cycle: bbbb -> cccc -> dddd -> bbbb"},
+        BadGraphCase{"DownRevisionPrefix",
+                     "aaaa1; bbbb<aaaa",
+                     ErrorKind::kUnknownRevision,
+                     {"aaaa"},
                      "bbbb.py"},
-        BadGraphCase{"SelfLoop", "aaaa; bbbb<bbbb", ErrorKind::kRevisionCycle,
-                     {"bbbb -> bbbb"}, "bbbb.py"},
-        BadGraphCase{"DependencyCycle", "aaaa{cccc}; bbbb<aaaa; cccc<bbbb",
-                     ErrorKind::kRevisionCycle, {"aaaa -> bbbb -> cccc -> aaaa"}, "aaaa.py"},
-        BadGraphCase{"DependencySelfLoop", "aaaa{aaaa}", ErrorKind::kRevisionCycle,
-                     {"aaaa -> aaaa"}, "aaaa.py"},
-        BadGraphCase{"LabelUsedTwice", "aaaa[L]; bbbb<aaaa[L]", ErrorKind::kInput,
-                     {"'L'", "aaaa"}, "bbbb.py"},
-        BadGraphCase{"LabelTwiceOnOneRevision", "aaaa[L,L]", ErrorKind::kInput, {"'L'"},
-                     "aaaa.py"},
-        BadGraphCase{"LabelIsAnId", "aaaa; bbbb<aaaa[aaaa]", ErrorKind::kInput, {"aaaa"},
+        BadGraphCase{"DownRevisionLabel",
+                     "aaaa[L]; bbbb<L",
+                     ErrorKind::kUnknownRevision,
+                     {"'L'"},
                      "bbbb.py"},
+        BadGraphCase{"UnknownDependency",
+                     "aaaa; bbbb{nope}",
+                     ErrorKind::kUnknownRevision,
+                     {"depends_on", "nope"},
+                     "bbbb.py"},
+        BadGraphCase{"AmbiguousDependencyPrefix",
+                     "ab12; ab34; cccc{ab}",
+                     ErrorKind::kAmbiguousTarget,
+                     {"ab12", "ab34"},
+                     "cccc.py"},
+        BadGraphCase{"Cycle",
+                     "aaaa<cccc; bbbb<aaaa; cccc<bbbb; dddd<cccc",
+                     ErrorKind::kRevisionCycle,
+                     {"revision cycle: aaaa -> bbbb -> cccc -> aaaa"},
+                     "aaaa.py"},
+        BadGraphCase{"CycleAfterRoot",
+                     "root; bbbb<root,dddd; cccc<bbbb; dddd<cccc",
+                     ErrorKind::kRevisionCycle,
+                     {"revision cycle: bbbb -> cccc -> dddd -> bbbb"},
+                     "bbbb.py"},
+        BadGraphCase{
+            "SelfLoop", "aaaa; bbbb<bbbb", ErrorKind::kRevisionCycle, {"bbbb -> bbbb"}, "bbbb.py"},
+        BadGraphCase{"DependencyCycle",
+                     "aaaa{cccc}; bbbb<aaaa; cccc<bbbb",
+                     ErrorKind::kRevisionCycle,
+                     {"aaaa -> bbbb -> cccc -> aaaa"},
+                     "aaaa.py"},
+        BadGraphCase{"DependencySelfLoop",
+                     "aaaa{aaaa}",
+                     ErrorKind::kRevisionCycle,
+                     {"aaaa -> aaaa"},
+                     "aaaa.py"},
+        BadGraphCase{"LabelUsedTwice",
+                     "aaaa[L]; bbbb<aaaa[L]",
+                     ErrorKind::kInput,
+                     {"'L'", "aaaa"},
+                     "bbbb.py"},
+        BadGraphCase{"LabelTwiceOnOneRevision", "aaaa[L,L]", ErrorKind::kInput, {"'L'"}, "aaaa.py"},
+        BadGraphCase{
+            "LabelIsAnId", "aaaa; bbbb<aaaa[aaaa]", ErrorKind::kInput, {"aaaa"}, "bbbb.py"},
         BadGraphCase{"IdWithMinus", "ab-c", ErrorKind::kInput, {"ab-c"}, "ab-c.py"},
         BadGraphCase{"IdWithPlus", "ab+c", ErrorKind::kInput, {"ab+c"}, "ab+c.py"},
         BadGraphCase{"IdWithAt", "ab@c", ErrorKind::kInput, {"ab@c"}, "ab@c.py"}),
@@ -281,8 +313,7 @@ TEST(RevisionGraphTest, TopologicalOrderPutsParentsFirstTiesInInputOrder) {
 
 TEST(RevisionGraphTest, Ancestors) {
   RevisionGraph graph(Nodes(kRoots.spec));
-  EXPECT_EQ(graph.Ancestors({"cccc"}),
-            (std::vector<std::string>{"aaaa", "bbbb", "xxxx", "cccc"}));
+  EXPECT_EQ(graph.Ancestors({"cccc"}), (std::vector<std::string>{"aaaa", "bbbb", "xxxx", "cccc"}));
   EXPECT_EQ(graph.Ancestors({"bbbb", "yyyy"}),
             (std::vector<std::string>{"aaaa", "bbbb", "xxxx", "yyyy"}));
   EXPECT_EQ(graph.Ancestors({"net"}), (std::vector<std::string>{"xxxx"}));
@@ -300,8 +331,7 @@ TEST(RevisionGraphTest, Resolve) {
   // characters are prefix-matched; so "x" and "xy" mean xyzw, never xyz.
   EXPECT_EQ(graph.Resolve("x").id, "xyzw");
   EXPECT_EQ(graph.Resolve("xy").id, "xyzw");
-  ExpectError([&] { graph.Resolve("ab"); }, ErrorKind::kAmbiguousTarget,
-              {"'ab'", "ab12, ab34"});
+  ExpectError([&] { graph.Resolve("ab"); }, ErrorKind::kAmbiguousTarget, {"'ab'", "ab12, ab34"});
   ExpectError([&] { graph.Resolve("a"); }, ErrorKind::kAmbiguousTarget, {"ab12, ab34"});
   ExpectError([&] { graph.Resolve("zz"); }, ErrorKind::kUnknownRevision, {"'zz'"});
   ExpectError([&] { graph.Resolve(""); }, ErrorKind::kUnknownRevision, {});
@@ -332,14 +362,15 @@ TEST_P(PlanTest, StepsAndRows) {
   const PlanCase& c = GetParam();
   RevisionGraph graph(Nodes(c.graph.spec));
   const bool up = std::string_view(c.op) == "upgrade";
-  std::vector<Step> steps = up ? graph.PlanUpgrade(c.rows, c.target)
-                               : graph.PlanDowngrade(c.rows, c.target);
+  std::vector<Step> steps =
+      up ? graph.PlanUpgrade(c.rows, c.target) : graph.PlanDowngrade(c.rows, c.target);
   for (const Step& step : steps) {
     EXPECT_EQ(step.direction, up ? Step::Direction::kUpgrade : Step::Direction::kDowngrade);
   }
   EXPECT_EQ(Render(c.rows, steps), c.steps);
 }
 
+// clang-format off
 const PlanCase kPlanCases[] = {
     // A chain.
     {kChain, {}, "upgrade", "heads", {"+aaaa => aaaa", "+bbbb => bbbb", "+cccc => cccc"}},
@@ -380,21 +411,23 @@ const PlanCase kPlanCases[] = {
     {kBranches, {}, "upgrade", "L2@heads", {"+aaaa => aaaa", "+xxxx => xxxx", "+yyyy => yyyy"}},
     {kBranches, {}, "upgrade", "L2@yyyy", {"+aaaa => aaaa", "+xxxx => xxxx", "+yyyy => yyyy"}},
     {kBranches, {"cccc", "yyyy"}, "upgrade", "heads", {}},
+    {kBranches, {"cccc"}, "upgrade", "L2@base", {}},
     {kBranches, {"cccc", "xxxx"}, "downgrade", "L2@-1", {"-xxxx => cccc"}},
     {kBranches, {"cccc", "xxxx"}, "downgrade", "L1@-1", {"-cccc => bbbb xxxx"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "aaaa",
      {"-cccc => bbbb yyyy", "-bbbb => yyyy", "-yyyy => xxxx", "-xxxx => aaaa"}},
-    {kBranches, {"cccc", "yyyy"}, "downgrade", "L1@aaaa",
-     {"-cccc => bbbb yyyy", "-bbbb => yyyy"}},
+    {kBranches, {"cccc", "yyyy"}, "downgrade", "L1@aaaa", {"-cccc => bbbb yyyy", "-bbbb => yyyy"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "base",
      {"-cccc => bbbb yyyy", "-bbbb => yyyy", "-yyyy => xxxx", "-xxxx => aaaa", "-aaaa => "}},
-    // As in Alembic, label@base over a shared base takes every branch down.
-    {kBranches, {"cccc", "yyyy"}, "downgrade", "L1@base",
-     {"-cccc => bbbb yyyy", "-bbbb => yyyy", "-yyyy => xxxx", "-xxxx => aaaa", "-aaaa => "}},
+    // Alembic: label@base over a shared base takes every branch down.
+    {kBranches, {"cccc", "yyyy"}, "downgrade", "L1@base", {"-cccc => bbbb yyyy", "-bbbb => yyyy"}},
+    {kBranches, {"cccc", "yyyy"}, "downgrade", "L2@base", {"-yyyy => cccc xxxx", "-xxxx => cccc"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "cccc-1", {"-cccc => bbbb yyyy"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "bbbb", {"-cccc => bbbb yyyy"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "L2@-2", {"-yyyy => cccc xxxx", "-xxxx => cccc"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "yyyy", {}},
+    // A label above the start of its branch still names the whole branch.
+    {kLateLabel, {"cccc", "xxxx"}, "downgrade", "L@base", {"-cccc => bbbb xxxx", "-bbbb => xxxx"}},
 
     // A merge collapses rows; undoing it restores them.
     {kDiamond, {}, "upgrade", "heads",
@@ -409,8 +442,8 @@ const PlanCase kPlanCases[] = {
     {kDiamond, {"nnnn"}, "downgrade", "base",
      {"-nnnn => mmmm", "-mmmm => bbbb cccc", "-bbbb => cccc", "-cccc => aaaa", "-aaaa => "}},
 
-    // depends_on across roots: applying cccc does remove the dependency's
-    // row when it is one (Alembic merges it like a down_revision).
+    // depends_on across roots: applying cccc does remove the dependency's row
+    // when it is one (Alembic merges it like a down_revision).
     {kRoots, {}, "upgrade", "heads",
      {"+xxxx => xxxx", "+aaaa => aaaa xxxx", "+bbbb => bbbb xxxx", "+cccc => cccc",
       "+yyyy => cccc yyyy"}},
@@ -422,13 +455,12 @@ const PlanCase kPlanCases[] = {
     {kRoots, {}, "upgrade", "net@head", {"+xxxx => xxxx", "+yyyy => yyyy"}},
     {kRoots, {"yyyy"}, "upgrade", "core@+2", {"+aaaa => aaaa yyyy", "+bbbb => bbbb yyyy"}},
     {kRoots, {"cccc"}, "upgrade", "net@+1", {"+yyyy => cccc yyyy"}},
-    // Alembic: a no-op too; xxxx is applied as cccc's dependency.
+    // A no-op in Alembic too: xxxx is applied, as cccc's dependency.
     {kRoots, {"cccc"}, "upgrade", "xxxx", {}},
     {kRoots, {"cccc"}, "downgrade", "-1", {"-cccc => bbbb xxxx"}},
     {kRoots, {"cccc"}, "downgrade", "net@base", {"-cccc => bbbb xxxx", "-xxxx => bbbb"}},
     {kRoots, {"cccc", "yyyy"}, "downgrade", "xxxx", {"-yyyy => cccc"}},
-    // Alembic: fails ("not a valid downgrade target"); the net branch is at
-    // xxxx already.
+    // Alembic: fails ("not a valid downgrade target"); net is at xxxx already.
     {kRoots, {"cccc"}, "downgrade", "xxxx", {}},
     {kRoots, {"cccc", "yyyy"}, "downgrade", "core@base",
      {"-cccc => bbbb yyyy", "-bbbb => aaaa yyyy", "-aaaa => yyyy"}},
@@ -446,6 +478,7 @@ const PlanCase kPlanCases[] = {
     {kDepOnAncestor, {"aaaa", "bbbb"}, "downgrade", "-1", {"-bbbb => aaaa"}},
     {kDepOnAncestor, {"bbbb", "aaaa"}, "downgrade", "base", {"-bbbb => aaaa", "-aaaa => "}},
 };
+// clang-format on
 
 INSTANTIATE_TEST_SUITE_P(RevisionGraphTest, PlanTest, ::testing::ValuesIn(kPlanCases),
                          [](const auto& info) {
@@ -463,7 +496,8 @@ TEST(RevisionGraphTest, MergeStepsCarryTheRowChanges) {
   EXPECT_EQ(up[0].remove, (std::vector<std::string>{"bbbb", "cccc"}));
   EXPECT_EQ(up[0].add, (std::vector<std::string>{"mmmm"}));
 
-  std::vector<Step> down = graph.PlanDowngrade({"mmmm"}, "-1");
+  // (As in Alembic, "-1" from a merge is ambiguous: which parent?)
+  std::vector<Step> down = graph.PlanDowngrade({"mmmm"}, "bbbb");
   ASSERT_EQ(down.size(), 1u);
   EXPECT_EQ(down[0].revision, "mmmm");
   EXPECT_EQ(down[0].direction, Step::Direction::kDowngrade);
@@ -471,7 +505,7 @@ TEST(RevisionGraphTest, MergeStepsCarryTheRowChanges) {
   EXPECT_EQ(down[0].add, (std::vector<std::string>{"bbbb", "cccc"}));
 
   // Duplicated rows count once.
-  EXPECT_EQ(Render({"mmmm"}, graph.PlanDowngrade({"mmmm", "mmmm"}, "-1")),
+  EXPECT_EQ(Render({"mmmm"}, graph.PlanDowngrade({"mmmm", "mmmm"}, "cccc")),
             (std::vector<std::string>{"-mmmm => bbbb cccc"}));
 }
 
@@ -528,19 +562,19 @@ TEST_P(PlanErrorTest, Throws) {
       c.kind, c.fragments);
 }
 
+// clang-format off
 const PlanErrorCase kPlanErrorCases[] = {
     // Moving the wrong way, or too far.
     {kChain, {"cccc"}, "upgrade", "-1", ErrorKind::kRangeError, {"'-1'", "downgrade"}},
-    // Alembic: upgrading to a revision below the current one is a silent
-    // no-op.
+    // Alembic: upgrading to a revision below the current one is a silent no-op.
     {kChain, {"cccc"}, "upgrade", "aaaa", ErrorKind::kRangeError, {"below", "cccc", "downgrade"}},
     {kChain, {"cccc"}, "upgrade", "head-1", ErrorKind::kRangeError, {"below"}},
     {kChain, {"cccc"}, "upgrade", "base", ErrorKind::kRangeError, {"below"}},
+    {kBranches, {"cccc"}, "upgrade", "L1@base", ErrorKind::kRangeError, {"below", "cccc"}},
     {kChain, {"cccc"}, "upgrade", "+1", ErrorKind::kRangeError, {"1 step up", "only 0"}},
     {kChain, {}, "upgrade", "+5", ErrorKind::kRangeError, {"5 steps up from base", "only 3"}},
     {kChain, {"aaaa"}, "downgrade", "+1", ErrorKind::kRangeError, {"'+1'", "upgrade"}},
-    {kChain, {"cccc"}, "downgrade", "-5", ErrorKind::kRangeError,
-     {"5 steps down from cccc", "only 3"}},
+    {kChain, {"cccc"}, "downgrade", "-5", ErrorKind::kRangeError, {"5 steps down from cccc", "only 3"}},
     {kChain, {"aaaa"}, "downgrade", "cccc", ErrorKind::kRangeError, {"not below", "aaaa"}},
     {kChain, {}, "downgrade", "aaaa", ErrorKind::kRangeError, {"not applied"}},
     {kChain, {}, "downgrade", "-1", ErrorKind::kRangeError, {"nothing is applied"}},
@@ -549,8 +583,8 @@ const PlanErrorCase kPlanErrorCases[] = {
     {kChain, {}, "upgrade", "zzzz", ErrorKind::kUnknownRevision, {"'zzzz'"}},
     {kChain, {"zzzz"}, "upgrade", "heads", ErrorKind::kUnknownRevision, {"zzzz", "version table"}},
     {kChain, {"zzzz"}, "downgrade", "base", ErrorKind::kUnknownRevision, {"zzzz"}},
-    // Alembic: only resolves the label when it has to, so a misspelt label
-    // can pass unnoticed.
+    // Alembic: resolves a label only when it has to, so a misspelt one can
+    // pass unnoticed.
     {kChain, {"cccc"}, "downgrade", "nope@base", ErrorKind::kUnknownRevision, {"'nope'"}},
     {kChain, {}, "upgrade", "nope@head", ErrorKind::kUnknownRevision, {"'nope'"}},
     // Malformed targets.
@@ -561,27 +595,25 @@ const PlanErrorCase kPlanErrorCases[] = {
     {kChain, {}, "upgrade", "@head", ErrorKind::kUsage, {}},
     {kChain, {}, "upgrade", "a@b@c", ErrorKind::kUsage, {}},
     {kChain, {}, "upgrade", "+99999999999999999999", ErrorKind::kUsage, {}},
-    // Several heads.
-    {kBranches, {}, "upgrade", "head", ErrorKind::kMultipleHeads,
-     {"cccc, yyyy", "'heads'", "@head"}},
+    // Several heads, or a step that could go several ways.
+    {kBranches, {}, "upgrade", "head", ErrorKind::kMultipleHeads, {"cccc, yyyy", "'heads'", "@head"}},
     {kBranches, {"cccc", "yyyy"}, "downgrade", "head", ErrorKind::kMultipleHeads, {"cccc, yyyy"}},
     {kBranches, {"aaaa"}, "upgrade", "+1", ErrorKind::kAmbiguousTarget, {"aaaa", "bbbb, xxxx"}},
     {kBranches, {}, "upgrade", "base+2", ErrorKind::kAmbiguousTarget, {"bbbb, xxxx"}},
-    {kBranches, {"cccc", "xxxx"}, "upgrade", "+1", ErrorKind::kAmbiguousTarget,
-     {"cccc, xxxx", "@+1"}},
+    {kBranches, {"cccc", "xxxx"}, "upgrade", "+1", ErrorKind::kAmbiguousTarget, {"cccc, xxxx", "@+1"}},
     // Alembic: warns, then steps down from whichever row comes first.
-    {kBranches, {"cccc", "yyyy"}, "downgrade", "-1", ErrorKind::kAmbiguousTarget,
-     {"cccc, yyyy", "@-1"}},
+    {kBranches, {"cccc", "yyyy"}, "downgrade", "-1", ErrorKind::kAmbiguousTarget, {"cccc, yyyy", "@-1"}},
     {kBranches, {"cccc"}, "downgrade", "L2@-1", ErrorKind::kRangeError, {"L2"}},
-    {kBranches, {"cccc", "yyyy"}, "downgrade", "L1@yyyy", ErrorKind::kUnknownRevision,
-     {"yyyy", "'L1'"}},
+    {kBranches, {"cccc", "yyyy"}, "downgrade", "L1@yyyy", ErrorKind::kUnknownRevision, {"yyyy", "'L1'"}},
     {kBranches, {}, "upgrade", "L1@xxxx", ErrorKind::kUnknownRevision, {"xxxx", "'L1'"}},
-    {kDiamond, {"nnnn"}, "downgrade", "-2", ErrorKind::kAmbiguousTarget,
-     {"mmmm", "merge", "bbbb, cccc"}},
+    // As in Alembic: a relative step cannot cross a merge (which parent?).
+    {kDiamond, {"nnnn"}, "downgrade", "-2", ErrorKind::kAmbiguousTarget, {"mmmm", "merge", "bbbb, cccc"}},
+    {kDiamond, {"mmmm"}, "downgrade", "-1", ErrorKind::kAmbiguousTarget, {"mmmm", "merge"}},
     {kDiamond, {"bbbb", "cccc"}, "upgrade", "+1", ErrorKind::kAmbiguousTarget, {"bbbb, cccc"}},
     {kRoots, {"cccc"}, "upgrade", "head", ErrorKind::kMultipleHeads, {"yyyy, cccc"}},
     {kPrefixes, {}, "upgrade", "ab", ErrorKind::kAmbiguousTarget, {"ab12, ab34"}},
 };
+// clang-format on
 
 INSTANTIATE_TEST_SUITE_P(RevisionGraphTest, PlanErrorTest, ::testing::ValuesIn(kPlanErrorCases),
                          [](const auto& info) {
@@ -617,10 +649,14 @@ TEST_P(StampTest, Rows) {
   EXPECT_EQ(rows, expected);
 }
 
+// clang-format off
 const StampCase kStampCases[] = {
     {kBranches, {"cccc", "yyyy"}, "bbbb", false, {"bbbb", "yyyy"}},
     {kBranches, {"cccc", "yyyy"}, "aaaa", false, {"aaaa"}},
     {kBranches, {"cccc", "yyyy"}, "L2@base", false, {"cccc"}},
+    // Alembic: drops the shared base's row as well, leaving nothing.
+    {kBranches, {"aaaa"}, "L2@base", false, {"aaaa"}},
+    {kBranches, {"yyyy"}, "L2@base", false, {"aaaa"}},
     {kBranches, {"cccc", "yyyy"}, "base", false, {}},
     {kBranches, {"bbbb"}, "xxxx", false, {"bbbb", "xxxx"}},
     // Alembic: leaves only {cccc}, losing the yyyy branch.
@@ -640,8 +676,9 @@ const StampCase kStampCases[] = {
     {kChain, {"zzzz"}, "bbbb", true, {"bbbb"}},
     {kChain, {"zzzz"}, "base", true, {}},
     {kChain, {"cccc"}, "base+1", false, {"aaaa"}},
-    // A row depending on the net branch is related to it, so it goes too.
-    {kRoots, {"cccc"}, "net@base", false, {}},
+    // Alembic: also drops cccc (it depends on net), leaving nothing; we leave
+    // what `downgrade net@base` leaves.
+    {kRoots, {"cccc"}, "net@base", false, {"bbbb"}},
     {kRoots, {"cccc", "yyyy"}, "xxxx", false, {"xxxx"}},
     {kRoots, {"cccc", "yyyy"}, "bbbb", false, {"bbbb", "yyyy"}},
     {kRoots, {}, "heads", false, {"cccc", "yyyy"}},
@@ -650,6 +687,7 @@ const StampCase kStampCases[] = {
     {kDiamond, {"mmmm"}, "cccc", false, {"cccc"}},
     {kDiamond, {"bbbb"}, "cccc", false, {"bbbb", "cccc"}},
 };
+// clang-format on
 
 INSTANTIATE_TEST_SUITE_P(RevisionGraphTest, StampTest, ::testing::ValuesIn(kStampCases),
                          [](const auto& info) {
@@ -664,8 +702,7 @@ TEST(RevisionGraphTest, StampErrors) {
               {"cccc, yyyy"});
   ExpectError([&] { graph.StampRows({"zzzz"}, "heads", false); }, ErrorKind::kUnknownRevision,
               {"zzzz"});
-  ExpectError([&] { graph.StampRows({}, "zzzz", false); }, ErrorKind::kUnknownRevision,
-              {"zzzz"});
+  ExpectError([&] { graph.StampRows({}, "zzzz", false); }, ErrorKind::kUnknownRevision, {"zzzz"});
   ExpectError([&] { graph.StampRows({"cccc"}, "-1", false); }, ErrorKind::kUsage, {"'-1'"});
   ExpectError([&] { graph.StampRows({}, "", false); }, ErrorKind::kUsage, {});
 }
@@ -692,6 +729,7 @@ TEST_P(RangeTest, Revisions) {
   EXPECT_EQ(graph.Range(c.spec, c.current), c.expected);
 }
 
+// clang-format off
 const RangeCase kRangeCases[] = {
     {kBranches, {}, ":", {"cccc", "bbbb", "yyyy", "xxxx", "aaaa"}},
     {kBranches, {}, "base:heads", {"cccc", "bbbb", "yyyy", "xxxx", "aaaa"}},
@@ -728,6 +766,7 @@ const RangeCase kRangeCases[] = {
     {kDiamond, {}, "bbbb:", {"nnnn", "mmmm", "bbbb"}},
     {kDiamond, {}, "aaaa:mmmm", {"mmmm", "bbbb", "cccc", "aaaa"}},
 };
+// clang-format on
 
 INSTANTIATE_TEST_SUITE_P(RevisionGraphTest, RangeTest, ::testing::ValuesIn(kRangeCases),
                          [](const auto& info) {
@@ -747,8 +786,7 @@ TEST(RevisionGraphTest, RangeErrors) {
   ExpectError([&] { graph.Range("xxxx:cccc"); }, ErrorKind::kRangeError,
               {"xxxx", "not an ancestor", "cccc"});
   ExpectError([&] { graph.Range("zzzz:"); }, ErrorKind::kUnknownRevision, {"zzzz"});
-  ExpectError([&] { graph.Range("current:", {"zzzz"}); }, ErrorKind::kUnknownRevision,
-              {"zzzz"});
+  ExpectError([&] { graph.Range("current:", {"zzzz"}); }, ErrorKind::kUnknownRevision, {"zzzz"});
 }
 
 // ---------------------------------------------------------------------------
@@ -807,13 +845,13 @@ TEST(RevisionGraphTest, TenThousandRevisionChain) {
 
 TEST(RevisionGraphTest, TenThousandRevisionsInBranchesWithDependencies) {
   // 100 branches of 100 growing from one base; every tenth revision of a
-  // branch also depends on the revision at the same height on the previous
-  // branch.
+  // branch below its head also depends on the revision at the same height
+  // on the previous branch.
   std::vector<RevisionNode> nodes = {RevisionNode{"base0", {}, {}, {}, {}}};
   for (int b = 0; b < 100; ++b) {
     std::vector<RevisionNode> branch = Chain(100, "b" + std::to_string(b) + "x", "base0");
     branch.front().branch_labels = {"branch" + std::to_string(b)};
-    for (int i = 9; b > 0 && i < 100; i += 10) {
+    for (int i = 9; b > 0 && i < 99; i += 10) {
       branch[i].depends_on = {"b" + std::to_string(b - 1) + "x" + std::to_string(100000 + i)};
     }
     nodes.insert(nodes.end(), branch.begin(), branch.end());
