@@ -43,8 +43,7 @@ bool Contains(const std::vector<size_t>& v, size_t x) {
 }
 
 bool IsWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 Location WhereOf(const RevisionNode& node) {
@@ -70,11 +69,9 @@ TargetSpec ParseTarget(std::string_view text) {
   if (size_t at = text.find('@'); at != std::string_view::npos) {
     spec.label = std::string(text.substr(0, at));
     rest = text.substr(at + 1);
-    if (spec.label.empty() || rest.empty() ||
-        rest.find('@') != std::string_view::npos) {
+    if (spec.label.empty() || rest.empty() || rest.find('@') != std::string_view::npos) {
       throw Error(ErrorKind::kUsage,
-                  fmt::format("malformed target '{}': expected label@target",
-                              text));
+                  fmt::format("malformed target '{}': expected label@target", text));
     }
   }
   // A trailing [+-]digits is a relative step (Alembic's regex
@@ -83,22 +80,18 @@ TargetSpec ParseTarget(std::string_view text) {
   while (digits > 0 && rest[digits - 1] >= '0' && rest[digits - 1] <= '9') {
     --digits;
   }
-  if (digits < rest.size() && digits > 0 &&
-      (rest[digits - 1] == '+' || rest[digits - 1] == '-')) {
+  if (digits < rest.size() && digits > 0 && (rest[digits - 1] == '+' || rest[digits - 1] == '-')) {
     std::string_view symbol = rest.substr(0, digits - 1);
     if (!std::all_of(symbol.begin(), symbol.end(), IsWordChar)) {
-      throw Error(ErrorKind::kUsage,
-                  fmt::format("malformed relative target '{}'", text));
+      throw Error(ErrorKind::kUsage, fmt::format("malformed relative target '{}'", text));
     }
     long long n = 0;
     std::string_view number = rest.substr(digits);
-    auto [ptr, ec] =
-        std::from_chars(number.data(), number.data() + number.size(), n);
+    auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
     if (ec != std::errc() || n == 0) {
-      throw Error(ErrorKind::kUsage,
-                  fmt::format("relative target '{}' needs a step count "
-                              "between 1 and {}",
-                              text, std::numeric_limits<long long>::max()));
+      throw Error(ErrorKind::kUsage, fmt::format("relative target '{}' needs a step count "
+                                                 "between 1 and {}",
+                                                 text, std::numeric_limits<long long>::max()));
     }
     spec.relative = true;
     spec.symbol = std::string(symbol);
@@ -116,16 +109,15 @@ TargetSpec ParseTarget(std::string_view text) {
 // stack.
 class RevisionGraph::Planner {
  public:
-  explicit Planner(const RevisionGraph& graph)
-      : g_(graph), n_(graph.nodes_.size()) {}
+  explicit Planner(const RevisionGraph& graph) : g_(graph), n_(graph.nodes_.size()) {}
 
   // What a version table implies.
   struct State {
     Mask applied;
     std::vector<size_t> applied_children;  // per revision, over all edges
     Mask is_row;                           // the rows as given
-    std::vector<size_t> heads;  // maximal applied revisions, input order
-    std::vector<size_t> stale;  // rows that are not heads (redundant rows)
+    std::vector<size_t> heads;             // maximal applied revisions, input order
+    std::vector<size_t> stale;             // rows that are not heads (redundant rows)
   };
 
   State Load(const std::vector<std::string>& rows) const {
@@ -161,8 +153,7 @@ class RevisionGraph::Planner {
   }
 
   // `from` (kBase ignored) and everything reachable through `next`.
-  Mask Reach(const std::vector<size_t>& from,
-             const std::vector<std::vector<size_t>>& next) const {
+  Mask Reach(const std::vector<size_t>& from, const std::vector<std::vector<size_t>>& next) const {
     Mask seen(n_, 0);
     std::vector<size_t> stack;
     for (size_t v : from) {
@@ -188,15 +179,12 @@ class RevisionGraph::Planner {
   // descendants, itself included): Alembic's _shares_lineage.
   Mask Lineage(size_t rev, bool with_dependencies) const {
     Mask up = Reach({rev}, with_dependencies ? g_.parents_ : g_.down_);
-    Mask down = Reach({rev}, with_dependencies ? g_.all_children_
-                                               : g_.children_);
+    Mask down = Reach({rev}, with_dependencies ? g_.all_children_ : g_.children_);
     for (size_t v = 0; v < n_; ++v) up[v] = up[v] || down[v];
     return up;
   }
 
-  std::string Name(size_t v) const {
-    return v == kBase ? "base" : g_.nodes_[v].id;
-  }
+  std::string Name(size_t v) const { return v == kBase ? "base" : g_.nodes_[v].id; }
   std::string Names(const std::vector<size_t>& vs) const {
     std::vector<std::string> names;
     for (size_t v : vs) names.push_back(Name(v));
@@ -210,13 +198,12 @@ class RevisionGraph::Planner {
 
   // A full id, then a branch label, then a unique id prefix. With `lineage`,
   // prefixes only match revisions in it and the result must lie in it.
-  size_t Lookup(std::string_view text, const Mask* lineage,
-                std::string_view label) const {
+  size_t Lookup(std::string_view text, const Mask* lineage, std::string_view label) const {
+    if (text.empty()) throw Error(ErrorKind::kUnknownRevision, "empty revision name");
     size_t found = kBase;
     if (auto it = g_.index_.find(std::string(text)); it != g_.index_.end()) {
       found = it->second;
-    } else if (auto lt = g_.labels_.find(std::string(text));
-               lt != g_.labels_.end()) {
+    } else if (auto lt = g_.labels_.find(std::string(text)); lt != g_.labels_.end()) {
       found = lt->second;
     } else {
       // Alembic only prefix-matches ids longer than three characters, but
@@ -225,30 +212,27 @@ class RevisionGraph::Planner {
       std::vector<size_t> candidates;
       for (size_t v = 0; v < n_; ++v) {
         const std::string& id = g_.nodes_[v].id;
-        if (id.size() > 3 && id.size() > text.size() &&
-            id.compare(0, text.size(), text) == 0 &&
+        if (id.size() > 3 && id.size() > text.size() && id.compare(0, text.size(), text) == 0 &&
             (lineage == nullptr || (*lineage)[v])) {
           candidates.push_back(v);
         }
       }
       if (candidates.size() > 1) {
-        throw Error(ErrorKind::kAmbiguousTarget,
-                    fmt::format("'{}' is a prefix of several revisions: {}",
-                                text, Names(candidates)));
+        throw Error(
+            ErrorKind::kAmbiguousTarget,
+            fmt::format("'{}' is a prefix of several revisions: {}", text, Names(candidates)));
       }
       if (candidates.empty()) {
         throw Error(ErrorKind::kUnknownRevision,
                     lineage == nullptr
                         ? fmt::format("no revision or branch label '{}'", text)
-                        : fmt::format("no revision '{}' on branch '{}'", text,
-                                      label));
+                        : fmt::format("no revision '{}' on branch '{}'", text, label));
       }
       found = candidates.front();
     }
     if (lineage != nullptr && !(*lineage)[found]) {
       throw Error(ErrorKind::kUnknownRevision,
-                  fmt::format("revision {} is not on branch '{}'", Name(found),
-                              label));
+                  fmt::format("revision {} is not on branch '{}'", Name(found), label));
     }
     return found;
   }
@@ -275,13 +259,11 @@ class RevisionGraph::Planner {
       std::vector<size_t> heads = g_.VersionedHeads();
       if (lineage != nullptr) heads = Filter(heads, *lineage);
       if (heads.size() > 1) {
-        throw Error(
-            ErrorKind::kMultipleHeads,
-            fmt::format("'{}' is ambiguous: there are several heads ({}); "
-                        "name one, use '<branch label>@head', or 'heads' for "
-                        "all of them",
-                        spec.label.empty() ? "head" : spec.label + "@head",
-                        Names(heads)));
+        throw Error(ErrorKind::kMultipleHeads,
+                    fmt::format("'{}' is ambiguous: there are several heads ({}); "
+                                "name one, use '<branch label>@head', or 'heads' for "
+                                "all of them",
+                                spec.label.empty() ? "head" : spec.label + "@head", Names(heads)));
       }
       return heads;
     }
@@ -292,15 +274,14 @@ class RevisionGraph::Planner {
   size_t SingleSymbol(const TargetSpec& spec, const Mask* lineage) const {
     std::vector<size_t> revs = Symbol(spec, lineage);
     if (revs.size() > 1) {
-      throw Error(ErrorKind::kMultipleHeads,
-                  fmt::format("'{}' names several revisions ({}); name one",
-                              spec.text, Names(revs)));
+      throw Error(
+          ErrorKind::kMultipleHeads,
+          fmt::format("'{}' names several revisions ({}); name one", spec.text, Names(revs)));
     }
     return revs.empty() ? kBase : revs.front();
   }
 
-  std::vector<size_t> Filter(const std::vector<size_t>& revs,
-                             const Mask& keep) const {
+  std::vector<size_t> Filter(const std::vector<size_t>& revs, const Mask& keep) const {
     std::vector<size_t> out;
     for (size_t v : revs) {
       if (keep[v]) out.push_back(v);
@@ -311,16 +292,15 @@ class RevisionGraph::Planner {
   // Alembic's _walk: |steps| steps along down_revisions, up (steps > 0,
   // restricted to `lineage` when given) or down. kBase is the position below
   // every base. With `clamp`, stops at the end instead of failing.
-  size_t Walk(size_t start, long long steps, const Mask* lineage,
-              const std::string& text, bool clamp) const {
+  size_t Walk(size_t start, long long steps, const Mask* lineage, const std::string& text,
+              bool clamp) const {
     size_t at = start;
-    const unsigned long long count =
-        steps < 0 ? 0ULL - static_cast<unsigned long long>(steps)
-                  : static_cast<unsigned long long>(steps);
+    const unsigned long long count = steps < 0 ? 0ULL - static_cast<unsigned long long>(steps)
+                                               : static_cast<unsigned long long>(steps);
     for (unsigned long long i = 0; i < count; ++i) {
       std::vector<size_t> next;
       if (steps > 0) {
-        const std::vector<size_t> bases = g_.VersionedBases();
+        const std::vector<size_t> bases = at == kBase ? g_.VersionedBases() : std::vector<size_t>{};
         for (size_t c : at == kBase ? bases : g_.children_[at]) {
           if (lineage == nullptr || (*lineage)[c]) next.push_back(c);
         }
@@ -333,20 +313,17 @@ class RevisionGraph::Planner {
         throw Error(ErrorKind::kRangeError,
                     fmt::format("'{}' asks for {} step{} {} from {}, but only "
                                 "{} {} possible",
-                                text, count, count == 1 ? "" : "s",
-                                steps > 0 ? "up" : "down", Name(start), i,
-                                i == 1 ? "is" : "are"));
+                                text, count, count == 1 ? "" : "s", steps > 0 ? "up" : "down",
+                                Name(start), i, i == 1 ? "is" : "are"));
       }
       if (next.size() > 1) {
-        throw Error(
-            ErrorKind::kAmbiguousTarget,
-            steps > 0
-                ? fmt::format("'{}' is ambiguous: {} has several children "
-                              "({}); use '<branch label>@' to pick one",
-                              text, Name(at), Names(next))
-                : fmt::format("'{}' is ambiguous: {} is a merge of {}; name "
-                              "a revision instead",
-                              text, Name(at), Names(next)));
+        throw Error(ErrorKind::kAmbiguousTarget,
+                    steps > 0 ? fmt::format("'{}' is ambiguous: {} has several children "
+                                            "({}); use '<branch label>@' to pick one",
+                                            text, Name(at), Names(next))
+                              : fmt::format("'{}' is ambiguous: {} is a merge of {}; name "
+                                            "a revision instead",
+                                            text, Name(at), Names(next)));
       }
       at = next.front();
     }
@@ -408,8 +385,7 @@ class RevisionGraph::Planner {
         }
         current[idx] = to_add.front();
         in_current[to_add.front()] = 1;
-        if (g_.norm_down_[candidate].size() == 1 &&
-            g_.down_[candidate].size() == 1) {
+        if (g_.norm_down_[candidate].size() == 1 && g_.down_[candidate].size() == 1) {
           // Plain step down a line: the ancestors lose only the candidate.
           if (ancestors[idx]) (*ancestors[idx])[candidate] = 0;
         } else {
@@ -473,8 +449,7 @@ class RevisionGraph::Planner {
         // (a depends_on naming an ancestor of the down_revision) is put back
         // as a redundant row. We only restore parents that became heads.
         for (size_t p : g_.parents_[r]) {
-          if (--state.applied_children[p] == 0 && state.applied[p] &&
-              !row[p]) {
+          if (--state.applied_children[p] == 0 && state.applied[p] && !row[p]) {
             row[p] = 1;
             step.add.push_back(g_.nodes_[p].id);
           }
@@ -509,8 +484,7 @@ class RevisionGraph::Planner {
     return tips;
   }
 
-  std::vector<size_t> UpgradeTargets(const State& state,
-                                     const TargetSpec& spec) const {
+  std::vector<size_t> UpgradeTargets(const State& state, const TargetSpec& spec) const {
     const size_t label_rev = LabelRevision(spec);
     std::optional<Mask> lineage;
     if (label_rev != kBase) lineage = Lineage(label_rev, false);
@@ -523,8 +497,7 @@ class RevisionGraph::Planner {
                                 "revision; use downgrade",
                                 spec.text));
       }
-      size_t to = Walk(SingleSymbol(spec, lin), spec.steps, nullptr,
-                       spec.text, false);
+      size_t to = Walk(SingleSymbol(spec, lin), spec.steps, nullptr, spec.text, false);
       return to == kBase ? std::vector<size_t>{} : std::vector<size_t>{to};
     }
     size_t start = kBase;
@@ -550,24 +523,28 @@ class RevisionGraph::Planner {
       }
       if (starts.size() > 1) {
         throw Error(ErrorKind::kAmbiguousTarget,
-                    fmt::format("'{}' is ambiguous: there are several current "
-                                "heads ({}); use '<branch label>@{}' or "
-                                "'<revision>{}'",
-                                spec.text, Names(starts), spec.text,
-                                spec.text));
+                    fmt::format("'{}' is ambiguous: there are several current heads ({}); {}",
+                                spec.text, Names(starts), NarrowHint(spec)));
       }
       if (!starts.empty()) start = starts.front();
     }
     return {Walk(start, spec.steps, lin, spec.text, false)};
   }
 
+  // How to make a relative step from several current heads unambiguous.
+  static std::string NarrowHint(const TargetSpec& spec) {
+    const std::string step = fmt::format("{:+d}", spec.steps);
+    if (!spec.label.empty()) return fmt::format("use '<revision>{}'", step);
+    return fmt::format("use '<branch label>@{}' or '<revision>{}'", step, step);
+  }
+
   struct DowngradeTarget {
-    size_t target = kBase;       // kBase: base
-    size_t branch_of = kBase;    // restricts a branch point's children
+    size_t target = kBase;      // kBase: base
+    size_t branch_of = kBase;   // restricts a branch point's children
+    bool whole_branch = false;  // label@base: all of branch_of's own branch
   };
 
-  DowngradeTarget ParseDowngrade(const State& state,
-                                 const TargetSpec& spec) const {
+  DowngradeTarget ParseDowngrade(const State& state, const TargetSpec& spec) const {
     DowngradeTarget out;
     out.branch_of = LabelRevision(spec);
     std::optional<Mask> lineage;
@@ -575,11 +552,11 @@ class RevisionGraph::Planner {
     const Mask* lin = lineage ? &*lineage : nullptr;
     if (!spec.relative) {
       out.target = SingleSymbol(spec, lin);
+      out.whole_branch = out.target == kBase && out.branch_of != kBase;
       return out;
     }
     if (!spec.symbol.empty()) {
-      out.target = Walk(SingleSymbol(spec, lin), spec.steps, lin, spec.text,
-                        false);
+      out.target = Walk(SingleSymbol(spec, lin), spec.steps, lin, spec.text, false);
       return out;
     }
     if (spec.steps > 0) {
@@ -593,16 +570,14 @@ class RevisionGraph::Planner {
       starts = Filter(state.heads, *lin);
       if (starts.empty()) starts = BranchTips(state, *lin);
       if (starts.empty()) {
-        throw Error(ErrorKind::kRangeError,
-                    fmt::format("'{}': branch '{}' has no current head to "
-                                "step down from",
-                                spec.text, spec.label));
+        throw Error(ErrorKind::kRangeError, fmt::format("'{}': branch '{}' has no current head to "
+                                                        "step down from",
+                                                        spec.text, spec.label));
       }
     } else {
       starts = state.heads;
       if (starts.empty()) {
-        throw Error(ErrorKind::kRangeError,
-                    fmt::format("'{}': nothing is applied", spec.text));
+        throw Error(ErrorKind::kRangeError, fmt::format("'{}': nothing is applied", spec.text));
       }
       // Alembic only warns here ("downgrade -1 from multiple heads is
       // ambiguous") and steps down from whichever row the database returns
@@ -610,20 +585,77 @@ class RevisionGraph::Planner {
     }
     if (starts.size() > 1) {
       throw Error(ErrorKind::kAmbiguousTarget,
-                  fmt::format("'{}' is ambiguous: there are several current "
-                              "heads ({}); use '<branch label>@{}' or "
-                              "'<revision>{}'",
-                              spec.text, Names(starts), spec.text, spec.text));
+                  fmt::format("'{}' is ambiguous: there are several current heads ({}); {}",
+                              spec.text, Names(starts), NarrowHint(spec)));
     }
     if (lin == nullptr) out.branch_of = starts.front();
     out.target = Walk(starts.front(), spec.steps, nullptr, spec.text, false);
     return out;
   }
 
+  // The first revision of the branch `rev` is on: down from `rev` while the
+  // parent is a plain revision (no merge, no other child or dependent), the
+  // run Alembic propagates branch labels along.
+  size_t BranchStart(size_t rev) const {
+    size_t start = rev;
+    while (g_.down_[start].size() == 1) {
+      const size_t parent = g_.down_[start].front();
+      if (g_.all_children_[parent].size() != 1 || g_.down_[parent].size() > 1) break;
+      start = parent;
+    }
+    return start;
+  }
+
+  // The applied revisions a downgrade to `to` undoes (Alembic's
+  // _collect_downgrade_revisions): what descends, over all edges, from the
+  // target's children (from every base for base), so not a revision merely
+  // depending on the target. Empty when the target is already reached.
+  Mask Drop(const State& state, const DowngradeTarget& to, std::string_view text) const {
+    std::vector<size_t> roots;
+    if (to.whole_branch) {
+      // Alembic: label@base starts from the bases below the label, so over a
+      // base shared with other branches it undoes those branches too (and
+      // runs their downgrades). We undo the label's own branch only, as the
+      // user asked.
+      roots = {BranchStart(to.branch_of)};
+    } else {
+      roots = to.target == kBase ? g_.VersionedBases() : g_.children_[to.target];
+      if (to.branch_of != kBase && roots.size() > 1) {
+        // Several branches start here: keep the one leading to `branch_of`.
+        roots = Filter(roots, Reach({to.branch_of}, g_.down_));
+        if (roots.empty()) {
+          throw Error(ErrorKind::kRangeError,
+                      fmt::format("downgrade target '{}' is not below the current revision on "
+                                  "branch '{}'",
+                                  text, Name(to.branch_of)));
+        }
+      }
+    }
+    Mask drop = Reach(roots, g_.all_children_);
+    bool any = false;
+    for (size_t v = 0; v < n_; ++v) {
+      drop[v] = drop[v] && state.applied[v];
+      any = any || drop[v];
+    }
+    // Alembic also fails for an applied target that is no row (reached only
+    // as another branch's dependency); there is nothing to undo, so we
+    // return an empty plan as for any target already reached.
+    if (!any && to.target != kBase && !state.applied[to.target]) {
+      throw Error(ErrorKind::kRangeError,
+                  state.heads.empty()
+                      ? fmt::format("downgrade target '{}' is not applied (nothing is); use "
+                                    "upgrade",
+                                    text)
+                      : fmt::format("downgrade target '{}' is not below the current revision "
+                                    "({}); use upgrade",
+                                    text, Names(state.heads)));
+    }
+    return drop;
+  }
+
   // One side of a history range; `other` is the resolved opposite side, used
   // by bare relative steps.
-  std::vector<size_t> RangeSide(std::string_view text, bool upper,
-                                const std::vector<size_t>* other,
+  std::vector<size_t> RangeSide(std::string_view text, bool upper, const std::vector<size_t>* other,
                                 const std::vector<std::string>& current) const {
     if (text.empty()) return upper ? g_.real_heads_ : std::vector<size_t>{};
     if (text == "current") return Load(current).heads;
@@ -637,10 +669,9 @@ class RevisionGraph::Planner {
     if (!spec.symbol.empty()) {
       starts = {SingleSymbol(spec, lin)};
     } else if ((spec.steps > 0) != upper || other == nullptr) {
-      throw Error(ErrorKind::kUsage,
-                  fmt::format("in a history range, a bare '-N' belongs on the "
-                              "left and '+N' on the right ('{}')",
-                              text));
+      throw Error(ErrorKind::kUsage, fmt::format("in a history range, a bare '-N' belongs on the "
+                                                 "left and '+N' on the right ('{}')",
+                                                 text));
     } else if (upper) {
       if (other->size() > 1) {
         throw Error(ErrorKind::kAmbiguousTarget,
@@ -669,8 +700,7 @@ class RevisionGraph::Planner {
 // ---------------------------------------------------------------------------
 // Construction
 
-RevisionGraph::RevisionGraph(std::vector<RevisionNode> nodes)
-    : nodes_(std::move(nodes)) {
+RevisionGraph::RevisionGraph(std::vector<RevisionNode> nodes) : nodes_(std::move(nodes)) {
   const size_t n = nodes_.size();
   index_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
@@ -693,24 +723,20 @@ RevisionGraph::RevisionGraph(std::vector<RevisionNode> nodes)
       const Location& first = nodes_[it->second].where;
       throw Error(ErrorKind::kDuplicateRevision,
                   first.file.empty()
-                      ? fmt::format("revision id '{}' is declared twice",
-                                    node.id)
-                      : fmt::format("revision id '{}' is also declared in {}",
-                                    node.id, first.file),
+                      ? fmt::format("revision id '{}' is declared twice", node.id)
+                      : fmt::format("revision id '{}' is also declared in {}", node.id, first.file),
                   WhereOf(node));
     }
   }
   for (size_t i = 0; i < n; ++i) {
     for (const std::string& label : nodes_[i].branch_labels) {
       if (label.empty() || label.find('@') != std::string::npos) {
-        throw Error(ErrorKind::kInput,
-                    fmt::format("invalid branch label '{}'", label),
+        throw Error(ErrorKind::kInput, fmt::format("invalid branch label '{}'", label),
                     WhereOf(nodes_[i]));
       }
       if (index_.count(label) != 0) {
         throw Error(ErrorKind::kInput,
-                    fmt::format("branch label '{}' is also a revision id",
-                                label),
+                    fmt::format("branch label '{}' is also a revision id", label),
                     WhereOf(nodes_[i]));
       }
       auto [it, inserted] = labels_.emplace(label, i);
@@ -734,8 +760,7 @@ RevisionGraph::RevisionGraph(std::vector<RevisionNode> nodes)
       auto it = index_.find(down);
       if (it == index_.end()) {
         throw Error(ErrorKind::kUnknownRevision,
-                    fmt::format("down_revision '{}' names no revision", down),
-                    WhereOf(node));
+                    fmt::format("down_revision '{}' names no revision", down), WhereOf(node));
       }
       if (!Contains(down_[i], it->second)) down_[i].push_back(it->second);
     }
@@ -851,16 +876,13 @@ void RevisionGraph::ThrowCycle(const std::vector<size_t>& pending) const {
   }
   // path[position[v]..] runs child -> parent; show it parent -> child,
   // starting from the earliest revision in input order.
-  std::vector<size_t> cycle(path.begin() + static_cast<std::ptrdiff_t>(position[v]),
-                            path.end());
+  std::vector<size_t> cycle(path.begin() + static_cast<std::ptrdiff_t>(position[v]), path.end());
   std::reverse(cycle.begin(), cycle.end());
-  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()),
-              cycle.end());
+  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
   std::string text;
   for (size_t c : cycle) text += nodes_[c].id + " -> ";
   text += nodes_[cycle.front()].id;
-  throw Error(ErrorKind::kRevisionCycle, "revision cycle: " + text,
-              WhereOf(nodes_[cycle.front()]));
+  throw Error(ErrorKind::kRevisionCycle, "revision cycle: " + text, WhereOf(nodes_[cycle.front()]));
 }
 
 // ---------------------------------------------------------------------------
@@ -872,9 +894,6 @@ const RevisionNode* RevisionGraph::Find(std::string_view id) const {
 }
 
 const RevisionNode& RevisionGraph::Resolve(std::string_view id_or_prefix) const {
-  if (id_or_prefix.empty()) {
-    throw Error(ErrorKind::kUnknownRevision, "empty revision id");
-  }
   return nodes_[Planner(*this).Lookup(id_or_prefix, nullptr, "")];
 }
 
@@ -922,8 +941,7 @@ std::vector<std::string> RevisionGraph::TopologicalOrder() const {
   return Planner(*this).Ids(topo_);
 }
 
-std::vector<std::string> RevisionGraph::Ancestors(
-    const std::vector<std::string>& ids) const {
+std::vector<std::string> RevisionGraph::Ancestors(const std::vector<std::string>& ids) const {
   Planner planner(*this);
   std::vector<size_t> from;
   for (const std::string& id : ids) from.push_back(planner.Lookup(id, nullptr, ""));
@@ -938,8 +956,8 @@ std::vector<std::string> RevisionGraph::Ancestors(
 // ---------------------------------------------------------------------------
 // Plans
 
-std::vector<Step> RevisionGraph::PlanUpgrade(
-    const std::vector<std::string>& current, std::string_view target) const {
+std::vector<Step> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current,
+                                             std::string_view target) const {
   Planner planner(*this);
   Planner::State state = planner.Load(current);
   const TargetSpec spec = ParseTarget(target);
@@ -956,22 +974,22 @@ std::vector<Step> RevisionGraph::PlanUpgrade(
       throw Error(ErrorKind::kRangeError,
                   fmt::format("upgrade target '{}' ({}) is below the current "
                               "revision ({}); use downgrade",
-                              target, nodes_[t].id,
-                              planner.Names(state.heads)));
+                              target, nodes_[t].id, planner.Names(state.heads)));
     }
   }
   if (targets.empty()) {
-    // base, label@base, or a relative step that reached base.
-    std::vector<size_t> applied_heads = state.heads;
-    if (!spec.label.empty()) {
-      Mask lineage = planner.Lineage(planner.LabelRevision(spec), false);
-      applied_heads = planner.BranchTips(state, lineage);
+    // base, label@base, or a relative step that reached base: only a no-op
+    // when nothing (of that branch) is applied.
+    std::vector<size_t> above = state.heads;
+    if (!spec.relative && !spec.label.empty()) {
+      const Planner::DowngradeTarget branch{kBase, planner.LabelRevision(spec), true};
+      above = planner.Filter(state.heads, planner.Drop(state, branch, target));
     }
-    if (!applied_heads.empty()) {
+    if (!above.empty()) {
       throw Error(ErrorKind::kRangeError,
-                  fmt::format("upgrade target '{}' is below the current "
-                              "revision ({}); use downgrade",
-                              target, planner.Names(applied_heads)));
+                  fmt::format("upgrade target '{}' is below the current revision ({}); use "
+                              "downgrade",
+                              target, planner.Names(above)));
     }
     return {};
   }
@@ -985,60 +1003,21 @@ std::vector<Step> RevisionGraph::PlanUpgrade(
   return planner.Simulate(state, order, Step::Direction::kUpgrade);
 }
 
-std::vector<Step> RevisionGraph::PlanDowngrade(
-    const std::vector<std::string>& current, std::string_view target) const {
+std::vector<Step> RevisionGraph::PlanDowngrade(const std::vector<std::string>& current,
+                                               std::string_view target) const {
   Planner planner(*this);
   Planner::State state = planner.Load(current);
   const TargetSpec spec = ParseTarget(target);
   const Planner::DowngradeTarget to = planner.ParseDowngrade(state, spec);
 
-  // Alembic's _collect_downgrade_revisions: drop what descends from the
-  // target's children (all of them; for base, from every base).
-  std::vector<size_t> roots =
-      to.target == kBase ? VersionedBases() : children_[to.target];
-  if (to.branch_of != kBase && roots.size() > 1) {
-    // Several branches start here: keep the one leading to `branch_of`.
-    // (As in Alembic, a single base is not filtered: label@base over a
-    // shared base removes every branch growing from it.)
-    Mask on_branch = planner.Reach({to.branch_of}, down_);
-    roots = planner.Filter(roots, on_branch);
-    if (roots.empty()) {
-      throw Error(ErrorKind::kRangeError,
-                  fmt::format("downgrade target '{}' is not below the current "
-                              "revision on branch '{}'",
-                              target, planner.Name(to.branch_of)));
-    }
-  }
-  Mask drop = planner.Reach(roots, all_children_);
-  bool any = false;
-  for (size_t v = 0; v < nodes_.size(); ++v) {
-    drop[v] = drop[v] && state.applied[v];
-    any = any || drop[v];
-  }
-  if (!any) {
-    // Alembic also fails for an applied target that is no row (reached only
-    // as another branch's dependency); there is nothing to undo, so we
-    // return an empty plan as for any target already reached.
-    if (to.target != kBase && !state.applied[to.target]) {
-      throw Error(
-          ErrorKind::kRangeError,
-          state.heads.empty()
-              ? fmt::format("downgrade target '{}' is not applied (nothing "
-                            "is); use upgrade",
-                            target)
-              : fmt::format("downgrade target '{}' is not below the current "
-                            "revision ({}); use upgrade",
-                            target, planner.Names(state.heads)));
-    }
-    return {};
-  }
+  Mask drop = planner.Drop(state, to, target);
+  if (std::find(drop.begin(), drop.end(), 1) == drop.end()) return {};
   std::vector<size_t> order = planner.Sort(std::move(drop), state.heads);
   return planner.Simulate(state, order, Step::Direction::kDowngrade);
 }
 
-std::vector<std::string> RevisionGraph::StampRows(
-    const std::vector<std::string>& current, std::string_view target,
-    bool purge) const {
+std::vector<std::string> RevisionGraph::StampRows(const std::vector<std::string>& current,
+                                                  std::string_view target, bool purge) const {
   Planner planner(*this);
   std::vector<size_t> rows;
   if (!purge) {
@@ -1054,6 +1033,27 @@ std::vector<std::string> RevisionGraph::StampRows(
   if (label_rev != kBase) lineage = planner.Lineage(label_rev, false);
   const Mask* lin = lineage ? &*lineage : nullptr;
 
+  if (!spec.relative && spec.symbol == "base" && label_rev != kBase) {
+    // What `downgrade label@base` would leave (Alembic: drops every row
+    // related to the label's revision, such as a shared base's row).
+    Planner::State state = planner.Load(purge ? std::vector<std::string>{} : current);
+    Mask drop = planner.Drop(state, {kBase, label_rev, true}, target);
+    Mask left(nodes_.size(), 0);
+    for (size_t v = 0; v < nodes_.size(); ++v) left[v] = state.applied[v] && !drop[v];
+    auto is_head = [&](size_t v) {
+      return left[v] && std::none_of(all_children_[v].begin(), all_children_[v].end(),
+                                     [&](size_t c) { return left[c] != 0; });
+    };
+    std::vector<std::string> out;
+    for (size_t v : rows) {
+      if (is_head(v)) out.push_back(nodes_[v].id);
+    }
+    for (size_t v = 0; v < nodes_.size(); ++v) {
+      if (is_head(v) && !Contains(rows, v)) out.push_back(nodes_[v].id);
+    }
+    return out;
+  }
+
   std::vector<size_t> targets;
   // Rows related to the new position (ancestors or descendants over all
   // edges) are replaced; rows on unrelated branches stay.
@@ -1061,8 +1061,7 @@ std::vector<std::string> RevisionGraph::StampRows(
   if (spec.relative) {
     if (spec.symbol.empty()) {
       throw Error(ErrorKind::kUsage,
-                  fmt::format("stamp needs an absolute target, not '{}'",
-                              target));
+                  fmt::format("stamp needs an absolute target, not '{}'", target));
     }
     const size_t from = planner.SingleSymbol(spec, lin);
     const size_t to = planner.Walk(from, spec.steps, lin, spec.text, false);
@@ -1073,9 +1072,6 @@ std::vector<std::string> RevisionGraph::StampRows(
     }
   } else {
     targets = planner.Symbol(spec, lin);
-    if (spec.symbol == "base" && label_rev != kBase) {
-      replaced = planner.Lineage(label_rev, true);
-    }
   }
   if (!targets.empty()) {
     // Alembic stamps each target in turn, merging every related row into
@@ -1098,15 +1094,13 @@ std::vector<std::string> RevisionGraph::StampRows(
   return out;
 }
 
-std::vector<std::string> RevisionGraph::Range(
-    std::string_view spec, const std::vector<std::string>& current) const {
+std::vector<std::string> RevisionGraph::Range(std::string_view spec,
+                                              const std::vector<std::string>& current) const {
   const size_t colon = spec.find(':');
-  if (colon == std::string_view::npos ||
-      spec.find(':', colon + 1) != std::string_view::npos) {
-    throw Error(ErrorKind::kUsage,
-                fmt::format("history range '{}' must be [start]:[end], "
-                            "[start]: or :[end]",
-                            spec));
+  if (colon == std::string_view::npos || spec.find(':', colon + 1) != std::string_view::npos) {
+    throw Error(ErrorKind::kUsage, fmt::format("history range '{}' must be [start]:[end], "
+                                               "[start]: or :[end]",
+                                               spec));
   }
   auto trim = [](std::string_view s) {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -1119,9 +1113,9 @@ std::vector<std::string> RevisionGraph::Range(
 
   // A bare -N on the left counts down from the right side; a bare +N on the
   // right counts up from the left side. Resolve the side it depends on first.
-  const bool lower_is_relative =
-      !lower_text.empty() && lower_text != "current" &&
-      ParseTarget(lower_text).relative && ParseTarget(lower_text).symbol.empty();
+  const bool lower_is_relative = !lower_text.empty() && lower_text != "current" &&
+                                 ParseTarget(lower_text).relative &&
+                                 ParseTarget(lower_text).symbol.empty();
   std::vector<size_t> lower, upper;
   if (lower_is_relative) {
     upper = planner.RangeSide(upper_text, true, nullptr, current);

@@ -38,60 +38,85 @@ struct Step {
 class RevisionGraph {
  public:
   // Throws Error: kDuplicateRevision (two nodes with one id), kUnknownRevision
-  // (a down_revision or depends_on naming nothing; location = that node's
-  // file), kRevisionCycle (message lists the revisions on the cycle),
-  // kInput (a branch label used twice, or equal to a revision id).
+  // (a down_revision naming no id, or a depends_on naming no id, label or
+  // prefix; location = that node's file), kAmbiguousTarget (a depends_on
+  // prefix matching several ids), kRevisionCycle (message lists the
+  // revisions on the cycle, "revision cycle: a -> b -> a"), kInput (an empty
+  // id or one containing '@', '+' or '-'; a branch label used twice, equal
+  // to a revision id, or containing '@').
   explicit RevisionGraph(std::vector<RevisionNode> nodes);
 
   // Exact id lookup; nullptr when absent.
   const RevisionNode* Find(std::string_view id) const;
 
-  // A full id, a unique id prefix, or a branch label (the revision carrying
-  // it). Throws kUnknownRevision or kAmbiguousTarget.
+  // A full id, then a branch label (the revision carrying it), then a unique
+  // id prefix. As in Alembic a prefix may have any length but only matches
+  // ids longer than three characters. Throws kUnknownRevision, or
+  // kAmbiguousTarget listing the candidates.
   const RevisionNode& Resolve(std::string_view id_or_prefix) const;
 
   const std::vector<RevisionNode>& nodes() const { return nodes_; }
-  // Revisions no other revision names as a down_revision, in a stable order.
+  // Revisions no other revision names as a down_revision, in input order.
+  // (The "heads" target also drops revisions another one depends_on.)
   std::vector<std::string> Heads() const;
-  // Revisions with no down_revision.
+  // Revisions with no down_revision, in input order (likewise below).
   std::vector<std::string> Bases() const;
   // Revisions named as down_revision by two or more revisions.
   std::vector<std::string> BranchPoints() const;
   // Revisions with two or more down_revisions.
   std::vector<std::string> MergePoints() const;
 
-  // Every revision, parents (down_revisions and depends_on) before children,
-  // in a deterministic order.
+  // Every revision, parents (down_revisions and depends_on) before children;
+  // among revisions ready at once, the earliest in input order first.
   std::vector<std::string> TopologicalOrder() const;
 
-  // Ancestors of `ids` (including themselves), following down_revisions and
-  // depends_on.
+  // Ancestors of `ids` (including themselves; ids, labels or prefixes),
+  // following down_revisions and depends_on, in TopologicalOrder().
   std::vector<std::string> Ancestors(const std::vector<std::string>& ids) const;
 
   // The version-table rows `current` (may be empty: nothing applied) and a
-  // target string; returns the steps that reach it, in run order.
-  // Upgrade targets: head, heads, <rev>, label@head, +N, <rev>+N, label@+N.
-  // Downgrade targets: base, <rev>, -N, <rev>-N, label@-N, label@base.
+  // target string; returns the steps that reach it, in run order (Alembic's
+  // order). After each step the table holds one row per head of what is
+  // applied: merges and depends_on collapse rows, branch points add rows.
+  // Rows of `current` that are ancestors of other rows are removed by the
+  // first step. A target already reached gives an empty plan.
+  // Upgrade targets: head, heads, <rev>, label@head, label@heads, label@rev,
+  // +N, label@+N, <rev>+N, <rev>-N, head-N, base+N.
+  // Downgrade targets: base, label@base, <rev>, label@rev, -N, label@-N,
+  // <rev>-N, <rev>+N, head-N, base+N.
+  // Upgrade applies every missing ancestor of the target; downgrade to X
+  // undoes what descends from X's children (so not a revision merely
+  // depending on X), to base everything (label@base: what grows from the
+  // label's base).
   // Throws kMultipleHeads for "head" over several heads, kAmbiguousTarget for
-  // a relative step from several current heads without a label,
-  // kRangeError for a downgrade below base or a target that would move the
-  // wrong way, kUnknownRevision for a current row the graph does not have.
+  // a relative step from several current heads without a label or across a
+  // branch point or merge, kRangeError for a step beyond base or head or a
+  // target that would move the wrong way, kUnknownRevision for an unknown
+  // target, label, or current row, kUsage for a malformed target.
   std::vector<Step> PlanUpgrade(const std::vector<std::string>& current,
                                 std::string_view target) const;
   std::vector<Step> PlanDowngrade(const std::vector<std::string>& current,
                                   std::string_view target) const;
 
   // The version-table rows after `stamp target` (Alembic's semantics):
-  // heads -> every head, base -> none, otherwise the resolved revisions, with
-  // rows of `current` kept where they are on other branches.
-  // purge=true ignores `current`.
+  // heads -> every head, base -> none, label@base -> the rows not related to
+  // that branch, otherwise the resolved revision(s), replacing the rows of
+  // `current` that are their ancestors or descendants and keeping rows on
+  // other branches. purge=true ignores `current` (which may then name
+  // unknown revisions). Bare relative targets (+N, -N) are kUsage.
   std::vector<std::string> StampRows(const std::vector<std::string>& current,
-                                     std::string_view target,
-                                     bool purge) const;
+                                     std::string_view target, bool purge) const;
 
-  // Revisions for `history -r a:b`, newest first. Either side may be empty
-  // (open), an id or prefix, "base", "head", "heads", "current" (the rows of
-  // `current`), or relative (-N on the left, +N on the right of current).
+  // Revisions for `history -r a:b`, newest first: the ancestors of b that
+  // descend from a along down_revisions, a and b included. Either side may be
+  // empty (open: base, heads), an id, prefix or label@rev, "base", "head",
+  // "heads", "current" (the heads of `current`; nothing applied = base on
+  // the left, an empty range on the right), <rev>+N / <rev>-N, or a bare
+  // relative step: -N on the left counts down from each revision on the
+  // right ("-3:current"), +N on the right counts up from the left side
+  // ("current:+2"). Relative steps stop at the ends of history. Throws
+  // kUsage without exactly one ':', kRangeError when a is not an ancestor
+  // of b.
   std::vector<std::string> Range(std::string_view spec,
                                  const std::vector<std::string>& current = {}) const;
 
@@ -111,8 +136,8 @@ class RevisionGraph {
   std::unordered_map<std::string, size_t> labels_;  // label -> its revision
 
   // Edges by node index, de-duplicated, in declaration order.
-  std::vector<std::vector<size_t>> down_;  // down_revisions
-  std::vector<std::vector<size_t>> deps_;  // depends_on not in down_
+  std::vector<std::vector<size_t>> down_;          // down_revisions
+  std::vector<std::vector<size_t>> deps_;          // depends_on not in down_
   std::vector<std::vector<size_t>> parents_;       // down_ then deps_
   std::vector<std::vector<size_t>> children_;      // inverse of down_
   std::vector<std::vector<size_t>> all_children_;  // inverse of parents_
