@@ -67,8 +67,8 @@ struct HistoryRecord {
 struct StepEvent {
   std::string revision;
   std::string direction;  // "upgrade" or "downgrade"
-  std::vector<std::string> from;  // version rows removed
-  std::vector<std::string> to;    // version rows added
+  std::vector<std::string> from;  // upgrade: the revision's parents; downgrade: the revision
+  std::vector<std::string> to;    // upgrade: the revision; downgrade: its parents
   std::string message;
   double duration_ms = 0;
 };
@@ -110,6 +110,8 @@ class Project {
   std::vector<RevisionInfo> Revisions() const;
   std::vector<RevisionInfo> Heads() const;
   std::vector<RevisionInfo> Branches() const;  // branch points
+  // The revision with exactly this id, if a script declares it.
+  std::optional<RevisionInfo> Lookup(const std::string& revision) const;
   // A full id, unique prefix, label, head or heads. Throws for an unknown or
   // ambiguous one.
   std::vector<RevisionInfo> Show(const std::string& target) const;

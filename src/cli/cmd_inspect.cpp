@@ -38,14 +38,28 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, verbose] {
       Project project = ctx.OpenProject();
       std::vector<RevisionInfo> infos;
-      for (const std::string& rev : project.Current()) infos.push_back(project.Show(rev).at(0));
+      std::vector<std::string> unknown;  // rows no script declares
+      for (const std::string& rev : project.Current()) {
+        if (std::optional<RevisionInfo> info = project.Lookup(rev)) {
+          infos.push_back(std::move(*info));
+        } else {
+          unknown.push_back(rev);
+        }
+      }
       if (ctx.json) {
-        std::cout << RevisionJson(infos) << "\n";
-      } else if (*verbose) {
+        nlohmann::json out = nlohmann::json::parse(RevisionJson(infos));
+        for (const std::string& rev : unknown) out.push_back({{"revision", rev}, {"unknown", true}});
+        std::cout << out.dump(2) << "\n";
+        return 0;
+      }
+      if (*verbose) {
         std::cout << "Current revision(s) for " << project.MaskedUrl() << ":\n";
         for (const RevisionInfo& r : infos) std::cout << RevisionLine(r, true) << "\n";
       } else {
         for (const RevisionInfo& r : infos) std::cout << Short(r) << "\n";
+      }
+      for (const std::string& rev : unknown) {
+        std::cout << rev << " (unknown: no migration script declares it)\n";
       }
       return 0;
     };

@@ -21,7 +21,8 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, options, heads] {
       Project project = ctx.OpenProject();
       options->head = {*heads};
-      std::cout << "  Generating " << project.NewRevision(*options) << " ... done\n";
+      std::string path = project.NewRevision(*options);
+      std::cout << "  Generating " << path << " ... done\n";
       return 0;
     };
   });
@@ -36,7 +37,8 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
   merge->callback([&ctx, revisions, message, rev_id] {
     ctx.run = [&ctx, revisions, message, rev_id] {
       Project project = ctx.OpenProject();
-      std::cout << "  Generating " << project.Merge(*revisions, *message, *rev_id) << " ... done\n";
+      std::string path = project.Merge(*revisions, *message, *rev_id);
+      std::cout << "  Generating " << path << " ... done\n";
       return 0;
     };
   });

@@ -18,8 +18,10 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
   auto target = std::make_shared<std::string>();
   auto per_migration = std::make_shared<bool>(false);
   cmd->add_option("target", *target,
-                  upgrade ? "head, heads, a revision, label@head, +N, <rev>+N"
-                          : "base, a revision, -N, <rev>-N, label@base")
+                  upgrade ? "head, heads, a revision (id, unique prefix or label), label@head, "
+                            "label@<rev>, +N, <rev>+N, label@+N, base+N, head-N"
+                          : "base, a revision (id, unique prefix or label), -N, <rev>-N, "
+                            "label@-N, label@base, head-N")
       ->required();
   cmd->add_flag("--transaction-per-migration", *per_migration,
                 "Commit each migration with its version update");
@@ -45,7 +47,8 @@ void AddRunCommands(CLI::App& app, Context& ctx) {
   auto* stamp = app.add_subcommand("stamp", "Set the version table without running migrations");
   auto target = std::make_shared<std::string>();
   auto purge = std::make_shared<bool>(false);
-  stamp->add_option("target", *target, "head, heads, base, or revisions")->required();
+  stamp->add_option("target", *target, "head, heads, base, a revision, label@head or label@base")
+      ->required();
   stamp->add_flag("--purge", *purge, "Empty the version table first, even of unknown revisions");
   stamp->callback([&ctx, target, purge] {
     ctx.run = [&ctx, target, purge] {

@@ -104,16 +104,18 @@ std::vector<std::string> SchemaPaths(const Config& config) {
 }
 
 std::string DefaultConfigText() {
-  return R"(# retort configuration. Relative paths are taken from this file's folder.
+  return R"(# retort configuration. Relative paths in script_location and schema are
+# taken from this file's folder.
 
 # Where the migration scripts live (one YAML file per revision).
 script_location = "migrations/versions"
 
-# The declared schema: globs of YAML files (used by autogenerate and check,
-# and for the naming convention of unnamed constraints).
+# The declared schema: globs of YAML files. Its naming_convention names the
+# constraints and indexes that migration scripts leave unnamed.
 schema = ["schema/*.yaml"]
 
 # The database. Overridden by --url, then RETORT_DATABASE_URL, then DATABASE_URL.
+# A relative SQLite path (sqlite:///app.db) is taken from the current folder.
 url = "sqlite:///app.db"
 
 # Alembic-compatible version table; set to "alembic_version" to adopt a

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "ops/replay.h"
+#include "dialect/render.h"
 
 namespace retort::runtime {
 namespace {
@@ -80,16 +80,7 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
     try {
       const std::vector<ops::OpAt>& operations =
           upgrade ? p.script->upgrade : downgrades.at(step.revision);
-      for (const ops::OpAt& op : operations) {
-        std::vector<std::string> sql;
-        try {
-          sql = dialect.Render(op.op, schema);
-        } catch (const Error& e) {
-          throw e.WithContext(op.where);
-        }
-        for (std::string& s : sql) p.statements.push_back(Statement{std::move(s), op.where});
-        ops::Apply(op, schema);
-      }
+      p.statements = dialect::RenderAndApply(dialect, operations, schema);
     } catch (const Error& e) {
       throw InContext(e, step.revision);
     }
@@ -101,7 +92,7 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
 
 StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store) {
   auto start = std::chrono::steady_clock::now();
-  for (const Statement& s : p.statements) {
+  for (const dialect::Statement& s : p.statements) {
     try {
       connection_.Execute(s.sql);
     } catch (const Error& e) {
@@ -116,8 +107,11 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store) {
   store.Change(p.step.remove, p.step.add);
   store.Record(p.step.revision, up ? "upgrade" : "downgrade", p.script->checksum, ms);
   if (own) own->Commit();
-  return StepEvent{p.step.revision, up ? "upgrade" : "downgrade", p.step.remove, p.step.add,
-                   p.script->message, ms};
+  // Reported as Alembic does: from the revision's parents to it, or back.
+  std::vector<std::string> self = {p.step.revision};
+  const std::vector<std::string>& parents = p.script->down_revisions;
+  return StepEvent{p.step.revision, up ? "upgrade" : "downgrade", up ? parents : self,
+                   up ? self : parents, p.script->message, ms};
 }
 
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {

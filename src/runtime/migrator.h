@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dialect/dialect.h"
+#include "dialect/render.h"
 #include "retort/retort.h"
 #include "runtime/version_store.h"
 #include "script/script_set.h"
@@ -38,14 +39,10 @@ class Migrator {
   std::vector<std::string> Stamp(const std::string& target, bool purge);
 
   // A step with every statement it will run, rendered in advance.
-  struct Statement {
-    std::string sql;
-    Location where;  // the operation's place in its script
-  };
   struct PreparedStep {
     script::Step step;
     const script::MigrationScript* script = nullptr;
-    std::vector<Statement> statements;
+    std::vector<dialect::Statement> statements;
   };
   // Renders the plan from `heads` to `target`. Throws Error for a bad
   // target, an operation that does not fit the replayed schema, or one the

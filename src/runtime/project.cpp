@@ -101,7 +101,7 @@ struct Project::Impl {
         for (const std::string& h : heads) list += (list.empty() ? "" : ", ") + h;
         throw Error(ErrorKind::kMultipleHeads,
                     "several heads (" + list +
-                        "): give --head <rev> or label@head, or merge them first");
+                        "): name one of them, or use heads or label@head");
       }
       return heads;
     }
@@ -265,6 +265,11 @@ std::vector<RevisionInfo> Project::Branches() const {
   return impl_->Infos(impl_->scripts->graph().BranchPoints());
 }
 
+std::optional<RevisionInfo> Project::Lookup(const std::string& revision) const {
+  if (!impl_->scripts->graph().Find(revision)) return std::nullopt;
+  return impl_->Info(revision);
+}
+
 std::vector<RevisionInfo> Project::Show(const std::string& target) const {
   const script::RevisionGraph& g = impl_->scripts->graph();
   if (target == "heads") return Heads();
@@ -314,6 +319,16 @@ std::string Project::Merge(const std::vector<std::string>& revisions, const std:
   if (s.down_revisions.size() < 2) {
     throw Error(ErrorKind::kUsage, "a merge needs at least two revisions; these resolve to " +
                                        std::to_string(s.down_revisions.size()));
+  }
+  const script::RevisionGraph& g = impl_->scripts->graph();
+  for (const std::string& a : s.down_revisions) {
+    std::vector<std::string> ancestors = g.Ancestors({a});
+    for (const std::string& b : s.down_revisions) {
+      if (a != b && std::find(ancestors.begin(), ancestors.end(), b) != ancestors.end()) {
+        throw Error(ErrorKind::kUsage, "cannot merge " + b + " with its descendant " + a +
+                                           "; a merge joins separate branches");
+      }
+    }
   }
   return impl_->WriteScript(std::move(s));
 }

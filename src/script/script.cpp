@@ -88,8 +88,8 @@ std::string RevisionId(const schema::YamlFile& file, const YAML::Node& node) {
   }
   const std::string& id = node.Scalar();
   for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
-      file.Fail(node, "revision id '" + id + "' may hold only letters, digits, '_' and '-'");
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      file.Fail(node, "revision id '" + id + "' may hold only letters, digits and '_'");
     }
   }
   if (id.size() > 32) file.Fail(node, "revision id '" + id + "' is longer than 32 characters");

@@ -1,6 +1,7 @@
 #include "script/script_cache.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -31,15 +32,28 @@ std::string Escape(const std::string& s) {
   return out;
 }
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Thrown for text this cache could not have written: the cache is ignored.
+struct DamagedCache {};
+
 std::string Unescape(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
+    if (s[i] != '%') {
       out += s[i];
+      continue;
     }
+    if (i + 2 >= s.size()) throw DamagedCache{};
+    int hi = HexDigit(s[i + 1]), lo = HexDigit(s[i + 2]);
+    if (hi < 0 || lo < 0) throw DamagedCache{};
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
   }
   return out;
 }
@@ -101,29 +115,33 @@ std::unordered_map<std::string, Entry> ReadCache(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::string line;
   if (!std::getline(in, line) || line != kFormat) return entries;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f = SplitTabs(line);
-    if (f.size() != 10) return {};
-    Entry e;
-    e.stamp = f[1];
-    MigrationScript& s = e.header;
-    s.revision = Unescape(f[2]);
-    s.down_revisions = SplitList(f[3]);
-    s.branch_labels = SplitList(f[4]);
-    s.depends_on = SplitList(f[5]);
-    s.message = Unescape(f[6]);
-    s.create_date = Unescape(f[7]);
-    s.transactional = f[8] == "1";
-    s.checksum = f[9];
-    s.has_body = false;
-    entries.emplace(Unescape(f[0]), std::move(e));
+  try {
+    while (std::getline(in, line)) {
+      std::vector<std::string> f = SplitTabs(line);
+      if (f.size() != 10) throw DamagedCache{};
+      Entry e;
+      e.stamp = f[1];
+      MigrationScript& s = e.header;
+      s.revision = Unescape(f[2]);
+      s.down_revisions = SplitList(f[3]);
+      s.branch_labels = SplitList(f[4]);
+      s.depends_on = SplitList(f[5]);
+      s.message = Unescape(f[6]);
+      s.create_date = Unescape(f[7]);
+      s.transactional = f[8] == "1";
+      s.checksum = f[9];
+      s.has_body = false;
+      entries.emplace(Unescape(f[0]), std::move(e));
+    }
+  } catch (const DamagedCache&) {
+    return {};
   }
   return entries;
 }
 
 void WriteCache(const fs::path& file, const std::vector<std::pair<std::string, Entry>>& entries) {
   fs::path tmp = file;
-  tmp += ".tmp";
+  tmp += ".tmp" + std::to_string(getpid());  // concurrent runs each write their own
   {
     std::ofstream out(tmp, std::ios::binary);
     if (!out) return;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <yaml-cpp/yaml.h>
 
+#include "dialect/render.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/sqlite/sqlite_dialect.h"
 #include "ops/op_yaml.h"
@@ -31,10 +32,7 @@ std::string JoinStatements(const std::vector<std::string>& statements) {
 std::vector<std::string> RenderAll(const dialect::Dialect& d, const std::vector<ops::OpAt>& ops,
                                    schema::Schema& schema) {
   std::vector<std::string> out;
-  for (const ops::OpAt& op : ops) {
-    for (std::string& s : d.Render(op.op, schema)) out.push_back(std::move(s));
-    ops::Apply(op, schema);
-  }
+  for (dialect::Statement& s : dialect::RenderAndApply(d, ops, schema)) out.push_back(std::move(s.sql));
   return out;
 }
 

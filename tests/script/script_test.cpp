@@ -66,7 +66,7 @@ TEST(Script, Errors) {
   };
   EXPECT_EQ(error_of("down_revision: null\nupgrade: []\n"), "e.yaml:1:1: missing 'revision'");
   EXPECT_EQ(error_of("revision: \"a b\"\ndown_revision: null\n"),
-            "e.yaml:1:11: revision id 'a b' may hold only letters, digits, '_' and '-'");
+            "e.yaml:1:11: revision id 'a b' may hold only letters, digits and '_'");
   EXPECT_EQ(error_of("revision: a\nupgrade: []\n"),
             "e.yaml:1:1: missing 'down_revision' (null for a first revision)");
   EXPECT_EQ(error_of("revision: a\ndown_revision: null\nupgrade:\n  - execute: {sql: SELECT 1}\n"),

@@ -101,8 +101,8 @@ std::string SqliteDialect::Literal(const Type& type, const std::string& value) c
   if (type.kind == TypeKind::kBoolean) {
     std::string lower;
     for (char c : value) lower += static_cast<char>(std::tolower(c));
-    if (lower == "true" || lower == "1") return "1";
-    if (lower == "false" || lower == "0") return "0";
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return "1";
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return "0";
   }
   if (type.IsNumber() && IsNumberLiteral(value)) return value;
   if (type.kind == TypeKind::kUuid) {
