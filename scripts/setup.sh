@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs what retort needs to build and test, from Debian's archive, when
-# it is missing. Safe to run again.
+# Installs what retort needs to build, from Debian's archive, when it is
+# missing; with --tests, also what the tests need (a PostgreSQL server).
+# Safe to run again.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev
-  libssl-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev
+  libssl-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libpq-dev
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(postgresql postgresql-client)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,9 @@
 #include "test_util.h"
 
+#include <gtest/gtest.h>
+
+#include "dialect/connect.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -11,6 +15,8 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <cstdlib>
+#include <memory>
 
 extern char** environ;
 
@@ -146,6 +152,7 @@ std::vector<std::string> SqliteTables(const fs::path& db) {
 
 std::vector<fs::path> FilesEndingWith(const fs::path& dir, const std::string& suffix) {
   std::vector<fs::path> out;
+  if (!fs::is_directory(dir)) return out;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     std::string name = entry.path().filename().string();
     if (entry.is_regular_file() && name.size() >= suffix.size() &&
@@ -158,5 +165,88 @@ std::vector<fs::path> FilesEndingWith(const fs::path& dir, const std::string& su
 }
 
 fs::path SourceDir() { return RETORT_SOURCE_DIR; }
+
+std::vector<std::string> TestDialects() { return {"sqlite", "postgresql"}; }
+
+std::optional<std::string> PostgresUrl() {
+  const char* url = std::getenv("RETORT_TEST_PG_URL");
+  if (!url || !*url) return std::nullopt;
+  return std::string(url);
+}
+
+bool SkipWithoutServer(const std::string& dialect) {
+  if (dialect != "postgresql" || PostgresUrl()) return false;
+  const char* ci = std::getenv("CI");
+  if (ci && std::string(ci) == "true") {
+    ADD_FAILURE() << "RETORT_TEST_PG_URL is not set: CI must run the PostgreSQL tests";
+  }
+  return true;
+}
+
+namespace {
+
+std::unique_ptr<dialect::Connection> Open(const std::string& url, bool create_schema) {
+  return dialect::Connect(dialect::ParseUrl(url), {.create = false, .create_schema = create_schema});
+}
+
+std::vector<std::vector<std::string>> AsText(const std::vector<dialect::Row>& rows) {
+  std::vector<std::vector<std::string>> out;
+  for (const dialect::Row& row : rows) {
+    std::vector<std::string> cells;
+    for (const dialect::Value& v : row) cells.push_back(v.value_or("NULL"));
+    out.push_back(std::move(cells));
+  }
+  return out;
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase(const std::string& dialect, const fs::path& dir) : dialect_(dialect) {
+  if (dialect == "sqlite") {
+    file_ = dir / "test.db";
+    url_ = "sqlite:///" + file_.string();
+    return;
+  }
+  std::random_device rd;
+  schema_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(rd() % 1000000000);
+  url_ = dialect::WithQueryParameter(PostgresUrl().value(), "schema", schema_);
+}
+
+TestDatabase::~TestDatabase() {
+  if (dialect_ != "postgresql") return;
+  try {
+    Open(PostgresUrl().value(), false)->Execute("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE");
+  } catch (...) {
+  }
+}
+
+std::vector<std::vector<std::string>> TestDatabase::Query(const std::string& sql) const {
+  return AsText(Open(url_, false)->Query(sql));
+}
+
+std::vector<std::string> TestDatabase::Tables() const {
+  std::vector<std::string> out;
+  std::vector<std::vector<std::string>> rows;
+  if (dialect_ == "sqlite") {
+    if (!fs::exists(file_)) return out;
+    rows = SqliteQuery(file_, "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                              "name NOT LIKE 'sqlite_%' ORDER BY name");
+  } else {
+    rows = AsText(Open(PostgresUrl().value(), false)
+                      ->Query("SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = $1 "
+                              "ORDER BY tablename COLLATE \"C\"", {schema_}));
+  }
+  for (const auto& row : rows) out.push_back(row[0]);
+  return out;
+}
+
+std::vector<std::string> TestDatabase::VersionRows(const std::string& table) const {
+  std::vector<std::string> tables = Tables();
+  std::vector<std::string> out;
+  if (std::find(tables.begin(), tables.end(), table) == tables.end()) return out;
+  for (const auto& row : Query("SELECT version_num FROM " + table)) out.push_back(row[0]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 }  // namespace retort::testing

@@ -61,4 +61,39 @@ std::vector<std::filesystem::path> FilesEndingWith(const std::filesystem::path& 
 
 std::filesystem::path SourceDir();
 
+// The dialects the database tests run on.
+std::vector<std::string> TestDialects();
+
+// The PostgreSQL server of the tests (RETORT_TEST_PG_URL), if any.
+std::optional<std::string> PostgresUrl();
+
+// Skips the current test when `dialect` has no server here; fails instead
+// under CI (CI=true), which always provides one.
+bool SkipWithoutServer(const std::string& dialect);
+
+// A fresh, empty target of one dialect: a SQLite file in `dir`, or a new
+// schema of the tests' PostgreSQL database (dropped again at the end).
+class TestDatabase {
+ public:
+  TestDatabase(const std::string& dialect, const std::filesystem::path& dir);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& dialect() const { return dialect_; }
+  const std::string& url() const { return url_; }
+  // Rows of `sql`, each cell as text ("NULL" for NULL).
+  std::vector<std::vector<std::string>> Query(const std::string& sql) const;
+  // The target's tables, sorted ("" database: none).
+  std::vector<std::string> Tables() const;
+  // The version table's rows, sorted; none when it does not exist.
+  std::vector<std::string> VersionRows(const std::string& table = "retort_version") const;
+
+ private:
+  std::string dialect_;
+  std::string url_;
+  std::string schema_;  // PostgreSQL
+  std::filesystem::path file_;  // SQLite
+};
+
 }  // namespace retort::testing

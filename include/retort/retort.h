@@ -30,6 +30,8 @@ struct Settings {
   std::string url;
   // Overrides the config's transaction_per_migration when set.
   std::optional<bool> transaction_per_migration;
+  // Overrides the config's create_database_schema when set.
+  std::optional<bool> create_schema;
   // Overrides the config's lock_timeout (seconds to wait for another run's
   // lock) when set.
   std::optional<double> lock_timeout_seconds;

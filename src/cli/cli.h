@@ -18,6 +18,7 @@ struct Context {
   std::string config_path = "retort.toml";
   std::string url;
   std::optional<double> lock_timeout;
+  bool create_schema = false;
   bool json = false;
   std::function<int()> run;  // set by the chosen command; returns the exit code
 

@@ -12,6 +12,7 @@ Settings Context::MakeSettings() const {
   settings.config_path = config_path;
   settings.url = url;
   settings.lock_timeout_seconds = lock_timeout;
+  if (create_schema) settings.create_schema = true;
   return settings;
 }
 
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   app.add_option("--lock-timeout", ctx.lock_timeout,
                  "Seconds to wait for another run's lock on the database (default: the config's "
                  "lock_timeout, 30)");
+  app.add_flag("--create-schema", ctx.create_schema,
+               "PostgreSQL: create the URL's ?schema= when it is missing");
   AddInitCommand(app, ctx);
   AddRevisionCommands(app, ctx);
   AddRunCommands(app, ctx);

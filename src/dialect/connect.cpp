@@ -1,5 +1,6 @@
 #include "dialect/connect.h"
 
+#include "dialect/postgresql/postgresql_connection.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "retort/error.h"
 
@@ -10,14 +11,12 @@ std::unique_ptr<Connection> Connect(const DatabaseUrl& url, const ConnectOptions
     return std::make_unique<SqliteConnection>(url.path, options.create, options.lock_timeout_ms,
                                               url.Masked());
   }
-  throw Error(ErrorKind::kUsage, "the " + url.scheme + " dialect is not available yet",
-              Location{.target = url.Masked()});
+  return std::make_unique<PostgresConnection>(url, options);
 }
 
 std::unique_ptr<Dialect> DialectFor(const DatabaseUrl& url) {
   if (url.scheme == "sqlite") return std::make_unique<SqliteDialect>();
-  throw Error(ErrorKind::kUsage, "the " + url.scheme + " dialect is not available yet",
-              Location{.target = url.Masked()});
+  return std::make_unique<PostgresDialect>();
 }
 
 }  // namespace retort::dialect

@@ -9,8 +9,10 @@
 namespace retort::dialect {
 
 struct ConnectOptions {
-  bool create = true;          // create a missing SQLite file
-  int lock_timeout_ms = 30000;  // how long to wait for another run's lock
+  bool create = true;            // create a missing SQLite file
+  int lock_timeout_ms = 30000;   // how long to wait for another run's lock
+  bool create_schema = false;    // PostgreSQL: create a missing ?schema=
+  std::string lock_name = "retort_version";  // PostgreSQL: keys the run lock
 };
 
 // Throws Error(kDatabase) when the database cannot be reached or opened,

@@ -16,6 +16,14 @@ namespace retort::dialect {
 using Value = std::optional<std::string>;  // nullopt is NULL
 using Row = std::vector<Value>;
 
+// A statement to run, with the place it came from for errors.
+struct Statement {
+  std::string sql;
+  std::vector<Value> params;
+  Location where;      // the operation's place in its script
+  bool single = true;  // one SQL command (raw SQL may hold several)
+};
+
 class Dialect {
  public:
   virtual ~Dialect() = default;
@@ -57,13 +65,25 @@ class Connection {
   virtual std::vector<Row> Query(const std::string& sql,
                                  const std::vector<Value>& params = {}) = 0;
 
-  // Starts a transaction that holds the database's write lock from its first
-  // statement (SQLite: BEGIN IMMEDIATE), waiting up to the busy timeout.
+  // Runs `statements` in order, stopping at the first failure, which it
+  // throws with that statement's location. A server may send them together
+  // (PostgreSQL pipelines them) instead of waiting for each.
+  virtual void ExecuteAll(const std::vector<Statement>& statements);
+
+  // Starts a transaction that holds the run lock from its first statement
+  // (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock keyed on the
+  // schema and version table), waiting up to the lock timeout.
   virtual void BeginWrite() = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
 
   virtual bool TableExists(const std::string& table) = 0;
+
+  // Hold and release the run lock outside a transaction, around a script
+  // that cannot run inside one. SQLite has no such lock: its write lock
+  // lives and dies with each transaction.
+  virtual void LockSession() {}
+  virtual void UnlockSession() {}
 };
 
 // Rolls back in its destructor unless committed, so an exception can never

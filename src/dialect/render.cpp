@@ -17,7 +17,9 @@ std::vector<Statement> RenderAndApply(const Dialect& dialect,
       ops::Apply(op, probe);
       throw e.WithContext(op.where);
     }
-    for (std::string& s : sql) out.push_back(Statement{std::move(s), op.where});
+    // Raw SQL may hold several commands; what the dialect renders holds one.
+    bool single = !std::holds_alternative<ops::Execute>(op.op);
+    for (std::string& s : sql) out.push_back(Statement{std::move(s), {}, op.where, single});
     ops::Apply(op, schema);
   }
   return out;

@@ -10,11 +10,6 @@
 
 namespace retort::dialect {
 
-struct Statement {
-  std::string sql;
-  Location where;  // the operation's place in its script
-};
-
 // Renders `operations` in order and applies each to `schema`. Throws
 // Error at the operation's location: what Apply throws when the operation
 // does not fit the schema (checked first, as the clearer message), else what

@@ -35,25 +35,38 @@ bool IsNumberLiteral(std::string_view s) {
   return digits;
 }
 
+std::optional<bool> BooleanValue(std::string_view text) {
+  std::string lower;
+  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
+  if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return false;
+  return std::nullopt;
+}
+
 bool IsReservedWord(std::string_view word) {
   // Keywords of SQLite and PostgreSQL that cannot stand as bare names.
   static constexpr std::string_view kWords[] = {
-      "abort", "action", "add", "all", "alter", "analyze", "and", "as", "asc",
-      "attach", "autoincrement", "before", "begin", "between", "both", "by",
-      "cascade", "case", "cast", "check", "collate", "column", "commit",
-      "conflict", "constraint", "create", "cross", "current", "current_date",
-      "current_time", "current_timestamp", "current_user", "default",
-      "deferrable", "deferred", "delete", "desc", "detach", "distinct", "do",
-      "drop", "each", "else", "end", "escape", "except", "exclusive", "exists",
-      "explain", "fail", "false", "for", "foreign", "from", "full", "glob",
-      "group", "having", "if", "ignore", "immediate", "in", "index", "initially",
-      "inner", "insert", "instead", "intersect", "into", "is", "isnull", "join",
-      "key", "leading", "left", "like", "limit", "match", "natural", "no", "not",
-      "notnull", "null", "of", "offset", "on", "or", "order", "outer", "primary",
-      "references", "returning", "right", "rowid", "select", "set", "table",
-      "then", "to", "transaction", "trigger", "true", "union", "unique",
-      "update", "user", "using", "values", "view", "virtual", "when", "where",
-      "window", "with", "without"};
+      "abort", "action", "add", "all", "alter", "analyse", "analyze", "and", "any",
+      "array", "as", "asc", "asymmetric", "attach", "authorization",
+      "autoincrement", "before", "begin", "between", "binary", "both", "by",
+      "cascade", "case", "cast", "check", "collate", "collation", "column",
+      "commit", "concurrently", "conflict", "constraint", "create", "cross",
+      "current", "current_catalog", "current_date", "current_role",
+      "current_schema", "current_time", "current_timestamp", "current_user",
+      "default", "deferrable", "deferred", "delete", "desc", "detach", "distinct",
+      "do", "drop", "each", "else", "end", "escape", "except", "exclusive",
+      "exists", "explain", "fail", "false", "fetch", "for", "foreign", "freeze",
+      "from", "full", "glob", "grant", "group", "having", "if", "ignore", "ilike",
+      "immediate", "in", "index", "initially", "inner", "insert", "instead",
+      "intersect", "into", "is", "isnull", "join", "key", "lateral", "leading",
+      "left", "like", "limit", "localtime", "localtimestamp", "match", "natural",
+      "no", "not", "notnull", "null", "of", "offset", "on", "only", "or", "order",
+      "outer", "overlaps", "placing", "primary", "references", "returning",
+      "right", "rowid", "select", "session_user", "set", "similar", "some",
+      "symmetric", "system_user", "table", "tablesample", "then", "to",
+      "trailing", "transaction", "trigger", "true", "union", "unique", "update",
+      "user", "using", "values", "variadic", "verbose", "view", "virtual", "when",
+      "where", "window", "with", "without"};
   std::string lower;
   for (char c : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);

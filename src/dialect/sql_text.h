@@ -1,6 +1,7 @@
 // SQL text helpers shared by the dialects.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,10 @@ std::string QuoteLiteral(std::string_view text);
 
 // True for text that is a plain SQL number (-1, 2.5, 1e3).
 bool IsNumberLiteral(std::string_view text);
+
+// true for true, yes, on, 1 and false for false, no, off, 0 (any case);
+// nullopt for anything else.
+std::optional<bool> BooleanValue(std::string_view text);
 
 // True for a SQL keyword that cannot be used as a bare identifier.
 bool IsReservedWord(std::string_view word);

@@ -10,6 +10,10 @@ struct DatabaseUrl {
   std::string scheme;  // "sqlite" or "postgresql"
   std::string path;    // sqlite: the file path, or ":memory:"
   std::string text;    // the URL as given
+  // postgresql: the schema of `?schema=` ("" when absent), and the URL for
+  // libpq (without `schema`, with connect_timeout=10 unless given).
+  std::string schema;
+  std::string conninfo;
 
   // The URL with any password replaced by "***", for messages and logs.
   std::string Masked() const;
@@ -18,7 +22,12 @@ struct DatabaseUrl {
 // Throws Error(kUsage) for a URL of no known scheme or shape.
 DatabaseUrl ParseUrl(const std::string& url);
 
-// `url` with its password replaced by "***" (unparsed text is fine).
+// `url` with query parameter `key` set to `value` (added or replaced).
+std::string WithQueryParameter(const std::string& url, const std::string& key,
+                               const std::string& value);
+
+// `url` with its password (user:password@ or password=) replaced by "***"
+// (unparsed text is fine).
 std::string MaskPassword(const std::string& url);
 
 }  // namespace retort::dialect

@@ -75,17 +75,19 @@ struct Parser {
     return op;
   }
   Operation CreateIndexOp(const YAML::Node& n) const {
-    file.CheckKeys(n, "create_index", {"name", "table", "columns", "unique"});
+    file.CheckKeys(n, "create_index", {"name", "table", "columns", "unique", "concurrently"});
     CreateIndex op;
     op.table = file.String(n, "table");
     op.index.columns = file.RequiredStrings(n, "columns");
     op.index.unique = file.OptBool(n, "unique").value_or(false);
+    op.concurrently = file.OptBool(n, "concurrently").value_or(false);
     op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""});
     return op;
   }
   Operation DropIndexOp(const YAML::Node& n) const {
-    file.CheckKeys(n, "drop_index", {"name", "table"});
-    return DropIndex{file.String(n, "table"), file.String(n, "name")};
+    file.CheckKeys(n, "drop_index", {"name", "table", "concurrently"});
+    return DropIndex{file.String(n, "table"), file.String(n, "name"),
+                     file.OptBool(n, "concurrently").value_or(false)};
   }
   Operation CreatePrimaryKeyOp(const YAML::Node& n) const {
     file.CheckKeys(n, "create_primary_key", {"name", "table", "columns"});
@@ -136,6 +138,16 @@ struct Parser {
   Operation DropEnumOp(const YAML::Node& n) const {
     file.CheckKeys(n, "drop_enum", {"name"});
     return DropEnum{file.String(n, "name")};
+  }
+  Operation AddEnumValueOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "add_enum_value", {"name", "value", "before", "after"});
+    AddEnumValue op;
+    op.name = file.String(n, "name");
+    op.value = file.String(n, "value");
+    op.before = file.OptString(n, "before");
+    op.after = file.OptString(n, "after");
+    if (op.before && op.after) file.Fail(n["after"], "give either 'before' or 'after', not both");
+    return op;
   }
   Operation BulkInsertOp(const YAML::Node& n) const {
     file.CheckKeys(n, "bulk_insert", {"table", "rows"});
@@ -208,6 +220,7 @@ constexpr Entry kHandlers[] = {
     {"drop_constraint", &Parser::DropConstraintOp},
     {"create_enum", &Parser::CreateEnumOp},
     {"drop_enum", &Parser::DropEnumOp},
+    {"add_enum_value", &Parser::AddEnumValueOp},
     {"bulk_insert", &Parser::BulkInsertOp},
     {"execute", &Parser::ExecuteOp},
 };

@@ -45,13 +45,18 @@ struct AlterColumn {
   std::optional<std::optional<schema::Default>> server_default;  // {} = drop it
   std::optional<std::string> new_name;
 };
+// `concurrently` builds or drops the index without blocking writes
+// (PostgreSQL's CONCURRENTLY; ignored by SQLite). It cannot run inside a
+// transaction, so a script using it must be `transactional: false`.
 struct CreateIndex {
   std::string table;
   schema::Index index;
+  bool concurrently = false;
 };
 struct DropIndex {
   std::string table;
   std::string name;
+  bool concurrently = false;
 };
 struct CreatePrimaryKey {
   std::string table;
@@ -79,6 +84,14 @@ struct CreateEnum {
 struct DropEnum {
   std::string name;
 };
+// Adds `value` to enum `name`: at the end, or just before or after an
+// existing value (at most one of the two is set). Has no inverse.
+struct AddEnumValue {
+  std::string name;
+  std::string value;
+  std::optional<std::string> before;
+  std::optional<std::string> after;
+};
 // Seed rows; a value is nullopt for NULL. Values are rendered for their
 // column's type.
 struct BulkInsert {
@@ -96,7 +109,8 @@ using Operation =
     std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
                  AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
-                 DropConstraint, CreateEnum, DropEnum, BulkInsert, Execute>;
+                 DropConstraint, CreateEnum, DropEnum, AddEnumValue, BulkInsert,
+                 Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {
@@ -107,7 +121,8 @@ struct OpAt {
 // The name used in files ("create_table", ...).
 std::string OperationName(const Operation& op);
 
-// False for operations with no inverse (bulk_insert, execute).
+// False for operations with no inverse (add_enum_value, bulk_insert,
+// execute).
 bool IsReversible(const Operation& op);
 
 }  // namespace retort::ops

@@ -206,6 +206,23 @@ class Replayer {
     }
     EraseNamed(s_.enums, op.name);
   }
+  void operator()(const AddEnumValue& op) {
+    auto e = std::find_if(s_.enums.begin(), s_.enums.end(),
+                          [&](const schema::Enum& x) { return x.name == op.name; });
+    if (e == s_.enums.end()) Fail("enum '" + op.name + "' does not exist");
+    std::vector<std::string>& values = e->values;
+    if (Mentions(values, op.value)) {
+      Fail("enum '" + op.name + "' already has value '" + op.value + "'");
+    }
+    auto at = values.end();
+    if (op.before || op.after) {
+      const std::string& anchor = op.before ? *op.before : *op.after;
+      at = std::find(values.begin(), values.end(), anchor);
+      if (at == values.end()) Fail("enum '" + op.name + "' has no value '" + anchor + "'");
+      if (op.after) ++at;
+    }
+    values.insert(at, op.value);
+  }
   void operator()(const BulkInsert& op) {
     Table& t = NeedTable(op.table);
     for (const auto& row : op.rows) {
@@ -309,14 +326,16 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             if (op.new_name && *op.new_name != op.column) undo.new_name = op.column;
             out.push_back(undo);
           },
-          [&](const CreateIndex& op) { out.push_back(DropIndex{op.table, op.index.name}); },
+          [&](const CreateIndex& op) {
+            out.push_back(DropIndex{op.table, op.index.name, op.concurrently});
+          },
           [&](const DropIndex& op) {
             const schema::Index* index = table(op.table).FindIndex(op.name);
             if (!index) {
               throw Error(ErrorKind::kInput, "table '" + op.table + "' has no index '" +
                                                  op.name + "'", at.where);
             }
-            out.push_back(CreateIndex{op.table, *index});
+            out.push_back(CreateIndex{op.table, *index, op.concurrently});
           },
           [&](const CreatePrimaryKey& op) { out.push_back(DropConstraint{op.table, op.key.name}); },
           [&](const CreateUniqueConstraint& op) {
@@ -334,6 +353,9 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             const schema::Enum* e = before.FindEnum(op.name);
             if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist", at.where);
             out.push_back(CreateEnum{*e});
+          },
+          [&](const AddEnumValue&) {
+            throw Error(ErrorKind::kIrreversible, "add_enum_value has no inverse", at.where);
           },
           [&](const BulkInsert&) {
             throw Error(ErrorKind::kIrreversible, "bulk_insert has no inverse", at.where);

@@ -65,6 +65,10 @@ Config LoadConfig(const std::string& path) {
       }
     } else if (key == "url") {
       config.url = string_of(node, key);
+    } else if (key == "database_schema") {
+      config.database_schema = string_of(node, key);
+    } else if (key == "create_database_schema") {
+      config.create_database_schema = bool_of(node, key);
     } else if (key == "version_table") {
       config.version_table = string_of(node, key);
     } else if (key == "history_table") {
@@ -78,7 +82,8 @@ Config LoadConfig(const std::string& path) {
       config.lock_timeout_ms = static_cast<int>(node.value<double>().value_or(30) * 1000);
     } else {
       fail(node, "unknown key '" + key +
-                     "' (expected script_location, schema, url, version_table, history_table, "
+                     "' (expected script_location, schema, url, database_schema, "
+                     "create_database_schema, version_table, history_table, "
                      "transaction_per_migration, file_template, lock_timeout)");
     }
   }
@@ -117,6 +122,12 @@ schema = ["schema/*.yaml"]
 # The database. Overridden by --url, then RETORT_DATABASE_URL, then DATABASE_URL.
 # A relative SQLite path (sqlite:///app.db) is taken from the current folder.
 url = "sqlite:///app.db"
+
+# PostgreSQL: the schema the migrated objects and the version and history
+# tables live in, when the URL has no ?schema= (default: the server's current
+# schema), and whether retort creates it when it is missing.
+# database_schema = "app"
+# create_database_schema = false
 
 # Alembic-compatible version table; set to "alembic_version" to adopt a
 # database that Alembic manages today.

@@ -12,6 +12,10 @@ struct Config {
   std::string script_location = "migrations/versions";  // absolute after loading
   std::vector<std::string> schema_files = {"schema/*.yaml"};  // globs, absolute
   std::string url;
+  // PostgreSQL: the schema to work in when the URL has no ?schema=, and
+  // whether a missing one is created.
+  std::string database_schema;
+  bool create_database_schema = false;
   std::string version_table = "retort_version";
   std::string history_table = "retort_history";
   bool transaction_per_migration = false;

@@ -90,23 +90,68 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
   return prepared;
 }
 
-StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store) {
-  auto start = std::chrono::steady_clock::now();
-  for (const dialect::Statement& s : p.statements) {
+namespace {
+
+// Holds the run lock outside a transaction while it lives.
+class SessionLock {
+ public:
+  explicit SessionLock(dialect::Connection& connection) : connection_(connection) {
+    connection_.LockSession();
+  }
+  ~SessionLock() {
     try {
-      connection_.Execute(s.sql);
-    } catch (const Error& e) {
-      throw InContext(e.WithContext(s.where), p.step.revision);
+      connection_.UnlockSession();
+    } catch (...) {
+    }
+  }
+
+ private:
+  dialect::Connection& connection_;
+};
+
+}  // namespace
+
+StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
+                            const std::vector<std::string>& heads) {
+  std::optional<SessionLock> lock;
+  if (!p.script->transactional) {
+    // Outside a transaction: hold the lock ourselves, and make sure no other
+    // run moved the database since this one planned.
+    lock.emplace(connection_);
+    if (AsSet(store.Heads()) != AsSet(heads)) {
+      throw Error(ErrorKind::kDatabase, "another run changed the database during this one; run again",
+                  Location{.revision = p.step.revision, .target = options_.target_label});
     }
   }
   bool up = p.step.direction == script::Step::Direction::kUpgrade;
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
-  std::optional<dialect::Transaction> own;
-  if (!p.script->transactional) own.emplace(connection_);
-  store.Change(p.step.remove, p.step.add);
-  store.Record(p.step.revision, up ? "upgrade" : "downgrade", p.script->checksum, ms);
-  if (own) own->Commit();
+  const char* direction = up ? "upgrade" : "downgrade";
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed_ms = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  double ms = 0;
+  try {
+    if (p.script->transactional) {
+      // The step and its version change go to the database together; the
+      // history row follows with the time they took.
+      std::vector<dialect::Statement> all = p.statements;
+      for (dialect::Statement& s : store.ChangeStatements(p.step.remove, p.step.add)) {
+        all.push_back(std::move(s));
+      }
+      connection_.ExecuteAll(all);
+      ms = elapsed_ms();
+      store.Record(p.step.revision, direction, p.script->checksum, ms);
+    } else {
+      connection_.ExecuteAll(p.statements);
+      ms = elapsed_ms();
+      dialect::Transaction own(connection_);
+      store.Change(p.step.remove, p.step.add);
+      store.Record(p.step.revision, direction, p.script->checksum, ms);
+      own.Commit();
+    }
+  } catch (const Error& e) {
+    throw InContext(e, p.step.revision);
+  }
   // Reported as Alembic does: from the revision's parents to it, or back.
   std::vector<std::string> self = {p.step.revision};
   const std::vector<std::string>& parents = p.script->down_revisions;
@@ -132,7 +177,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
       txn->Commit();
       txn.reset();
     }
-    StepEvent event = Execute(p, store);
+    StepEvent event = Execute(p, store, heads);
     heads = AfterStep(heads, p.step);
     bool last = i + 1 == prepared.size();
     if (options_.transaction_per_migration || !p.script->transactional) {

@@ -53,7 +53,9 @@ class Migrator {
  private:
   RunResult Run(const std::string& target, bool upgrade, const StepCallback& on_step);
   void CheckKnown(const std::vector<std::string>& heads) const;
-  StepEvent Execute(const PreparedStep& prepared, VersionStore& store);
+  // Runs one step and records it. `heads` are the version rows before it.
+  StepEvent Execute(const PreparedStep& prepared, VersionStore& store,
+                    const std::vector<std::string>& heads);
   Error InContext(const Error& e, const std::string& revision) const;
 
   const script::ScriptSet& scripts_;

@@ -55,7 +55,14 @@ struct Project::Impl {
 
   std::unique_ptr<dialect::Connection> Connect(bool create) const {
     dialect::DatabaseUrl parsed = dialect::ParseUrl(Url());
-    return dialect::Connect(parsed, {.create = create, .lock_timeout_ms = config.lock_timeout_ms});
+    if (parsed.scheme == "postgresql" && parsed.schema.empty() && !config.database_schema.empty()) {
+      parsed = dialect::ParseUrl(dialect::WithQueryParameter(Url(), "schema", config.database_schema));
+    }
+    return dialect::Connect(
+        parsed, {.create = create,
+                 .lock_timeout_ms = config.lock_timeout_ms,
+                 .create_schema = settings.create_schema.value_or(config.create_database_schema),
+                 .lock_name = config.version_table});
   }
 
   runtime::MigratorOptions Options() const {

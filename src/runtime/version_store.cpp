@@ -66,17 +66,29 @@ std::vector<std::string> VersionStore::Heads() {
   return heads;
 }
 
-void VersionStore::Change(const std::vector<std::string>& remove,
-                          const std::vector<std::string>& add) {
+std::vector<dialect::Statement> VersionStore::ChangeStatements(
+    const std::vector<std::string>& remove, const std::vector<std::string>& add) const {
   const dialect::Dialect& d = connection_.dialect();
   std::string table = d.Quote(version_table_);
+  std::vector<dialect::Statement> out;
+  if (remove.size() == 1 && add.size() == 1) {  // the common step, in one statement
+    out.push_back({"UPDATE " + table + " SET version_num = " + d.Placeholder(1) +
+                       " WHERE version_num = " + d.Placeholder(2),
+                   {add[0], remove[0]}});
+    return out;
+  }
   for (const std::string& rev : remove) {
-    connection_.Execute("DELETE FROM " + table + " WHERE version_num = " + d.Placeholder(1), {rev});
+    out.push_back({"DELETE FROM " + table + " WHERE version_num = " + d.Placeholder(1), {rev}});
   }
   for (const std::string& rev : add) {
-    connection_.Execute("INSERT INTO " + table + " (version_num) VALUES (" + d.Placeholder(1) + ")",
-                        {rev});
+    out.push_back({"INSERT INTO " + table + " (version_num) VALUES (" + d.Placeholder(1) + ")", {rev}});
   }
+  return out;
+}
+
+void VersionStore::Change(const std::vector<std::string>& remove,
+                          const std::vector<std::string>& add) {
+  connection_.ExecuteAll(ChangeStatements(remove, add));
 }
 
 void VersionStore::Replace(const std::vector<std::string>& rows) {
@@ -84,17 +96,23 @@ void VersionStore::Replace(const std::vector<std::string>& rows) {
   Change({}, rows);
 }
 
-void VersionStore::Record(const std::string& revision, const std::string& direction,
-                          const std::string& checksum, double duration_ms) {
+dialect::Statement VersionStore::RecordStatement(const std::string& revision,
+                                                 const std::string& direction,
+                                                 const std::string& checksum,
+                                                 double duration_ms) const {
   const dialect::Dialect& d = connection_.dialect();
   std::string placeholders;
   for (int i = 1; i <= 8; ++i) placeholders += (i > 1 ? ", " : "") + d.Placeholder(i);
-  connection_.Execute(
-      "INSERT INTO " + d.Quote(history_table_) +
-          " (revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
-          "tool_version) VALUES (" + placeholders + ")",
-      {revision, direction, checksum.empty() ? dialect::Value() : checksum, UtcNow(),
-       std::to_string(duration_ms), user_, host_, std::string(retort::Version())});
+  return {"INSERT INTO " + d.Quote(history_table_) +
+              " (revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
+              "tool_version) VALUES (" + placeholders + ")",
+          {revision, direction, checksum.empty() ? dialect::Value() : checksum, UtcNow(),
+           std::to_string(duration_ms), user_, host_, std::string(retort::Version())}};
+}
+
+void VersionStore::Record(const std::string& revision, const std::string& direction,
+                          const std::string& checksum, double duration_ms) {
+  connection_.ExecuteAll({RecordStatement(revision, direction, checksum, duration_ms)});
 }
 
 std::vector<HistoryRecord> VersionStore::History() {

@@ -22,10 +22,16 @@ class VersionStore {
   std::vector<std::string> Heads();
   // Deletes `remove` and inserts `add`.
   void Change(const std::vector<std::string>& remove, const std::vector<std::string>& add);
+  // The statements Change runs (one UPDATE for the common one-for-one step).
+  std::vector<dialect::Statement> ChangeStatements(const std::vector<std::string>& remove,
+                                                   const std::vector<std::string>& add) const;
   // Replaces every row by `rows`.
   void Replace(const std::vector<std::string>& rows);
   void Record(const std::string& revision, const std::string& direction,
               const std::string& checksum, double duration_ms);
+  // The statement Record runs.
+  dialect::Statement RecordStatement(const std::string& revision, const std::string& direction,
+                                     const std::string& checksum, double duration_ms) const;
   // The history table's rows, oldest first; empty when it does not exist.
   std::vector<HistoryRecord> History();
 

@@ -98,6 +98,21 @@ std::string RevisionId(const schema::YamlFile& file, const YAML::Node& node) {
 
 }  // namespace
 
+void CheckTransactional(const std::vector<ops::OpAt>& operations) {
+  for (const ops::OpAt& op : operations) {
+    const auto* create = std::get_if<ops::CreateIndex>(&op.op);
+    const auto* drop = std::get_if<ops::DropIndex>(&op.op);
+    if ((create && create->concurrently) || (drop && drop->concurrently)) {
+      throw Error(ErrorKind::kInput,
+                  ops::OperationName(op.op) +
+                      " with concurrently: true cannot run inside a transaction "
+                      "(PostgreSQL refuses it in a transaction block); declare "
+                      "'transactional: false' in this script",
+                  op.where);
+    }
+  }
+}
+
 MigrationScript ParseScript(const std::string& text, const std::string& name,
                             const schema::NamingConvention& naming) {
   schema::YamlFile file(name);
@@ -127,7 +142,12 @@ MigrationScript ParseScript(const std::string& text, const std::string& name,
   s.upgrade = ops::ParseOperations(file, root["upgrade"], naming);
   if (root["downgrade"]) {
     s.downgrade = ops::ParseOperations(file, root["downgrade"], naming);
-  } else {
+  }
+  if (s.transactional) {
+    CheckTransactional(s.upgrade);
+    if (s.downgrade) CheckTransactional(*s.downgrade);
+  }
+  if (!s.downgrade) {
     for (const ops::OpAt& op : s.upgrade) {
       if (!ops::IsReversible(op.op)) {
         throw Error(ErrorKind::kIrreversible,
@@ -183,7 +203,8 @@ std::string RenderNewScript(const NewScript& s) {
       "#   - add_column: {table: users, column: {name: age, type: integer}}\n"
       "upgrade: []\n\n"
       "# Omit `downgrade` to derive it (the inverse operations in reverse order);\n"
-      "# give it explicitly when the upgrade uses execute or bulk_insert.\n";
+      "# give it explicitly when the upgrade uses execute, bulk_insert or\n"
+      "# add_enum_value, which have no inverse.\n";
   return out;
 }
 

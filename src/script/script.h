@@ -29,6 +29,11 @@ struct MigrationScript {
   std::string checksum;  // SHA-256 (hex) of the parsed content
 };
 
+// Throws Error(kInput) at the first of `operations` that cannot run inside a
+// transaction (create_index or drop_index with concurrently: true), saying
+// why. ParseScript calls it for scripts that are not `transactional: false`.
+void CheckTransactional(const std::vector<ops::OpAt>& operations);
+
 // Parses a script from YAML text. `name` is the path used in locations and
 // `naming` names unnamed constraints. Throws Error(kInput) for malformed or
 // invalid content and Error(kIrreversible) for an operation without an

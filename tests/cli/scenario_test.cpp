@@ -1,13 +1,14 @@
-// Data-driven command scenarios: tests/scenarios/**/*.yaml. Each scenario
-// writes `files` into a fresh project folder (a default retort.toml with
-// url sqlite:///test.db is added when none is given), then runs `steps` with
-// the retort binary. A step is `run: "<args>"` plus what must hold after it:
+// Data-driven command scenarios: tests/scenarios/**/*.yaml, each run once per
+// dialect (SQLite, and PostgreSQL in a fresh schema; `dialects: [sqlite]`
+// restricts one). A scenario writes `files` into a fresh project folder with
+// a retort.toml pointing at the test database, then runs `steps` with the
+// retort binary. A step is `run: "<args>"` plus what must hold after it:
 //   exit: N                    (default 0)
 //   stdout: "..."              exact standard output
-//   stdout_has / stderr_has: [substrings]
+//   stdout_has / stderr_has: [substrings] (and stderr_has_<dialect>: ...)
 //   current: [revisions]       the version table's rows, sorted
 //   tables: [names]            the user tables (version and history left out)
-//   query: {sql: "...", rows: [[...], ...]}
+//   query: {sql: "...", rows: [[...], ...]}   (query_<dialect>: one dialect's)
 //   write: {path: text}        files written before the step runs
 //   remove: [paths]            files removed before the step runs
 //   env: {NAME: value}         environment for the step
@@ -40,20 +41,30 @@ std::vector<std::string> Strings(const YAML::Node& node) {
   return out;
 }
 
-class Scenario : public ::testing::TestWithParam<fs::path> {};
+struct ScenarioParam {
+  fs::path path;
+  std::string dialect;
+};
+
+class Scenario : public ::testing::TestWithParam<ScenarioParam> {};
+
+// `key` and `key_<dialect>` of `node`, as a list.
+std::vector<std::string> ForDialect(const YAML::Node& node, const std::string& key,
+                                    const std::string& dialect) {
+  std::vector<std::string> out = Strings(node[key]);
+  for (const std::string& s : Strings(node[key + "_" + dialect])) out.push_back(s);
+  return out;
+}
 
 TEST_P(Scenario, Runs) {
-  YAML::Node root = YAML::LoadFile(GetParam().string());
+  const std::string& dialect = GetParam().dialect;
+  YAML::Node root = YAML::LoadFile(GetParam().path.string());
+  if (testing::SkipWithoutServer(dialect)) GTEST_SKIP() << "no PostgreSQL server";
   ScratchDir dir;
-  bool has_config = false;
-  for (const auto& f : root["files"]) {
-    dir.Write(f.first.Scalar(), f.second.Scalar());
-    has_config = has_config || f.first.Scalar() == "retort.toml";
-  }
-  if (!has_config) {
-    dir.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"sqlite:///test.db\"\n");
-  }
-  fs::path db = dir.path() / "test.db";
+  testing::TestDatabase db(dialect, dir.path());
+  for (const auto& f : root["files"]) dir.Write(f.first.Scalar(), f.second.Scalar());
+  dir.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"" + db.url() +
+                               "\"\ncreate_database_schema = true\n");
   int index = 0;
   for (const auto& step : root["steps"]) {
     ++index;
@@ -67,54 +78,59 @@ TEST_P(Scenario, Runs) {
     int expected_exit = step["exit"] ? step["exit"].as<int>() : 0;
     ASSERT_EQ(r.exit_code, expected_exit) << "stdout:\n" << r.out << "stderr:\n" << r.err;
     if (step["stdout"]) EXPECT_EQ(r.out, step["stdout"].Scalar());
-    for (const std::string& s : Strings(step["stdout_has"])) {
+    for (const std::string& s : ForDialect(step, "stdout_has", dialect)) {
       EXPECT_NE(r.out.find(s), std::string::npos) << "stdout lacks: " << s << "\n" << r.out;
     }
-    for (const std::string& s : Strings(step["stderr_has"])) {
+    for (const std::string& s : ForDialect(step, "stderr_has", dialect)) {
       EXPECT_NE(r.err.find(s), std::string::npos) << "stderr lacks: " << s << "\n" << r.err;
     }
     if (step["current"]) {
-      // No database file, or no version table: nothing applied.
-      std::vector<std::string> rows;
-      std::vector<std::string> all = fs::exists(db) ? testing::SqliteTables(db) : all;
-      if (std::find(all.begin(), all.end(), "retort_version") != all.end()) {
-        for (const auto& row : testing::SqliteQuery(db, "SELECT version_num FROM retort_version")) {
-          rows.push_back(row[0]);
-        }
-      }
-      std::sort(rows.begin(), rows.end());
       std::vector<std::string> expected = Strings(step["current"]);
       std::sort(expected.begin(), expected.end());
-      EXPECT_EQ(rows, expected);
+      EXPECT_EQ(db.VersionRows(), expected);
     }
     if (step["tables"]) {
-      std::vector<std::string> tables;
-      if (fs::exists(db)) tables = testing::SqliteTables(db);
+      std::vector<std::string> tables = db.Tables();
       std::erase_if(tables, [](const std::string& t) { return t.starts_with("retort_"); });
       std::vector<std::string> expected = Strings(step["tables"]);
       std::sort(expected.begin(), expected.end());
       EXPECT_EQ(tables, expected);
     }
-    if (YAML::Node q = step["query"]) {
-      std::vector<std::vector<std::string>> expected;
-      for (const auto& row : q["rows"]) expected.push_back(Strings(row));
-      EXPECT_EQ(testing::SqliteQuery(db, q["sql"].Scalar()), expected) << q["sql"].Scalar();
+    for (const std::string& key : std::vector<std::string>{"query", "query_" + dialect}) {
+      if (YAML::Node q = step[key]) {
+        std::vector<std::vector<std::string>> expected;
+        for (const auto& row : q["rows"]) expected.push_back(Strings(row));
+        EXPECT_EQ(db.Query(q["sql"].Scalar()), expected) << q["sql"].Scalar();
+      }
     }
   }
 }
 
-std::string ScenarioName(const ::testing::TestParamInfo<fs::path>& info) {
-  std::string name = info.param.parent_path().filename().string() + "_" + info.param.stem().string();
+std::vector<ScenarioParam> Params() {
+  std::vector<ScenarioParam> out;
+  for (const fs::path& path :
+       testing::FilesEndingWith(testing::SourceDir() / "tests" / "scenarios", ".yaml")) {
+    std::vector<std::string> only = Strings(YAML::LoadFile(path.string())["dialects"]);
+    for (const std::string& dialect : testing::TestDialects()) {
+      if (only.empty() || std::find(only.begin(), only.end(), dialect) != only.end()) {
+        out.push_back({path, dialect});
+      }
+    }
+  }
+  return out;
+}
+
+std::string ScenarioName(const ::testing::TestParamInfo<ScenarioParam>& info) {
+  const fs::path& p = info.param.path;
+  std::string name = info.param.dialect + "_" + p.parent_path().filename().string() + "_" +
+                     p.stem().string();
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Scenarios, Scenario,
-    ::testing::ValuesIn(testing::FilesEndingWith(testing::SourceDir() / "tests" / "scenarios", ".yaml")),
-    ScenarioName);
+INSTANTIATE_TEST_SUITE_P(Scenarios, Scenario, ::testing::ValuesIn(Params()), ScenarioName);
 
 }  // namespace
 }  // namespace retort

@@ -1,14 +1,38 @@
-// Data-driven rendering cases: tests/cases/<dialect>/**/*.case. Each case is
-// YAML: an optional starting `schema` (schema-file syntax), a list of `ops`,
-// and either the expected statements per dialect (`sqlite: |`, statements
-// ending with ";") or an expected `error` (a substring of the message).
-// Every successful case also runs on a real database: the starting schema is
-// created, the statements run, then the derived downgrade runs and leaves the
-// starting tables (unless the case says `skip_downgrade: <why>`).
+// Data-driven rendering cases: tests/cases/**/*.case, each run once per
+// dialect (tests named <dialect>_<folder>_<case>). A case is YAML:
+//
+//   schema:   the starting schema (schema-file syntax); optional
+//   ops:      the operations
+//   sqlite: |, postgresql: |
+//             the statements expected from that dialect, each ending in ";"
+//   error:, error_sqlite:, error_postgresql:
+//             instead of SQL, an expected error (a substring of the
+//             message) for both dialects, or for one
+//   dialects: [sqlite]
+//             only these dialects (default: all)
+//   skip_downgrade:, skip_downgrade_sqlite:, skip_downgrade_postgresql: <why>
+//             do not run the derived downgrade (on both, or on one)
+//   transactional: false
+//             as in a migration script: the operations may include what
+//             cannot run inside a transaction (CONCURRENTLY), and
+//             PostgreSQL runs the statements outside one; otherwise such
+//             operations are the script's load error
+//
+// A dialect the case applies to must get its SQL or an error, else the test
+// fails ("no expectation"). Every successful case also runs on a real
+// database: the starting schema is created, the statements run, then the
+// derived downgrade runs and must restore the starting schema. SQLite runs
+// in memory. PostgreSQL runs in a fresh schema of RETORT_TEST_PG_URL's
+// database, inside a transaction that is rolled back; without that variable
+// this part is skipped (and fails under CI=true).
 #include <gtest/gtest.h>
-#include <algorithm>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <memory>
+
+#include "dialect/connect.h"
+#include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/render.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/sqlite/sqlite_dialect.h"
@@ -16,12 +40,24 @@
 #include "ops/replay.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
+#include "script/script.h"
 #include "test_util.h"
 
 namespace retort {
 namespace {
 
 namespace fs = std::filesystem;
+
+const std::vector<std::string> kDialects = {"sqlite", "postgresql"};
+
+struct CaseParam {
+  fs::path path;
+  std::string dialect;
+};
+
+void PrintTo(const CaseParam& param, std::ostream* os) {
+  *os << param.dialect << " " << param.path.string();
+}
 
 std::string JoinStatements(const std::vector<std::string>& statements) {
   std::string out;
@@ -32,7 +68,9 @@ std::string JoinStatements(const std::vector<std::string>& statements) {
 std::vector<std::string> RenderAll(const dialect::Dialect& d, const std::vector<ops::OpAt>& ops,
                                    schema::Schema& schema) {
   std::vector<std::string> out;
-  for (dialect::Statement& s : dialect::RenderAndApply(d, ops, schema)) out.push_back(std::move(s.sql));
+  for (dialect::Statement& s : dialect::RenderAndApply(d, ops, schema)) {
+    out.push_back(std::move(s.sql));
+  }
   return out;
 }
 
@@ -59,59 +97,139 @@ schema::Schema Normalized(schema::Schema s) {
   return s;
 }
 
-class RenderCase : public ::testing::TestWithParam<fs::path> {};
+std::unique_ptr<dialect::Dialect> DialectNamed(const std::string& name) {
+  if (name == "sqlite") return std::make_unique<dialect::SqliteDialect>();
+  return std::make_unique<dialect::PostgresDialect>();
+}
 
-TEST_P(RenderCase, Sqlite) {
-  const fs::path& path = GetParam();
-  schema::YamlFile file(path.string());
-  YAML::Node root = file.Load();
+std::optional<std::string> OptText(const YAML::Node& root, const std::string& key) {
+  if (!root[key]) return std::nullopt;
+  return root[key].as<std::string>();
+}
+
+// A rendered case, ready to run on a database.
+struct Rendered {
   schema::Schema before;
-  if (root["schema"]) before = schema::LoadSchemaText(YAML::Dump(root["schema"]), path.string());
-  before.naming = schema::WithDefaults(before.naming);
-  dialect::SqliteDialect sqlite;
-
-  std::string error;
-  std::vector<std::string> statements;
-  schema::Schema after = before;
+  schema::Schema after;
   std::vector<ops::OpAt> operations;
+  std::vector<std::string> statements;
+  bool downgrade = true;  // run the derived downgrade too
+};
+
+// Creates the starting schema, runs the statements, then the derived
+// downgrade, which must restore the starting schema.
+void RunOn(dialect::Connection& db, const dialect::Dialect& d, const Rendered& r) {
+  schema::Schema empty;
+  empty.naming = r.before.naming;
+  for (const std::string& s : RenderAll(d, CreationOps(r.before), empty)) db.Execute(s);
+  for (const std::string& s : r.statements) db.Execute(s);
+  if (!r.downgrade) return;
+  schema::Schema current = r.after;
+  std::vector<ops::OpAt> undo = ops::DeriveDowngrade(r.operations, r.before);
+  for (const std::string& s : RenderAll(d, undo, current)) db.Execute(s);
+  EXPECT_EQ(Normalized(current), Normalized(r.before))
+      << "the derived downgrade does not restore the schema";
+}
+
+class RenderCase : public ::testing::TestWithParam<CaseParam> {};
+
+TEST_P(RenderCase, Renders) {
+  const fs::path& path = GetParam().path;
+  const std::string& name = GetParam().dialect;
+  ASSERT_NE(std::find(kDialects.begin(), kDialects.end(), name), kDialects.end())
+      << "unknown dialect '" << name << "' in `dialects:`";
+  schema::YamlFile file(path.string());
+  YAML::Node root;
+  Rendered r;
   try {
-    operations = ops::ParseOperations(file, root["ops"], before.naming);
-    statements = RenderAll(sqlite, operations, after);
+    root = file.Load();
+    file.CheckKeys(root, "case",
+                   {"schema", "ops", "sqlite", "postgresql", "error", "error_sqlite",
+                    "error_postgresql", "dialects", "skip_downgrade", "skip_downgrade_sqlite",
+                    "skip_downgrade_postgresql", "transactional"});
+    if (root["schema"]) {
+      r.before = schema::LoadSchemaText(YAML::Dump(root["schema"]), path.string());
+    }
+  } catch (const Error& e) {
+    FAIL() << "malformed case: " << e.what();
+  }
+  r.before.naming = schema::WithDefaults(r.before.naming);
+  std::unique_ptr<dialect::Dialect> d = DialectNamed(name);
+
+  std::optional<std::string> expected_sql = OptText(root, name);
+  std::optional<std::string> expected_error = OptText(root, "error_" + name);
+  if (!expected_error) expected_error = OptText(root, "error");
+  ASSERT_FALSE(expected_sql && expected_error)
+      << "the case gives both SQL and an error for " << name;
+  ASSERT_TRUE(expected_sql || expected_error)
+      << "no expectation for " << name << ": give `" << name << ": |`, `error:` or `error_"
+      << name << ":` (or restrict the case with `dialects:`)";
+
+  bool transactional = !root["transactional"] || root["transactional"].as<bool>();
+  std::string error;
+  r.after = r.before;
+  try {
+    r.operations = ops::ParseOperations(file, root["ops"], r.before.naming);
+    // What loading a script with these operations checks.
+    if (transactional) script::CheckTransactional(r.operations);
+    r.statements = RenderAll(*d, r.operations, r.after);
   } catch (const Error& e) {
     error = e.what();
   }
-  if (root["error"]) {
-    std::string expected = root["error"].as<std::string>();
-    EXPECT_NE(error.find(expected), std::string::npos)
-        << "expected an error containing: " << expected << "\ngot: " << error;
+  if (expected_error) {
+    EXPECT_NE(error.find(*expected_error), std::string::npos)
+        << "expected an error containing: " << *expected_error << "\ngot: " << error;
     return;
   }
   ASSERT_EQ(error, "");
-  if (root["sqlite"]) EXPECT_EQ(JoinStatements(statements), root["sqlite"].as<std::string>());
+  EXPECT_EQ(JoinStatements(r.statements), *expected_sql);
 
   // The statements run on a real database, and so does the way back.
-  dialect::SqliteConnection db(":memory:", true, 1000, "case");
-  schema::Schema empty;
-  empty.naming = before.naming;
-  for (const std::string& s : RenderAll(sqlite, CreationOps(before), empty)) db.Execute(s);
-  for (const std::string& s : statements) db.Execute(s);
-  bool reversible = true;
-  for (const ops::OpAt& op : operations) reversible = reversible && ops::IsReversible(op.op);
-  // `skip_downgrade: reason` for a downgrade this dialect cannot run yet.
-  if (reversible && !root["skip_downgrade"]) {
-    schema::Schema current = after;
-    std::vector<ops::OpAt> undo = ops::DeriveDowngrade(operations, before);
-    for (const std::string& s : RenderAll(sqlite, undo, current)) db.Execute(s);
-    EXPECT_EQ(Normalized(current), Normalized(before)) << "the derived downgrade does not restore the schema";
+  for (const ops::OpAt& op : r.operations) r.downgrade = r.downgrade && ops::IsReversible(op.op);
+  r.downgrade = r.downgrade && !root["skip_downgrade"] && !root["skip_downgrade_" + name];
+  if (name == "sqlite") {
+    dialect::SqliteConnection db(":memory:", true, 1000, "case");
+    try {
+      RunOn(db, *d, r);
+    } catch (const Error& e) {
+      FAIL() << e.what();
+    }
+    return;
+  }
+  if (testing::SkipWithoutServer(name)) GTEST_SKIP() << "no PostgreSQL server (RETORT_TEST_PG_URL)";
+  // A fresh schema, dropped when `target` goes (after `db` has closed).
+  testing::TestDatabase target(name, fs::path());
+  try {
+    std::unique_ptr<dialect::Connection> db =
+        dialect::Connect(dialect::ParseUrl(target.url()), {.create_schema = true});
+    if (transactional) db->BeginWrite();
+    RunOn(*db, *d, r);
+    if (transactional) db->Rollback();
+  } catch (const Error& e) {
+    FAIL() << e.what();
   }
 }
 
-std::vector<fs::path> Cases() {
-  return testing::FilesEndingWith(testing::SourceDir() / "tests" / "cases" / "sqlite", ".case");
+// Every case for every dialect it applies to.
+std::vector<CaseParam> Cases() {
+  std::vector<CaseParam> out;
+  for (const fs::path& path :
+       testing::FilesEndingWith(testing::SourceDir() / "tests" / "cases", ".case")) {
+    std::vector<std::string> dialects = kDialects;
+    try {
+      YAML::Node only = YAML::LoadFile(path.string())["dialects"];
+      if (only) dialects = only.as<std::vector<std::string>>();
+    } catch (const std::exception&) {
+      // Malformed: every dialect's test reports it.
+    }
+    for (const std::string& d : dialects) out.push_back({path, d});
+  }
+  return out;
 }
 
-std::string CaseName(const ::testing::TestParamInfo<fs::path>& info) {
-  std::string name = info.param.parent_path().filename().string() + "_" + info.param.stem().string();
+std::string CaseName(const ::testing::TestParamInfo<CaseParam>& info) {
+  std::string name = info.param.dialect + "_" + info.param.path.parent_path().filename().string() +
+                     "_" + info.param.path.stem().string();
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }

@@ -1,13 +1,15 @@
-// The example projects: upgrade head, read the live schema back with SQLite's
-// PRAGMAs and compare it with the declared schema; downgrade -1; downgrade
-// base (only the version and history tables remain); upgrade head again to
-// an identical schema.
+// The example projects, on each dialect: upgrade head, read the live schema
+// back (SQLite's PRAGMAs, PostgreSQL's catalogs) and compare it with the
+// declared schema; downgrade -1; downgrade base (only the version and
+// history tables remain); upgrade head again to an identical schema.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
+#include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/sqlite/sqlite_dialect.h"
 #include "retort/retort.h"
 #include "runtime/config.h"
@@ -42,7 +44,7 @@ std::string Fk(const std::vector<std::string>& from, const std::string& table,
   return List(from) + " -> " + table + " " + List(to) + " ON DELETE " + on_delete;
 }
 
-SchemaFacts ReadLive(const fs::path& db) {
+SchemaFacts ReadSqlite(const fs::path& db) {
   SchemaFacts facts;
   for (const std::string& table : testing::SqliteTables(db)) {
     if (table.starts_with("retort_")) continue;
@@ -72,8 +74,74 @@ SchemaFacts ReadLive(const fs::path& db) {
   return facts;
 }
 
-SchemaFacts Declared(const schema::Schema& s) {
+// PostgreSQL's catalogs, in the same form. Types are compared as the server
+// spells them (format_type), so the declared side maps its types alike.
+SchemaFacts ReadPostgres(const testing::TestDatabase& db) {
+  SchemaFacts facts;
+  for (const std::string& table : db.Tables()) {
+    if (table.starts_with("retort_")) continue;
+    TableFacts& t = facts[table];
+    std::string oid = "'" + table + "'::regclass";
+    for (const auto& c : db.Query(
+             "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+             "a.atthasdef, coalesce(array_position(pk.conkey, a.attnum), 0) "
+             "FROM pg_attribute a LEFT JOIN pg_constraint pk ON pk.conrelid = a.attrelid AND "
+             "pk.contype = 'p' WHERE a.attrelid = " + oid + " AND a.attnum > 0 AND NOT "
+             "a.attisdropped ORDER BY a.attnum")) {
+      t.columns.push_back(c[0] + " " + c[1] + (c[2] == "t" ? " NOT NULL" : "") +
+                          (c[3] == "t" ? " DEFAULT" : "") + (c[4] != "0" ? " PK " + c[4] : ""));
+    }
+    for (const auto& f : db.Query(
+             "SELECT (SELECT string_agg(attname, ', ' ORDER BY k.i) FROM unnest(conkey) WITH "
+             "ORDINALITY k(n, i) JOIN pg_attribute ON attrelid = conrelid AND attnum = k.n), "
+             "confrelid::regclass::text, (SELECT string_agg(attname, ', ' ORDER BY k.i) FROM "
+             "unnest(confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute ON attrelid = confrelid "
+             "AND attnum = k.n), confdeltype FROM pg_constraint WHERE contype = 'f' AND "
+             "conrelid = " + oid)) {
+      static const std::map<std::string, std::string> kAction = {
+          {"a", "NO ACTION"}, {"r", "RESTRICT"}, {"c", "CASCADE"}, {"n", "SET NULL"}, {"d", "SET DEFAULT"}};
+      t.foreign_keys.insert("(" + f[0] + ") -> " + f[1] + " (" + f[2] + ") ON DELETE " + kAction.at(f[3]));
+    }
+    for (const auto& u : db.Query(
+             "SELECT (SELECT string_agg(attname, ', ' ORDER BY k.i) FROM unnest(conkey) WITH "
+             "ORDINALITY k(n, i) JOIN pg_attribute ON attrelid = conrelid AND attnum = k.n) "
+             "FROM pg_constraint WHERE contype = 'u' AND conrelid = " + oid)) {
+      t.uniques.insert("(" + u[0] + ")");
+    }
+    for (const auto& i : db.Query(
+             "SELECT c.relname, (SELECT string_agg(attname, ', ' ORDER BY k.i) FROM "
+             "unnest(x.indkey) WITH ORDINALITY k(n, i) JOIN pg_attribute ON attrelid = "
+             "x.indrelid AND attnum = k.n), x.indisunique FROM pg_index x JOIN pg_class c ON "
+             "c.oid = x.indexrelid WHERE x.indrelid = " + oid + " AND NOT EXISTS (SELECT 1 FROM "
+             "pg_constraint WHERE conindid = x.indexrelid)")) {
+      t.indexes.insert(i[0] + " (" + i[1] + ")" + (i[2] == "t" ? " UNIQUE" : ""));
+    }
+  }
+  return facts;
+}
+
+// A PostgreSQL type as format_type spells it.
+std::string PostgresSpelling(std::string type) {
+  static const std::vector<std::pair<std::regex, std::string>> kRules = {
+      {std::regex("^SMALLSERIAL$"), "smallint"}, {std::regex("^BIGSERIAL$"), "bigint"},
+      {std::regex("^SERIAL$"), "integer"},       {std::regex("^FLOAT$"), "double precision"},
+      {std::regex("^VARCHAR\\((\\d+)\\)$"), "character varying($1)"},
+      {std::regex("^VARCHAR$"), "character varying"},
+      {std::regex("^NUMERIC\\((\\d+), (\\d+)\\)$"), "numeric($1,$2)"},
+  };
+  for (const auto& [pattern, spelling] : kRules) {
+    if (std::regex_match(type, pattern)) return std::regex_replace(type, pattern, spelling);
+  }
+  if (type.front() == '"') return type.substr(1, type.size() - 2);  // a quoted enum name
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
+}
+
+SchemaFacts Declared(const schema::Schema& s, const std::string& dialect_name) {
+  bool pg = dialect_name == "postgresql";
   dialect::SqliteDialect sqlite;
+  dialect::PostgresDialect postgres;
+  const dialect::Dialect& d = pg ? static_cast<const dialect::Dialect&>(postgres) : sqlite;
   SchemaFacts facts;
   for (const schema::Table& table : s.tables) {
     TableFacts& t = facts[table.name];
@@ -85,8 +153,12 @@ SchemaFacts Declared(const schema::Schema& s) {
         auto it = std::find(cols.begin(), cols.end(), c.name);
         if (it != cols.end()) pk = " PK " + std::to_string(it - cols.begin() + 1);
       }
-      t.columns.push_back(c.name + " " + (autoinc ? "INTEGER" : sqlite.ColumnType(c.type, s)) +
-                          (c.nullable ? "" : " NOT NULL") + (c.server_default ? " DEFAULT" : "") + pk);
+      std::string type = pg ? PostgresSpelling(d.ColumnType(c.type, s))
+                            : (autoinc ? "INTEGER" : d.ColumnType(c.type, s));
+      // PostgreSQL's serial columns default to their sequence.
+      bool has_default = c.server_default || (pg && autoinc);
+      t.columns.push_back(c.name + " " + type + (c.nullable ? "" : " NOT NULL") +
+                          (has_default ? " DEFAULT" : "") + pk);
     }
     for (const schema::ForeignKey& fk : table.foreign_keys) {
       t.foreign_keys.insert(Fk(fk.columns, fk.referred_table, fk.referred_columns,
@@ -100,16 +172,26 @@ SchemaFacts Declared(const schema::Schema& s) {
   return facts;
 }
 
-class Example : public ::testing::TestWithParam<std::string> {};
+struct ExampleParam {
+  std::string name;
+  std::string dialect;
+};
+
+class Example : public ::testing::TestWithParam<ExampleParam> {};
 
 TEST_P(Example, UpgradeReadBackDowngradeReupgrade) {
-  fs::path source = testing::SourceDir() / "examples" / GetParam();
+  const std::string& dialect_name = GetParam().dialect;
+  if (testing::SkipWithoutServer(dialect_name)) GTEST_SKIP() << "no PostgreSQL server";
+  fs::path source = testing::SourceDir() / "examples" / GetParam().name;
   testing::ScratchDir dir;
   fs::copy(source, dir.path(), fs::copy_options::recursive);
-  fs::path db = dir.path() / "example.db";
-  Settings settings{.config_path = (dir.path() / "retort.toml").string(),
-                    .url = "sqlite:///" + db.string()};
+  testing::TestDatabase db(dialect_name, dir.path());
+  Settings settings{.config_path = (dir.path() / "retort.toml").string(), .url = db.url(),
+                    .create_schema = true};
   Project project = Project::Open(settings);
+  auto read_live = [&] {
+    return dialect_name == "sqlite" ? ReadSqlite(dir.path() / "test.db") : ReadPostgres(db);
+  };
 
   runtime::Config config = runtime::LoadConfig(settings.config_path);
   schema::Schema declared = schema::LoadSchemaFiles(runtime::SchemaPaths(config));
@@ -119,8 +201,8 @@ TEST_P(Example, UpgradeReadBackDowngradeReupgrade) {
   ASSERT_EQ(heads.size(), 1u);
   project.Upgrade("head");
   EXPECT_EQ(project.Current(), std::vector<std::string>{heads[0].revision});
-  SchemaFacts live = ReadLive(db);
-  SchemaFacts expected = Declared(declared);
+  SchemaFacts live = read_live();
+  SchemaFacts expected = Declared(declared, dialect_name);
   ASSERT_EQ(live.size(), expected.size());
   for (const auto& [name, facts] : expected) {
     SCOPED_TRACE("table " + name);
@@ -135,15 +217,28 @@ TEST_P(Example, UpgradeReadBackDowngradeReupgrade) {
   EXPECT_EQ(project.Current(), heads[0].down_revisions);
   project.Downgrade("base");
   EXPECT_TRUE(project.Current().empty());
-  EXPECT_EQ(testing::SqliteTables(db), (std::vector<std::string>{"retort_history", "retort_version"}));
+  EXPECT_EQ(db.Tables(), (std::vector<std::string>{"retort_history", "retort_version"}));
+  if (dialect_name == "postgresql") {
+    // Enum types go with the tables that used them.
+    EXPECT_EQ(db.Query("SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = "
+                       "t.typnamespace WHERE n.nspname = current_schema() AND t.typtype = 'e'"),
+              (std::vector<std::vector<std::string>>{{"0"}}));
+  }
 
   project.Upgrade("head");
-  EXPECT_EQ(ReadLive(db), live);
+  EXPECT_EQ(read_live(), live);
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, Example,
-                         ::testing::Values("checklist_templates", "equipment_templates",
-                                           "orchestration", "audit_engine"));
+std::vector<ExampleParam> Params() {
+  std::vector<ExampleParam> out;
+  for (const char* name : {"checklist_templates", "equipment_templates", "orchestration", "audit_engine"}) {
+    for (const std::string& dialect : testing::TestDialects()) out.push_back({name, dialect});
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, Example, ::testing::ValuesIn(Params()),
+                         [](const auto& info) { return info.param.dialect + "_" + info.param.name; });
 
 }  // namespace
 }  // namespace retort

@@ -247,6 +247,17 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
           // Enums live in each column's CHECK constraint on SQLite.
           [&](const ops::CreateEnum&) {},
           [&](const ops::DropEnum&) {},
+          [&](const ops::AddEnumValue& op) {
+            // The labels are in the CHECK constraint of every column using it.
+            for (const Table& t : before.tables) {
+              for (const Column& c : t.columns) {
+                if (c.type.kind == TypeKind::kEnum && c.type.enum_name == op.name) {
+                  NeedsRebuild("adding value '" + op.value + "' to enum '" + op.name +
+                               "', used by column '" + t.name + "." + c.name + "',");
+                }
+              }
+            }
+          },
           [&](const ops::BulkInsert& op) {
             const Table& t = table_of(op.table);
             // One INSERT per run of rows with the same columns.

@@ -1,0 +1,212 @@
+#include "dialect/postgresql/postgresql_connection.h"
+
+#include <cstring>
+#include <optional>
+
+#include "dialect/sql_text.h"
+
+namespace retort::dialect {
+namespace {
+
+void IgnoreNotice(void*, const char*) {}
+
+std::string Trimmed(const char* message) {
+  std::string out = message ? message : "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+// SQLSTATE 55P03: a lock wait ran into lock_timeout.
+constexpr const char* kLockNotAvailable = "55P03";
+
+}  // namespace
+
+PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOptions& options)
+    : label_(url.Masked()), lock_timeout_ms_(options.lock_timeout_ms) {
+  conn_ = pq_.connectdb(url.conninfo.c_str());
+  if (!conn_) throw Error(ErrorKind::kDatabase, "cannot connect: out of memory", Location{.target = label_});
+  if (pq_.status(conn_) != CONNECTION_OK) {
+    std::string message = Trimmed(pq_.errorMessage(conn_));
+    pq_.finish(conn_);
+    conn_ = nullptr;
+    throw Error(ErrorKind::kDatabase, "cannot connect: " + MaskPassword(message),
+                Location{.target = label_});
+  }
+  pq_.setNoticeProcessor(conn_, IgnoreNotice, nullptr);
+  try {
+    schema_ = url.schema;
+    if (schema_.empty()) {
+      std::vector<Row> rows = Query("SELECT current_schema()");
+      if (rows.empty() || !rows[0][0]) {
+        throw Error(ErrorKind::kDatabase,
+                    "no current schema (the search_path names none that exists); give ?schema=",
+                    Location{.target = label_});
+      }
+      schema_ = *rows[0][0];
+    } else if (Query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema_}).empty()) {
+      if (!options.create_schema) {
+        throw Error(ErrorKind::kDatabase,
+                    "schema '" + schema_ +
+                        "' does not exist (create it, or allow retort to: --create-schema, or "
+                        "create_database_schema = true in the config)",
+                    Location{.target = label_});
+      }
+      Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema_));
+    }
+    Execute("SET search_path TO " + QuoteIdentifier(schema_));
+    lock_key_ = "retort:" + schema_ + "." + options.lock_name;
+  } catch (...) {
+    pq_.finish(conn_);
+    conn_ = nullptr;
+    throw;
+  }
+}
+
+PostgresConnection::~PostgresConnection() {
+  if (conn_) pq_.finish(conn_);
+}
+
+std::vector<Row> PostgresConnection::Run(const std::string& sql, const std::vector<Value>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Value& v : params) values.push_back(v ? v->c_str() : nullptr);
+  PGresult* result =
+      params.empty()
+          ? pq_.exec(conn_, sql.c_str())
+          : pq_.execParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                         values.data(), nullptr, nullptr, 0);
+  ExecStatusType status = pq_.resultStatus(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw ResultError(result, sql);
+  std::vector<Row> rows;
+  int n = pq_.ntuples(result), cols = pq_.nfields(result);
+  rows.reserve(n);
+  for (int r = 0; r < n; ++r) {
+    Row row;
+    row.reserve(cols);
+    for (int c = 0; c < cols; ++c) {
+      if (pq_.getisnull(result, r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(pq_.getvalue(result, r, c), pq_.getlength(result, r, c)));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  pq_.clear(result);
+  return rows;
+}
+
+Error PostgresConnection::ResultError(PGresult* result, const std::string& sql) const {
+  const char* state = result ? pq_.resultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  bool locked = state && std::strcmp(state, kLockNotAvailable) == 0;
+  std::string message = Trimmed(result ? pq_.resultErrorMessage(result) : pq_.errorMessage(conn_));
+  if (result) pq_.clear(result);
+  if (locked) FailLocked(sql);
+  if (message.starts_with("ERROR:  ")) message = message.substr(8);
+  return Error(ErrorKind::kDatabase, message, Location{.target = label_, .statement = sql});
+}
+
+void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
+  size_t i = 0;
+  while (i < statements.size()) {
+    size_t j = i;
+    while (j < statements.size() && statements[j].single) ++j;
+    if (j - i > 1) {
+      Pipeline(statements, i, j);
+      i = j;
+      continue;
+    }
+    // A lone command, or raw SQL that may hold several (not pipelinable).
+    const Statement& s = statements[i];
+    try {
+      Execute(s.sql, s.params);
+    } catch (const Error& e) {
+      throw e.WithContext(s.where);
+    }
+    ++i;
+  }
+}
+
+void PostgresConnection::Pipeline(const std::vector<Statement>& statements, size_t begin,
+                                  size_t end) {
+  if (!pq_.enterPipelineMode(conn_)) throw ResultError(nullptr, statements[begin].sql);
+  std::optional<Error> failure;
+  size_t sent = begin;
+  for (; sent < end; ++sent) {
+    const Statement& s = statements[sent];
+    std::vector<const char*> values;
+    for (const Value& v : s.params) values.push_back(v ? v->c_str() : nullptr);
+    if (!pq_.sendQueryParams(conn_, s.sql.c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0)) {
+      failure = ResultError(nullptr, s.sql).WithContext(s.where);
+      break;
+    }
+  }
+  pq_.pipelineSync(conn_);
+  // One result (then a null) per statement sent, then the sync's.
+  for (size_t k = begin; k < sent; ++k) {
+    PGresult* result = pq_.getResult(conn_);
+    ExecStatusType status = pq_.resultStatus(result);
+    if (status == PGRES_FATAL_ERROR && !failure) {
+      failure = ResultError(result, statements[k].sql).WithContext(statements[k].where);
+    } else if (result) {
+      pq_.clear(result);
+    }
+    while (PGresult* extra = pq_.getResult(conn_)) pq_.clear(extra);
+  }
+  while (PGresult* result = pq_.getResult(conn_)) {
+    bool sync = pq_.resultStatus(result) == PGRES_PIPELINE_SYNC;
+    pq_.clear(result);
+    if (sync) break;
+  }
+  pq_.exitPipelineMode(conn_);
+  if (failure) throw *failure;
+}
+
+void PostgresConnection::FailLocked(const std::string& sql) const {
+  throw Error(ErrorKind::kDatabase,
+              "database is locked: another run holds the lock of this schema's version table; "
+              "gave up after the lock timeout (" + std::to_string(lock_timeout_ms_ / 1000.0).substr(0, 4) +
+                  " s; see lock_timeout)",
+              Location{.target = label_});
+}
+
+void PostgresConnection::Execute(const std::string& sql, const std::vector<Value>& params) {
+  Run(sql, params);
+}
+
+std::vector<Row> PostgresConnection::Query(const std::string& sql,
+                                           const std::vector<Value>& params) {
+  return Run(sql, params);
+}
+
+void PostgresConnection::BeginWrite() {
+  Execute("BEGIN");
+  Execute("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
+  // One run at a time per schema and version table; runs on other schemas
+  // go on in parallel.
+  Execute("SELECT pg_advisory_xact_lock(hashtext($1))", {lock_key_});
+}
+
+void PostgresConnection::Commit() { Execute("COMMIT"); }
+
+void PostgresConnection::Rollback() {
+  if (pq_.transactionStatus(conn_) != PQTRANS_IDLE) Execute("ROLLBACK");
+}
+
+bool PostgresConnection::TableExists(const std::string& table) {
+  return !Query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2",
+                {schema_, table})
+              .empty();
+}
+
+void PostgresConnection::LockSession() {
+  Execute("SET lock_timeout = " + std::to_string(lock_timeout_ms_));
+  Execute("SELECT pg_advisory_lock(hashtext($1))", {lock_key_});
+}
+
+void PostgresConnection::UnlockSession() {
+  Execute("SELECT pg_advisory_unlock(hashtext($1))", {lock_key_});
+}
+
+}  // namespace retort::dialect

@@ -1,0 +1,55 @@
+// A connection to one PostgreSQL database over libpq, working in one schema
+// (the URL's ?schema=, else the server's current schema).
+#pragma once
+
+#include <string>
+
+#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/postgresql/libpq.h"
+#include "dialect/postgresql/postgresql_dialect.h"
+
+namespace retort::dialect {
+
+class PostgresConnection final : public Connection {
+ public:
+  // Connects, then makes the schema the search path; creates it when
+  // missing if options.create_schema. options.lock_name (the version table)
+  // and the schema key the run lock. Throws Error(kDatabase) for an unreachable server,
+  // refused credentials, or a missing schema.
+  PostgresConnection(const DatabaseUrl& url, const ConnectOptions& options);
+  ~PostgresConnection() override;
+
+  const Dialect& dialect() const override { return dialect_; }
+  void Execute(const std::string& sql, const std::vector<Value>& params = {}) override;
+  std::vector<Row> Query(const std::string& sql,
+                         const std::vector<Value>& params = {}) override;
+  // Sends runs of single commands as one pipeline: one round trip for them
+  // all, and still the failing statement's own error.
+  void ExecuteAll(const std::vector<Statement>& statements) override;
+  void BeginWrite() override;
+  void Commit() override;
+  void Rollback() override;
+  bool TableExists(const std::string& table) override;
+  void LockSession() override;
+  void UnlockSession() override;
+
+  const std::string& schema() const { return schema_; }
+
+ private:
+  std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params);
+  // The Error for a failed result (consumed), naming `sql`.
+  Error ResultError(PGresult* result, const std::string& sql) const;
+  void Pipeline(const std::vector<Statement>& statements, size_t begin, size_t end);
+  [[noreturn]] void FailLocked(const std::string& sql) const;
+
+  LibPq pq_;  // first: outlives conn_
+  PGconn* conn_ = nullptr;
+  std::string label_;
+  std::string schema_;
+  std::string lock_key_;
+  int lock_timeout_ms_ = 0;
+  PostgresDialect dialect_;
+};
+
+}  // namespace retort::dialect

@@ -1,0 +1,329 @@
+#include "dialect/postgresql/postgresql_dialect.h"
+
+#include "dialect/sql_text.h"
+
+namespace retort::dialect {
+namespace {
+
+using schema::Column;
+using schema::Schema;
+using schema::Table;
+using schema::Type;
+using schema::TypeKind;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+// As SQLAlchemy decides: a column with a server default is not a serial.
+bool AutoIncrements(const Table& table, const Column& column) {
+  return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
+         column.autoincrement.value_or(true) && !column.server_default;
+}
+
+std::string SerialType(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::kSmallInt: return "SMALLSERIAL";
+    case TypeKind::kBigInt: return "BIGSERIAL";
+    default: return "SERIAL";
+  }
+}
+
+bool IsStringType(const Type& type) {
+  return type.kind == TypeKind::kText || type.kind == TypeKind::kString;
+}
+
+}  // namespace
+
+std::string PostgresDialect::Quote(std::string_view identifier) const {
+  if (identifier.size() > kMaxIdentifierBytes) {
+    throw Error(ErrorKind::kInput,
+                "the name '" + std::string(identifier) + "' is " +
+                    std::to_string(identifier.size()) +
+                    " bytes long and PostgreSQL would truncate it to " +
+                    std::to_string(kMaxIdentifierBytes) +
+                    " bytes; name it explicitly, in at most " +
+                    std::to_string(kMaxIdentifierBytes) + " bytes");
+  }
+  return QuoteIdentifier(identifier);
+}
+
+std::string PostgresDialect::ColumnType(const Type& type, const Schema& schema) const {
+  switch (type.kind) {
+    case TypeKind::kInteger: return "INTEGER";
+    case TypeKind::kSmallInt: return "SMALLINT";
+    case TypeKind::kBigInt: return "BIGINT";
+    case TypeKind::kFloat: return "FLOAT";
+    case TypeKind::kDouble: return "DOUBLE PRECISION";
+    case TypeKind::kNumeric:
+      if (!type.precision) return "NUMERIC";
+      return "NUMERIC(" + std::to_string(*type.precision) +
+             (type.scale ? ", " + std::to_string(*type.scale) : "") + ")";
+    case TypeKind::kBoolean: return "BOOLEAN";
+    case TypeKind::kString:
+      return type.length ? "VARCHAR(" + std::to_string(*type.length) + ")" : "VARCHAR";
+    case TypeKind::kText: return "TEXT";
+    case TypeKind::kBinary: return "BYTEA";
+    case TypeKind::kDate: return "DATE";
+    case TypeKind::kTime: return type.timezone ? "TIME WITH TIME ZONE" : "TIME WITHOUT TIME ZONE";
+    case TypeKind::kDateTime:
+      return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
+    case TypeKind::kUuid: return "UUID";
+    case TypeKind::kJson: return "JSON";
+    case TypeKind::kJsonb: return "JSONB";
+    case TypeKind::kEnum: return Quote(type.enum_name);
+    case TypeKind::kRaw: {
+      auto it = type.raw.find("postgresql");
+      if (it == type.raw.end()) {
+        throw Error(ErrorKind::kInput, "raw type has no postgresql spelling");
+      }
+      return it->second;
+    }
+  }
+  return "TEXT";
+}
+
+std::string PostgresDialect::Literal(const Type& type, const std::string& value) const {
+  if (type.kind == TypeKind::kBoolean) {
+    if (std::optional<bool> b = BooleanValue(value)) return *b ? "true" : "false";
+  }
+  if (type.IsNumber() && IsNumberLiteral(value)) return value;
+  return QuoteLiteral(value);
+}
+
+std::string PostgresDialect::DefaultExpression(const Type& type, const schema::Default& d) const {
+  switch (d.kind) {
+    case schema::Default::Kind::kNow: return "now()";
+    case schema::Default::Kind::kSql: return d.value;
+    case schema::Default::Kind::kLiteral: return Literal(type, d.value);
+  }
+  return d.value;
+}
+
+std::string PostgresDialect::ColumnDefinition(const Table& table, const Column& c,
+                                              const Schema& schema) const {
+  std::string out = Quote(c.name) + " " +
+                    (AutoIncrements(table, c) ? SerialType(c.type.kind)
+                                              : ColumnType(c.type, schema));
+  if (!c.nullable) out += " NOT NULL";
+  if (c.server_default) out += " DEFAULT " + DefaultExpression(c.type, *c.server_default);
+  return out;
+}
+
+std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation,
+                                                 const Schema& before) const {
+  std::vector<std::string> sql;
+  auto table_of = [&](const std::string& name) -> const Table& {
+    const Table* t = before.FindTable(name);
+    if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist");
+    return *t;
+  };
+  auto list = [&](const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + Quote(n);
+    return out;
+  };
+  auto foreign_key = [&](const schema::ForeignKey& fk) {
+    std::string out = "FOREIGN KEY (" + list(fk.columns) + ") REFERENCES " +
+                      Quote(fk.referred_table) + " (" + list(fk.referred_columns) + ")";
+    if (fk.on_delete != schema::Action::kNoAction) {
+      out += " ON DELETE " + schema::FormatAction(fk.on_delete);
+    }
+    if (fk.on_update != schema::Action::kNoAction) {
+      out += " ON UPDATE " + schema::FormatAction(fk.on_update);
+    }
+    return out;
+  };
+  auto create_index = [&](const std::string& table, const schema::Index& index,
+                          bool concurrently) {
+    return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+           (concurrently ? "CONCURRENTLY " : "") + Quote(index.name) + " ON " + Quote(table) +
+           " (" + list(index.columns) + ")";
+  };
+  auto add_constraint = [&](const std::string& table, const std::string& name,
+                            const std::string& body) {
+    sql.push_back("ALTER TABLE " + Quote(table) + " ADD CONSTRAINT " + Quote(name) + " " + body);
+  };
+  std::visit(
+      Overloaded{
+          [&](const ops::CreateTable& op) {
+            const Table& t = op.table;
+            std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";
+            std::vector<std::string> parts;
+            for (const Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, before));
+            if (t.primary_key) {
+              parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
+                              list(t.primary_key->columns) + ")");
+            }
+            for (const auto& uq : t.uniques) {
+              parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" + list(uq.columns) +
+                              ")");
+            }
+            for (const auto& ck : t.checks) {
+              parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
+            }
+            for (const auto& fk : t.foreign_keys) {
+              parts.push_back("CONSTRAINT " + Quote(fk.name) + " " + foreign_key(fk));
+            }
+            for (size_t i = 0; i < parts.size(); ++i) {
+              create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
+            }
+            sql.push_back(create + ")");
+            for (const auto& index : t.indexes) sql.push_back(create_index(t.name, index, false));
+          },
+          [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
+          [&](const ops::RenameTable& op) {
+            sql.push_back("ALTER TABLE " + Quote(op.table) + " RENAME TO " + Quote(op.new_name));
+          },
+          [&](const ops::AddColumn& op) {
+            const Table& t = table_of(op.table);
+            sql.push_back("ALTER TABLE " + Quote(t.name) + " ADD COLUMN " +
+                          ColumnDefinition(t, op.column, before));
+            for (const auto& fk : op.foreign_keys) add_constraint(t.name, fk.name, foreign_key(fk));
+            for (const auto& uq : op.uniques) {
+              add_constraint(t.name, uq.name, "UNIQUE (" + list(uq.columns) + ")");
+            }
+            for (const auto& index : op.indexes) sql.push_back(create_index(t.name, index, false));
+          },
+          [&](const ops::DropColumn& op) {
+            // PostgreSQL drops the column's indexes and constraints with it.
+            sql.push_back("ALTER TABLE " + Quote(op.table) + " DROP COLUMN " + Quote(op.column));
+          },
+          [&](const ops::AlterColumn& op) {
+            const Table& t = table_of(op.table);
+            const Column* c = t.FindColumn(op.column);
+            if (!c) {
+              throw Error(ErrorKind::kInput,
+                          "table '" + t.name + "' has no column '" + op.column + "'");
+            }
+            const std::string alter =
+                "ALTER TABLE " + Quote(t.name) + " ALTER COLUMN " + Quote(op.column);
+            const Type& type = op.type ? *op.type : c->type;
+            std::optional<schema::Default> final_default =
+                op.server_default ? *op.server_default : c->server_default;
+            bool changes_type = op.type && *op.type != c->type;
+            bool changes_null = op.nullable && *op.nullable != c->nullable;
+            bool changes_default = op.server_default && *op.server_default != c->server_default;
+            if (changes_type) {
+              // The old default may not cast to the new type (text to an
+              // enum): it comes off first and goes back on after.
+              if (c->server_default) sql.push_back(alter + " DROP DEFAULT");
+              std::string target = ColumnType(type, before);
+              bool via_text = type.kind == TypeKind::kEnum ||
+                              (c->type.kind == TypeKind::kEnum && !IsStringType(type));
+              sql.push_back(alter + " TYPE " + target + " USING " + Quote(op.column) +
+                            (via_text ? "::text::" : "::") + target);
+              changes_default = c->server_default.has_value() || changes_default;
+            }
+            if (changes_null) {
+              sql.push_back(alter + (*op.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
+            }
+            if (changes_default) {
+              if (final_default) {
+                sql.push_back(alter + " SET DEFAULT " + DefaultExpression(type, *final_default));
+              } else if (!changes_type) {
+                sql.push_back(alter + " DROP DEFAULT");
+              }
+            }
+            if (op.new_name && *op.new_name != op.column) {
+              sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " +
+                            Quote(op.column) + " TO " + Quote(*op.new_name));
+            }
+          },
+          [&](const ops::CreateIndex& op) {
+            sql.push_back(create_index(op.table, op.index, op.concurrently));
+          },
+          [&](const ops::DropIndex& op) {
+            sql.push_back(std::string("DROP INDEX ") + (op.concurrently ? "CONCURRENTLY " : "") +
+                          Quote(op.name));
+          },
+          [&](const ops::CreatePrimaryKey& op) {
+            add_constraint(op.table, op.key.name, "PRIMARY KEY (" + list(op.key.columns) + ")");
+          },
+          [&](const ops::CreateUniqueConstraint& op) {
+            add_constraint(op.table, op.constraint.name,
+                           "UNIQUE (" + list(op.constraint.columns) + ")");
+          },
+          [&](const ops::CreateForeignKey& op) {
+            add_constraint(op.table, op.foreign_key.name, foreign_key(op.foreign_key));
+          },
+          [&](const ops::CreateCheckConstraint& op) {
+            add_constraint(op.table, op.check.name, "CHECK (" + op.check.expr + ")");
+          },
+          [&](const ops::DropConstraint& op) {
+            sql.push_back("ALTER TABLE " + Quote(op.table) + " DROP CONSTRAINT " + Quote(op.name));
+          },
+          [&](const ops::CreateEnum& op) {
+            std::string values;
+            for (const std::string& v : op.enumeration.values) {
+              values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
+            }
+            sql.push_back("CREATE TYPE " + Quote(op.enumeration.name) + " AS ENUM (" + values +
+                          ")");
+          },
+          [&](const ops::DropEnum& op) { sql.push_back("DROP TYPE " + Quote(op.name)); },
+          [&](const ops::AddEnumValue& op) {
+            std::string out =
+                "ALTER TYPE " + Quote(op.name) + " ADD VALUE " + QuoteLiteral(op.value);
+            if (op.before) out += " BEFORE " + QuoteLiteral(*op.before);
+            if (op.after) out += " AFTER " + QuoteLiteral(*op.after);
+            sql.push_back(out);
+          },
+          [&](const ops::BulkInsert& op) {
+            const Table& t = table_of(op.table);
+            // One INSERT per run of rows with the same columns.
+            std::string columns_key, statement;
+            for (const auto& row : op.rows) {
+              std::vector<std::string> cols;
+              std::string values;
+              for (const auto& [col, value] : row) {
+                cols.push_back(col);
+                const Column* c = t.FindColumn(col);
+                values += (values.empty() ? "" : ", ") +
+                          (value ? Literal(c ? c->type : Type{}, *value) : std::string("NULL"));
+              }
+              std::string key = list(cols);
+              if (key != columns_key || statement.empty()) {
+                if (!statement.empty()) sql.push_back(statement);
+                statement =
+                    "INSERT INTO " + Quote(t.name) + " (" + key + ") VALUES (" + values + ")";
+                columns_key = key;
+              } else {
+                statement += ", (" + values + ")";
+              }
+            }
+            if (!statement.empty()) sql.push_back(statement);
+          },
+          [&](const ops::Execute& op) {
+            auto it = op.sql.find("postgresql");
+            if (it == op.sql.end()) it = op.sql.find("");
+            if (it != op.sql.end()) sql.push_back(it->second);
+          },
+      },
+      operation);
+  return sql;
+}
+
+std::vector<std::string> PostgresDialect::CreateVersionTable(const std::string& table) const {
+  return {"CREATE TABLE IF NOT EXISTS " + Quote(table) +
+          " (\n  version_num VARCHAR(32) NOT NULL,\n  CONSTRAINT " + Quote(table + "_pkc") +
+          " PRIMARY KEY (version_num)\n)"};
+}
+
+std::vector<std::string> PostgresDialect::CreateHistoryTable(const std::string& table) const {
+  return {"CREATE TABLE IF NOT EXISTS " + Quote(table) +
+          " (\n"
+          "  id SERIAL NOT NULL PRIMARY KEY,\n"
+          "  revision VARCHAR(32) NOT NULL,\n"
+          "  direction VARCHAR(16) NOT NULL,\n"
+          "  checksum CHAR(64),\n"
+          "  applied_at VARCHAR(32) NOT NULL,\n"
+          "  duration_ms DOUBLE PRECISION NOT NULL,\n"
+          "  applied_by VARCHAR(255),\n"
+          "  host VARCHAR(255),\n"
+          "  tool_version VARCHAR(32) NOT NULL\n"
+          ")"};
+}
+
+}  // namespace retort::dialect

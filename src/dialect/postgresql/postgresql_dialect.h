@@ -1,0 +1,36 @@
+// PostgreSQL: types, DDL rendering. See docs/dialects.md for the type table.
+// Spellings follow SQLAlchemy's PostgreSQL dialect, so that a database
+// shared with a SQLAlchemy application looks the same.
+#pragma once
+
+#include "dialect/dialect.h"
+
+namespace retort::dialect {
+
+class PostgresDialect final : public Dialect {
+ public:
+  // PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
+  static constexpr size_t kMaxIdentifierBytes = 63;
+
+  std::string_view name() const override { return "postgresql"; }
+  // Throws Error(kInput) for an identifier longer than kMaxIdentifierBytes,
+  // which PostgreSQL would silently truncate.
+  std::string Quote(std::string_view identifier) const override;
+  std::vector<std::string> Render(const ops::Operation& op,
+                                  const schema::Schema& before) const override;
+  std::string ColumnType(const schema::Type& type,
+                         const schema::Schema& schema) const override;
+  std::vector<std::string> CreateVersionTable(const std::string& table) const override;
+  std::vector<std::string> CreateHistoryTable(const std::string& table) const override;
+  std::string Placeholder(int n) const override { return "$" + std::to_string(n); }
+
+  // The column's definition inside CREATE TABLE or ADD COLUMN.
+  std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
+                               const schema::Schema& schema) const;
+  // A value (a default or a bulk_insert cell) as a literal of `type`.
+  std::string Literal(const schema::Type& type, const std::string& value) const;
+  // The DEFAULT expression (without the keyword) for a column of `type`.
+  std::string DefaultExpression(const schema::Type& type, const schema::Default& d) const;
+};
+
+}  // namespace retort::dialect
