@@ -50,11 +50,27 @@ class Replayer {
       Fail("table '" + t.name + "' already has a constraint or index named '" + name + "'");
     }
   }
+  // Index names (and the names of the indexes behind primary keys and
+  // unique constraints, on PostgreSQL) are unique in the whole schema.
+  void FreshIndexName(const std::string& name, const std::string& skip_table = "") {
+    for (const Table& t : s_.tables) {
+      if (t.name == skip_table) continue;
+      bool taken = t.FindIndex(name) || (t.primary_key && t.primary_key->name == name);
+      for (const auto& uq : t.uniques) taken = taken || uq.name == name;
+      if (taken) Fail("the name '" + name + "' is already used by an index or key of table '" + t.name + "'");
+    }
+  }
+  void FreshIndexNames(const Table& table) {
+    if (table.primary_key) FreshIndexName(table.primary_key->name, table.name);
+    for (const auto& uq : table.uniques) FreshIndexName(uq.name, table.name);
+    for (const auto& ix : table.indexes) FreshIndexName(ix.name, table.name);
+  }
   void Validate(const Table& t) { schema::ValidateSchemaReferences(s_, t, where_); }
 
   void operator()(const CreateTable& op) {
     if (s_.FindTable(op.table.name)) Fail("table '" + op.table.name + "' already exists");
     Validate(op.table);
+    FreshIndexNames(op.table);
     s_.tables.push_back(op.table);
   }
   void operator()(const DropTable& op) {
@@ -91,6 +107,8 @@ class Replayer {
     for (const auto& x : op.uniques) FreshName(copy, x.name), copy.uniques.push_back(x);
     for (const auto& x : op.indexes) FreshName(copy, x.name), copy.indexes.push_back(x);
     Validate(copy);
+    for (const auto& x : op.uniques) FreshIndexName(x.name);
+    for (const auto& x : op.indexes) FreshIndexName(x.name);
     t = std::move(copy);
   }
   void operator()(const DropColumn& op) {
@@ -141,6 +159,7 @@ class Replayer {
     Table& t = NeedTable(op.table);
     NeedColumns(t, op.index.columns);
     FreshName(t, op.index.name);
+    FreshIndexName(op.index.name);
     t.indexes.push_back(op.index);
   }
   void operator()(const DropIndex& op) {
@@ -153,6 +172,7 @@ class Replayer {
     if (t.primary_key) Fail("table '" + t.name + "' already has a primary key");
     NeedColumns(t, op.key.columns);
     FreshName(t, op.key.name);
+    FreshIndexName(op.key.name);
     for (const std::string& c : op.key.columns) t.FindColumn(c)->nullable = false;
     t.primary_key = op.key;
   }
@@ -160,6 +180,7 @@ class Replayer {
     Table& t = NeedTable(op.table);
     NeedColumns(t, op.constraint.columns);
     FreshName(t, op.constraint.name);
+    FreshIndexName(op.constraint.name);
     t.uniques.push_back(op.constraint);
   }
   void operator()(const CreateForeignKey& op) {
