@@ -22,6 +22,14 @@ struct Statement {
   std::vector<Value> params;
   Location where;      // the operation's place in its script
   bool single = true;  // one SQL command (raw SQL may hold several)
+  // When set, `sql` counts rows that break a constraint about to be
+  // created: a count above zero fails the run with this message, "{count}"
+  // standing for the count.
+  std::string fail_if_rows;
+  // Set on each statement of a table rebuild (SQLite): the connection keeps
+  // the table's triggers across it, and the run must suspend foreign-key
+  // actions (see Connection::BeginWrite).
+  std::string rebuilds_table;
 };
 
 class Dialect {
@@ -39,6 +47,15 @@ class Dialect {
   // cannot perform, saying why.
   virtual std::vector<std::string> Render(const ops::Operation& op,
                                           const schema::Schema& before) const = 0;
+
+  // Renders `operations` in order and applies each to `schema`, so that each
+  // sees what the database will hold. Throws Error at the operation's
+  // location: what ops::Apply throws when an operation does not fit the
+  // schema (checked first, as the clearer message), else what rendering
+  // throws. A dialect may render several operations together (SQLite folds
+  // consecutive changes of one table into one rebuild).
+  virtual std::vector<Statement> RenderOps(const std::vector<ops::OpAt>& operations,
+                                           schema::Schema& schema) const;
 
   // The SQL type for a portable type (enums: the storage type).
   virtual std::string ColumnType(const schema::Type& type,
@@ -70,10 +87,16 @@ class Connection {
   // (PostgreSQL pipelines them) instead of waiting for each.
   virtual void ExecuteAll(const std::vector<Statement>& statements);
 
+  // Runs one statement of ExecuteAll: a fail_if_rows count, or a command.
+  void ExecuteOne(const Statement& statement);
+
   // Starts a transaction that holds the run lock from its first statement
   // (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock keyed on the
   // schema and version table), waiting up to the lock timeout.
-  virtual void BeginWrite() = 0;
+  // With suspend_foreign_keys (needed by a table rebuild), foreign-key
+  // actions are off for the transaction and every foreign key is checked
+  // before it commits.
+  virtual void BeginWrite(bool suspend_foreign_keys = false) = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
 
@@ -90,8 +113,9 @@ class Connection {
 // leave a transaction open.
 class Transaction {
  public:
-  explicit Transaction(Connection& connection) : connection_(connection) {
-    connection_.BeginWrite();
+  explicit Transaction(Connection& connection, bool suspend_foreign_keys = false)
+      : connection_(connection) {
+    connection_.BeginWrite(suspend_foreign_keys);
   }
   ~Transaction() {
     if (!done_) {

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "dialect/render.h"
+#include "ops/replay.h"
 
 namespace retort::runtime {
 namespace {
@@ -80,7 +80,7 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
     try {
       const std::vector<ops::OpAt>& operations =
           upgrade ? p.script->upgrade : downgrades.at(step.revision);
-      p.statements = dialect::RenderAndApply(dialect, operations, schema);
+      p.statements = dialect.RenderOps(operations, schema);
     } catch (const Error& e) {
       throw InContext(e, step.revision);
     }
@@ -167,8 +167,22 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
   store.EnsureTables();
   std::vector<std::string> heads = store.Heads();
   CheckKnown(heads);
-  result.heads_before = heads;
   std::vector<PreparedStep> prepared = Prepare(heads, target, upgrade);
+  // A table rebuild needs foreign-key actions off, which SQLite can switch
+  // only between transactions: start again with them suspended.
+  bool suspend = std::any_of(prepared.begin(), prepared.end(), [](const PreparedStep& p) {
+    return std::any_of(p.statements.begin(), p.statements.end(),
+                       [](const dialect::Statement& s) { return !s.rebuilds_table.empty(); });
+  });
+  if (suspend) {
+    txn.reset();
+    txn.emplace(connection_, true);
+    store.EnsureTables();
+    heads = store.Heads();
+    CheckKnown(heads);
+    prepared = Prepare(heads, target, upgrade);
+  }
+  result.heads_before = heads;
 
   for (size_t i = 0; i < prepared.size(); ++i) {
     const PreparedStep& p = prepared[i];
@@ -188,7 +202,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
         txn.reset();
         break;
       }
-      txn.emplace(connection_);
+      txn.emplace(connection_, suspend);
       std::vector<std::string> now = store.Heads();
       if (AsSet(now) != AsSet(heads)) {
         // Another run moved the database between our transactions.

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "dialect/dialect.h"
-#include "dialect/render.h"
 #include "retort/retort.h"
 #include "runtime/version_store.h"
 #include "script/script_set.h"

@@ -33,7 +33,6 @@
 
 #include "dialect/connect.h"
 #include "dialect/postgresql/postgresql_dialect.h"
-#include "dialect/render.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/sqlite/sqlite_dialect.h"
 #include "ops/op_yaml.h"
@@ -62,15 +61,6 @@ void PrintTo(const CaseParam& param, std::ostream* os) {
 std::string JoinStatements(const std::vector<std::string>& statements) {
   std::string out;
   for (const std::string& s : statements) out += s + ";\n";
-  return out;
-}
-
-std::vector<std::string> RenderAll(const dialect::Dialect& d, const std::vector<ops::OpAt>& ops,
-                                   schema::Schema& schema) {
-  std::vector<std::string> out;
-  for (dialect::Statement& s : dialect::RenderAndApply(d, ops, schema)) {
-    out.push_back(std::move(s.sql));
-  }
   return out;
 }
 
@@ -112,21 +102,22 @@ struct Rendered {
   schema::Schema before;
   schema::Schema after;
   std::vector<ops::OpAt> operations;
-  std::vector<std::string> statements;
+  std::vector<dialect::Statement> statements;
   bool downgrade = true;  // run the derived downgrade too
 };
 
 // Creates the starting schema, runs the statements, then the derived
 // downgrade, which must restore the starting schema.
+// Statements run as a migration runs them (ExecuteAll: rebuilds, counts).
 void RunOn(dialect::Connection& db, const dialect::Dialect& d, const Rendered& r) {
   schema::Schema empty;
   empty.naming = r.before.naming;
-  for (const std::string& s : RenderAll(d, CreationOps(r.before), empty)) db.Execute(s);
-  for (const std::string& s : r.statements) db.Execute(s);
+  db.ExecuteAll(d.RenderOps(CreationOps(r.before), empty));
+  db.ExecuteAll(r.statements);
   if (!r.downgrade) return;
   schema::Schema current = r.after;
   std::vector<ops::OpAt> undo = ops::DeriveDowngrade(r.operations, r.before);
-  for (const std::string& s : RenderAll(d, undo, current)) db.Execute(s);
+  db.ExecuteAll(d.RenderOps(undo, current));
   EXPECT_EQ(Normalized(current), Normalized(r.before))
       << "the derived downgrade does not restore the schema";
 }
@@ -172,17 +163,22 @@ TEST_P(RenderCase, Renders) {
     r.operations = ops::ParseOperations(file, root["ops"], r.before.naming);
     // What loading a script with these operations checks.
     if (transactional) script::CheckTransactional(r.operations);
-    r.statements = RenderAll(*d, r.operations, r.after);
+    r.statements = d->RenderOps(r.operations, r.after);
   } catch (const Error& e) {
     error = e.what();
   }
   if (expected_error) {
+    std::string sql;
+    for (const dialect::Statement& st : r.statements) sql += st.sql + ";\n";
     EXPECT_NE(error.find(*expected_error), std::string::npos)
-        << "expected an error containing: " << *expected_error << "\ngot: " << error;
+        << "expected an error containing: " << *expected_error << "\ngot: " << error
+        << (error.empty() ? "\nrendered:\n" + sql : "");
     return;
   }
   ASSERT_EQ(error, "");
-  EXPECT_EQ(JoinStatements(r.statements), *expected_sql);
+  std::vector<std::string> sql;
+  for (const dialect::Statement& s : r.statements) sql.push_back(s.sql);
+  EXPECT_EQ(JoinStatements(sql), *expected_sql);
 
   // The statements run on a real database, and so does the way back.
   for (const ops::OpAt& op : r.operations) r.downgrade = r.downgrade && ops::IsReversible(op.op);
@@ -190,7 +186,10 @@ TEST_P(RenderCase, Renders) {
   if (name == "sqlite") {
     dialect::SqliteConnection db(":memory:", true, 1000, "case");
     try {
+      // As a run does: foreign keys suspended around rebuilds, checked at the end.
+      dialect::Transaction txn(db, true);
       RunOn(db, *d, r);
+      txn.Commit();
     } catch (const Error& e) {
       FAIL() << e.what();
     }

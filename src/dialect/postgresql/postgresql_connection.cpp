@@ -110,19 +110,14 @@ void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
   size_t i = 0;
   while (i < statements.size()) {
     size_t j = i;
-    while (j < statements.size() && statements[j].single) ++j;
+    while (j < statements.size() && statements[j].single && statements[j].fail_if_rows.empty()) ++j;
     if (j - i > 1) {
       Pipeline(statements, i, j);
       i = j;
       continue;
     }
-    // A lone command, or raw SQL that may hold several (not pipelinable).
-    const Statement& s = statements[i];
-    try {
-      Execute(s.sql, s.params);
-    } catch (const Error& e) {
-      throw e.WithContext(s.where);
-    }
+    // A lone command, a count, or raw SQL that may hold several commands.
+    ExecuteOne(statements[i]);
     ++i;
   }
 }
@@ -180,7 +175,7 @@ std::vector<Row> PostgresConnection::Query(const std::string& sql,
   return Run(sql, params);
 }
 
-void PostgresConnection::BeginWrite() {
+void PostgresConnection::BeginWrite(bool) {
   Execute("BEGIN");
   Execute("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
   // One run at a time per schema and version table; runs on other schemas

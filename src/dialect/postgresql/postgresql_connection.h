@@ -27,7 +27,8 @@ class PostgresConnection final : public Connection {
   // Sends runs of single commands as one pipeline: one round trip for them
   // all, and still the failing statement's own error.
   void ExecuteAll(const std::vector<Statement>& statements) override;
-  void BeginWrite() override;
+  // PostgreSQL alters tables in place: foreign keys are never suspended.
+  void BeginWrite(bool suspend_foreign_keys = false) override;
   void Commit() override;
   void Rollback() override;
   bool TableExists(const std::string& table) override;

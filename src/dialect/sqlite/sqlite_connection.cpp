@@ -94,7 +94,11 @@ std::vector<Row> SqliteConnection::Query(const std::string& sql,
   return Run(sql, params, true);
 }
 
-void SqliteConnection::BeginWrite() {
+void SqliteConnection::BeginWrite(bool suspend_foreign_keys) {
+  if (suspend_foreign_keys) {
+    Execute("PRAGMA foreign_keys = OFF");
+    foreign_keys_suspended_ = true;
+  }
   try {
     Execute("BEGIN IMMEDIATE");
   } catch (const Error& e) {
@@ -106,9 +110,87 @@ void SqliteConnection::BeginWrite() {
                 Location{.target = label_});
   }
 }
-void SqliteConnection::Commit() { Execute("COMMIT"); }
+void SqliteConnection::Commit() {
+  if (foreign_keys_suspended_) {
+    // Rows of any table whose foreign key points nowhere.
+    std::vector<Row> rows = Query(
+        "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2");
+    if (!rows.empty()) {
+      std::string message = "foreign keys would fail:";
+      for (const Row& r : rows) {
+        message += " " + r[2].value_or("?") + " rows of '" + r[0].value_or("?") +
+                   "' refer to no row of '" + r[1].value_or("?") + "';";
+      }
+      message.pop_back();
+      throw Error(ErrorKind::kDatabase, message, Location{.target = label_});
+    }
+  }
+  Execute("COMMIT");
+  RestoreForeignKeys();
+}
+
 void SqliteConnection::Rollback() {
   if (!sqlite3_get_autocommit(db_)) Execute("ROLLBACK");
+  RestoreForeignKeys();
+}
+
+void SqliteConnection::RestoreForeignKeys() {
+  if (!foreign_keys_suspended_) return;
+  foreign_keys_suspended_ = false;
+  Execute("PRAGMA foreign_keys = ON");
+}
+
+void SqliteConnection::ExecuteAll(const std::vector<Statement>& statements) {
+  size_t i = 0;
+  while (i < statements.size()) {
+    const std::string& table = statements[i].rebuilds_table;
+    if (table.empty()) {
+      ExecuteOne(statements[i++]);
+      continue;
+    }
+    size_t j = i;
+    while (j < statements.size() && statements[j].rebuilds_table == table) ++j;
+    if (sqlite3_get_autocommit(db_)) {
+      // Outside a run's transaction (a non-transactional script): give the
+      // rebuild one of its own, as the procedure requires.
+      BeginWrite(true);
+      try {
+        RunRebuild(statements, i, j);
+        Commit();
+      } catch (...) {
+        Rollback();
+        throw;
+      }
+    } else {
+      if (!foreign_keys_suspended_) {
+        throw Error(ErrorKind::kDatabase,
+                    "internal: a table rebuild inside a transaction that did not suspend foreign keys",
+                    Location{.target = label_});
+      }
+      RunRebuild(statements, i, j);
+    }
+    i = j;
+  }
+}
+
+void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end) {
+  const std::string& table = statements[begin].rebuilds_table;
+  // Triggers go with the dropped table: keep their SQL to create them again.
+  std::vector<Row> triggers =
+      Query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {table});
+  // Views naming the table stay; the rename must not check them while the
+  // table is away.
+  Execute("PRAGMA legacy_alter_table = ON");
+  try {
+    for (size_t k = begin; k < end; ++k) ExecuteOne(statements[k]);
+  } catch (...) {
+    Execute("PRAGMA legacy_alter_table = OFF");
+    throw;
+  }
+  Execute("PRAGMA legacy_alter_table = OFF");
+  for (const Row& trigger : triggers) {
+    if (trigger[0]) ExecuteOne(Statement{*trigger[0], {}, statements[begin].where});
+  }
 }
 
 bool SqliteConnection::TableExists(const std::string& table) {

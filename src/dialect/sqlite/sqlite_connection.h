@@ -23,18 +23,25 @@ class SqliteConnection final : public Connection {
   void Execute(const std::string& sql, const std::vector<Value>& params = {}) override;
   std::vector<Row> Query(const std::string& sql,
                          const std::vector<Value>& params = {}) override;
-  void BeginWrite() override;
+  // With suspend_foreign_keys: PRAGMA foreign_keys = OFF first (it cannot
+  // change inside a transaction), and PRAGMA foreign_key_check before COMMIT.
+  void BeginWrite(bool suspend_foreign_keys = false) override;
+  // Runs table rebuilds keeping the table's triggers (see sqlite_rebuild.h).
+  void ExecuteAll(const std::vector<Statement>& statements) override;
   void Commit() override;
   void Rollback() override;
   bool TableExists(const std::string& table) override;
 
  private:
   [[noreturn]] void Fail(const std::string& sql) const;
+  void RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end);
+  void RestoreForeignKeys();
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params, bool collect);
 
   sqlite3* db_ = nullptr;
   std::string label_;
   int busy_timeout_ms_ = 0;
+  bool foreign_keys_suspended_ = false;
   SqliteDialect dialect_;
 };
 

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+
+#include "dialect/sqlite/sqlite_rebuild.h"
+#include "ops/replay.h"
 
 #include "dialect/sql_text.h"
 #include "schema/naming.h"
@@ -20,12 +24,13 @@ struct Overloaded : Ts... {
   using Ts::operator()...;
 };
 
-[[noreturn]] void NeedsRebuild(const std::string& what) {
-  throw Error(ErrorKind::kInput,
-              what + " needs a table rebuild on SQLite, which SQLite's ALTER TABLE "
-                     "cannot do in place; this version of retort does not rebuild "
-                     "tables yet");
-}
+// Thrown by RenderNative for an operation SQLite's ALTER TABLE cannot do:
+// RenderOps rebuilds the tables instead.
+struct RebuildNeeded {
+  std::vector<std::string> tables;
+};
+
+[[noreturn]] void NeedsRebuild(const std::string& table) { throw RebuildNeeded{{table}}; }
 
 bool AutoIncrements(const Table& table, const Column& column) {
   return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
@@ -147,6 +152,14 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
 
 std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
                                                const Schema& before) const {
+  Schema schema = before;
+  std::vector<std::string> out;
+  for (Statement& s : RenderOps({ops::OpAt{operation, {}}}, schema)) out.push_back(std::move(s.sql));
+  return out;
+}
+
+std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& operation,
+                                                     const Schema& before) const {
   std::vector<std::string> sql;
   auto table_of = [&](const std::string& name) -> const Table& {
     const Table* t = before.FindTable(name);
@@ -156,30 +169,8 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
   std::visit(
       Overloaded{
           [&](const ops::CreateTable& op) {
-            const Table& t = op.table;
-            std::vector<std::string> parts;
-            for (const Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, before));
-            if (t.primary_key) {
-              parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
-                              QuotedList(t.primary_key->columns) + ")");
-            }
-            for (const auto& uq : t.uniques) {
-              parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" +
-                              QuotedList(uq.columns) + ")");
-            }
-            for (const auto& ck : t.checks) {
-              parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
-            }
-            for (const auto& fk : t.foreign_keys) {
-              parts.push_back("CONSTRAINT " + Quote(fk.name) + " FOREIGN KEY (" +
-                              QuotedList(fk.columns) + ") " + ForeignKeyClause(fk));
-            }
-            std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";
-            for (size_t i = 0; i < parts.size(); ++i) {
-              create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
-            }
-            sql.push_back(create + ")");
-            for (const auto& index : t.indexes) sql.push_back(IndexSql(t.name, index));
+            sql.push_back(CreateTableSql(op.table, before));
+            for (const auto& index : op.table.indexes) sql.push_back(IndexSql(op.table.name, index));
           },
           [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
           [&](const ops::RenameTable& op) {
@@ -187,7 +178,7 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
           },
           [&](const ops::AddColumn& op) {
             const Table& t = table_of(op.table);
-            if (!op.uniques.empty()) NeedsRebuild("adding a unique column");
+            if (!op.uniques.empty()) NeedsRebuild(t.name);
             std::string def = ColumnDefinition(t, op.column, before);
             for (const auto& fk : op.foreign_keys) {
               def += " CONSTRAINT " + Quote(fk.name) + " " + ForeignKeyClause(fk);
@@ -200,14 +191,12 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
             auto mentions = [&](const std::vector<std::string>& cols) {
               return std::find(cols.begin(), cols.end(), op.column) != cols.end();
             };
-            if (t.primary_key && mentions(t.primary_key->columns)) {
-              NeedsRebuild("dropping a primary key column");
-            }
+            if (t.primary_key && mentions(t.primary_key->columns)) NeedsRebuild(t.name);
             for (const auto& x : t.uniques) {
-              if (mentions(x.columns)) NeedsRebuild("dropping a column of unique constraint '" + x.name + "'");
+              if (mentions(x.columns)) NeedsRebuild(t.name);
             }
             for (const auto& x : t.foreign_keys) {
-              if (mentions(x.columns)) NeedsRebuild("dropping a column of foreign key '" + x.name + "'");
+              if (mentions(x.columns)) NeedsRebuild(t.name);
             }
             for (const auto& index : t.indexes) {
               if (mentions(index.columns)) sql.push_back("DROP INDEX " + Quote(index.name));
@@ -221,11 +210,7 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
             bool changes_type = op.type && *op.type != c->type;
             bool changes_null = op.nullable && *op.nullable != c->nullable;
             bool changes_default = op.server_default && *op.server_default != c->server_default;
-            if (changes_type || changes_null || changes_default) {
-              NeedsRebuild("changing the " +
-                           std::string(changes_type ? "type" : changes_null ? "nullability" : "default") +
-                           " of column '" + t.name + "." + op.column + "'");
-            }
+            if (changes_type || changes_null || changes_default) NeedsRebuild(t.name);
             if (op.new_name && *op.new_name != op.column) {
               sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " + Quote(op.column) +
                             " TO " + Quote(*op.new_name));
@@ -233,30 +218,26 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
           },
           [&](const ops::CreateIndex& op) { sql.push_back(IndexSql(op.table, op.index)); },
           [&](const ops::DropIndex& op) { sql.push_back("DROP INDEX " + Quote(op.name)); },
-          [&](const ops::CreatePrimaryKey& op) { NeedsRebuild("adding primary key '" + op.key.name + "'"); },
-          [&](const ops::CreateUniqueConstraint& op) {
-            NeedsRebuild("adding unique constraint '" + op.constraint.name + "'");
-          },
-          [&](const ops::CreateForeignKey& op) {
-            NeedsRebuild("adding foreign key '" + op.foreign_key.name + "'");
-          },
-          [&](const ops::CreateCheckConstraint& op) {
-            NeedsRebuild("adding check constraint '" + op.check.name + "'");
-          },
-          [&](const ops::DropConstraint& op) { NeedsRebuild("dropping constraint '" + op.name + "'"); },
+          [&](const ops::CreatePrimaryKey& op) { NeedsRebuild(table_of(op.table).name); },
+          [&](const ops::CreateUniqueConstraint& op) { NeedsRebuild(table_of(op.table).name); },
+          [&](const ops::CreateForeignKey& op) { NeedsRebuild(table_of(op.table).name); },
+          [&](const ops::CreateCheckConstraint& op) { NeedsRebuild(table_of(op.table).name); },
+          [&](const ops::DropConstraint& op) { NeedsRebuild(table_of(op.table).name); },
           // Enums live in each column's CHECK constraint on SQLite.
           [&](const ops::CreateEnum&) {},
           [&](const ops::DropEnum&) {},
           [&](const ops::AddEnumValue& op) {
             // The labels are in the CHECK constraint of every column using it.
+            RebuildNeeded users;
             for (const Table& t : before.tables) {
               for (const Column& c : t.columns) {
-                if (c.type.kind == TypeKind::kEnum && c.type.enum_name == op.name) {
-                  NeedsRebuild("adding value '" + op.value + "' to enum '" + op.name +
-                               "', used by column '" + t.name + "." + c.name + "',");
+                if (c.type.kind == TypeKind::kEnum && c.type.enum_name == op.name &&
+                    (users.tables.empty() || users.tables.back() != t.name)) {
+                  users.tables.push_back(t.name);
                 }
               }
             }
+            if (!users.tables.empty()) throw users;
           },
           [&](const ops::BulkInsert& op) {
             const Table& t = table_of(op.table);
@@ -290,6 +271,100 @@ std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
       },
       operation);
   return sql;
+}
+
+std::string SqliteDialect::CreateTableSql(const Table& t, const Schema& schema) const {
+  std::vector<std::string> parts;
+  for (const Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, schema));
+  if (t.primary_key) {
+    parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
+                    QuotedList(t.primary_key->columns) + ")");
+  }
+  for (const auto& uq : t.uniques) {
+    parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" + QuotedList(uq.columns) + ")");
+  }
+  for (const auto& ck : t.checks) {
+    parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
+  }
+  for (const auto& fk : t.foreign_keys) {
+    parts.push_back("CONSTRAINT " + Quote(fk.name) + " FOREIGN KEY (" + QuotedList(fk.columns) +
+                    ") " + ForeignKeyClause(fk));
+  }
+  std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
+  }
+  return create + ")";
+}
+
+std::string SqliteDialect::IndexStatement(const std::string& table, const schema::Index& index) const {
+  return IndexSql(table, index);
+}
+
+std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& operations,
+                                                Schema& schema) const {
+  std::vector<Statement> out;
+  size_t i = 0;
+  while (i < operations.size()) {
+    const ops::OpAt& op = operations[i];
+    std::optional<RebuildNeeded> rebuild;
+    std::vector<std::string> sql;
+    try {
+      sql = RenderNative(op.op, schema);
+    } catch (const RebuildNeeded& r) {
+      rebuild = r;
+    } catch (const Error& e) {
+      Schema probe = schema;  // only on this error path: the clearer message first
+      ops::Apply(op, probe);
+      throw e.WithContext(op.where);
+    }
+    if (!rebuild) {
+      bool single = !std::holds_alternative<ops::Execute>(op.op);
+      for (std::string& s : sql) out.push_back(Statement{std::move(s), {}, op.where, single});
+      ops::Apply(op, schema);
+      ++i;
+      continue;
+    }
+    Schema before = schema;
+    if (rebuild->tables.size() != 1) {
+      // An operation on several tables at once (an enum's new value).
+      ops::Apply(op, schema);
+      for (const std::string& name : rebuild->tables) {
+        const Table& b = *before.FindTable(name);
+        for (Statement& s : RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), schema, op.where)) {
+          out.push_back(std::move(s));
+        }
+      }
+      ++i;
+      continue;
+    }
+    // Fold the following operations that rebuild the same table into one.
+    const std::string table = rebuild->tables[0];
+    RebuildSources sources = IdentitySources(*before.FindTable(table));
+    size_t j = i;
+    while (j < operations.size()) {
+      const ops::OpAt& next = operations[j];
+      if (j > i) {
+        try {
+          RenderNative(next.op, schema);
+          break;  // SQLite can do it in place: the fold ends here
+        } catch (const RebuildNeeded& r) {
+          if (r.tables != rebuild->tables) break;
+        } catch (const Error&) {
+          break;  // rendered (and reported) on its own
+        }
+      }
+      TrackSources(next.op, *schema.FindTable(table), sources);
+      ops::Apply(next, schema);
+      ++j;
+    }
+    for (Statement& s : RebuildTable(*this, *before.FindTable(table), *schema.FindTable(table), sources,
+                                     schema, op.where)) {
+      out.push_back(std::move(s));
+    }
+    i = j;
+  }
+  return out;
 }
 
 std::vector<std::string> SqliteDialect::CreateVersionTable(const std::string& table) const {

@@ -11,6 +11,10 @@ class SqliteDialect final : public Dialect {
   std::string Quote(std::string_view identifier) const override;
   std::vector<std::string> Render(const ops::Operation& op,
                                   const schema::Schema& before) const override;
+  // Operations SQLite's ALTER TABLE cannot do become a table rebuild
+  // (sqlite_rebuild.h); consecutive ones on one table share a rebuild.
+  std::vector<Statement> RenderOps(const std::vector<ops::OpAt>& operations,
+                                   schema::Schema& schema) const override;
   std::string ColumnType(const schema::Type& type,
                          const schema::Schema& schema) const override;
   std::vector<std::string> CreateVersionTable(const std::string& table) const override;
@@ -22,6 +26,15 @@ class SqliteDialect final : public Dialect {
                                const schema::Schema& schema) const;
   // A value (a default or a bulk_insert cell) as a literal of `type`.
   std::string Literal(const schema::Type& type, const std::string& value) const;
+  // CREATE TABLE for `table` (without its indexes).
+  std::string CreateTableSql(const schema::Table& table, const schema::Schema& schema) const;
+  std::string IndexStatement(const std::string& table, const schema::Index& index) const;
+
+ private:
+  // One operation in place; throws RebuildNeeded (sqlite_dialect.cpp) when
+  // ALTER TABLE cannot do it.
+  std::vector<std::string> RenderNative(const ops::Operation& op,
+                                        const schema::Schema& before) const;
 };
 
 }  // namespace retort::dialect

@@ -1,0 +1,172 @@
+#include "dialect/sqlite/sqlite_rebuild.h"
+
+#include <algorithm>
+
+#include "dialect/sql_text.h"
+#include "dialect/sqlite/sqlite_dialect.h"
+
+namespace retort::dialect {
+namespace {
+
+using schema::Table;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+template <typename T>
+bool Has(const std::vector<T>& items, const T& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+}  // namespace
+
+std::string RebuildTempName(const std::string& table) { return "_retort_new_" + table; }
+
+RebuildSources IdentitySources(const Table& table) {
+  RebuildSources sources;
+  for (const schema::Column& c : table.columns) sources[c.name] = {c.name, false};
+  return sources;
+}
+
+void TrackSources(const ops::Operation& op, const Table& table, RebuildSources& sources) {
+  std::visit(Overloaded{
+                 [&](const ops::AlterColumn& a) {
+                   auto it = sources.find(a.column);
+                   if (it == sources.end()) return;
+                   ColumnSource s = it->second;
+                   const schema::Column* c = table.FindColumn(a.column);
+                   if (a.type && c && *a.type != c->type) s.cast = true;
+                   if (a.new_name && *a.new_name != a.column) {
+                     sources.erase(it);
+                     sources[*a.new_name] = s;
+                   } else {
+                     it->second = s;
+                   }
+                 },
+                 [&](const ops::DropColumn& d) { sources.erase(d.column); },
+                 [&](const ops::AddColumn& a) { sources.erase(a.column.name); },
+                 [](const auto&) {},
+             },
+             op);
+}
+
+std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before, const Table& after,
+                                    const RebuildSources& sources, const schema::Schema& schema,
+                                    const Location& where) {
+  const std::string t = d.Quote(before.name);
+  std::vector<Statement> out;
+  auto add = [&](std::string sql, std::string fail_if_rows = "") {
+    Statement s{std::move(sql), {}, where, true, std::move(fail_if_rows), after.name};
+    out.push_back(std::move(s));
+  };
+  auto source_of = [&](const std::string& column) -> const ColumnSource* {
+    auto it = sources.find(column);
+    return it == sources.end() ? nullptr : &it->second;
+  };
+  // The old table's expression for a list of new columns; empty when one of
+  // them is new (no rows to check).
+  auto old_columns = [&](const std::vector<std::string>& columns) {
+    std::vector<std::string> out_cols;
+    for (const std::string& c : columns) {
+      const ColumnSource* s = source_of(c);
+      if (!s) return std::vector<std::string>{};
+      out_cols.push_back(d.Quote(s->from));
+    }
+    return out_cols;
+  };
+  auto join = [](const std::vector<std::string>& items, const std::string& sep) {
+    std::string s;
+    for (const std::string& item : items) s += (s.empty() ? "" : sep) + item;
+    return s;
+  };
+
+  // The rows must satisfy what is new.
+  for (const schema::Column& c : after.columns) {
+    if (c.nullable) continue;
+    const ColumnSource* s = source_of(c.name);
+    if (!s) {
+      if (!c.server_default) {
+        add("SELECT count(*) FROM " + t,
+            "column '" + after.name + "." + c.name +
+                "' is new and NOT NULL without a default, but the table holds {count} rows");
+      }
+      continue;
+    }
+    const schema::Column* old = before.FindColumn(s->from);
+    if (old && !old->nullable && !s->cast) continue;
+    add("SELECT count(*) FROM " + t + " WHERE " + d.Quote(s->from) + " IS NULL",
+        "column '" + after.name + "." + c.name + "' would be NOT NULL, but {count} rows hold NULL");
+  }
+  for (const schema::ForeignKey& fk : after.foreign_keys) {
+    if (Has(before.foreign_keys, fk)) continue;
+    std::vector<std::string> cols = old_columns(fk.columns);
+    if (cols.empty()) continue;
+    bool self = fk.referred_table == after.name;
+    std::vector<std::string> referred = self ? old_columns(fk.referred_columns) : std::vector<std::string>{};
+    if (!self) {
+      for (const std::string& r : fk.referred_columns) referred.push_back(d.Quote(r));
+    }
+    if (referred.size() != cols.size()) continue;
+    std::vector<std::string> not_null, match;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      not_null.push_back("o." + cols[i] + " IS NOT NULL");
+      match.push_back("p." + referred[i] + " = o." + cols[i]);
+    }
+    add("SELECT count(*) FROM " + t + " AS o WHERE " + join(not_null, " AND ") +
+            " AND NOT EXISTS (SELECT 1 FROM " + (self ? t : d.Quote(fk.referred_table)) +
+            " AS p WHERE " + join(match, " AND ") + ")",
+        "foreign key '" + fk.name + "' of '" + after.name + "' would fail: {count} rows refer to no row of '" +
+            fk.referred_table + "'");
+  }
+  auto unique_check = [&](const std::string& what, const std::vector<std::string>& columns) {
+    std::vector<std::string> cols = old_columns(columns);
+    if (cols.empty()) return;
+    std::vector<std::string> not_null;
+    for (const std::string& c : cols) not_null.push_back(c + " IS NOT NULL");
+    add("SELECT count(*) FROM (SELECT 1 FROM " + t + " WHERE " + join(not_null, " AND ") +
+            " GROUP BY " + join(cols, ", ") + " HAVING count(*) > 1)",
+        what + " would fail: {count} values occur more than once");
+  };
+  if (after.primary_key && before.primary_key != after.primary_key) {
+    unique_check("primary key '" + after.primary_key->name + "' of '" + after.name + "'",
+                 after.primary_key->columns);
+  }
+  for (const schema::UniqueConstraint& uq : after.uniques) {
+    if (!Has(before.uniques, uq)) {
+      unique_check("unique constraint '" + uq.name + "' of '" + after.name + "'", uq.columns);
+    }
+  }
+  for (const schema::CheckConstraint& ck : after.checks) {
+    bool renamed = std::any_of(sources.begin(), sources.end(),
+                               [](const auto& s) { return s.first != s.second.from; });
+    if (Has(before.checks, ck) || renamed) continue;
+    add("SELECT count(*) FROM " + t + " WHERE NOT (" + ck.expr + ")",
+        "check constraint '" + ck.name + "' of '" + after.name + "' would fail for {count} rows");
+  }
+
+  // The rebuild.
+  std::string temp = d.Quote(RebuildTempName(after.name));
+  std::string create = d.CreateTableSql(after, schema);
+  create.replace(0, std::string("CREATE TABLE " + d.Quote(after.name)).size(), "CREATE TABLE " + temp);
+  add(create);
+  std::vector<std::string> targets, values;
+  for (const schema::Column& c : after.columns) {
+    const ColumnSource* s = source_of(c.name);
+    if (!s) continue;
+    targets.push_back(d.Quote(c.name));
+    values.push_back(s->cast ? "CAST(" + d.Quote(s->from) + " AS " + d.ColumnType(c.type, schema) + ")"
+                             : d.Quote(s->from));
+  }
+  if (!targets.empty()) {
+    add("INSERT INTO " + temp + " (" + join(targets, ", ") + ") SELECT " + join(values, ", ") +
+        " FROM " + t);
+  }
+  add("DROP TABLE " + t);
+  add("ALTER TABLE " + temp + " RENAME TO " + t);
+  for (const schema::Index& index : after.indexes) add(d.IndexStatement(after.name, index));
+  return out;
+}
+
+}  // namespace retort::dialect
