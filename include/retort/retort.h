@@ -9,6 +9,7 @@
 // thread-safe; use one per thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,6 +33,10 @@ struct Settings {
   std::optional<bool> transaction_per_migration;
   // Overrides the config's create_database_schema when set.
   std::optional<bool> create_schema;
+  // Called with the progress of long work (a table rebuild's copy of rows:
+  // table, rows done, rows in all); unset: no reports, and the copy runs in
+  // one statement.
+  std::function<void(const std::string& table, int64_t done, int64_t total)> on_progress;
   // Overrides the config's lock_timeout (seconds to wait for another run's
   // lock) when set.
   std::optional<double> lock_timeout_seconds;

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/cli.h"
@@ -10,6 +12,16 @@ void PrintStep(const StepEvent& e) {
   std::string to = e.to.empty() ? "<base>" : Joined(e.to);
   std::cerr << "Running " << e.direction << " " << from << " -> " << to << ", " << e.message
             << "\n";
+}
+
+// A progress bar on standard error, drawn only on a terminal.
+void ShowProgress(const std::string& table, int64_t done, int64_t total) {
+  if (!isatty(STDERR_FILENO) || total <= 0) return;
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(kWidth * done / total);
+  std::cerr << "\r  rebuilding " << table << " [" << std::string(filled, '#')
+            << std::string(kWidth - filled, ' ') << "] " << (100 * done / total) << "% (" << done
+            << "/" << total << " rows)" << (done >= total ? "\n" : "") << std::flush;
 }
 
 void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::string& help,
@@ -29,6 +41,7 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
     ctx.run = [&ctx, target, per_migration, upgrade] {
       Settings settings = ctx.MakeSettings();
       if (*per_migration) settings.transaction_per_migration = true;
+      settings.on_progress = ShowProgress;
       Project project = Project::Open(settings);
       RunResult result = upgrade ? project.Upgrade(*target, PrintStep)
                                  : project.Downgrade(*target, PrintStep);

@@ -2,6 +2,8 @@
 // connection runs SQL on one database. Rendering is pure: no connection.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +32,14 @@ struct Statement {
   // the table's triggers across it, and the run must suspend foreign-key
   // actions (see Connection::BeginWrite).
   std::string rebuilds_table;
+  // The rebuild's copy of the rows (INSERT ... SELECT ... FROM the table,
+  // without WHERE), which a connection may run in slices to report progress.
+  bool copies_rows = false;
 };
+
+// Progress of long work: `done` of `total` rows of `table` copied.
+using ProgressCallback =
+    std::function<void(const std::string& table, int64_t done, int64_t total)>;
 
 class Dialect {
  public:
@@ -102,11 +111,18 @@ class Connection {
 
   virtual bool TableExists(const std::string& table) = 0;
 
+  // Reports the progress of long statements (a rebuild's copy) to
+  // `callback` while it is set.
+  void SetProgress(ProgressCallback callback) { progress_ = std::move(callback); }
+
   // Hold and release the run lock outside a transaction, around a script
   // that cannot run inside one. SQLite has no such lock: its write lock
   // lives and dies with each transaction.
   virtual void LockSession() {}
   virtual void UnlockSession() {}
+
+ protected:
+  ProgressCallback progress_;
 };
 
 // Rolls back in its destructor unless committed, so an exception can never

@@ -58,11 +58,13 @@ struct Project::Impl {
     if (parsed.scheme == "postgresql" && parsed.schema.empty() && !config.database_schema.empty()) {
       parsed = dialect::ParseUrl(dialect::WithQueryParameter(Url(), "schema", config.database_schema));
     }
-    return dialect::Connect(
+    std::unique_ptr<dialect::Connection> connection = dialect::Connect(
         parsed, {.create = create,
                  .lock_timeout_ms = config.lock_timeout_ms,
                  .create_schema = settings.create_schema.value_or(config.create_database_schema),
                  .lock_name = config.version_table});
+    if (settings.on_progress) connection->SetProgress(settings.on_progress);
+    return connection;
   }
 
   runtime::MigratorOptions Options() const {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "dialect/sql_text.h"
+
 namespace retort::dialect {
 
 SqliteConnection::SqliteConnection(const std::string& path, bool create,
@@ -173,6 +175,36 @@ void SqliteConnection::ExecuteAll(const std::vector<Statement>& statements) {
   }
 }
 
+void SqliteConnection::CopyInSlices(const Statement& copy, const std::string& table) {
+  constexpr int64_t kSlice = 50000;
+  std::string from = QuoteIdentifier(table);
+  std::vector<Row> count = Query("SELECT count(*) FROM " + from);
+  int64_t total = std::stoll(count.at(0).at(0).value_or("0"));
+  if (total <= kSlice) {
+    ExecuteOne(copy);
+    progress_(table, total, total);
+    return;
+  }
+  // The copy statement ends with FROM <table>: slices by rowid.
+  Statement slice = copy;
+  slice.sql += " WHERE rowid > ? AND rowid <= ?";
+  std::string last = "-9223372036854775808";
+  int64_t done = 0;
+  progress_(table, 0, total);
+  while (true) {
+    std::vector<Row> bound = Query("SELECT max(rowid), count(*) FROM (SELECT rowid FROM " + from +
+                                       " WHERE rowid > ? ORDER BY rowid LIMIT " +
+                                       std::to_string(kSlice) + ")",
+                                   {last});
+    if (bound.empty() || !bound[0][0]) break;
+    slice.params = {last, *bound[0][0]};
+    ExecuteOne(slice);
+    last = *bound[0][0];
+    done += std::stoll(bound[0][1].value_or("0"));
+    progress_(table, done, total);
+  }
+}
+
 void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end) {
   const std::string& table = statements[begin].rebuilds_table;
   // Triggers go with the dropped table: keep their SQL to create them again.
@@ -181,10 +213,23 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
   // Views naming the table stay; the rename must not check them while the
   // table is away.
   Execute("PRAGMA legacy_alter_table = ON");
+  // The counts of rows breaking a new constraint cost a scan each: they run
+  // only when the copy fails, to say which constraint and how many rows.
+  std::vector<const Statement*> checks;
   try {
-    for (size_t k = begin; k < end; ++k) ExecuteOne(statements[k]);
-  } catch (...) {
+    for (size_t k = begin; k < end; ++k) {
+      const Statement& s = statements[k];
+      if (!s.fail_if_rows.empty()) {
+        checks.push_back(&s);
+      } else if (s.copies_rows && progress_) {
+        CopyInSlices(s, table);
+      } else {
+        ExecuteOne(s);
+      }
+    }
+  } catch (const Error& failure) {
     Execute("PRAGMA legacy_alter_table = OFF");
+    for (const Statement* check : checks) ExecuteOne(*check);  // throws the clearer error
     throw;
   }
   Execute("PRAGMA legacy_alter_table = OFF");

@@ -35,6 +35,8 @@ class SqliteConnection final : public Connection {
  private:
   [[noreturn]] void Fail(const std::string& sql) const;
   void RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end);
+  // Runs a rebuild's copy in slices of rows, reporting progress.
+  void CopyInSlices(const Statement& copy, const std::string& table);
   void RestoreForeignKeys();
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params, bool collect);
 

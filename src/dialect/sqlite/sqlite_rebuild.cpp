@@ -162,6 +162,7 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
   if (!targets.empty()) {
     add("INSERT INTO " + temp + " (" + join(targets, ", ") + ") SELECT " + join(values, ", ") +
         " FROM " + t);
+    out.back().copies_rows = true;
   }
   add("DROP TABLE " + t);
   add("ALTER TABLE " + temp + " RENAME TO " + t);
