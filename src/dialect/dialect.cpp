@@ -26,6 +26,69 @@ void Connection::ExecuteAll(const std::vector<Statement>& statements) {
   for (const Statement& s : statements) ExecuteOne(s);
 }
 
+std::string Dialect::QuotedNames(const std::vector<std::string>& names) const {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + Quote(n);
+  return out;
+}
+
+std::string Dialect::ReferencesSql(const schema::ForeignKey& fk) const {
+  std::string out = "REFERENCES " + Quote(fk.referred_table) + " (" +
+                    QuotedNames(fk.referred_columns) + ")";
+  if (fk.on_delete != schema::Action::kNoAction) out += " ON DELETE " + schema::FormatAction(fk.on_delete);
+  if (fk.on_update != schema::Action::kNoAction) out += " ON UPDATE " + schema::FormatAction(fk.on_update);
+  return out;
+}
+
+std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema& schema) const {
+  std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";  // the table's name first
+  std::vector<std::string> parts;
+  for (const schema::Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, schema));
+  if (t.primary_key) {
+    parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
+                    QuotedNames(t.primary_key->columns) + ")");
+  }
+  for (const auto& uq : t.uniques) {
+    parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" + QuotedNames(uq.columns) + ")");
+  }
+  for (const auto& ck : t.checks) {
+    parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
+  }
+  for (const auto& fk : t.foreign_keys) {
+    parts.push_back("CONSTRAINT " + Quote(fk.name) + " FOREIGN KEY (" + QuotedNames(fk.columns) +
+                    ") " + ReferencesSql(fk));
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
+  }
+  return create + ")";
+}
+
+std::vector<std::string> Dialect::InsertSql(const schema::Table& t, const ops::BulkInsert& op) const {
+  std::vector<std::string> out;
+  std::string columns_key, statement;
+  for (const auto& row : op.rows) {
+    std::vector<std::string> cols;
+    std::string values;
+    for (const auto& [col, value] : row) {
+      cols.push_back(col);
+      const schema::Column* c = t.FindColumn(col);
+      values += (values.empty() ? "" : ", ") +
+                (value ? Literal(c ? c->type : schema::Type{}, *value) : std::string("NULL"));
+    }
+    std::string key = QuotedNames(cols);
+    if (key != columns_key || statement.empty()) {
+      if (!statement.empty()) out.push_back(statement);
+      statement = "INSERT INTO " + Quote(t.name) + " (" + key + ") VALUES (" + values + ")";
+      columns_key = key;
+    } else {
+      statement += ", (" + values + ")";
+    }
+  }
+  if (!statement.empty()) out.push_back(statement);
+  return out;
+}
+
 std::vector<Statement> Dialect::RenderOps(const std::vector<ops::OpAt>& operations,
                                          schema::Schema& schema) const {
   std::vector<Statement> out;

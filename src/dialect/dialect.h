@@ -77,6 +77,22 @@ class Dialect {
 
   // The placeholder for the 1-based parameter `n` ("?" or "$n").
   virtual std::string Placeholder(int n) const = 0;
+
+  // A column's definition inside CREATE TABLE or ADD COLUMN.
+  virtual std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
+                                       const schema::Schema& schema) const = 0;
+  // A value (a default or a bulk_insert cell) as a literal of `type`.
+  virtual std::string Literal(const schema::Type& type, const std::string& value) const = 0;
+
+  // SQL both dialects spell alike, through their Quote, ColumnDefinition
+  // and Literal.
+  std::string QuotedNames(const std::vector<std::string>& names) const;
+  // REFERENCES t (a, b) [ON DELETE ...] [ON UPDATE ...]
+  std::string ReferencesSql(const schema::ForeignKey& fk) const;
+  // CREATE TABLE with its columns and constraints (not its indexes).
+  std::string CreateTableSql(const schema::Table& table, const schema::Schema& schema) const;
+  // bulk_insert: one INSERT per run of rows naming the same columns.
+  std::vector<std::string> InsertSql(const schema::Table& table, const ops::BulkInsert& op) const;
 };
 
 class Connection {

@@ -119,21 +119,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
     if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist");
     return *t;
   };
-  auto list = [&](const std::vector<std::string>& names) {
-    std::string out;
-    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + Quote(n);
-    return out;
-  };
+  auto list = [&](const std::vector<std::string>& names) { return QuotedNames(names); };
   auto foreign_key = [&](const schema::ForeignKey& fk) {
-    std::string out = "FOREIGN KEY (" + list(fk.columns) + ") REFERENCES " +
-                      Quote(fk.referred_table) + " (" + list(fk.referred_columns) + ")";
-    if (fk.on_delete != schema::Action::kNoAction) {
-      out += " ON DELETE " + schema::FormatAction(fk.on_delete);
-    }
-    if (fk.on_update != schema::Action::kNoAction) {
-      out += " ON UPDATE " + schema::FormatAction(fk.on_update);
-    }
-    return out;
+    return "FOREIGN KEY (" + list(fk.columns) + ") " + ReferencesSql(fk);
   };
   auto create_index = [&](const std::string& table, const schema::Index& index,
                           bool concurrently) {
@@ -149,27 +137,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
       Overloaded{
           [&](const ops::CreateTable& op) {
             const Table& t = op.table;
-            std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";
-            std::vector<std::string> parts;
-            for (const Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, before));
-            if (t.primary_key) {
-              parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
-                              list(t.primary_key->columns) + ")");
-            }
-            for (const auto& uq : t.uniques) {
-              parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" + list(uq.columns) +
-                              ")");
-            }
-            for (const auto& ck : t.checks) {
-              parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
-            }
-            for (const auto& fk : t.foreign_keys) {
-              parts.push_back("CONSTRAINT " + Quote(fk.name) + " " + foreign_key(fk));
-            }
-            for (size_t i = 0; i < parts.size(); ++i) {
-              create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
-            }
-            sql.push_back(create + ")");
+            sql.push_back(CreateTableSql(t, before));
             for (const auto& index : t.indexes) sql.push_back(create_index(t.name, index, false));
           },
           [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
@@ -271,29 +239,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             sql.push_back(out);
           },
           [&](const ops::BulkInsert& op) {
-            const Table& t = table_of(op.table);
-            // One INSERT per run of rows with the same columns.
-            std::string columns_key, statement;
-            for (const auto& row : op.rows) {
-              std::vector<std::string> cols;
-              std::string values;
-              for (const auto& [col, value] : row) {
-                cols.push_back(col);
-                const Column* c = t.FindColumn(col);
-                values += (values.empty() ? "" : ", ") +
-                          (value ? Literal(c ? c->type : Type{}, *value) : std::string("NULL"));
-              }
-              std::string key = list(cols);
-              if (key != columns_key || statement.empty()) {
-                if (!statement.empty()) sql.push_back(statement);
-                statement =
-                    "INSERT INTO " + Quote(t.name) + " (" + key + ") VALUES (" + values + ")";
-                columns_key = key;
-              } else {
-                statement += ", (" + values + ")";
-              }
-            }
-            if (!statement.empty()) sql.push_back(statement);
+            for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));
           },
           [&](const ops::Execute& op) {
             auto it = op.sql.find("postgresql");

@@ -26,9 +26,9 @@ class PostgresDialect final : public Dialect {
 
   // The column's definition inside CREATE TABLE or ADD COLUMN.
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
-                               const schema::Schema& schema) const;
+                               const schema::Schema& schema) const override;
   // A value (a default or a bulk_insert cell) as a literal of `type`.
-  std::string Literal(const schema::Type& type, const std::string& value) const;
+  std::string Literal(const schema::Type& type, const std::string& value) const override;
   // The DEFAULT expression (without the keyword) for a column of `type`.
   std::string DefaultExpression(const schema::Type& type, const schema::Default& d) const;
 };

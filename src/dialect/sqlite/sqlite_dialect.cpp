@@ -37,18 +37,6 @@ bool AutoIncrements(const Table& table, const Column& column) {
          column.autoincrement.value_or(true);
 }
 
-std::string ForeignKeyClause(const schema::ForeignKey& fk) {
-  std::string out = "REFERENCES " + QuoteIdentifier(fk.referred_table) + " (" +
-                    QuotedList(fk.referred_columns) + ")";
-  if (fk.on_delete != schema::Action::kNoAction) {
-    out += " ON DELETE " + schema::FormatAction(fk.on_delete);
-  }
-  if (fk.on_update != schema::Action::kNoAction) {
-    out += " ON UPDATE " + schema::FormatAction(fk.on_update);
-  }
-  return out;
-}
-
 std::string IndexSql(const std::string& table, const schema::Index& index) {
   return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
          QuoteIdentifier(index.name) + " ON " + QuoteIdentifier(table) + " (" +
@@ -181,7 +169,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (!op.uniques.empty()) NeedsRebuild(t.name);
             std::string def = ColumnDefinition(t, op.column, before);
             for (const auto& fk : op.foreign_keys) {
-              def += " CONSTRAINT " + Quote(fk.name) + " " + ForeignKeyClause(fk);
+              def += " CONSTRAINT " + Quote(fk.name) + " " + ReferencesSql(fk);
             }
             sql.push_back("ALTER TABLE " + Quote(t.name) + " ADD COLUMN " + def);
             for (const auto& index : op.indexes) sql.push_back(IndexSql(t.name, index));
@@ -240,28 +228,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (!users.tables.empty()) throw users;
           },
           [&](const ops::BulkInsert& op) {
-            const Table& t = table_of(op.table);
-            // One INSERT per run of rows with the same columns.
-            std::string columns_key, statement;
-            for (const auto& row : op.rows) {
-              std::vector<std::string> cols;
-              std::string values;
-              for (const auto& [col, value] : row) {
-                cols.push_back(col);
-                const Column* c = t.FindColumn(col);
-                values += (values.empty() ? "" : ", ") +
-                          (value ? Literal(c ? c->type : Type{}, *value) : std::string("NULL"));
-              }
-              std::string key = QuotedList(cols);
-              if (key != columns_key || statement.empty()) {
-                if (!statement.empty()) sql.push_back(statement);
-                statement = "INSERT INTO " + Quote(t.name) + " (" + key + ") VALUES (" + values + ")";
-                columns_key = key;
-              } else {
-                statement += ", (" + values + ")";
-              }
-            }
-            if (!statement.empty()) sql.push_back(statement);
+            for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));
           },
           [&](const ops::Execute& op) {
             auto it = op.sql.find("sqlite");
@@ -271,30 +238,6 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
       },
       operation);
   return sql;
-}
-
-std::string SqliteDialect::CreateTableSql(const Table& t, const Schema& schema) const {
-  std::vector<std::string> parts;
-  for (const Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, schema));
-  if (t.primary_key) {
-    parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
-                    QuotedList(t.primary_key->columns) + ")");
-  }
-  for (const auto& uq : t.uniques) {
-    parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" + QuotedList(uq.columns) + ")");
-  }
-  for (const auto& ck : t.checks) {
-    parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
-  }
-  for (const auto& fk : t.foreign_keys) {
-    parts.push_back("CONSTRAINT " + Quote(fk.name) + " FOREIGN KEY (" + QuotedList(fk.columns) +
-                    ") " + ForeignKeyClause(fk));
-  }
-  std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";
-  for (size_t i = 0; i < parts.size(); ++i) {
-    create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
-  }
-  return create + ")";
 }
 
 std::string SqliteDialect::IndexStatement(const std::string& table, const schema::Index& index) const {

@@ -21,13 +21,9 @@ class SqliteDialect final : public Dialect {
   std::vector<std::string> CreateHistoryTable(const std::string& table) const override;
   std::string Placeholder(int n) const override { return "?"; }
 
-  // The column's definition inside CREATE TABLE or ADD COLUMN.
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
-                               const schema::Schema& schema) const;
-  // A value (a default or a bulk_insert cell) as a literal of `type`.
-  std::string Literal(const schema::Type& type, const std::string& value) const;
-  // CREATE TABLE for `table` (without its indexes).
-  std::string CreateTableSql(const schema::Table& table, const schema::Schema& schema) const;
+                               const schema::Schema& schema) const override;
+  std::string Literal(const schema::Type& type, const std::string& value) const override;
   std::string IndexStatement(const std::string& table, const schema::Index& index) const;
 
  private:
