@@ -16,7 +16,7 @@ void PrintStep(const StepEvent& e) {
 
 // A progress bar on standard error, drawn only on a terminal.
 void ShowProgress(const std::string& table, int64_t done, int64_t total) {
-  if (!isatty(STDERR_FILENO) || total <= 0) return;
+  if (total <= 0) return;
   constexpr int kWidth = 30;
   int filled = static_cast<int>(kWidth * done / total);
   std::cerr << "\r  rebuilding " << table << " [" << std::string(filled, '#')
@@ -41,7 +41,7 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
     ctx.run = [&ctx, target, per_migration, upgrade] {
       Settings settings = ctx.MakeSettings();
       if (*per_migration) settings.transaction_per_migration = true;
-      settings.on_progress = ShowProgress;
+      if (isatty(STDERR_FILENO)) settings.on_progress = ShowProgress;
       Project project = Project::Open(settings);
       RunResult result = upgrade ? project.Upgrade(*target, PrintStep)
                                  : project.Downgrade(*target, PrintStep);

@@ -24,10 +24,13 @@ struct Statement {
   std::vector<Value> params;
   Location where;      // the operation's place in its script
   bool single = true;  // one SQL command (raw SQL may hold several)
-  // When set, `sql` counts rows that break a constraint about to be
-  // created: a count above zero fails the run with this message, "{count}"
-  // standing for the count.
+  // When set, `sql` counts rows that break something: a count above zero
+  // fails the run with this message, "{count}" standing for the count.
   std::string fail_if_rows;
+  // With fail_if_rows: count only when a later statement of the same
+  // rebuild fails with an error starting with this text (the count then
+  // says which constraint, and how many rows, made it fail).
+  std::string on_failure;
   // Set on each statement of a table rebuild (SQLite): the connection keeps
   // the table's triggers across it, and the run must suspend foreign-key
   // actions (see Connection::BeginWrite).

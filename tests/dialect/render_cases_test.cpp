@@ -178,7 +178,7 @@ TEST_P(RenderCase, Renders) {
   ASSERT_EQ(error, "");
   std::vector<std::string> sql;
   for (const dialect::Statement& s : r.statements) sql.push_back(s.sql);
-  EXPECT_EQ(JoinStatements(sql), *expected_sql);
+  EXPECT_EQ(JoinStatements(sql), *expected_sql) << "rendered:\n" << JoinStatements(sql) << "\n";
 
   // The statements run on a real database, and so does the way back.
   for (const ops::OpAt& op : r.operations) r.downgrade = r.downgrade && ops::IsReversible(op.op);

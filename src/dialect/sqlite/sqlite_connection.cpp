@@ -101,8 +101,11 @@ void SqliteConnection::BeginWrite(bool suspend_foreign_keys) {
     Execute("PRAGMA foreign_keys = OFF");
     foreign_keys_suspended_ = true;
   }
+  violations_before_.clear();
   try {
     Execute("BEGIN IMMEDIATE");
+    // What already breaks a foreign key is not this run's doing.
+    if (foreign_keys_suspended_) violations_before_ = ForeignKeyViolations();
   } catch (const Error& e) {
     if ((sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY) throw;
     throw Error(ErrorKind::kDatabase,
@@ -114,17 +117,19 @@ void SqliteConnection::BeginWrite(bool suspend_foreign_keys) {
 }
 void SqliteConnection::Commit() {
   if (foreign_keys_suspended_) {
-    // Rows of any table whose foreign key points nowhere.
-    std::vector<Row> rows = Query(
-        "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2");
-    if (!rows.empty()) {
-      std::string message = "foreign keys would fail:";
-      for (const Row& r : rows) {
-        message += " " + r[2].value_or("?") + " rows of '" + r[0].value_or("?") +
-                   "' refer to no row of '" + r[1].value_or("?") + "';";
-      }
+    // Statements that ran with foreign keys suspended (raw SQL, seed rows)
+    // must not have broken any.
+    std::string message;
+    for (const auto& [key, count] : ForeignKeyViolations()) {
+      auto before = violations_before_.find(key);
+      if (before != violations_before_.end() && before->second >= count) continue;
+      message += " in '" + key.first + "', " + std::to_string(count) +
+                 " of its rows refer to no row of '" + key.second + "';";
+    }
+    if (!message.empty()) {
       message.pop_back();
-      throw Error(ErrorKind::kDatabase, message, Location{.target = label_});
+      throw Error(ErrorKind::kDatabase, "foreign keys would fail:" + message,
+                  Location{.target = label_});
     }
   }
   Execute("COMMIT");
@@ -134,6 +139,15 @@ void SqliteConnection::Commit() {
 void SqliteConnection::Rollback() {
   if (!sqlite3_get_autocommit(db_)) Execute("ROLLBACK");
   RestoreForeignKeys();
+}
+
+std::map<std::pair<std::string, std::string>, int64_t> SqliteConnection::ForeignKeyViolations() {
+  std::map<std::pair<std::string, std::string>, int64_t> out;
+  for (const Row& r : Query("SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check "
+                            "GROUP BY 1, 2")) {
+    out[{r[0].value_or(""), r[1].value_or("")}] = std::stoll(r[2].value_or("0"));
+  }
+  return out;
 }
 
 void SqliteConnection::RestoreForeignKeys() {
@@ -214,12 +228,12 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
   // table is away.
   Execute("PRAGMA legacy_alter_table = ON");
   // The counts of rows breaking a new constraint cost a scan each: they run
-  // only when the copy fails, to say which constraint and how many rows.
+  // only when the copy fails on that kind of constraint.
   std::vector<const Statement*> checks;
   try {
     for (size_t k = begin; k < end; ++k) {
       const Statement& s = statements[k];
-      if (!s.fail_if_rows.empty()) {
+      if (!s.on_failure.empty()) {
         checks.push_back(&s);
       } else if (s.copies_rows && progress_) {
         CopyInSlices(s, table);
@@ -229,7 +243,16 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
     }
   } catch (const Error& failure) {
     Execute("PRAGMA legacy_alter_table = OFF");
-    for (const Statement* check : checks) ExecuteOne(*check);  // throws the clearer error
+    for (const Statement* check : checks) {
+      if (!failure.message().starts_with(check->on_failure)) continue;
+      std::vector<Row> rows;
+      try {
+        rows = Query(check->sql);
+      } catch (const Error&) {
+        continue;  // a count that cannot run here says nothing
+      }
+      if (!rows.empty() && rows[0][0].value_or("0") != "0") ExecuteOne(*check);  // throws
+    }
     throw;
   }
   Execute("PRAGMA legacy_alter_table = OFF");

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <map>
 #include <string>
 
 #include "dialect/dialect.h"
@@ -38,12 +39,15 @@ class SqliteConnection final : public Connection {
   // Runs a rebuild's copy in slices of rows, reporting progress.
   void CopyInSlices(const Statement& copy, const std::string& table);
   void RestoreForeignKeys();
+  // Rows breaking a foreign key, by (table, referred table).
+  std::map<std::pair<std::string, std::string>, int64_t> ForeignKeyViolations();
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params, bool collect);
 
   sqlite3* db_ = nullptr;
   std::string label_;
   int busy_timeout_ms_ = 0;
   bool foreign_keys_suspended_ = false;
+  std::map<std::pair<std::string, std::string>, int64_t> violations_before_;
   SqliteDialect dialect_;
 };
 

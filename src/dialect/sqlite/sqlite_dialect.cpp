@@ -244,8 +244,35 @@ std::string SqliteDialect::IndexStatement(const std::string& table, const schema
   return IndexSql(table, index);
 }
 
-std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& operations,
+namespace {
+
+// An alter_column that renames and changes more becomes two: the native
+// RENAME COLUMN, which SQLite carries into triggers, views and other
+// tables' foreign keys, then the change (a rebuild) under the new name.
+std::vector<ops::OpAt> SplitRenames(const std::vector<ops::OpAt>& operations) {
+  std::vector<ops::OpAt> out;
+  for (const ops::OpAt& op : operations) {
+    const auto* alter = std::get_if<ops::AlterColumn>(&op.op);
+    if (!alter || !alter->new_name || *alter->new_name == alter->column ||
+        (!alter->type && !alter->nullable && !alter->server_default)) {
+      out.push_back(op);
+      continue;
+    }
+    ops::AlterColumn rename{alter->table, alter->column, {}, {}, {}, alter->new_name};
+    ops::AlterColumn change = *alter;
+    change.column = *alter->new_name;
+    change.new_name.reset();
+    out.push_back({rename, op.where});
+    out.push_back({change, op.where});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& requested,
                                                 Schema& schema) const {
+  const std::vector<ops::OpAt> operations = SplitRenames(requested);
   std::vector<Statement> out;
   size_t i = 0;
   while (i < operations.size()) {
@@ -287,6 +314,23 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& op
     size_t j = i;
     while (j < operations.size()) {
       const ops::OpAt& next = operations[j];
+      const auto* alter = std::get_if<ops::AlterColumn>(&next.op);
+      if (j > i && alter && alter->table == table && alter->new_name && !alter->type &&
+          !alter->nullable && !alter->server_default) {
+        // A plain rename joins the fold as the native RENAME COLUMN, run
+        // before the rebuild, on the old table.
+        for (std::string& sql : RenderNative(next.op, schema)) {
+          out.push_back(Statement{std::move(sql), {}, next.where, true});
+        }
+        ColumnSource source = sources[alter->column];
+        sources.erase(alter->column);
+        if (source.from == alter->column) source.from = *alter->new_name;
+        sources[*alter->new_name] = source;
+        ops::Apply(next, before);
+        ops::Apply(next, schema);
+        ++j;
+        continue;
+      }
       if (j > i) {
         try {
           RenderNative(next.op, schema);

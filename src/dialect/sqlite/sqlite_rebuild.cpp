@@ -57,15 +57,16 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
                                     const Location& where) {
   const std::string t = d.Quote(before.name);
   std::vector<Statement> out;
-  auto add = [&](std::string sql, std::string fail_if_rows = "") {
-    Statement s{std::move(sql), {}, where, true, std::move(fail_if_rows), after.name};
+  auto add = [&](std::string sql, std::string fail_if_rows = "", std::string on_failure = "") {
+    Statement s{.sql = std::move(sql), .where = where, .fail_if_rows = std::move(fail_if_rows),
+                .on_failure = std::move(on_failure), .rebuilds_table = after.name};
     out.push_back(std::move(s));
   };
   auto source_of = [&](const std::string& column) -> const ColumnSource* {
     auto it = sources.find(column);
     return it == sources.end() ? nullptr : &it->second;
   };
-  // The old table's expression for a list of new columns; empty when one of
+  // The old table's columns for a list of new columns; empty when one of
   // them is new (no rows to check).
   auto old_columns = [&](const std::vector<std::string>& columns) {
     std::vector<std::string> out_cols;
@@ -81,8 +82,28 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
     for (const std::string& item : items) s += (s.empty() ? "" : sep) + item;
     return s;
   };
+  auto names = [&](const std::vector<std::string>& items) {
+    std::vector<std::string> quoted;
+    for (const std::string& item : items) quoted.push_back(QuoteLiteral(item));
+    return "(" + join(quoted, ", ") + ")";
+  };
 
-  // The rows must satisfy what is new.
+  // What the scripts do not declare would be lost: refuse instead.
+  std::vector<std::string> declared_columns, declared_indexes;
+  for (const schema::Column& c : before.columns) declared_columns.push_back(c.name);
+  for (const schema::Index& i : before.indexes) declared_indexes.push_back(i.name);
+  add("SELECT count(*) FROM pragma_table_info(" + QuoteLiteral(before.name) + ") WHERE name NOT IN " +
+          names(declared_columns),
+      "table '" + before.name + "' has columns no migration script declares (count: {count}); "
+      "rebuilding it would lose them: declare them in a script first");
+  add("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = " +
+          QuoteLiteral(before.name) +
+          (declared_indexes.empty() ? "" : " AND name NOT IN " + names(declared_indexes)),
+      "table '" + before.name + "' has indexes no migration script declares (count: {count}); "
+      "rebuilding it would lose them: declare them in a script first");
+
+  // Counts of rows breaking what is new, run when the copy fails on it
+  // (SQLite's error starts with the constraint's kind).
   for (const schema::Column& c : after.columns) {
     if (c.nullable) continue;
     const ColumnSource* s = source_of(c.name);
@@ -90,35 +111,16 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
       if (!c.server_default) {
         add("SELECT count(*) FROM " + t,
             "column '" + after.name + "." + c.name +
-                "' is new and NOT NULL without a default, but the table holds {count} rows");
+                "' is new and NOT NULL without a default, but the table is not empty (rows: {count})",
+            "NOT NULL");
       }
       continue;
     }
     const schema::Column* old = before.FindColumn(s->from);
     if (old && !old->nullable && !s->cast) continue;
     add("SELECT count(*) FROM " + t + " WHERE " + d.Quote(s->from) + " IS NULL",
-        "column '" + after.name + "." + c.name + "' would be NOT NULL, but {count} rows hold NULL");
-  }
-  for (const schema::ForeignKey& fk : after.foreign_keys) {
-    if (Has(before.foreign_keys, fk)) continue;
-    std::vector<std::string> cols = old_columns(fk.columns);
-    if (cols.empty()) continue;
-    bool self = fk.referred_table == after.name;
-    std::vector<std::string> referred = self ? old_columns(fk.referred_columns) : std::vector<std::string>{};
-    if (!self) {
-      for (const std::string& r : fk.referred_columns) referred.push_back(d.Quote(r));
-    }
-    if (referred.size() != cols.size()) continue;
-    std::vector<std::string> not_null, match;
-    for (size_t i = 0; i < cols.size(); ++i) {
-      not_null.push_back("o." + cols[i] + " IS NOT NULL");
-      match.push_back("p." + referred[i] + " = o." + cols[i]);
-    }
-    add("SELECT count(*) FROM " + t + " AS o WHERE " + join(not_null, " AND ") +
-            " AND NOT EXISTS (SELECT 1 FROM " + (self ? t : d.Quote(fk.referred_table)) +
-            " AS p WHERE " + join(match, " AND ") + ")",
-        "foreign key '" + fk.name + "' of '" + after.name + "' would fail: {count} rows refer to no row of '" +
-            fk.referred_table + "'");
+        "column '" + after.name + "." + c.name + "' would be NOT NULL, but is NULL in {count} of its rows",
+        "NOT NULL");
   }
   auto unique_check = [&](const std::string& what, const std::vector<std::string>& columns) {
     std::vector<std::string> cols = old_columns(columns);
@@ -127,7 +129,7 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
     for (const std::string& c : cols) not_null.push_back(c + " IS NOT NULL");
     add("SELECT count(*) FROM (SELECT 1 FROM " + t + " WHERE " + join(not_null, " AND ") +
             " GROUP BY " + join(cols, ", ") + " HAVING count(*) > 1)",
-        what + " would fail: {count} values occur more than once");
+        what + " would fail: values held more than once: {count}", "UNIQUE");
   };
   if (after.primary_key && before.primary_key != after.primary_key) {
     unique_check("primary key '" + after.primary_key->name + "' of '" + after.name + "'",
@@ -139,11 +141,10 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
     }
   }
   for (const schema::CheckConstraint& ck : after.checks) {
-    bool renamed = std::any_of(sources.begin(), sources.end(),
-                               [](const auto& s) { return s.first != s.second.from; });
-    if (Has(before.checks, ck) || renamed) continue;
+    if (Has(before.checks, ck)) continue;
     add("SELECT count(*) FROM " + t + " WHERE NOT (" + ck.expr + ")",
-        "check constraint '" + ck.name + "' of '" + after.name + "' would fail for {count} rows");
+        "check constraint '" + ck.name + "' of '" + after.name + "' would fail for {count} of its rows",
+        "CHECK");
   }
 
   // The rebuild.
@@ -167,6 +168,26 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
   add("DROP TABLE " + t);
   add("ALTER TABLE " + temp + " RENAME TO " + t);
   for (const schema::Index& index : after.indexes) add(d.IndexStatement(after.name, index));
+
+  // Foreign keys are suspended during the run: check the table's own, and
+  // those of the tables referring to it, now, where the error can say where.
+  for (const schema::ForeignKey& fk : after.foreign_keys) {
+    add("SELECT count(*) FROM pragma_foreign_key_check(" + QuoteLiteral(after.name) + ") WHERE parent = " +
+            QuoteLiteral(fk.referred_table),
+        "foreign key '" + fk.name + "' of '" + after.name + "' would fail for {count} of its rows, "
+        "which refer to no row of '" + fk.referred_table + "'");
+  }
+  for (const Table& other : schema.tables) {
+    if (other.name == after.name) continue;
+    for (const schema::ForeignKey& fk : other.foreign_keys) {
+      if (fk.referred_table != after.name) continue;
+      add("SELECT count(*) FROM pragma_foreign_key_check(" + QuoteLiteral(other.name) +
+              ") WHERE parent = " + QuoteLiteral(after.name),
+          "foreign key '" + fk.name + "' of '" + other.name + "' would fail for {count} of its rows, "
+          "which refer to no row of '" + after.name + "'");
+      break;  // one check per referring table
+    }
+  }
   return out;
 }
 
