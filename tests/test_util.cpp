@@ -140,6 +140,17 @@ std::vector<std::vector<std::string>> SqliteQuery(const fs::path& db, const std:
   return rows;
 }
 
+void SqliteExecute(const fs::path& db, const std::string& sql) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open(db.c_str(), &handle) != SQLITE_OK ||
+      sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    std::string message = sqlite3_errmsg(handle);
+    sqlite3_close(handle);
+    throw std::runtime_error(message + " in: " + sql);
+  }
+  sqlite3_close(handle);
+}
+
 std::vector<std::string> SqliteTables(const fs::path& db) {
   std::vector<std::string> out;
   for (const auto& row : SqliteQuery(

@@ -50,6 +50,9 @@ class RetortProcess {
 std::vector<std::vector<std::string>> SqliteQuery(const std::filesystem::path& db,
                                                   const std::string& sql);
 
+// Runs `sql` on the SQLite file `db` (foreign keys off, as SQLite starts).
+void SqliteExecute(const std::filesystem::path& db, const std::string& sql);
+
 // Names of the tables of `db` (sorted), without sqlite_ internals.
 std::vector<std::string> SqliteTables(const std::filesystem::path& db);
 

@@ -159,6 +159,13 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
                    up ? self : parents, p.script->message, ms};
 }
 
+bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
+  return std::any_of(prepared.begin(), prepared.end(), [](const PreparedStep& p) {
+    return std::any_of(p.statements.begin(), p.statements.end(),
+                       [](const dialect::Statement& s) { return !s.rebuilds_table.empty(); });
+  });
+}
+
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
   RunResult result;
   VersionStore store(connection_, options_.version_table, options_.history_table);
@@ -170,10 +177,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
   std::vector<PreparedStep> prepared = Prepare(heads, target, upgrade);
   // A table rebuild needs foreign-key actions off, which SQLite can switch
   // only between transactions: start again with them suspended.
-  bool suspend = std::any_of(prepared.begin(), prepared.end(), [](const PreparedStep& p) {
-    return std::any_of(p.statements.begin(), p.statements.end(),
-                       [](const dialect::Statement& s) { return !s.rebuilds_table.empty(); });
-  });
+  bool suspend = NeedsSuspension(prepared);
   if (suspend) {
     txn.reset();
     txn.emplace(connection_, true);
@@ -214,6 +218,14 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
         CheckKnown(now);
         heads = now;
         prepared = Prepare(heads, target, upgrade);
+        if (!suspend && NeedsSuspension(prepared)) {
+          txn.reset();
+          suspend = true;
+          txn.emplace(connection_, true);
+          heads = store.Heads();
+          CheckKnown(heads);
+          prepared = Prepare(heads, target, upgrade);
+        }
         i = static_cast<size_t>(-1);
       }
       continue;

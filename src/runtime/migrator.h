@@ -52,6 +52,9 @@ class Migrator {
  private:
   RunResult Run(const std::string& target, bool upgrade, const StepCallback& on_step);
   void CheckKnown(const std::vector<std::string>& heads) const;
+  // True when a step rebuilds a table: the run's transactions must suspend
+  // foreign keys (dialect::Connection::BeginWrite).
+  static bool NeedsSuspension(const std::vector<PreparedStep>& prepared);
   // Runs one step and records it. `heads` are the version rows before it.
   StepEvent Execute(const PreparedStep& prepared, VersionStore& store,
                     const std::vector<std::string>& heads);

@@ -1,5 +1,7 @@
 #include "dialect/postgresql/postgresql_connection.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <optional>
 
@@ -98,7 +100,9 @@ std::vector<Row> PostgresConnection::Run(const std::string& sql, const std::vect
 
 Error PostgresConnection::ResultError(PGresult* result, const std::string& sql) const {
   const char* state = result ? pq_.resultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  bool locked = state && std::strcmp(state, kLockNotAvailable) == 0;
+  // Only the wait for the run lock is another run's doing; any other lock
+  // wait that times out is reported as the server says, with its statement.
+  bool locked = acquiring_run_lock_ && state && std::strcmp(state, kLockNotAvailable) == 0;
   std::string message = Trimmed(result ? pq_.resultErrorMessage(result) : pq_.errorMessage(conn_));
   if (result) pq_.clear(result);
   if (locked) FailLocked(sql);
@@ -107,6 +111,13 @@ Error PostgresConnection::ResultError(PGresult* result, const std::string& sql) 
 }
 
 void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
+  if (pq_.transactionStatus(conn_) == PQTRANS_IDLE) {
+    // Outside a transaction each statement must commit on its own (a
+    // pipeline would share one implicit transaction, which CREATE INDEX
+    // CONCURRENTLY refuses).
+    for (const Statement& s : statements) ExecuteOne(s);
+    return;
+  }
   size_t i = 0;
   while (i < statements.size()) {
     size_t j = i;
@@ -161,7 +172,7 @@ void PostgresConnection::Pipeline(const std::vector<Statement>& statements, size
 void PostgresConnection::FailLocked(const std::string& sql) const {
   throw Error(ErrorKind::kDatabase,
               "database is locked: another run holds the lock of this schema's version table; "
-              "gave up after the lock timeout (" + std::to_string(lock_timeout_ms_ / 1000.0).substr(0, 4) +
+              "gave up after the lock timeout (" + fmt::format("{:g}", lock_timeout_ms_ / 1000.0) +
                   " s; see lock_timeout)",
               Location{.target = label_});
 }
@@ -180,7 +191,14 @@ void PostgresConnection::BeginWrite(bool) {
   Execute("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
   // One run at a time per schema and version table; runs on other schemas
   // go on in parallel.
-  Execute("SELECT pg_advisory_xact_lock(hashtext($1))", {lock_key_});
+  acquiring_run_lock_ = true;
+  try {
+    Execute("SELECT pg_advisory_xact_lock(hashtext($1))", {lock_key_});
+  } catch (...) {
+    acquiring_run_lock_ = false;
+    throw;
+  }
+  acquiring_run_lock_ = false;
 }
 
 void PostgresConnection::Commit() { Execute("COMMIT"); }
@@ -197,7 +215,18 @@ bool PostgresConnection::TableExists(const std::string& table) {
 
 void PostgresConnection::LockSession() {
   Execute("SET lock_timeout = " + std::to_string(lock_timeout_ms_));
-  Execute("SELECT pg_advisory_lock(hashtext($1))", {lock_key_});
+  acquiring_run_lock_ = true;
+  try {
+    Execute("SELECT pg_advisory_lock(hashtext($1))", {lock_key_});
+  } catch (...) {
+    acquiring_run_lock_ = false;
+    Execute("RESET lock_timeout");
+    throw;
+  }
+  acquiring_run_lock_ = false;
+  // The script's own statements (CREATE INDEX CONCURRENTLY waits for
+  // readers) wait as long as they need.
+  Execute("RESET lock_timeout");
 }
 
 void PostgresConnection::UnlockSession() {

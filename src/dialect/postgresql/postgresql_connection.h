@@ -49,6 +49,7 @@ class PostgresConnection final : public Connection {
   std::string label_;
   std::string schema_;
   std::string lock_key_;
+  bool acquiring_run_lock_ = false;  // while waiting for the run lock
   int lock_timeout_ms_ = 0;
   PostgresDialect dialect_;
 };

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "dialect/sql_text.h"
 
 namespace retort::dialect {
@@ -107,10 +109,12 @@ void SqliteConnection::BeginWrite(bool suspend_foreign_keys) {
     // What already breaks a foreign key is not this run's doing.
     if (foreign_keys_suspended_) violations_before_ = ForeignKeyViolations();
   } catch (const Error& e) {
-    if ((sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY) throw;
+    bool busy = (sqlite3_errcode(db_) & 0xff) == SQLITE_BUSY;
+    Rollback();  // also turns foreign keys back on
+    if (!busy) throw;
     throw Error(ErrorKind::kDatabase,
                 "database is locked: another run or connection holds its write lock; gave up "
-                "after the lock timeout (" + std::to_string(busy_timeout_ms_ / 1000.0).substr(0, 4) +
+                "after the lock timeout (" + fmt::format("{:g}", busy_timeout_ms_ / 1000.0) +
                     " s; see lock_timeout)",
                 Location{.target = label_});
   }
@@ -119,15 +123,8 @@ void SqliteConnection::Commit() {
   if (foreign_keys_suspended_) {
     // Statements that ran with foreign keys suspended (raw SQL, seed rows)
     // must not have broken any.
-    std::string message;
-    for (const auto& [key, count] : ForeignKeyViolations()) {
-      auto before = violations_before_.find(key);
-      if (before != violations_before_.end() && before->second >= count) continue;
-      message += " in '" + key.first + "', " + std::to_string(count) +
-                 " of its rows refer to no row of '" + key.second + "';";
-    }
+    std::string message = NewViolations(violations_before_, ForeignKeyViolations());
     if (!message.empty()) {
-      message.pop_back();
       throw Error(ErrorKind::kDatabase, "foreign keys would fail:" + message,
                   Location{.target = label_});
     }
@@ -148,6 +145,20 @@ std::map<std::pair<std::string, std::string>, int64_t> SqliteConnection::Foreign
     out[{r[0].value_or(""), r[1].value_or("")}] = std::stoll(r[2].value_or("0"));
   }
   return out;
+}
+
+std::string SqliteConnection::NewViolations(
+    const std::map<std::pair<std::string, std::string>, int64_t>& before,
+    const std::map<std::pair<std::string, std::string>, int64_t>& after) {
+  std::string message;
+  for (const auto& [key, count] : after) {
+    auto old = before.find(key);
+    if (old != before.end() && old->second >= count) continue;
+    message += " in '" + key.first + "', " + std::to_string(count) +
+               " of its rows refer to no row of '" + key.second + "';";
+  }
+  if (!message.empty()) message.pop_back();
+  return message;
 }
 
 void SqliteConnection::RestoreForeignKeys() {
@@ -192,9 +203,15 @@ void SqliteConnection::ExecuteAll(const std::vector<Statement>& statements) {
 void SqliteConnection::CopyInSlices(const Statement& copy, const std::string& table) {
   constexpr int64_t kSlice = 50000;
   std::string from = QuoteIdentifier(table);
+  // Slices go by rowid: not for a table without one, nor where a column
+  // named like it hides it.
+  bool by_rowid =
+      Query("SELECT 1 FROM pragma_table_list WHERE name = ? AND wr = 0", {table}).size() == 1 &&
+      Query("SELECT 1 FROM pragma_table_xinfo(?) WHERE lower(name) IN ('rowid', '_rowid_', 'oid')",
+            {table}).empty();
   std::vector<Row> count = Query("SELECT count(*) FROM " + from);
   int64_t total = std::stoll(count.at(0).at(0).value_or("0"));
-  if (total <= kSlice) {
+  if (total <= kSlice || !by_rowid) {
     ExecuteOne(copy);
     progress_(table, total, total);
     return;
@@ -224,6 +241,25 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
   // Triggers go with the dropped table: keep their SQL to create them again.
   std::vector<Row> triggers =
       Query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {table});
+  // The table's foreign keys, and those referring to it, are checked after
+  // the rebuild against what they were before (rows already broken are not
+  // this rebuild's doing).
+  std::vector<std::string> related = {table};
+  for (const Row& r : Query("SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+                            "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
+                            {table, table})) {
+    related.push_back(r[0].value_or(""));
+  }
+  auto violations = [&] {
+    std::map<std::pair<std::string, std::string>, int64_t> out;
+    for (const std::string& t : related) {
+      for (const Row& r : Query("SELECT parent, count(*) FROM pragma_foreign_key_check(?) GROUP BY 1", {t})) {
+        out[{t, r[0].value_or("")}] = std::stoll(r[1].value_or("0"));
+      }
+    }
+    return out;
+  };
+  std::map<std::pair<std::string, std::string>, int64_t> before = violations();
   // Views naming the table stay; the rename must not check them while the
   // table is away.
   Execute("PRAGMA legacy_alter_table = ON");
@@ -258,6 +294,12 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
   Execute("PRAGMA legacy_alter_table = OFF");
   for (const Row& trigger : triggers) {
     if (trigger[0]) ExecuteOne(Statement{*trigger[0], {}, statements[begin].where});
+  }
+  std::string broken = NewViolations(before, violations());
+  if (!broken.empty()) {
+    throw Error(ErrorKind::kDatabase, "foreign keys would fail:" + broken,
+                statements[begin].where.empty() ? Location{.target = label_}
+                                                : statements[begin].where);
   }
 }
 

@@ -39,6 +39,11 @@ class SqliteConnection final : public Connection {
   // Runs a rebuild's copy in slices of rows, reporting progress.
   void CopyInSlices(const Statement& copy, const std::string& table);
   void RestoreForeignKeys();
+  // What `after` counts beyond `before`, as " in 't', N of its rows refer
+  // to no row of 'p'" items; empty when nothing is new.
+  static std::string NewViolations(
+      const std::map<std::pair<std::string, std::string>, int64_t>& before,
+      const std::map<std::pair<std::string, std::string>, int64_t>& after);
   // Rows breaking a foreign key, by (table, referred table).
   std::map<std::pair<std::string, std::string>, int64_t> ForeignKeyViolations();
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params, bool collect);

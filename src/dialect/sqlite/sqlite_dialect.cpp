@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "dialect/sqlite/sqlite_rebuild.h"
 #include "ops/replay.h"
@@ -311,12 +312,20 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
     // Fold the following operations that rebuild the same table into one.
     const std::string table = rebuild->tables[0];
     RebuildSources sources = IdentitySources(*before.FindTable(table));
+    // Names the fold's operations so far have used: a rename of one of them
+    // cannot move ahead of them. A check's expression may name any column.
+    std::set<std::string> touched;
+    bool has_check = false;
     size_t j = i;
     while (j < operations.size()) {
       const ops::OpAt& next = operations[j];
       const auto* alter = std::get_if<ops::AlterColumn>(&next.op);
-      if (j > i && alter && alter->table == table && alter->new_name && !alter->type &&
-          !alter->nullable && !alter->server_default) {
+      bool plain_rename = j > i && alter && alter->table == table && alter->new_name &&
+                          !alter->type && !alter->nullable && !alter->server_default;
+      if (plain_rename && (has_check || touched.count(alter->column) || touched.count(*alter->new_name))) {
+        break;  // it runs after this rebuild, in place
+      }
+      if (plain_rename) {
         // A plain rename joins the fold as the native RENAME COLUMN, run
         // before the rebuild, on the old table.
         for (std::string& sql : RenderNative(next.op, schema)) {
@@ -341,6 +350,17 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
           break;  // rendered (and reported) on its own
         }
       }
+      std::visit(Overloaded{
+                     [&](const ops::AlterColumn& a) {
+                       touched.insert(a.column);
+                       if (a.new_name) touched.insert(*a.new_name);
+                     },
+                     [&](const ops::DropColumn& d) { touched.insert(d.column); },
+                     [&](const ops::AddColumn& a) { touched.insert(a.column.name); },
+                     [&](const ops::CreateCheckConstraint&) { has_check = true; },
+                     [](const auto&) {},
+                 },
+                 next.op);
       TrackSources(next.op, *schema.FindTable(table), sources);
       ops::Apply(next, schema);
       ++j;

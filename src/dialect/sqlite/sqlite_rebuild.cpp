@@ -92,7 +92,7 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
   std::vector<std::string> declared_columns, declared_indexes;
   for (const schema::Column& c : before.columns) declared_columns.push_back(c.name);
   for (const schema::Index& i : before.indexes) declared_indexes.push_back(i.name);
-  add("SELECT count(*) FROM pragma_table_info(" + QuoteLiteral(before.name) + ") WHERE name NOT IN " +
+  add("SELECT count(*) FROM pragma_table_xinfo(" + QuoteLiteral(before.name) + ") WHERE name NOT IN " +
           names(declared_columns),
       "table '" + before.name + "' has columns no migration script declares (count: {count}); "
       "rebuilding it would lose them: declare them in a script first");
@@ -169,25 +169,6 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
   add("ALTER TABLE " + temp + " RENAME TO " + t);
   for (const schema::Index& index : after.indexes) add(d.IndexStatement(after.name, index));
 
-  // Foreign keys are suspended during the run: check the table's own, and
-  // those of the tables referring to it, now, where the error can say where.
-  for (const schema::ForeignKey& fk : after.foreign_keys) {
-    add("SELECT count(*) FROM pragma_foreign_key_check(" + QuoteLiteral(after.name) + ") WHERE parent = " +
-            QuoteLiteral(fk.referred_table),
-        "foreign key '" + fk.name + "' of '" + after.name + "' would fail for {count} of its rows, "
-        "which refer to no row of '" + fk.referred_table + "'");
-  }
-  for (const Table& other : schema.tables) {
-    if (other.name == after.name) continue;
-    for (const schema::ForeignKey& fk : other.foreign_keys) {
-      if (fk.referred_table != after.name) continue;
-      add("SELECT count(*) FROM pragma_foreign_key_check(" + QuoteLiteral(other.name) +
-              ") WHERE parent = " + QuoteLiteral(after.name),
-          "foreign key '" + fk.name + "' of '" + other.name + "' would fail for {count} of its rows, "
-          "which refer to no row of '" + after.name + "'");
-      break;  // one check per referring table
-    }
-  }
   return out;
 }
 
