@@ -191,9 +191,13 @@ void PostgresConnection::BeginWrite(bool) {
   Execute("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
   // One run at a time per schema and version table; runs on other schemas
   // go on in parallel.
+  AcquireRunLock("pg_advisory_xact_lock");
+}
+
+void PostgresConnection::AcquireRunLock(const std::string& function) {
   acquiring_run_lock_ = true;
   try {
-    Execute("SELECT pg_advisory_xact_lock(hashtext($1))", {lock_key_});
+    Execute("SELECT " + function + "(hashtext($1))", {lock_key_});
   } catch (...) {
     acquiring_run_lock_ = false;
     throw;
@@ -215,15 +219,12 @@ bool PostgresConnection::TableExists(const std::string& table) {
 
 void PostgresConnection::LockSession() {
   Execute("SET lock_timeout = " + std::to_string(lock_timeout_ms_));
-  acquiring_run_lock_ = true;
   try {
-    Execute("SELECT pg_advisory_lock(hashtext($1))", {lock_key_});
+    AcquireRunLock("pg_advisory_lock");
   } catch (...) {
-    acquiring_run_lock_ = false;
     Execute("RESET lock_timeout");
     throw;
   }
-  acquiring_run_lock_ = false;
   // The script's own statements (CREATE INDEX CONCURRENTLY waits for
   // readers) wait as long as they need.
   Execute("RESET lock_timeout");

@@ -43,6 +43,9 @@ class PostgresConnection final : public Connection {
   Error ResultError(PGresult* result, const std::string& sql) const;
   void Pipeline(const std::vector<Statement>& statements, size_t begin, size_t end);
   [[noreturn]] void FailLocked(const std::string& sql) const;
+  // Waits for the run lock with `function` (the transaction's or the
+  // session's advisory lock); a timeout says another run holds it.
+  void AcquireRunLock(const std::string& function);
 
   LibPq pq_;  // first: outlives conn_
   PGconn* conn_ = nullptr;
