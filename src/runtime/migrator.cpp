@@ -170,22 +170,26 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
   RunResult result;
   VersionStore store(connection_, options_.version_table, options_.history_table);
   std::optional<dialect::Transaction> txn;
-  txn.emplace(connection_);
-  store.EnsureTables();
-  std::vector<std::string> heads = store.Heads();
-  CheckKnown(heads);
-  std::vector<PreparedStep> prepared = Prepare(heads, target, upgrade);
-  // A table rebuild needs foreign-key actions off, which SQLite can switch
-  // only between transactions: start again with them suspended.
-  bool suspend = NeedsSuspension(prepared);
-  if (suspend) {
-    txn.reset();
-    txn.emplace(connection_, true);
-    store.EnsureTables();
-    heads = store.Heads();
-    CheckKnown(heads);
-    prepared = Prepare(heads, target, upgrade);
-  }
+  std::vector<std::string> heads;
+  std::vector<PreparedStep> prepared;
+  bool suspend = false;
+  // Opens a transaction, reads the version table inside it and plans from
+  // there. A plan that rebuilds a table needs foreign-key actions off, which
+  // SQLite can switch only between transactions: then it starts again with
+  // them suspended, for the rest of the run.
+  auto begin_and_plan = [&] {
+    for (;;) {
+      txn.reset();
+      txn.emplace(connection_, suspend);
+      store.EnsureTables();
+      heads = store.Heads();
+      CheckKnown(heads);
+      prepared = Prepare(heads, target, upgrade);
+      if (suspend || !NeedsSuspension(prepared)) return;
+      suspend = true;
+    }
+  };
+  begin_and_plan();
   result.heads_before = heads;
 
   for (size_t i = 0; i < prepared.size(); ++i) {
@@ -207,25 +211,14 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
         break;
       }
       txn.emplace(connection_, suspend);
-      std::vector<std::string> now = store.Heads();
-      if (AsSet(now) != AsSet(heads)) {
+      if (AsSet(store.Heads()) != AsSet(heads)) {
         // Another run moved the database between our transactions.
         if (!IsAbsolute(target)) {
           throw Error(ErrorKind::kDatabase,
                       "another run changed the database during this one; run again",
                       Location{.target = options_.target_label});
         }
-        CheckKnown(now);
-        heads = now;
-        prepared = Prepare(heads, target, upgrade);
-        if (!suspend && NeedsSuspension(prepared)) {
-          txn.reset();
-          suspend = true;
-          txn.emplace(connection_, true);
-          heads = store.Heads();
-          CheckKnown(heads);
-          prepared = Prepare(heads, target, upgrade);
-        }
+        begin_and_plan();
         i = static_cast<size_t>(-1);
       }
       continue;
