@@ -87,6 +87,13 @@ class Dialect {
   // A value (a default or a bulk_insert cell) as a literal of `type`.
   virtual std::string Literal(const schema::Type& type, const std::string& value) const = 0;
 
+  // `schema` as this dialect stores it and Connection::Inspect reads it
+  // back: spellings that mean the same here made the same (e.g. SQLite:
+  // datetime(timezone) is datetime, jsonb is json, an enum is a string with
+  // a named CHECK). Inspect(db) == Normalize(schema) when the database holds
+  // `schema`.
+  virtual schema::Schema Normalize(const schema::Schema& schema) const = 0;
+
   // SQL both dialects spell alike, through their Quote, ColumnDefinition
   // and Literal.
   std::string QuotedNames(const std::vector<std::string>& names) const;
@@ -129,6 +136,13 @@ class Connection {
   virtual void Rollback() = 0;
 
   virtual bool TableExists(const std::string& table) = 0;
+
+  // The live schema: every table but `skip_tables` (retort's own), its
+  // columns in portable types, nullability, server defaults, primary key,
+  // foreign keys with their actions, unique and check constraints and
+  // indexes, with their names; and the enums (PostgreSQL). Throws
+  // Error(kDatabase).
+  virtual schema::Schema Inspect(const std::vector<std::string>& skip_tables) = 0;
 
   // Reports the progress of long statements (a rebuild's copy) to
   // `callback` while it is set.

@@ -73,7 +73,9 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
 }
 
 // Order-insensitive: a restored column comes back at the end of its table.
+// The naming convention is the files', not the database's: left out.
 schema::Schema Normalized(schema::Schema s) {
+  s.naming = {};
   auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
   std::sort(s.tables.begin(), s.tables.end(), by_name);
   std::sort(s.enums.begin(), s.enums.end(), by_name);
@@ -109,15 +111,20 @@ struct Rendered {
 // Creates the starting schema, runs the statements, then the derived
 // downgrade, which must restore the starting schema.
 // Statements run as a migration runs them (ExecuteAll: rebuilds, counts).
+// After the operations, the live schema read back equals the replayed one.
 void RunOn(dialect::Connection& db, const dialect::Dialect& d, const Rendered& r) {
   schema::Schema empty;
   empty.naming = r.before.naming;
   db.ExecuteAll(d.RenderOps(CreationOps(r.before), empty));
   db.ExecuteAll(r.statements);
+  EXPECT_EQ(Normalized(db.Inspect({})), Normalized(d.Normalize(r.after)))
+      << "the live schema read back differs from the replayed one";
   if (!r.downgrade) return;
   schema::Schema current = r.after;
   std::vector<ops::OpAt> undo = ops::DeriveDowngrade(r.operations, r.before);
   db.ExecuteAll(d.RenderOps(undo, current));
+  EXPECT_EQ(Normalized(db.Inspect({})), Normalized(d.Normalize(r.before)))
+      << "after the derived downgrade, the live schema read back differs from the starting one";
   EXPECT_EQ(Normalized(current), Normalized(r.before))
       << "the derived downgrade does not restore the schema";
 }

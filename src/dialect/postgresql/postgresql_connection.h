@@ -32,6 +32,7 @@ class PostgresConnection final : public Connection {
   void Commit() override;
   void Rollback() override;
   bool TableExists(const std::string& table) override;
+  schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // postgresql_inspect.cpp
   void LockSession() override;
   void UnlockSession() override;
 

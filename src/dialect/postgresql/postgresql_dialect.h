@@ -23,6 +23,7 @@ class PostgresDialect final : public Dialect {
   std::vector<std::string> CreateVersionTable(const std::string& table) const override;
   std::vector<std::string> CreateHistoryTable(const std::string& table) const override;
   std::string Placeholder(int n) const override { return "$" + std::to_string(n); }
+  schema::Schema Normalize(const schema::Schema& schema) const override;  // postgresql_inspect.cpp
 
   // The column's definition inside CREATE TABLE or ADD COLUMN.
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,

@@ -32,6 +32,7 @@ class SqliteConnection final : public Connection {
   void Commit() override;
   void Rollback() override;
   bool TableExists(const std::string& table) override;
+  schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // sqlite_inspect.cpp
 
  private:
   [[noreturn]] void Fail(const std::string& sql) const;

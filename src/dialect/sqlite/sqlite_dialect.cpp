@@ -125,18 +125,24 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
   }
   if (c.type.kind == TypeKind::kEnum) {
     // A column constraint, so that DROP COLUMN takes it along.
-    const schema::Enum* e = schema.FindEnum(c.type.enum_name);
-    std::string name = schema::ConventionName(
-        schema.naming, "ck", {table.name, {c.name}, "", {}, c.type.enum_name});
-    std::string values;
-    if (e) {
-      for (const std::string& v : e->values) {
-        values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
-      }
-    }
-    out += " CONSTRAINT " + Quote(name) + " CHECK (" + Quote(c.name) + " IN (" + values + "))";
+    schema::CheckConstraint check = EnumCheck(table, c, schema);
+    out += " CONSTRAINT " + Quote(check.name) + " CHECK (" + check.expr + ")";
   }
   return out;
+}
+
+schema::CheckConstraint SqliteDialect::EnumCheck(const Table& table, const Column& c,
+                                                 const Schema& schema) const {
+  const schema::Enum* e = schema.FindEnum(c.type.enum_name);
+  std::string name = schema::ConventionName(
+      schema.naming, "ck", {table.name, {c.name}, "", {}, c.type.enum_name});
+  std::string values;
+  if (e) {
+    for (const std::string& v : e->values) {
+      values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
+    }
+  }
+  return {name, Quote(c.name) + " IN (" + values + ")"};
 }
 
 std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,

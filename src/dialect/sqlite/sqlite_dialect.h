@@ -20,6 +20,7 @@ class SqliteDialect final : public Dialect {
   std::vector<std::string> CreateVersionTable(const std::string& table) const override;
   std::vector<std::string> CreateHistoryTable(const std::string& table) const override;
   std::string Placeholder(int n) const override { return "?"; }
+  schema::Schema Normalize(const schema::Schema& schema) const override;  // sqlite_inspect.cpp
 
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                const schema::Schema& schema) const override;
@@ -27,6 +28,10 @@ class SqliteDialect final : public Dialect {
   std::string IndexStatement(const std::string& table, const schema::Index& index) const;
 
  private:
+  // The CHECK constraint holding an enum column's labels, as
+  // ColumnDefinition writes it and Inspect reads it back (Normalize).
+  schema::CheckConstraint EnumCheck(const schema::Table& table, const schema::Column& column,
+                                    const schema::Schema& schema) const;
   // One operation in place; throws RebuildNeeded (sqlite_dialect.cpp) when
   // ALTER TABLE cannot do it.
   std::vector<std::string> RenderNative(const ops::Operation& op,

@@ -1,0 +1,536 @@
+// PostgreSQL introspection (PostgresConnection::Inspect) and the schema as
+// PostgreSQL stores it (PostgresDialect::Normalize).
+//
+// Inspect reads the catalogs of the connection's schema: pg_class,
+// pg_attribute, pg_attrdef, pg_type, pg_constraint, pg_index, pg_enum.
+// Normalize turns a declared (replayed) schema into what Inspect reads back
+// once the SQL PostgresDialect renders for it has run:
+//  - float is double precision: both read back as double;
+//  - numeric(p) is numeric(p,0);
+//  - a raw type keeps only its postgresql spelling, lower-cased, with the
+//    common aliases (int4, varchar, timestamptz, ...) resolved, and becomes
+//    the portable type when it names one;
+//  - autoincrement is unset (a serial reads back as a plain integer column
+//    without default: its nextval() default is left out);
+//  - primary key columns are NOT NULL;
+//  - literal defaults read back as PostgreSQL prints them: booleans as
+//    true/false, numbers as the constant they parse to (an integer without
+//    leading zeros, any other number as numeric prints it: 1.5e3 is 1500,
+//    whatever the column's type, since the cast to it is implicit and not
+//    printed), uuids lower-case;
+//    an {sql:} default that is a literal, now() or CURRENT_TIMESTAMP reads
+//    back as the literal or now;
+//  - comments are dropped (retort does not write them).
+// Check expressions are compared as written and as PostgreSQL prints them
+// (pg_get_expr, pretty), with one outer pair of parentheses taken off: an
+// expression PostgreSQL rewrites (casts, parentheses inside, IN lists) does
+// not compare equal to its declaration.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "dialect/postgresql/postgresql_connection.h"
+#include "dialect/sql_text.h"
+
+namespace retort::dialect {
+namespace {
+
+using schema::Default;
+using schema::Type;
+using schema::TypeKind;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// The elements of a one-dimensional array's text form: {a,"b c",NULL}.
+std::vector<std::string> ParseArray(const std::optional<std::string>& text) {
+  std::vector<std::string> out;
+  if (!text || text->size() < 2 || (*text)[0] != '{') return out;
+  const std::string& s = *text;
+  size_t i = 1;
+  if (s[i] == '}') return out;
+  while (i < s.size()) {
+    std::string item;
+    if (s[i] == '"') {
+      ++i;
+      while (i < s.size() && s[i] != '"') {
+        if (s[i] == '\\' && i + 1 < s.size()) ++i;
+        item += s[i++];
+      }
+      ++i;  // the closing quote
+    } else {
+      while (i < s.size() && s[i] != ',' && s[i] != '}') item += s[i++];
+    }
+    out.push_back(item);
+    if (i >= s.size() || s[i] == '}') break;
+    ++i;  // the comma
+  }
+  return out;
+}
+
+// Takes off one pair of parentheses around the whole expression.
+std::string StripOuterParens(std::string expr) {
+  expr = Trim(expr);
+  if (expr.size() < 2 || expr.front() != '(' || expr.back() != ')') return expr;
+  int depth = 0;
+  bool quoted = false, dquoted = false;
+  for (size_t i = 0; i < expr.size(); ++i) {
+    char c = expr[i];
+    if (quoted) {
+      if (c == '\'') quoted = false;
+      continue;
+    }
+    if (dquoted) {
+      if (c == '"') dquoted = false;
+      continue;
+    }
+    if (c == '\'') quoted = true;
+    else if (c == '"') dquoted = true;
+    else if (c == '(') ++depth;
+    else if (c == ')' && --depth == 0 && i + 1 != expr.size()) return expr;  // (a) AND (b)
+  }
+  return Trim(expr.substr(1, expr.size() - 2));
+}
+
+// True for "::type" repeated: the casts PostgreSQL prints after a constant.
+bool IsCastChain(std::string_view rest) {
+  if (!rest.starts_with("::")) return false;
+  for (char c : rest) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ' ' || c == '"' ||
+          c == '.' || c == '[' || c == ']' || c == '(' || c == ')' || c == ',' || c == ':')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A default expression as PostgreSQL prints it (pg_get_expr), or as a file
+// writes it in {sql:}: nullopt for a serial's nextval(), kNow for now() and
+// CURRENT_TIMESTAMP, a literal for a constant ('x'::type, 42, true),
+// else kSql with the expression.
+std::optional<Default> ParseDefaultExpression(const std::string& text) {
+  std::string expr = Trim(text);
+  std::string lower = Lower(expr);
+  if (lower.starts_with("nextval(")) return std::nullopt;
+  if (lower == "now()" || lower == "current_timestamp" || lower == "current_timestamp()") {
+    return Default{Default::Kind::kNow, ""};
+  }
+  if (!expr.empty() && expr[0] == '\'') {
+    std::string value;
+    size_t i = 1;
+    bool closed = false;
+    while (i < expr.size()) {
+      if (expr[i] == '\'') {
+        if (i + 1 < expr.size() && expr[i + 1] == '\'') {
+          value += '\'';
+          i += 2;
+          continue;
+        }
+        closed = true;
+        ++i;
+        break;
+      }
+      value += expr[i++];
+    }
+    std::string_view rest = std::string_view(expr).substr(i);
+    if (closed && (rest.empty() || IsCastChain(rest))) {
+      return Default{Default::Kind::kLiteral, value};
+    }
+    return Default{Default::Kind::kSql, expr};
+  }
+  std::string base = expr;
+  if (size_t cast = expr.find("::"); cast != std::string::npos) {
+    if (!IsCastChain(std::string_view(expr).substr(cast))) return Default{Default::Kind::kSql, expr};
+    base = Trim(expr.substr(0, cast));
+  }
+  if (IsNumberLiteral(base)) return Default{Default::Kind::kLiteral, base};
+  std::string lower_base = Lower(base);
+  if (lower_base == "true" || lower_base == "false") {
+    return Default{Default::Kind::kLiteral, lower_base};
+  }
+  return Default{Default::Kind::kSql, expr};
+}
+
+// A number literal as PostgreSQL's numeric prints it: scale `scale` when
+// given (rounded half away from zero), else the scale the text implies.
+std::string CanonicalNumeric(const std::string& text, std::optional<int> scale) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  std::string digits;
+  int int_len = 0, frac_len = 0;
+  bool dot = false;
+  for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+    if (text[i] == '.') {
+      dot = true;
+      continue;
+    }
+    digits += text[i];
+    (dot ? frac_len : int_len)++;
+  }
+  long exponent = 0;
+  if (i < text.size()) exponent = std::strtol(text.c_str() + i + 1, nullptr, 10);
+  long point = int_len + exponent;  // the decimal point's place in `digits`
+  long target = scale ? *scale : std::max<long>(0, frac_len - exponent);
+  if (point < 0) {
+    digits.insert(0, static_cast<size_t>(-point), '0');
+    point = 0;
+  }
+  if (point + target > static_cast<long>(digits.size())) {
+    digits.append(static_cast<size_t>(point + target) - digits.size(), '0');
+  }
+  bool round_up = point + target < static_cast<long>(digits.size()) &&
+                  digits[static_cast<size_t>(point + target)] >= '5';
+  digits.resize(static_cast<size_t>(point + target));
+  if (round_up) {
+    long k = static_cast<long>(digits.size()) - 1;
+    for (; k >= 0 && digits[static_cast<size_t>(k)] == '9'; --k) digits[static_cast<size_t>(k)] = '0';
+    if (k >= 0) {
+      digits[static_cast<size_t>(k)]++;
+    } else {
+      digits.insert(0, "1");
+      ++point;
+    }
+  }
+  std::string whole = digits.substr(0, static_cast<size_t>(point));
+  std::string frac = digits.substr(static_cast<size_t>(point));
+  size_t nz = whole.find_first_not_of('0');
+  whole = nz == std::string::npos ? "0" : whole.substr(nz);
+  bool zero = whole == "0" && frac.find_first_not_of('0') == std::string::npos;
+  return (negative && !zero ? "-" : "") + whole + (frac.empty() ? "" : "." + frac);
+}
+
+// A uuid as PostgreSQL prints it: lower case, 8-4-4-4-12.
+std::string CanonicalUuid(const std::string& text) {
+  std::string hex;
+  for (char c : text) {
+    if (std::isxdigit(static_cast<unsigned char>(c))) {
+      hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (c != '-' && c != '{' && c != '}') {
+      return text;
+    }
+  }
+  if (hex.size() != 32) return text;
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+// A literal default's value as it reads back from a column of `type`.
+std::string CanonicalLiteral(const Type& type, const std::string& value) {
+  switch (type.kind) {
+    case TypeKind::kBoolean:
+      if (std::optional<bool> b = BooleanValue(value)) return *b ? "true" : "false";
+      return value;
+    case TypeKind::kInteger:
+    case TypeKind::kSmallInt:
+    case TypeKind::kBigInt:
+    case TypeKind::kNumeric:
+    case TypeKind::kFloat:
+    case TypeKind::kDouble:
+      // Rendered bare, the number is a constant of its own type, cast to
+      // the column's implicitly (which pg_get_expr leaves out): an integer
+      // prints as it is, any other number as numeric prints it.
+      if (!IsNumberLiteral(value)) return value;
+      if (value.find_first_of(".eE") == std::string::npos) return CanonicalNumeric(value, 0);
+      return CanonicalNumeric(value, std::nullopt);
+    case TypeKind::kUuid: return CanonicalUuid(value);
+    default: return value;
+  }
+}
+
+// The portable type for a type as format_type prints it (`enum_name` set
+// when the type is an enum of the schema).
+Type TypeFromCatalog(const std::string& formatted, const std::string& enum_name) {
+  Type t;
+  auto simple = [&](TypeKind kind) {
+    t.kind = kind;
+    return t;
+  };
+  if (!enum_name.empty()) {
+    t.kind = TypeKind::kEnum;
+    t.enum_name = enum_name;
+    return t;
+  }
+  if (formatted == "integer") return simple(TypeKind::kInteger);
+  if (formatted == "smallint") return simple(TypeKind::kSmallInt);
+  if (formatted == "bigint") return simple(TypeKind::kBigInt);
+  if (formatted == "double precision") return simple(TypeKind::kDouble);
+  if (formatted == "numeric") return simple(TypeKind::kNumeric);
+  if (formatted == "boolean") return simple(TypeKind::kBoolean);
+  if (formatted == "character varying") return simple(TypeKind::kString);
+  if (formatted == "text") return simple(TypeKind::kText);
+  if (formatted == "bytea") return simple(TypeKind::kBinary);
+  if (formatted == "date") return simple(TypeKind::kDate);
+  if (formatted == "time without time zone") return simple(TypeKind::kTime);
+  if (formatted == "timestamp without time zone") return simple(TypeKind::kDateTime);
+  if (formatted == "uuid") return simple(TypeKind::kUuid);
+  if (formatted == "json") return simple(TypeKind::kJson);
+  if (formatted == "jsonb") return simple(TypeKind::kJsonb);
+  if (formatted == "time with time zone" || formatted == "timestamp with time zone") {
+    t.kind = formatted[4] == ' ' ? TypeKind::kTime : TypeKind::kDateTime;
+    t.timezone = true;
+    return t;
+  }
+  int a = 0, b = 0, used = 0;
+  if (std::sscanf(formatted.c_str(), "character varying(%d)%n", &a, &used) == 1 &&
+      used == static_cast<int>(formatted.size())) {
+    t.kind = TypeKind::kString;
+    t.length = a;
+    return t;
+  }
+  if (std::sscanf(formatted.c_str(), "numeric(%d,%d)%n", &a, &b, &used) == 2 &&
+      used == static_cast<int>(formatted.size())) {
+    t.kind = TypeKind::kNumeric;
+    t.precision = a;
+    t.scale = b;
+    return t;
+  }
+  t.kind = TypeKind::kRaw;
+  t.raw["postgresql"] = formatted;
+  return t;
+}
+
+// A raw postgresql spelling as format_type would print it, for the common
+// spellings (aliases resolved, lower case, typmods without spaces).
+std::string FormatTypeSpelling(const std::string& spelling) {
+  std::string s = Lower(Trim(spelling));
+  std::string base = s, args;
+  if (size_t open = s.find('('); open != std::string::npos && s.back() == ')' &&
+                                 s.find(')') == s.size() - 1) {
+    base = Trim(s.substr(0, open));
+    for (char c : s.substr(open)) {
+      if (c != ' ') args += c;
+    }
+  } else if (s.find('(') != std::string::npos) {
+    return s;
+  }
+  static const std::map<std::string, std::string> kAliases = {
+      {"int", "integer"},          {"int4", "integer"},
+      {"int2", "smallint"},        {"int8", "bigint"},
+      {"float8", "double precision"}, {"float", "double precision"},
+      {"float4", "real"},          {"bool", "boolean"},
+      {"varchar", "character varying"}, {"char", "character"},
+      {"bpchar", "character"},     {"decimal", "numeric"},
+      {"timestamp", "timestamp without time zone"},
+      {"timestamptz", "timestamp with time zone"},
+      {"time", "time without time zone"},
+      {"timetz", "time with time zone"},
+  };
+  if (auto it = kAliases.find(base); it != kAliases.end()) base = it->second;
+  if (args.empty()) return base;
+  if (base == "numeric" && args.find(',') == std::string::npos) {
+    args.insert(args.size() - 1, ",0");
+  }
+  // time(3) without time zone: the precision goes after the word.
+  for (const char* word : {"timestamp", "time"}) {
+    std::string w = word;
+    if (base.starts_with(w + " ")) return w + args + base.substr(w.size());
+  }
+  return base + args;
+}
+
+Type NormalizeType(const Type& type) {
+  Type t = type;
+  switch (t.kind) {
+    case TypeKind::kFloat: t.kind = TypeKind::kDouble; break;
+    case TypeKind::kNumeric:
+      if (t.precision && !t.scale) t.scale = 0;
+      if (!t.precision) t.scale.reset();
+      break;
+    case TypeKind::kRaw: {
+      auto it = type.raw.find("postgresql");
+      if (it == type.raw.end()) return t;  // not renderable here anyway
+      return TypeFromCatalog(FormatTypeSpelling(it->second), "");
+    }
+    default: break;
+  }
+  if (t.kind != TypeKind::kString) t.length.reset();
+  if (t.kind != TypeKind::kTime && t.kind != TypeKind::kDateTime) t.timezone = false;
+  if (t.kind != TypeKind::kEnum) t.enum_name.clear();
+  t.raw.clear();
+  return t;
+}
+
+std::optional<Default> NormalizeDefault(const Type& type, const Default& d) {
+  switch (d.kind) {
+    case Default::Kind::kNow: return d;
+    case Default::Kind::kLiteral: return Default{d.kind, CanonicalLiteral(type, d.value)};
+    case Default::Kind::kSql: {
+      std::optional<Default> parsed = ParseDefaultExpression(d.value);
+      if (!parsed || parsed->kind != Default::Kind::kLiteral) return parsed;
+      return Default{parsed->kind, CanonicalLiteral(type, parsed->value)};
+    }
+  }
+  return d;
+}
+
+std::optional<schema::Action> ActionFromCode(const std::optional<std::string>& code) {
+  char c = code && !code->empty() ? (*code)[0] : 'a';
+  switch (c) {
+    case 'r': return schema::Action::kRestrict;
+    case 'c': return schema::Action::kCascade;
+    case 'n': return schema::Action::kSetNull;
+    case 'd': return schema::Action::kSetDefault;
+    default: return schema::Action::kNoAction;
+  }
+}
+
+const std::string& Text(const Value& v) {
+  static const std::string kEmpty;
+  return v ? *v : kEmpty;
+}
+
+}  // namespace
+
+schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_tables) {
+  schema::Schema out;
+  const std::set<std::string> skip(skip_tables.begin(), skip_tables.end());
+  const std::vector<Value> params = {schema_};
+  // The schema's tables, keyed by oid.
+  std::map<std::string, size_t> table_at;
+  for (const Row& row : Query(
+           "SELECT c.oid, c.relname FROM pg_catalog.pg_class c "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+           "ORDER BY c.oid",
+           params)) {
+    if (skip.count(Text(row[1]))) continue;
+    table_at[Text(row[0])] = out.tables.size();
+    out.tables.push_back(schema::Table{.name = Text(row[1])});
+  }
+  auto table_for = [&](const Value& oid) -> schema::Table* {
+    auto it = table_at.find(Text(oid));
+    return it == table_at.end() ? nullptr : &out.tables[it->second];
+  };
+
+  for (const Row& row : Query(
+           "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+           "a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
+           "CASE WHEN t.typtype = 'e' AND tn.nspname = $1 THEN t.typname END, "
+           "a.attidentity, a.attgenerated "
+           "FROM pg_catalog.pg_attribute a "
+           "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+           "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
+           "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+           "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+           "AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
+           params)) {
+    schema::Table* table = table_for(row[0]);
+    if (!table) continue;
+    schema::Column column;
+    column.name = Text(row[1]);
+    column.type = TypeFromCatalog(Text(row[2]), Text(row[5]));
+    column.nullable = Text(row[3]) != "t";
+    // Identity and generated columns have no default of their own.
+    bool identity = !Text(row[6]).empty(), generated = !Text(row[7]).empty();
+    if (row[4] && !identity && !generated) column.server_default = ParseDefaultExpression(*row[4]);
+    table->columns.push_back(std::move(column));
+  }
+
+  for (const Row& row : Query(
+           "SELECT con.conrelid, con.conname, con.contype, "
+           "ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, i) "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num "
+           "ORDER BY k.i)::text, "
+           "CASE WHEN rn.nspname = $1 THEN rc.relname ELSE rn.nspname || '.' || rc.relname END, "
+           "ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, i) "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num "
+           "ORDER BY k.i)::text, "
+           "con.confdeltype, con.confupdtype, "
+           "pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) "
+           "FROM pg_catalog.pg_constraint con "
+           "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
+           "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+           "WHERE n.nspname = $1 AND con.contype IN ('p', 'f', 'u', 'c') "
+           "ORDER BY con.conrelid, con.conname",
+           params)) {
+    schema::Table* table = table_for(row[0]);
+    if (!table) continue;
+    const std::string& name = Text(row[1]);
+    std::vector<std::string> columns = ParseArray(row[3]);
+    switch (Text(row[2]).empty() ? ' ' : Text(row[2])[0]) {
+      case 'p': table->primary_key = schema::PrimaryKey{name, columns}; break;
+      case 'u': table->uniques.push_back({name, columns}); break;
+      case 'f':
+        table->foreign_keys.push_back({name, columns, Text(row[4]), ParseArray(row[5]),
+                                       *ActionFromCode(row[6]), *ActionFromCode(row[7])});
+        break;
+      case 'c': table->checks.push_back({name, StripOuterParens(Text(row[8]))}); break;
+      default: break;
+    }
+  }
+
+  // Indexes of their own: not those backing a primary key, unique or
+  // exclusion constraint. An expression column reads as its expression.
+  for (const Row& row : Query(
+           "SELECT i.indrelid, ic.relname, i.indisunique, "
+           "ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text "
+           "ELSE pg_catalog.pg_get_indexdef(i.indexrelid, k, true) END "
+           "FROM generate_series(1, i.indnkeyatts) k "
+           "LEFT JOIN pg_catalog.pg_attribute a "
+           "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k)::text "
+           "FROM pg_catalog.pg_index i "
+           "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+           "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con "
+           "WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid "
+           "AND con.contype IN ('p', 'u', 'x')) "
+           "ORDER BY i.indrelid, ic.relname",
+           params)) {
+    schema::Table* table = table_for(row[0]);
+    if (!table) continue;
+    table->indexes.push_back({Text(row[1]), ParseArray(row[3]), Text(row[2]) == "t"});
+  }
+
+  for (const Row& row : Query(
+           "SELECT t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e "
+           "WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::text "
+           "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+           "WHERE n.nspname = $1 AND t.typtype = 'e' ORDER BY t.oid",
+           params)) {
+    out.enums.push_back({Text(row[0]), ParseArray(row[1])});
+  }
+  return out;
+}
+
+schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
+  schema::Schema out = schema;
+  for (schema::Table& table : out.tables) {
+    table.comment.clear();
+    for (schema::Column& column : table.columns) {
+      column.type = NormalizeType(column.type);
+      column.autoincrement.reset();
+      column.comment.clear();
+      if (column.server_default) {
+        column.server_default = NormalizeDefault(column.type, *column.server_default);
+      }
+      if (table.primary_key &&
+          std::find(table.primary_key->columns.begin(), table.primary_key->columns.end(),
+                    column.name) != table.primary_key->columns.end()) {
+        column.nullable = false;
+      }
+    }
+    for (schema::CheckConstraint& check : table.checks) check.expr = StripOuterParens(check.expr);
+  }
+  return out;
+}
+
+}  // namespace retort::dialect
