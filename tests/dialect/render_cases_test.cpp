@@ -40,6 +40,7 @@
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
 #include "script/script.h"
+#include "schema_printer.h"
 #include "test_util.h"
 
 namespace retort {

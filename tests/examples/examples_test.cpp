@@ -16,6 +16,7 @@
 #include "runtime/config.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
+#include "schema_printer.h"
 #include "test_util.h"
 
 namespace retort {

@@ -1,0 +1,51 @@
+#include "schema_printer.h"
+
+namespace retort::schema {
+namespace {
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return "[" + out + "]";
+}
+
+std::string DefaultText(const std::optional<Default>& d) {
+  if (!d) return "";
+  switch (d->kind) {
+    case Default::Kind::kNow: return " default now()";
+    case Default::Kind::kSql: return " default {sql: " + d->value + "}";
+    case Default::Kind::kLiteral: return " default '" + d->value + "'";
+  }
+  return "";
+}
+
+}  // namespace
+
+void PrintTo(const Table& t, std::ostream* out) {
+  *out << "\n  table " << t.name << ":";
+  for (const Column& c : t.columns) {
+    *out << "\n    " << c.name << " " << FormatType(c.type);
+    for (const auto& [dialect, spelling] : c.type.raw) *out << " {" << dialect << ": " << spelling << "}";
+    *out << (c.nullable ? "" : " not null") << DefaultText(c.server_default);
+    if (c.autoincrement) *out << " autoincrement=" << *c.autoincrement;
+  }
+  if (t.primary_key) *out << "\n    pk " << t.primary_key->name << " " << List(t.primary_key->columns);
+  for (const ForeignKey& fk : t.foreign_keys) {
+    *out << "\n    fk " << fk.name << " " << List(fk.columns) << " -> " << fk.referred_table << " "
+         << List(fk.referred_columns) << " on delete " << FormatAction(fk.on_delete) << " on update "
+         << FormatAction(fk.on_update);
+  }
+  for (const UniqueConstraint& uq : t.uniques) *out << "\n    unique " << uq.name << " " << List(uq.columns);
+  for (const CheckConstraint& ck : t.checks) *out << "\n    check " << ck.name << " (" << ck.expr << ")";
+  for (const Index& ix : t.indexes) {
+    *out << "\n    index " << ix.name << " " << List(ix.columns) << (ix.unique ? " unique" : "");
+  }
+}
+
+void PrintTo(const Schema& s, std::ostream* out) {
+  for (const Enum& e : s.enums) *out << "\n  enum " << e.name << " " << List(e.values);
+  for (const Table& t : s.tables) PrintTo(t, out);
+  *out << "\n";
+}
+
+}  // namespace retort::schema
