@@ -433,19 +433,11 @@ class CreateTableScanner {
         if (k < end && tokens_[k].kind == Token::kOpen) return std::pair{k, Match(k)};
         return std::nullopt;
       };
-      if (Is(j, end, "PRIMARY") && Is(j + 1, end, "KEY")) {
-        ScannedConstraint c{ScannedConstraint::kPrimaryKey, name, {}, "", ""};
-        j += 2;
-        if (column) {
-          c.columns = {*column};
-        } else if (auto p = paren_after(j)) {
-          c.columns = Names(p->first, p->second);
-          j = p->second + 1;
-        }
-        out_.constraints.push_back(c);
-      } else if (Is(j, end, "UNIQUE")) {
-        ScannedConstraint c{ScannedConstraint::kUnique, name, {}, "", ""};
-        j += 1;
+      bool primary = Is(j, end, "PRIMARY") && Is(j + 1, end, "KEY");
+      if (primary || Is(j, end, "UNIQUE")) {
+        ScannedConstraint c{primary ? ScannedConstraint::kPrimaryKey : ScannedConstraint::kUnique,
+                            name, {}, "", ""};
+        j += primary ? 2 : 1;
         if (column) {
           c.columns = {*column};
         } else if (auto p = paren_after(j)) {
