@@ -70,6 +70,15 @@ struct HistoryRecord {
   std::string tool_version;
 };
 
+// One way a schema differs from the one expected (check, verify).
+struct SchemaDifference {
+  std::string kind;    // "missing", "unexpected" or "changed"
+  std::string table;   // "" for an enum
+  std::string object;  // "table", "column c", "index ix", "foreign key fk", ...
+  std::string detail;  // what differs, e.g. "type string(40) -> text"
+  std::string description;  // the whole in one line
+};
+
 // What a run did, step by step, for reporting.
 struct StepEvent {
   std::string revision;
@@ -130,7 +139,15 @@ class Project {
   std::string Merge(const std::vector<std::string>& revisions, const std::string& message,
                     const std::string& rev_id = "");
 
+  // The declared schema (the config's schema files) against the schema the
+  // scripts build at their heads; no database. Empty: they agree.
+  std::vector<SchemaDifference> Check();
+
   // ---- Database ----
+  // The live database against the schema the scripts build at its current
+  // revision, as its dialect stores it. Empty: no drift. Throws
+  // Error(kUnknownRevision) for a revision no script declares.
+  std::vector<SchemaDifference> Verify();
   // The URL in use, password masked.
   std::string MaskedUrl() const;
   // The version table's rows (empty: nothing applied or no version table).

@@ -30,6 +30,7 @@ void AddInitCommand(CLI::App& app, Context& ctx);
 void AddRevisionCommands(CLI::App& app, Context& ctx);  // revision, merge
 void AddRunCommands(CLI::App& app, Context& ctx);       // upgrade, downgrade, stamp
 void AddInspectCommands(CLI::App& app, Context& ctx);   // current, history, heads, branches, show
+void AddCheckCommands(CLI::App& app, Context& ctx);     // check, verify
 
 // Printing (output.cpp).
 std::string RevisionLine(const RevisionInfo& info, bool verbose);

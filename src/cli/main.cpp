@@ -1,5 +1,5 @@
-// retort: database schema migrations. Exit codes: 0 ok, 2 usage or input
-// error, 3 database error.
+// retort: database schema migrations. Exit codes: 0 ok, 1 check or verify
+// found differences, 2 usage or input error, 3 database error.
 #include <cstdio>
 #include <iostream>
 
@@ -23,7 +23,7 @@ Project Context::OpenProject() const { return Project::Open(MakeSettings()); }
 int main(int argc, char** argv) {
   using namespace retort::cli;
   CLI::App app{"retort: database schema migrations.\n"
-               "Exit codes: 0 ok, 2 usage or input error, 3 database error."};
+               "Exit codes: 0 ok, 1 check or verify found differences, 2 usage or input error, 3 database error."};
   app.set_version_flag("--version", std::string("retort ") + retort::Version());
   app.require_subcommand(1);
   app.fallthrough();
@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   AddRevisionCommands(app, ctx);
   AddRunCommands(app, ctx);
   AddInspectCommands(app, ctx);
+  AddCheckCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

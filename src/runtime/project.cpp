@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 
+#include "autogen/compare.h"
 #include "dialect/connect.h"
 #include "retort/retort.h"
 #include "runtime/config.h"
@@ -340,6 +341,48 @@ std::string Project::Merge(const std::vector<std::string>& revisions, const std:
     }
   }
   return impl_->WriteScript(std::move(s));
+}
+
+namespace {
+
+std::vector<SchemaDifference> Differences(schema::Schema expected, schema::Schema actual) {
+  expected.naming = {};
+  actual.naming = {};
+  std::vector<SchemaDifference> out;
+  for (const autogen::Difference& d : autogen::CompareSchemas(expected, actual)) {
+    static constexpr const char* kKinds[] = {"missing", "unexpected", "changed"};
+    out.push_back({kKinds[static_cast<int>(d.kind)], d.table, d.object, d.detail, d.Describe()});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<SchemaDifference> Project::Check() {
+  std::vector<std::string> paths = runtime::SchemaPaths(impl_->config);
+  if (paths.empty()) {
+    throw Error(ErrorKind::kUsage, "no schema files match the config's schema globs",
+                Location{.file = impl_->config.path});
+  }
+  schema::Schema declared = schema::LoadSchemaFiles(paths);
+  const script::ScriptSet& scripts = impl_->Full();
+  return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->naming));
+}
+
+std::vector<SchemaDifference> Project::Verify() {
+  const script::ScriptSet& scripts = impl_->Full();
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  runtime::Migrator migrator(scripts, impl_->naming, *conn, impl_->Options());
+  std::vector<std::string> rows = migrator.Current();
+  for (const std::string& row : rows) {
+    if (!scripts.graph().Find(row)) {
+      throw Error(ErrorKind::kUnknownRevision,
+                  "the database is at revision '" + row + "', which no migration script declares",
+                  Location{.target = MaskedUrl()});
+    }
+  }
+  schema::Schema expected = conn->dialect().Normalize(scripts.SchemaAt(rows, impl_->naming));
+  return Differences(expected, conn->Inspect({impl_->config.version_table, impl_->config.history_table}));
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }

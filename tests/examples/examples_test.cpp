@@ -216,7 +216,9 @@ TEST_P(Example, UpgradeReadBackDowngradeReupgrade) {
 
   std::vector<RevisionInfo> heads = project.Heads();
   ASSERT_EQ(heads.size(), 1u);
+  for (const SchemaDifference& d : project.Check()) ADD_FAILURE() << "check: " << d.description;
   project.Upgrade("head");
+  for (const SchemaDifference& d : project.Verify()) ADD_FAILURE() << "verify: " << d.description;
   EXPECT_EQ(project.Current(), std::vector<std::string>{heads[0].revision});
   SchemaFacts live = read_live();
   SchemaFacts expected = Declared(declared, dialect_name);

@@ -1,0 +1,140 @@
+#include "autogen/compare.h"
+
+#include <algorithm>
+
+namespace retort::autogen {
+namespace {
+
+using schema::Table;
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return "(" + out + ")";
+}
+
+std::string DefaultText(const std::optional<schema::Default>& d) {
+  if (!d) return "none";
+  switch (d->kind) {
+    case schema::Default::Kind::kNow: return "now()";
+    case schema::Default::Kind::kSql: return "{sql: " + d->value + "}";
+    case schema::Default::Kind::kLiteral: return "'" + d->value + "'";
+  }
+  return "none";
+}
+
+std::string TypeText(const schema::Type& type) {
+  std::string out = schema::FormatType(type);
+  for (const auto& [dialect, spelling] : type.raw) out += " {" + dialect + ": " + spelling + "}";
+  return out;
+}
+
+class Comparer {
+ public:
+  std::vector<Difference> out;
+
+  void Add(Difference::Kind kind, const std::string& table, const std::string& object,
+           std::string detail = "") {
+    out.push_back({kind, table, object, std::move(detail)});
+  }
+
+  // Named objects of one kind: missing, unexpected, or with another
+  // definition (described by `describe`).
+  template <typename T, typename Describe>
+  void Named(const std::string& table, const std::string& what, const std::vector<T>& expected,
+             const std::vector<T>& actual, Describe describe) {
+    for (const T& e : expected) {
+      auto it = std::find_if(actual.begin(), actual.end(), [&](const T& a) { return a.name == e.name; });
+      if (it == actual.end()) {
+        Add(Difference::Kind::kMissing, table, what + " " + e.name, describe(e));
+      } else if (!(*it == e)) {
+        Add(Difference::Kind::kChanged, table, what + " " + e.name, describe(e) + " -> " + describe(*it));
+      }
+    }
+    for (const T& a : actual) {
+      bool known = std::any_of(expected.begin(), expected.end(), [&](const T& e) { return e.name == a.name; });
+      if (!known) Add(Difference::Kind::kUnexpected, table, what + " " + a.name, describe(a));
+    }
+  }
+
+  void Columns(const Table& e, const Table& a) {
+    for (const schema::Column& ec : e.columns) {
+      const schema::Column* ac = a.FindColumn(ec.name);
+      if (!ac) {
+        Add(Difference::Kind::kMissing, e.name, "column " + ec.name, TypeText(ec.type));
+        continue;
+      }
+      std::vector<std::string> changes;
+      if (ec.type != ac->type) changes.push_back("type " + TypeText(ec.type) + " -> " + TypeText(ac->type));
+      if (ec.nullable != ac->nullable) {
+        changes.push_back(std::string("nullable ") + (ec.nullable ? "true" : "false") + " -> " +
+                          (ac->nullable ? "true" : "false"));
+      }
+      if (ec.server_default != ac->server_default) {
+        changes.push_back("default " + DefaultText(ec.server_default) + " -> " +
+                          DefaultText(ac->server_default));
+      }
+      for (const std::string& c : changes) Add(Difference::Kind::kChanged, e.name, "column " + ec.name, c);
+    }
+    for (const schema::Column& ac : a.columns) {
+      if (!e.FindColumn(ac.name)) {
+        Add(Difference::Kind::kUnexpected, e.name, "column " + ac.name, TypeText(ac.type));
+      }
+    }
+  }
+
+  void Tables(const Table& e, const Table& a) {
+    Columns(e, a);
+    auto pk = [](const std::optional<schema::PrimaryKey>& k) {
+      return k ? k->name + " " + List(k->columns) : std::string("none");
+    };
+    if (e.primary_key != a.primary_key) {
+      Add(Difference::Kind::kChanged, e.name, "primary key", pk(e.primary_key) + " -> " + pk(a.primary_key));
+    }
+    Named(e.name, "foreign key", e.foreign_keys, a.foreign_keys, [](const schema::ForeignKey& fk) {
+      return List(fk.columns) + " references " + fk.referred_table + " " + List(fk.referred_columns) +
+             " on delete " + schema::FormatAction(fk.on_delete) + " on update " +
+             schema::FormatAction(fk.on_update);
+    });
+    Named(e.name, "unique constraint", e.uniques, a.uniques,
+          [](const schema::UniqueConstraint& uq) { return List(uq.columns); });
+    Named(e.name, "check constraint", e.checks, a.checks,
+          [](const schema::CheckConstraint& ck) { return "(" + ck.expr + ")"; });
+    Named(e.name, "index", e.indexes, a.indexes, [](const schema::Index& ix) {
+      return List(ix.columns) + (ix.unique ? " unique" : "");
+    });
+  }
+};
+
+}  // namespace
+
+std::string Difference::Describe() const {
+  std::string out = table.empty() ? "" : "table " + table + ": ";
+  switch (kind) {
+    case Kind::kMissing: out += "missing " + object; break;
+    case Kind::kUnexpected: out += "unexpected " + object; break;
+    case Kind::kChanged: out += object + " differs"; break;
+  }
+  if (!detail.empty()) out += ": " + detail;
+  return out;
+}
+
+std::vector<Difference> CompareSchemas(const schema::Schema& expected, const schema::Schema& actual) {
+  Comparer c;
+  c.Named("", "enum", expected.enums, actual.enums,
+          [](const schema::Enum& e) { return List(e.values); });
+  for (const Table& e : expected.tables) {
+    const Table* a = actual.FindTable(e.name);
+    if (!a) {
+      c.Add(Difference::Kind::kMissing, e.name, "table");
+      continue;
+    }
+    c.Tables(e, *a);
+  }
+  for (const Table& a : actual.tables) {
+    if (!expected.FindTable(a.name)) c.Add(Difference::Kind::kUnexpected, a.name, "table");
+  }
+  return c.out;
+}
+
+}  // namespace retort::autogen

@@ -1,0 +1,29 @@
+// Comparing two schemas object by object: what `check` and `verify` report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "schema/schema.h"
+
+namespace retort::autogen {
+
+// One way `actual` differs from `expected`.
+struct Difference {
+  enum class Kind { kMissing, kUnexpected, kChanged };
+  Kind kind = Kind::kChanged;
+  std::string table;   // "" for enums
+  std::string object;  // "table", "column c", "index ix", "foreign key fk", "enum e", ...
+  std::string detail;  // for kChanged: "type: string(40) -> text", ...
+
+  // "table users: missing index ix_users_email", ...
+  std::string Describe() const;
+};
+
+// The differences, tables in `expected`'s order then unexpected ones; within
+// a table: columns, primary key, foreign keys, unique and check
+// constraints, indexes. Column order is not compared. Pure.
+std::vector<Difference> CompareSchemas(const schema::Schema& expected,
+                                       const schema::Schema& actual);
+
+}  // namespace retort::autogen
