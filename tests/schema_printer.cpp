@@ -1,5 +1,7 @@
 #include "schema_printer.h"
 
+#include <algorithm>
+
 namespace retort::schema {
 namespace {
 
@@ -40,6 +42,21 @@ void PrintTo(const Table& t, std::ostream* out) {
   for (const Index& ix : t.indexes) {
     *out << "\n    index " << ix.name << " " << List(ix.columns) << (ix.unique ? " unique" : "");
   }
+}
+
+Schema Canonical(Schema s, bool sort_columns) {
+  s.naming = {};
+  auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
+  std::sort(s.tables.begin(), s.tables.end(), by_name);
+  std::sort(s.enums.begin(), s.enums.end(), by_name);
+  for (Table& t : s.tables) {
+    if (sort_columns) std::sort(t.columns.begin(), t.columns.end(), by_name);
+    std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
+    std::sort(t.uniques.begin(), t.uniques.end(), by_name);
+    std::sort(t.checks.begin(), t.checks.end(), by_name);
+    std::sort(t.indexes.begin(), t.indexes.end(), by_name);
+  }
+  return s;
 }
 
 void PrintTo(const Schema& s, std::ostream* out) {

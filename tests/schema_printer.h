@@ -9,6 +9,11 @@
 namespace retort::schema {
 
 void PrintTo(const Schema& schema, std::ostream* out);
+
+// `schema` with tables, enums, constraints and indexes in name order (and
+// columns too with sort_columns), without the files' naming convention: for
+// comparing schemas whose order of creation differs.
+Schema Canonical(Schema schema, bool sort_columns);
 void PrintTo(const Table& table, std::ostream* out);
 
 }  // namespace retort::schema

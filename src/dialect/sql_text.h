@@ -26,6 +26,11 @@ bool IsReservedWord(std::string_view word);
 // "x" unless `identifier` is a lower-case bare word that is not reserved.
 std::string QuoteIdentifier(std::string_view identifier);
 
+// Case and white-space helpers for reading SQL back.
+std::string ToLower(std::string_view text);
+std::string ToUpper(std::string_view text);
+std::string TrimSpace(std::string_view text);
+
 // Quote(a), Quote(b), ...
 std::string QuotedList(const std::vector<std::string>& names);
 

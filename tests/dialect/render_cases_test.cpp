@@ -74,21 +74,7 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
 }
 
 // Order-insensitive: a restored column comes back at the end of its table.
-// The naming convention is the files', not the database's: left out.
-schema::Schema Normalized(schema::Schema s) {
-  s.naming = {};
-  auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
-  std::sort(s.tables.begin(), s.tables.end(), by_name);
-  std::sort(s.enums.begin(), s.enums.end(), by_name);
-  for (schema::Table& t : s.tables) {
-    std::sort(t.columns.begin(), t.columns.end(), by_name);
-    std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
-    std::sort(t.uniques.begin(), t.uniques.end(), by_name);
-    std::sort(t.checks.begin(), t.checks.end(), by_name);
-    std::sort(t.indexes.begin(), t.indexes.end(), by_name);
-  }
-  return s;
-}
+schema::Schema Normalized(const schema::Schema& s) { return schema::Canonical(s, true); }
 
 std::unique_ptr<dialect::Dialect> DialectNamed(const std::string& name) {
   if (name == "sqlite") return std::make_unique<dialect::SqliteDialect>();

@@ -42,19 +42,6 @@ using schema::Default;
 using schema::Type;
 using schema::TypeKind;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 // The elements of a one-dimensional array's text form: {a,"b c",NULL}.
 std::vector<std::string> ParseArray(const std::optional<std::string>& text) {
   std::vector<std::string> out;
@@ -83,7 +70,7 @@ std::vector<std::string> ParseArray(const std::optional<std::string>& text) {
 
 // Takes off one pair of parentheses around the whole expression.
 std::string StripOuterParens(std::string expr) {
-  expr = Trim(expr);
+  expr = TrimSpace(expr);
   if (expr.size() < 2 || expr.front() != '(' || expr.back() != ')') return expr;
   int depth = 0;
   bool quoted = false, dquoted = false;
@@ -102,7 +89,7 @@ std::string StripOuterParens(std::string expr) {
     else if (c == '(') ++depth;
     else if (c == ')' && --depth == 0 && i + 1 != expr.size()) return expr;  // (a) AND (b)
   }
-  return Trim(expr.substr(1, expr.size() - 2));
+  return TrimSpace(expr.substr(1, expr.size() - 2));
 }
 
 // True for "::type" repeated: the casts PostgreSQL prints after a constant.
@@ -122,8 +109,8 @@ bool IsCastChain(std::string_view rest) {
 // CURRENT_TIMESTAMP, a literal for a constant ('x'::type, 42, true),
 // else kSql with the expression.
 std::optional<Default> ParseDefaultExpression(const std::string& text) {
-  std::string expr = Trim(text);
-  std::string lower = Lower(expr);
+  std::string expr = TrimSpace(text);
+  std::string lower = ToLower(expr);
   if (lower.starts_with("nextval(")) return std::nullopt;
   if (lower == "now()" || lower == "current_timestamp" || lower == "current_timestamp()") {
     return Default{Default::Kind::kNow, ""};
@@ -154,10 +141,10 @@ std::optional<Default> ParseDefaultExpression(const std::string& text) {
   std::string base = expr;
   if (size_t cast = expr.find("::"); cast != std::string::npos) {
     if (!IsCastChain(std::string_view(expr).substr(cast))) return Default{Default::Kind::kSql, expr};
-    base = Trim(expr.substr(0, cast));
+    base = TrimSpace(expr.substr(0, cast));
   }
   if (IsNumberLiteral(base)) return Default{Default::Kind::kLiteral, base};
-  std::string lower_base = Lower(base);
+  std::string lower_base = ToLower(base);
   if (lower_base == "true" || lower_base == "false") {
     return Default{Default::Kind::kLiteral, lower_base};
   }
@@ -306,11 +293,11 @@ Type TypeFromCatalog(const std::string& formatted, const std::string& enum_name)
 // A raw postgresql spelling as format_type would print it, for the common
 // spellings (aliases resolved, lower case, typmods without spaces).
 std::string FormatTypeSpelling(const std::string& spelling) {
-  std::string s = Lower(Trim(spelling));
+  std::string s = ToLower(TrimSpace(spelling));
   std::string base = s, args;
   if (size_t open = s.find('('); open != std::string::npos && s.back() == ')' &&
                                  s.find(')') == s.size() - 1) {
-    base = Trim(s.substr(0, open));
+    base = TrimSpace(s.substr(0, open));
     for (char c : s.substr(open)) {
       if (c != ' ') args += c;
     }

@@ -43,13 +43,7 @@ using schema::Table;
 using schema::Type;
 using schema::TypeKind;
 
-std::string Upper(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool SameName(std::string_view a, std::string_view b) { return Upper(a) == Upper(b); }
+bool SameName(std::string_view a, std::string_view b) { return ToUpper(a) == ToUpper(b); }
 
 bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.size() != b.size()) return false;
@@ -57,13 +51,6 @@ bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>
     if (!SameName(a[i], b[i])) return false;
   }
   return true;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
 }
 
 // ---------------------------------------------------------------------------
@@ -85,7 +72,7 @@ Type TypeFromDeclared(const std::string& declared) {
   // Upper case, spaces around parentheses and commas dropped, other runs of
   // spaces made one.
   std::string compact;
-  std::string up = Upper(Trim(declared));
+  std::string up = ToUpper(TrimSpace(declared));
   for (size_t i = 0; i < up.size(); ++i) {
     char c = up[i];
     if (std::isspace(static_cast<unsigned char>(c))) {
@@ -197,8 +184,8 @@ bool IsParenthesized(std::string_view s) {
 // A default as SQLite keeps it (the DEFAULT clause's text, dflt_value).
 std::optional<schema::Default> DefaultFromSql(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
-  std::string s = Trim(*text);
-  std::string up = Upper(s);
+  std::string s = TrimSpace(*text);
+  std::string up = ToUpper(s);
   if (s.empty() || up == "NULL") return std::nullopt;
   using Kind = schema::Default::Kind;
   std::string value;
@@ -207,7 +194,7 @@ std::optional<schema::Default> DefaultFromSql(const std::optional<std::string>& 
   if (up == "CURRENT_TIMESTAMP") return schema::Default{Kind::kNow, ""};
   if (up == "TRUE") return schema::Default{Kind::kLiteral, "1"};
   if (up == "FALSE") return schema::Default{Kind::kLiteral, "0"};
-  if (IsParenthesized(s)) return schema::Default{Kind::kSql, Trim(s.substr(1, s.size() - 2))};
+  if (IsParenthesized(s)) return schema::Default{Kind::kSql, TrimSpace(s.substr(1, s.size() - 2))};
   return schema::Default{Kind::kSql, s};
 }
 
@@ -344,7 +331,7 @@ class CreateTableScanner {
   }
 
   bool Is(size_t j, size_t end, std::string_view keyword) const {
-    return j < end && tokens_[j].kind == Token::kWord && Upper(tokens_[j].text) == keyword;
+    return j < end && tokens_[j].kind == Token::kWord && ToUpper(tokens_[j].text) == keyword;
   }
 
   bool IsName(size_t j, size_t end) const {
@@ -364,7 +351,7 @@ class CreateTableScanner {
   std::string Inner(size_t open, size_t close) const {
     size_t b = tokens_[open].end;
     size_t e = close < tokens_.size() ? tokens_[close].begin : sql_.size();
-    return Trim(sql_.substr(b, e - b));
+    return TrimSpace(sql_.substr(b, e - b));
   }
 
   // The names listed in "( a, b COLLATE x DESC )" at `open`: each item's
@@ -492,7 +479,7 @@ std::string ToText(const Value& v) { return v.value_or(""); }
 schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_tables) {
   Schema out;
   auto skipped = [&](const std::string& name) {
-    std::string up = Upper(name);
+    std::string up = ToUpper(name);
     if (up.rfind("SQLITE_", 0) == 0 || name.rfind("_retort_", 0) == 0) return true;
     return std::find(skip_tables.begin(), skip_tables.end(), name) != skip_tables.end();
   };
@@ -642,7 +629,7 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
       }
       if (d.type.kind == TypeKind::kEnum) t.checks.push_back(EnumCheck(declared, d, schema));
     }
-    for (schema::CheckConstraint& ck : t.checks) ck.expr = Trim(ck.expr);
+    for (schema::CheckConstraint& ck : t.checks) ck.expr = TrimSpace(ck.expr);
     out.tables.push_back(std::move(t));
   }
   return out;
