@@ -40,6 +40,13 @@ std::string Dialect::ReferencesSql(const schema::ForeignKey& fk) const {
   return out;
 }
 
+std::string Dialect::CreateIndexSql(const std::string& table, const schema::Index& index,
+                                    bool concurrently) const {
+  return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+         (concurrently ? "CONCURRENTLY " : "") + Quote(index.name) + " ON " + Quote(table) + " (" +
+         QuotedNames(index.columns) + ")";
+}
+
 std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema& schema) const {
   std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";  // the table's name first
   std::vector<std::string> parts;

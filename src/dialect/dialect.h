@@ -99,6 +99,9 @@ class Dialect {
   std::string QuotedNames(const std::vector<std::string>& names) const;
   // REFERENCES t (a, b) [ON DELETE ...] [ON UPDATE ...]
   std::string ReferencesSql(const schema::ForeignKey& fk) const;
+  // CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (columns).
+  std::string CreateIndexSql(const std::string& table, const schema::Index& index,
+                             bool concurrently = false) const;
   // CREATE TABLE with its columns and constraints (not its indexes).
   std::string CreateTableSql(const schema::Table& table, const schema::Schema& schema) const;
   // bulk_insert: one INSERT per run of rows naming the same columns.

@@ -123,12 +123,6 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
   auto foreign_key = [&](const schema::ForeignKey& fk) {
     return "FOREIGN KEY (" + list(fk.columns) + ") " + ReferencesSql(fk);
   };
-  auto create_index = [&](const std::string& table, const schema::Index& index,
-                          bool concurrently) {
-    return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-           (concurrently ? "CONCURRENTLY " : "") + Quote(index.name) + " ON " + Quote(table) +
-           " (" + list(index.columns) + ")";
-  };
   auto add_constraint = [&](const std::string& table, const std::string& name,
                             const std::string& body) {
     sql.push_back("ALTER TABLE " + Quote(table) + " ADD CONSTRAINT " + Quote(name) + " " + body);
@@ -138,7 +132,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
           [&](const ops::CreateTable& op) {
             const Table& t = op.table;
             sql.push_back(CreateTableSql(t, before));
-            for (const auto& index : t.indexes) sql.push_back(create_index(t.name, index, false));
+            for (const auto& index : t.indexes) sql.push_back(CreateIndexSql(t.name, index, false));
           },
           [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
           [&](const ops::RenameTable& op) {
@@ -152,7 +146,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             for (const auto& uq : op.uniques) {
               add_constraint(t.name, uq.name, "UNIQUE (" + list(uq.columns) + ")");
             }
-            for (const auto& index : op.indexes) sql.push_back(create_index(t.name, index, false));
+            for (const auto& index : op.indexes) sql.push_back(CreateIndexSql(t.name, index, false));
           },
           [&](const ops::DropColumn& op) {
             // PostgreSQL drops the column's indexes and constraints with it.
@@ -200,7 +194,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             }
           },
           [&](const ops::CreateIndex& op) {
-            sql.push_back(create_index(op.table, op.index, op.concurrently));
+            sql.push_back(CreateIndexSql(op.table, op.index, op.concurrently));
           },
           [&](const ops::DropIndex& op) {
             sql.push_back(std::string("DROP INDEX ") + (op.concurrently ? "CONCURRENTLY " : "") +

@@ -38,12 +38,6 @@ bool AutoIncrements(const Table& table, const Column& column) {
          column.autoincrement.value_or(true);
 }
 
-std::string IndexSql(const std::string& table, const schema::Index& index) {
-  return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-         QuoteIdentifier(index.name) + " ON " + QuoteIdentifier(table) + " (" +
-         QuotedList(index.columns) + ")";
-}
-
 }  // namespace
 
 std::string SqliteDialect::Quote(std::string_view identifier) const {
@@ -93,10 +87,7 @@ std::string SqliteDialect::ColumnType(const Type& type, const Schema& schema) co
 
 std::string SqliteDialect::Literal(const Type& type, const std::string& value) const {
   if (type.kind == TypeKind::kBoolean) {
-    std::string lower;
-    for (char c : value) lower += static_cast<char>(std::tolower(c));
-    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return "1";
-    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return "0";
+    if (std::optional<bool> b = BooleanValue(value)) return *b ? "1" : "0";
   }
   if (type.IsNumber() && IsNumberLiteral(value)) return value;
   if (type.kind == TypeKind::kUuid) {
@@ -165,7 +156,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
       Overloaded{
           [&](const ops::CreateTable& op) {
             sql.push_back(CreateTableSql(op.table, before));
-            for (const auto& index : op.table.indexes) sql.push_back(IndexSql(op.table.name, index));
+            for (const auto& index : op.table.indexes) sql.push_back(CreateIndexSql(op.table.name, index));
           },
           [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
           [&](const ops::RenameTable& op) {
@@ -179,7 +170,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
               def += " CONSTRAINT " + Quote(fk.name) + " " + ReferencesSql(fk);
             }
             sql.push_back("ALTER TABLE " + Quote(t.name) + " ADD COLUMN " + def);
-            for (const auto& index : op.indexes) sql.push_back(IndexSql(t.name, index));
+            for (const auto& index : op.indexes) sql.push_back(CreateIndexSql(t.name, index));
           },
           [&](const ops::DropColumn& op) {
             const Table& t = table_of(op.table);
@@ -211,7 +202,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
                             " TO " + Quote(*op.new_name));
             }
           },
-          [&](const ops::CreateIndex& op) { sql.push_back(IndexSql(op.table, op.index)); },
+          [&](const ops::CreateIndex& op) { sql.push_back(CreateIndexSql(op.table, op.index)); },
           [&](const ops::DropIndex& op) { sql.push_back("DROP INDEX " + Quote(op.name)); },
           [&](const ops::CreatePrimaryKey& op) { NeedsRebuild(table_of(op.table).name); },
           [&](const ops::CreateUniqueConstraint& op) { NeedsRebuild(table_of(op.table).name); },
@@ -245,10 +236,6 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
       },
       operation);
   return sql;
-}
-
-std::string SqliteDialect::IndexStatement(const std::string& table, const schema::Index& index) const {
-  return IndexSql(table, index);
 }
 
 namespace {

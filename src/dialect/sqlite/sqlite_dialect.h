@@ -25,7 +25,6 @@ class SqliteDialect final : public Dialect {
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                const schema::Schema& schema) const override;
   std::string Literal(const schema::Type& type, const std::string& value) const override;
-  std::string IndexStatement(const std::string& table, const schema::Index& index) const;
 
  private:
   // The CHECK constraint holding an enum column's labels, as

@@ -167,7 +167,7 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
   }
   add("DROP TABLE " + t);
   add("ALTER TABLE " + temp + " RENAME TO " + t);
-  for (const schema::Index& index : after.indexes) add(d.IndexStatement(after.name, index));
+  for (const schema::Index& index : after.indexes) add(d.CreateIndexSql(after.name, index));
 
   return out;
 }
