@@ -50,11 +50,6 @@ void Migrator::CheckKnown(const std::vector<std::string>& heads) const {
   }
 }
 
-std::vector<std::string> Migrator::Current() {
-  VersionStore store(connection_, options_.version_table, options_.history_table);
-  return store.Heads();
-}
-
 std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::string>& heads,
                                                       const std::string& target,
                                                       bool upgrade) const {

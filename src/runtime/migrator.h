@@ -32,7 +32,6 @@ class Migrator {
   Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
            dialect::Connection& connection, MigratorOptions options);
 
-  std::vector<std::string> Current();
   RunResult Upgrade(const std::string& target, const StepCallback& on_step);
   RunResult Downgrade(const std::string& target, const StepCallback& on_step);
   std::vector<std::string> Stamp(const std::string& target, bool purge);

@@ -26,8 +26,20 @@ const char* Version() { return RETORT_VERSION; }
 struct Project::Impl {
   Settings settings;
   runtime::Config config;
-  schema::NamingConvention naming;
+  std::optional<schema::NamingConvention> naming;  // see Naming()
   std::optional<script::ScriptSet> scripts;
+
+  // The schema files' naming convention (with the defaults), read on first
+  // use: read-only commands served from the header cache never need it.
+  const schema::NamingConvention& Naming() {
+    if (!naming) {
+      std::vector<std::string> paths = runtime::SchemaPaths(config);
+      schema::NamingConvention declared;
+      if (!paths.empty()) declared = schema::LoadSchemaFiles(paths).naming;
+      naming = schema::WithDefaults(declared);
+    }
+    return *naming;
+  }
   std::string url;
 
   // Read-only commands need the graph only: headers, from the cache.
@@ -36,7 +48,9 @@ struct Project::Impl {
       scripts.emplace(std::vector<script::MigrationScript>{});
       return;
     }
-    scripts.emplace(script::ScriptSet::LoadDirectory(config.script_location, naming, headers_only));
+    scripts.emplace(script::ScriptSet::LoadDirectory(
+        config.script_location, [this]() -> const schema::NamingConvention& { return Naming(); },
+        headers_only));
   }
 
   // The scripts with their operations, for runs.
@@ -183,7 +197,7 @@ struct Project::Impl {
     std::string text = script::RenderNewScript(s);
     // Validate what is written, with the rest of the scripts.
     std::vector<script::MigrationScript> all = scripts->scripts();
-    all.push_back(script::ParseScript(text, path.string(), naming));
+    all.push_back(script::ParseScript(text, path.string(), Naming()));
     script::ScriptSet next(std::move(all));
     std::ofstream out(path, std::ios::binary);
     out << text;
@@ -207,10 +221,6 @@ Project Project::Open(const Settings& settings) {
   if (settings.lock_timeout_seconds) {
     impl->config.lock_timeout_ms = static_cast<int>(*settings.lock_timeout_seconds * 1000);
   }
-  std::vector<std::string> schema_paths = runtime::SchemaPaths(impl->config);
-  schema::NamingConvention naming;
-  if (!schema_paths.empty()) naming = schema::LoadSchemaFiles(schema_paths).naming;
-  impl->naming = schema::WithDefaults(naming);
   impl->url = settings.url;
   for (const char* var : {"RETORT_DATABASE_URL", "DATABASE_URL"}) {
     if (!impl->url.empty()) break;
@@ -365,15 +375,16 @@ std::vector<SchemaDifference> Project::Check() {
                 Location{.file = impl_->config.path});
   }
   schema::Schema declared = schema::LoadSchemaFiles(paths);
+  if (!impl_->naming) impl_->naming = schema::WithDefaults(declared.naming);  // read once
   const script::ScriptSet& scripts = impl_->Full();
-  return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->naming));
+  return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->Naming()));
 }
 
 std::vector<SchemaDifference> Project::Verify() {
   const script::ScriptSet& scripts = impl_->Full();
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::Migrator migrator(scripts, impl_->naming, *conn, impl_->Options());
-  std::vector<std::string> rows = migrator.Current();
+  std::vector<std::string> rows =
+      runtime::VersionStore(*conn, impl_->config.version_table, impl_->config.history_table).Heads();
   for (const std::string& row : rows) {
     if (!scripts.graph().Find(row)) {
       throw Error(ErrorKind::kUnknownRevision,
@@ -381,7 +392,7 @@ std::vector<SchemaDifference> Project::Verify() {
                   Location{.target = MaskedUrl()});
     }
   }
-  schema::Schema expected = conn->dialect().Normalize(scripts.SchemaAt(rows, impl_->naming));
+  schema::Schema expected = conn->dialect().Normalize(scripts.SchemaAt(rows, impl_->Naming()));
   return Differences(expected, conn->Inspect({impl_->config.version_table, impl_->config.history_table}));
 }
 
@@ -389,8 +400,8 @@ std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url
 
 std::vector<std::string> Project::Current() const {
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
-  return migrator.Current();
+  return runtime::VersionStore(*conn, impl_->config.version_table, impl_->config.history_table)
+      .Heads();
 }
 
 std::vector<HistoryRecord> Project::AppliedHistory() const {
@@ -402,20 +413,20 @@ std::vector<HistoryRecord> Project::AppliedHistory() const {
 RunResult Project::Upgrade(const std::string& target, const StepCallback& on_step) {
   const script::ScriptSet& scripts = impl_->Full();  // before the database is touched
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  runtime::Migrator migrator(scripts, impl_->naming, *conn, impl_->Options());
+  runtime::Migrator migrator(scripts, impl_->Naming(), *conn, impl_->Options());
   return migrator.Upgrade(target, on_step);
 }
 
 RunResult Project::Downgrade(const std::string& target, const StepCallback& on_step) {
   const script::ScriptSet& scripts = impl_->Full();
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::Migrator migrator(scripts, impl_->naming, *conn, impl_->Options());
+  runtime::Migrator migrator(scripts, impl_->Naming(), *conn, impl_->Options());
   return migrator.Downgrade(target, on_step);
 }
 
 std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  runtime::Migrator migrator(*impl_->scripts, impl_->naming, *conn, impl_->Options());
+  runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), *conn, impl_->Options());
   return migrator.Stamp(target, purge);
 }
 

@@ -161,7 +161,7 @@ void WriteCache(const fs::path& file, const std::vector<std::pair<std::string, E
 
 std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const std::vector<std::string>& paths,
-                                         const schema::NamingConvention& naming) {
+                                         const NamingSource& naming) {
   fs::path cache_file = fs::path(dir) / kCacheFileName;
   std::unordered_map<std::string, Entry> cached = ReadCache(cache_file);
   std::vector<std::pair<std::string, Entry>> fresh;
@@ -176,7 +176,7 @@ std::vector<MigrationScript> LoadHeaders(const std::string& dir,
       entry = std::move(it->second);
     } else {
       changed = true;
-      MigrationScript full = LoadScriptFile(path, naming);
+      MigrationScript full = LoadScriptFile(path, naming());
       entry.stamp = stamp;
       entry.header = std::move(full);
       entry.header.upgrade.clear();

@@ -5,6 +5,7 @@
 // changed is parsed in full again, so errors in it are still reported.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,12 +16,16 @@ namespace retort::script {
 // The name of the cache file inside the scripts folder.
 inline constexpr const char* kCacheFileName = ".retort-cache";
 
+// The naming convention for unnamed constraints, asked for only when a
+// script must be parsed (loading it may cost a read of the schema files).
+using NamingSource = std::function<const schema::NamingConvention&()>;
+
 // Reads the scripts at `paths` (sorted) as headers only (no operations),
 // from the cache where it is fresh and by parsing the file otherwise, then
 // rewrites the cache when anything changed (silently skipped when the
 // folder is not writable). Throws what parsing a script throws.
 std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const std::vector<std::string>& paths,
-                                         const schema::NamingConvention& naming);
+                                         const NamingSource& naming);
 
 }  // namespace retort::script

@@ -23,7 +23,7 @@ std::vector<RevisionNode> Nodes(const std::vector<MigrationScript>& scripts) {
 }  // namespace
 
 ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
-                                   const schema::NamingConvention& naming, bool headers_only) {
+                                   const NamingSource& naming, bool headers_only) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
@@ -42,7 +42,7 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
   if (headers_only) return ScriptSet(LoadHeaders(dir, paths, naming));
   std::vector<MigrationScript> scripts;
   scripts.reserve(paths.size());
-  for (const std::string& path : paths) scripts.push_back(LoadScriptFile(path, naming));
+  for (const std::string& path : paths) scripts.push_back(LoadScriptFile(path, naming()));
   return ScriptSet(std::move(scripts));
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "script/revision_graph.h"
+#include "script/script_cache.h"
 #include "script/script.h"
 
 namespace retort::script {
@@ -19,8 +20,7 @@ class ScriptSet {
   // cache where it is fresh): enough for the graph, not for a run. Throws
   // Error(kInput) when `dir` cannot be read, and whatever parsing or the
   // graph throws.
-  static ScriptSet LoadDirectory(const std::string& dir,
-                                 const schema::NamingConvention& naming,
+  static ScriptSet LoadDirectory(const std::string& dir, const NamingSource& naming,
                                  bool headers_only = false);
 
   // Throws what RevisionGraph's constructor throws.
