@@ -17,12 +17,40 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
   rev->add_option("--depends-on", options->depends_on, "Revisions this one depends on")
       ->allow_extra_args(false);
   rev->add_flag("--splice", options->splice, "Allow --head to name a revision that is not a head");
+  rev->add_flag("--autogenerate", options->autogenerate,
+                "Write the operations that bring the schema at --head to the declared schema "
+                "(no database needed)");
+  rev->add_flag("--compare-database", options->compare_database,
+                "With --autogenerate: compare the declared schema with the live database "
+                "(which must be at --head) instead of the scripts");
   rev->callback([&ctx, options, heads] {
+    if (options->compare_database && !options->autogenerate) {
+      throw CLI::ValidationError("--compare-database", "needs --autogenerate");
+    }
     ctx.run = [&ctx, options, heads] {
       Project project = ctx.OpenProject();
       options->head = {*heads};
-      std::string path = project.NewRevision(*options);
-      std::cout << "  Generating " << path << " ... done\n";
+      NewRevisionResult result = project.NewRevision(*options);
+      if (options->autogenerate && result.changes.empty()) {
+        std::cout << "  No changes: the declared schema matches "
+                  << (options->compare_database ? "the database" : "the scripts")
+                  << "; no script written\n";
+        return 0;
+      }
+      size_t risky = 0;
+      for (const SchemaChange& change : result.changes) {
+        std::cout << "  " << change.description << "\n";
+        if (!change.risk.empty()) {
+          std::cout << "      DESTRUCTIVE: " << change.risk << "\n";
+          ++risky;
+        }
+      }
+      std::cout << "  Generating " << result.path << " ... done\n";
+      if (risky) {
+        std::cout << "  " << risky << (risky == 1 ? " change is" : " changes are")
+                  << " destructive: review the script and set acknowledged: true where "
+                     "intended; upgrade refuses them until then\n";
+      }
       return 0;
     };
   });

@@ -43,6 +43,11 @@ struct Parser {
     op.table = file.String(n, "table");
     if (!n["column"]) file.Fail(n, "add_column needs 'column'");
     schema::ColumnSpec spec = schema::ParseColumn(file, n["column"]);
+    if (n["column"]["renamed_from"]) {
+      file.Fail(n["column"]["renamed_from"],
+                "'renamed_from' belongs in schema files; a script renames with "
+                "alter_column's new_name");
+    }
     if (spec.primary_key) {
       file.Fail(n["column"], "add_column cannot add a primary key column; "
                              "add the column, then create_primary_key");
@@ -249,7 +254,14 @@ std::vector<OpAt> ParseOperations(const YamlFile& file, const YAML::Node& list,
       file.Fail(entry.first, "unknown operation '" + name + "' (known: " + known + ")");
     }
     if (name != "execute") file.RequireMap(entry.second, name);
-    out.push_back(OpAt{(parser.*found->handler)(entry.second), file.At(entry.first)});
+    YAML::Node body = entry.second;
+    bool acknowledged = false;
+    if (body.IsMap() && body["acknowledged"]) {
+      acknowledged = file.OptBool(body, "acknowledged").value_or(false);
+      body = YAML::Clone(body);
+      body.remove("acknowledged");
+    }
+    out.push_back(OpAt{(parser.*found->handler)(body), file.At(entry.first), acknowledged});
   }
   return out;
 }

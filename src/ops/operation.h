@@ -116,6 +116,9 @@ using Operation =
 struct OpAt {
   Operation op;
   Location where;
+  // `acknowledged: true` in the operation's body: its author has reviewed
+  // that it is destructive or risky (autogen/lint.h).
+  bool acknowledged = false;
 };
 
 // The name used in files ("create_table", ...).

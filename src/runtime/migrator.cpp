@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "autogen/lint.h"
 #include "ops/replay.h"
 
 namespace retort::runtime {
@@ -50,6 +51,32 @@ void Migrator::CheckKnown(const std::vector<std::string>& heads) const {
   }
 }
 
+namespace {
+
+// A destructive or risky upgrade operation runs only once its author has
+// said so in the script (`acknowledged: true`); downgrades undo what an
+// upgrade did and are not held back.
+void RefuseUnacknowledged(const std::vector<ops::OpAt>& operations, const schema::Schema& schema) {
+  // Replaying a copy of the schema costs; most steps have nothing to judge.
+  bool candidates = std::any_of(operations.begin(), operations.end(), [](const ops::OpAt& at) {
+    return !at.acknowledged && autogen::MayBeRisky(at.op);
+  });
+  if (!candidates) return;
+  std::vector<autogen::LintFinding> findings = autogen::Unacknowledged(operations, schema);
+  if (findings.empty()) return;
+  const autogen::LintFinding& first = findings.front();
+  std::string more = findings.size() > 1
+                         ? " (and " + std::to_string(findings.size() - 1) + " more in this script)"
+                         : "";
+  throw Error(ErrorKind::kInput,
+              "unacknowledged destructive change: " + first.risk +
+                  "; review it, then add `acknowledged: true` to this " +
+                  ops::OperationName(first.op->op) + more,
+              first.op->where);
+}
+
+}  // namespace
+
 std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::string>& heads,
                                                       const std::string& target,
                                                       bool upgrade) const {
@@ -75,6 +102,7 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
     try {
       const std::vector<ops::OpAt>& operations =
           upgrade ? p.script->upgrade : downgrades.at(step.revision);
+      if (upgrade) RefuseUnacknowledged(operations, schema);
       p.statements = dialect.RenderOps(operations, schema);
     } catch (const Error& e) {
       throw InContext(e, step.revision);

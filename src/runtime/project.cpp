@@ -9,6 +9,9 @@
 #include <random>
 
 #include "autogen/compare.h"
+#include "autogen/diff.h"
+#include "autogen/lint.h"
+#include "ops/replay.h"
 #include "dialect/connect.h"
 #include "retort/retort.h"
 #include "runtime/config.h"
@@ -16,6 +19,7 @@
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
 #include "script/script_set.h"
+#include "script/script_write.h"
 
 namespace retort {
 
@@ -41,6 +45,18 @@ struct Project::Impl {
     return *naming;
   }
   std::string url;
+
+  // The declared schema, from the config's schema files.
+  schema::Schema Declared() {
+    std::vector<std::string> paths = runtime::SchemaPaths(config);
+    if (paths.empty()) {
+      throw Error(ErrorKind::kUsage, "no schema files match the config's schema globs",
+                  Location{.file = config.path});
+    }
+    schema::Schema declared = schema::LoadSchemaFiles(paths);
+    if (!naming) naming = schema::WithDefaults(declared.naming);  // read once
+    return declared;
+  }
 
   // Read-only commands need the graph only: headers, from the cache.
   void LoadScripts(bool headers_only) {
@@ -150,6 +166,66 @@ struct Project::Impl {
                                          " is not a head; give --splice to branch from it");
     }
     return {id};
+  }
+
+  // Fills `s` with the operations from the schema at its parents (or the
+  // live database's) to the declared one; returns what they change.
+  std::vector<SchemaChange> Autogenerate(script::NewScript& s, bool compare_database) {
+    schema::Schema declared = Declared();
+    const script::ScriptSet& all = Full();
+    schema::Schema from = all.SchemaAt(s.down_revisions, Naming());
+    std::optional<schema::Schema> stored;
+    if (compare_database) {
+      std::unique_ptr<dialect::Connection> conn = Connect(false);
+      std::vector<std::string> rows =
+          runtime::VersionStore(*conn, config.version_table, config.history_table).Heads();
+      std::vector<std::string> want = s.down_revisions;
+      std::sort(rows.begin(), rows.end());
+      std::sort(want.begin(), want.end());
+      if (rows != want) {
+        auto list = [](const std::vector<std::string>& ids) {
+          std::string out;
+          for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
+          return out.empty() ? std::string("base") : out;
+        };
+        throw Error(ErrorKind::kUsage,
+                    "the database is at " + list(rows) + ", not at " + list(want) +
+                        ", which the new script builds on; upgrade it first",
+                    Location{.target = dialect::MaskPassword(Url())});
+      }
+      from = conn->Inspect({config.version_table, config.history_table});
+      stored = conn->dialect().Normalize(declared);
+    }
+    autogen::DiffOptions diff_options;
+    if (stored) diff_options.stored_to = &*stored;
+    std::vector<ops::Operation> operations = autogen::Diff(from, declared, diff_options);
+
+    std::vector<SchemaChange> changes;
+    std::vector<script::WrittenOp> upgrade;
+    std::vector<ops::OpAt> located;
+    schema::Schema before = from;
+    for (ops::Operation& op : operations) {
+      SchemaChange change{ops::OperationName(op), autogen::Describe(op, before), ""};
+      script::WrittenOp written{op, {}, false};
+      if (std::optional<std::string> risk = autogen::Risk(op, before)) {
+        change.risk = *risk;
+        written.comments = {"DESTRUCTIVE: " + *risk + ".",
+                            "Review, then set acknowledged: true; upgrade refuses it until then."};
+        written.needs_acknowledgement = true;
+      }
+      ops::Apply(ops::OpAt{op, {}}, before);
+      located.push_back(ops::OpAt{op, {}});
+      upgrade.push_back(std::move(written));
+      changes.push_back(std::move(change));
+    }
+    if (changes.empty()) return changes;
+    std::vector<script::WrittenOp> downgrade;
+    for (ops::OpAt& undo : ops::DeriveDowngrade(located, from)) {
+      downgrade.push_back({std::move(undo.op), {}, false});
+    }
+    s.upgrade = script::WriteOperations(upgrade);
+    s.downgrade = script::WriteOperations(downgrade);
+    return changes;
   }
 
   std::string WriteScript(script::NewScript s) {
@@ -306,7 +382,7 @@ std::vector<RevisionInfo> Project::History(const std::string& range) const {
   return impl_->Infos(impl_->scripts->graph().Range(range, current));
 }
 
-std::string Project::NewRevision(const NewRevisionOptions& options) {
+NewRevisionResult Project::NewRevision(const NewRevisionOptions& options) {
   script::NewScript s;
   s.revision = options.rev_id;
   s.message = options.message;
@@ -321,7 +397,13 @@ std::string Project::NewRevision(const NewRevisionOptions& options) {
       }
     }
   }
-  return impl_->WriteScript(std::move(s));
+  NewRevisionResult result;
+  if (options.autogenerate) {
+    result.changes = impl_->Autogenerate(s, options.compare_database);
+    if (result.changes.empty()) return result;
+  }
+  result.path = impl_->WriteScript(std::move(s));
+  return result;
 }
 
 std::string Project::Merge(const std::vector<std::string>& revisions, const std::string& message,
@@ -369,13 +451,7 @@ std::vector<SchemaDifference> Differences(schema::Schema expected, schema::Schem
 }  // namespace
 
 std::vector<SchemaDifference> Project::Check() {
-  std::vector<std::string> paths = runtime::SchemaPaths(impl_->config);
-  if (paths.empty()) {
-    throw Error(ErrorKind::kUsage, "no schema files match the config's schema globs",
-                Location{.file = impl_->config.path});
-  }
-  schema::Schema declared = schema::LoadSchemaFiles(paths);
-  if (!impl_->naming) impl_->naming = schema::WithDefaults(declared.naming);  // read once
+  schema::Schema declared = impl_->Declared();
   const script::ScriptSet& scripts = impl_->Full();
   return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->Naming()));
 }

@@ -64,8 +64,10 @@ NamingConvention WithDefaults(NamingConvention convention) {
   return convention;
 }
 
-std::string ConventionName(const NamingConvention& convention,
-                           std::string_view key, const NameParts& parts) {
+namespace {
+
+std::string Render(const NamingConvention& convention, std::string_view key,
+                   const NameParts& parts) {
   auto it = convention.templates.find(std::string(key));
   const std::string& tmpl =
       it != convention.templates.end()
@@ -101,6 +103,31 @@ std::string ConventionName(const NamingConvention& convention,
     pos = end + 2;
   }
   return out;
+}
+
+}  // namespace
+
+std::string ConventionName(const NamingConvention& convention,
+                           std::string_view key, const NameParts& parts) {
+  // A check's name that already has the template's form (as written back by
+  // autogenerate, or copied from a database) is the full name, not a short
+  // one to wrap again.
+  if (key == "ck" && !parts.constraint_name.empty()) {
+    NameParts probe = parts;
+    probe.constraint_name = "\x01";
+    std::string form = Render(convention, key, probe);
+    size_t at = form.find('\x01');
+    if (at != std::string::npos && form.find('\x01', at + 1) == std::string::npos) {
+      std::string_view name = parts.constraint_name;
+      std::string_view prefix = std::string_view(form).substr(0, at);
+      std::string_view suffix = std::string_view(form).substr(at + 1);
+      if (name.size() > prefix.size() + suffix.size() && name.starts_with(prefix) &&
+          name.ends_with(suffix) && !(prefix.empty() && suffix.empty())) {
+        return parts.constraint_name;
+      }
+    }
+  }
+  return Render(convention, key, parts);
 }
 
 }  // namespace retort::schema

@@ -28,7 +28,9 @@ struct NameParts {
 
 // Renders template `key` (pk, fk, uq, ck, ix) of `convention` for `parts`.
 // Throws Error(kInput) (without location) for an unknown token, or for a
-// template that needs %(constraint_name)s when none was given.
+// template that needs %(constraint_name)s when none was given. A ck name
+// that already has the template's form (ck_users_positive for
+// ck_%(table_name)s_%(constraint_name)s and table users) is kept as it is.
 std::string ConventionName(const NamingConvention& convention,
                            std::string_view key, const NameParts& parts);
 

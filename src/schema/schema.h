@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "schema/types.h"
@@ -112,10 +113,23 @@ struct NamingConvention {
   bool operator==(const NamingConvention&) const = default;
 };
 
+// What the declared schema says about renames (`renamed_from`), so that
+// autogenerate writes a rename where it would otherwise drop one object and
+// add another. Hints describe a change, not what a database holds: they
+// never make two schemas differ.
+struct RenameHints {
+  std::map<std::string, std::string> tables;  // new name -> old name
+  // (table, new column name) -> old column name; `table` is the new name.
+  std::map<std::pair<std::string, std::string>, std::string> columns;
+
+  bool operator==(const RenameHints&) const { return true; }
+};
+
 struct Schema {
   std::vector<Table> tables;  // in declaration (or creation) order
   std::vector<Enum> enums;
   NamingConvention naming;
+  RenameHints renames;
 
   bool operator==(const Schema&) const = default;
 

@@ -125,7 +125,7 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   file.CheckKeys(node, "column",
                  {"name", "type", "primary_key", "nullable", "server_default",
                   "unique", "index", "references", "on_delete", "on_update",
-                  "autoincrement", "comment"});
+                  "autoincrement", "comment", "renamed_from"});
   ColumnSpec spec;
   spec.node = node;
   Column& c = spec.column;
@@ -143,6 +143,7 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   spec.index = file.OptBool(node, "index").value_or(false);
   c.autoincrement = file.OptBool(node, "autoincrement");
   c.comment = file.OptString(node, "comment").value_or("");
+  spec.renamed_from = file.OptString(node, "renamed_from").value_or("");
   if (std::optional<std::string> ref = file.OptString(node, "references")) {
     size_t dot = ref->rfind('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == ref->size()) {
@@ -182,12 +183,24 @@ void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
 }
 
 Table ParseTable(const YamlFile& file, const YAML::Node& node,
-                 const NamingConvention& naming) {
+                 const NamingConvention& naming, RenameHints* hints) {
   file.CheckKeys(node, "table",
                  {"name", "columns", "primary_key", "foreign_keys", "unique",
-                  "checks", "indexes", "comment"});
+                  "checks", "indexes", "comment", "renamed_from"});
   Table t;
   t.name = file.String(node, "name");
+  auto rename_hint = [&](const YAML::Node& at, const std::string& old_name) {
+    if (!hints) {
+      file.Fail(at, "'renamed_from' belongs in schema files; a script renames with "
+                    "rename_table or alter_column's new_name");
+    }
+    if (old_name.empty()) file.Fail(at, "'renamed_from' needs the old name");
+  };
+  if (std::optional<std::string> old_name = file.OptString(node, "renamed_from")) {
+    rename_hint(node["renamed_from"], *old_name);
+    if (*old_name == t.name) file.Fail(node["renamed_from"], "a table cannot be renamed from itself");
+    hints->tables[t.name] = *old_name;
+  }
   t.comment = file.OptString(node, "comment").value_or("");
   YAML::Node columns = node["columns"];
   if (!columns || !columns.IsSequence() || columns.size() == 0) {
@@ -202,6 +215,13 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
                           spec.column.name + "'");
     }
     if (spec.primary_key) pk_columns.push_back(spec.column.name);
+    if (!spec.renamed_from.empty() || item["renamed_from"]) {
+      rename_hint(item["renamed_from"], spec.renamed_from);
+      if (spec.renamed_from == spec.column.name) {
+        file.Fail(item["renamed_from"], "a column cannot be renamed from itself");
+      }
+      hints->columns[{t.name, spec.column.name}] = spec.renamed_from;
+    }
     t.columns.push_back(spec.column);
     specs.push_back(std::move(spec));
   }
@@ -376,7 +396,7 @@ static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& 
     YAML::Node tables = root["tables"];
     file.RequireSequence(tables, "'tables'");
     for (const auto& item : tables) {
-      Table t = ParseTable(file, item, naming);
+      Table t = ParseTable(file, item, naming, &schema.renames);
       if (schema.FindTable(t.name)) file.Fail(item, "table '" + t.name + "' declared twice");
       schema.tables.push_back(std::move(t));
       where.push_back(file.At(item));

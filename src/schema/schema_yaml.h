@@ -20,6 +20,7 @@ struct ColumnSpec {
   bool unique = false;
   bool index = false;
   std::optional<ForeignKey> foreign_key;  // from `references: table.column`
+  std::string renamed_from;               // schema files only
   YAML::Node node;                        // for error locations
 };
 
@@ -28,8 +29,10 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node);
 // Parses a table (the `tables:` entries and create_table's body); every
 // constraint and index gets a name, from `naming` where the file gives none.
 // Checks that every named column exists and that names are unique.
+// `renamed_from` (on the table or a column) is accepted only with `hints`,
+// which receives it: schema files say what was renamed, scripts say how.
 Table ParseTable(const YamlFile& file, const YAML::Node& node,
-                 const NamingConvention& naming);
+                 const NamingConvention& naming, RenameHints* hints = nullptr);
 
 // Turns a column's shorthands into table-level objects of `table`, named by
 // `naming`: unique+index -> a unique index, unique -> a unique constraint,

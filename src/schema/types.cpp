@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace retort::schema {
@@ -22,6 +23,17 @@ constexpr Simple kSimple[] = {
     {"datetime", TypeKind::kDateTime}, {"uuid", TypeKind::kUuid},
     {"json", TypeKind::kJson},       {"jsonb", TypeKind::kJsonb},
     {"enum", TypeKind::kEnum},
+};
+
+// Other spellings of the portable types (SQL's and SQLAlchemy's names), read
+// as the canonical name so that two files saying the same in different
+// words never differ.
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+    {"int", "integer"},       {"int4", "integer"},     {"int2", "smallint"},
+    {"int8", "bigint"},       {"bool", "boolean"},     {"real", "float"},
+    {"float4", "float"},      {"float8", "double"},    {"decimal", "numeric"},
+    {"varchar", "string"},    {"blob", "binary"},      {"bytes", "binary"},
+    {"timestamp", "datetime"},
 };
 
 std::string_view Trim(std::string_view s) {
@@ -66,6 +78,10 @@ std::optional<Type> ParseType(std::string_view text, std::string* error) {
     name = Trim(text.substr(0, open));
     args = SplitArgs(text.substr(open + 1, text.size() - open - 2));
   }
+  for (const auto& [alias, canonical] : kAliases) {
+    if (alias == name) name = canonical;
+  }
+  if (name == "timestamptz" && !args) return Type{.kind = TypeKind::kDateTime, .timezone = true};
   const Simple* found = nullptr;
   for (const Simple& s : kSimple) {
     if (s.name == name) found = &s;

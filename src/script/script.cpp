@@ -198,13 +198,18 @@ std::string RenderNewScript(const NewScript& s) {
   AppendQuoted(out, s.create_date);
   if (!s.branch_labels.empty()) out += "\nbranch_labels: " + list(s.branch_labels);
   if (!s.depends_on.empty()) out += "\ndepends_on: " + list(s.depends_on);
+  if (!s.upgrade.empty()) {
+    out += "\n\nupgrade:\n" + s.upgrade;
+    out += "\ndowngrade:\n" + (s.downgrade.empty() ? std::string("  []\n") : s.downgrade);
+    return out;
+  }
   out +=
       "\n\n# Operations, in order. Each is a one-key map, e.g.\n"
       "#   - add_column: {table: users, column: {name: age, type: integer}}\n"
       "upgrade: []\n\n"
       "# Omit `downgrade` to derive it (the inverse operations in reverse order);\n"
-      "# give it explicitly when the upgrade uses execute, bulk_insert or\n"
-      "# add_enum_value, which have no inverse.\n";
+      "# give it explicitly when the upgrade uses execute or bulk_insert, which\n"
+      "# have no inverse.\n";
   return out;
 }
 

@@ -53,10 +53,13 @@ struct NewScript {
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   std::string create_date;
+  // YAML list items (script_write.h); empty: an empty upgrade, and no
+  // downgrade (derived).
+  std::string upgrade;
+  std::string downgrade;
 };
 
-// The YAML text of a new script with empty upgrade (and no downgrade: an
-// empty upgrade derives an empty downgrade).
+// The YAML text of a new script.
 std::string RenderNewScript(const NewScript& script);
 
 }  // namespace retort::script

@@ -1,0 +1,422 @@
+#include "autogen/diff.h"
+
+#include <algorithm>
+#include <set>
+
+#include "ops/replay.h"
+
+namespace retort::autogen {
+namespace {
+
+using schema::Column;
+using schema::Schema;
+using schema::Table;
+
+template <typename T>
+const T* Named(const std::vector<T>& items, const std::string& name) {
+  for (const T& item : items) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+// A literal default as a value of its column's type, so that "true" and
+// "1" on a boolean column, or "5" and "5.0" on a number, read the same.
+std::string CanonicalLiteral(const schema::Type& type, const std::string& value) {
+  std::string lower;
+  for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type.kind == schema::TypeKind::kBoolean) {
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on" || lower == "t") {
+      return "true";
+    }
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off" || lower == "f") {
+      return "false";
+    }
+  }
+  if (type.IsNumber()) {
+    try {
+      size_t used = 0;
+      double number = std::stod(value, &used);
+      if (used == value.size()) return std::to_string(number);
+    } catch (const std::exception&) {
+    }
+  }
+  return value;
+}
+
+bool SameDefault(const Column& a, const Column& b) {
+  if (!a.server_default || !b.server_default) return !a.server_default == !b.server_default;
+  const schema::Default& x = *a.server_default;
+  const schema::Default& y = *b.server_default;
+  if (x.kind != y.kind) return false;
+  if (x.kind != schema::Default::Kind::kLiteral) return x.value == y.value;
+  return CanonicalLiteral(a.type, x.value) == CanonicalLiteral(b.type, y.value);
+}
+
+class Differ {
+ public:
+  Differ(const Schema& from, const Schema& to, const DiffOptions& options)
+      : cur_(from), to_(to), stored_(options.stored_to ? *options.stored_to : to),
+        live_(options.stored_to != nullptr) {
+    // A dialect that keeps no enums (SQLite) stores them in each column's
+    // CHECK: there is nothing to create, only names the columns use.
+    skip_enums_ = live_ && stored_.enums.empty() && !to_.enums.empty();
+    if (skip_enums_) cur_.enums = to_.enums;
+  }
+
+  std::vector<ops::Operation> Run() {
+    if (!skip_enums_) CreateEnums();
+    RenameTables();
+    DropForeignKeys();
+    for (const Table& t : to_.tables) {
+      if (cur_.FindTable(t.name)) ChangeTable(t);
+    }
+    CreateTables();
+    DropTables();
+    CreateForeignKeys();
+    if (!skip_enums_) DropEnums();
+    return std::move(out_);
+  }
+
+ private:
+  void Emit(ops::Operation op) {
+    ops::Apply(ops::OpAt{op, {}}, cur_);
+    out_.push_back(std::move(op));
+  }
+
+  // The declared table as the database stores it (itself without a live
+  // database).
+  const Table& Stored(const Table& t) const {
+    const Table* s = stored_.FindTable(t.name);
+    return s ? *s : t;
+  }
+
+  // The stored form of object `name` of `t`, or `declared` when the stored
+  // table lacks it.
+  template <typename T>
+  const T& StoredObject(const std::vector<T> Table::*member, const Table& t, const T& declared) const {
+    const T* s = Named(Stored(t).*member, declared.name);
+    return s ? *s : declared;
+  }
+
+  void CreateEnums() {
+    for (const schema::Enum& e : to_.enums) {
+      const schema::Enum* have = cur_.FindEnum(e.name);
+      if (!have) {
+        Emit(ops::CreateEnum{e});
+        continue;
+      }
+      for (size_t i = 0; i < e.values.size(); ++i) {
+        const std::vector<std::string>& now = cur_.FindEnum(e.name)->values;
+        if (std::find(now.begin(), now.end(), e.values[i]) != now.end()) continue;
+        ops::AddEnumValue add{e.name, e.values[i], std::nullopt, std::nullopt};
+        if (i > 0 && now.back() != e.values[i - 1]) {
+          add.after = e.values[i - 1];
+        } else if (i == 0) {
+          add.before = now.front();
+        }
+        Emit(std::move(add));
+      }
+    }
+  }
+
+  void DropEnums() {
+    for (const schema::Enum& e : std::vector<schema::Enum>(cur_.enums)) {
+      const schema::Enum* wanted = to_.FindEnum(e.name);
+      if (!wanted) {
+        Emit(ops::DropEnum{e.name});
+        continue;
+      }
+      // DROPVALUES
+    }
+  }
+
+  void RenameTables() {
+    for (const auto& [new_name, old_name] : to_.renames.tables) {
+      // A hint whose rename is done (or that names nothing) stays in the
+      // schema file harmlessly.
+      if (cur_.FindTable(old_name) && !cur_.FindTable(new_name) && to_.FindTable(new_name)) {
+        Emit(ops::RenameTable{old_name, new_name});
+      }
+    }
+  }
+
+  // Foreign keys of kept tables that are gone or changed go first: they may
+  // point at columns and tables about to be dropped.
+  void DropForeignKeys() {
+    for (const Table& c : std::vector<Table>(cur_.tables)) {
+      const Table* t = to_.FindTable(c.name);
+      if (!t) continue;
+      for (const schema::ForeignKey& fk : c.foreign_keys) {
+        const schema::ForeignKey* want = Named(t->foreign_keys, fk.name);
+        if (!want || StoredObject(&Table::foreign_keys, *t, *want) != fk) {
+          Emit(ops::DropConstraint{c.name, fk.name});
+        }
+      }
+    }
+  }
+
+  void ChangeTable(const Table& t) {
+    const Table stored = Stored(t);
+    Table c = *cur_.FindTable(t.name);
+
+    // What is gone or changed, before the columns it may stand on change.
+    for (const schema::Index& ix : c.indexes) {
+      const schema::Index* want = Named(t.indexes, ix.name);
+      if (!want || StoredObject(&Table::indexes, t, *want) != ix) {
+        Emit(ops::DropIndex{t.name, ix.name});
+      }
+    }
+    for (const schema::UniqueConstraint& uq : c.uniques) {
+      const schema::UniqueConstraint* want = Named(t.uniques, uq.name);
+      if (!want || StoredObject(&Table::uniques, t, *want) != uq) {
+        Emit(ops::DropConstraint{t.name, uq.name});
+      }
+    }
+    for (const schema::CheckConstraint& ck : c.checks) {
+      const schema::CheckConstraint* want = Named(t.checks, ck.name);
+      // A check the database holds because of a declared column (an enum's
+      // labels on SQLite) is implied, not unexpected.
+      const schema::CheckConstraint* implied = want ? nullptr : Named(stored.checks, ck.name);
+      if (implied && *implied == ck) continue;
+      if (!want || StoredObject(&Table::checks, t, *want) != ck) {
+        Emit(ops::DropConstraint{t.name, ck.name});
+      }
+    }
+    if (c.primary_key && (!t.primary_key || stored.primary_key != c.primary_key)) {
+      Emit(ops::DropConstraint{t.name, c.primary_key->name});
+    }
+
+    for (const auto& [key, old_name] : to_.renames.columns) {
+      if (key.first != t.name) continue;
+      const Table& now = *cur_.FindTable(t.name);
+      if (now.FindColumn(old_name) && !now.FindColumn(key.second) && t.FindColumn(key.second)) {
+        ops::AlterColumn rename;
+        rename.table = t.name;
+        rename.column = old_name;
+        rename.new_name = key.second;
+        Emit(std::move(rename));
+      }
+    }
+
+    for (const Column& col : t.columns) {
+      const Column* have = cur_.FindTable(t.name)->FindColumn(col.name);
+      if (!have) {
+        Emit(ops::AddColumn{t.name, col, {}, {}, {}});
+        continue;
+      }
+      const Column* stored_col = Named(stored.columns, col.name);
+      const Column& want = stored_col ? *stored_col : col;
+      ops::AlterColumn alter;
+      alter.table = t.name;
+      alter.column = col.name;
+      if (want.type != have->type) alter.type = col.type;
+      if (want.nullable != have->nullable) alter.nullable = col.nullable;
+      if (!SameDefault(want, *have)) alter.server_default = col.server_default;
+      if (alter.type || alter.nullable || alter.server_default) Emit(std::move(alter));
+    }
+    for (const Column& col : std::vector<Column>(cur_.FindTable(t.name)->columns)) {
+      if (!t.FindColumn(col.name)) Emit(ops::DropColumn{t.name, col.name});
+    }
+
+    const Table& now = *cur_.FindTable(t.name);
+    if (t.primary_key && !now.primary_key) Emit(ops::CreatePrimaryKey{t.name, *t.primary_key});
+    for (const schema::UniqueConstraint& uq : t.uniques) {
+      if (!Named(cur_.FindTable(t.name)->uniques, uq.name)) {
+        Emit(ops::CreateUniqueConstraint{t.name, uq});
+      }
+    }
+    for (const schema::CheckConstraint& ck : t.checks) {
+      if (!Named(cur_.FindTable(t.name)->checks, ck.name)) {
+        Emit(ops::CreateCheckConstraint{t.name, ck});
+      }
+    }
+    for (const schema::Index& ix : t.indexes) {
+      if (!Named(cur_.FindTable(t.name)->indexes, ix.name)) {
+        Emit(ops::CreateIndex{t.name, ix, false});
+      }
+    }
+  }
+
+  // New tables, each after the tables it refers to; a foreign key to a table
+  // not created yet (a cycle) is added afterwards by CreateForeignKeys.
+  void CreateTables() {
+    std::vector<const Table*> pending;
+    for (const Table& t : to_.tables) {
+      if (!cur_.FindTable(t.name)) pending.push_back(&t);
+    }
+    auto waits_for = [&](const Table& t) {
+      for (const schema::ForeignKey& fk : t.foreign_keys) {
+        if (fk.referred_table == t.name || cur_.FindTable(fk.referred_table)) continue;
+        for (const Table* p : pending) {
+          if (p->name == fk.referred_table) return true;
+        }
+      }
+      return false;
+    };
+    while (!pending.empty()) {
+      auto next = std::find_if(pending.begin(), pending.end(),
+                               [&](const Table* t) { return !waits_for(*t); });
+      if (next == pending.end()) next = pending.begin();
+      Table t = **next;
+      pending.erase(next);
+      std::erase_if(t.foreign_keys, [&](const schema::ForeignKey& fk) {
+        return fk.referred_table != t.name && !cur_.FindTable(fk.referred_table);
+      });
+      Emit(ops::CreateTable{std::move(t)});
+    }
+  }
+
+  // Gone tables, each before the tables it refers to; in a cycle, the
+  // cycle's foreign keys go first.
+  void DropTables() {
+    std::vector<std::string> pending;
+    for (const Table& c : cur_.tables) {
+      if (!to_.FindTable(c.name)) pending.push_back(c.name);
+    }
+    auto referred = [&](const std::string& name) {
+      for (const std::string& other : pending) {
+        if (other == name) continue;
+        for (const schema::ForeignKey& fk : cur_.FindTable(other)->foreign_keys) {
+          if (fk.referred_table == name) return true;
+        }
+      }
+      return false;
+    };
+    while (!pending.empty()) {
+      auto next = std::find_if(pending.begin(), pending.end(),
+                               [&](const std::string& t) { return !referred(t); });
+      if (next == pending.end()) {
+        next = pending.begin();
+        for (const std::string& other : pending) {
+          if (other == *next) continue;
+          for (const schema::ForeignKey& fk :
+               std::vector<schema::ForeignKey>(cur_.FindTable(other)->foreign_keys)) {
+            if (fk.referred_table == *next) Emit(ops::DropConstraint{other, fk.name});
+          }
+        }
+      }
+      std::string name = *next;
+      pending.erase(next);
+      Emit(ops::DropTable{name});
+    }
+  }
+
+  void CreateForeignKeys() {
+    for (const Table& t : to_.tables) {
+      for (const schema::ForeignKey& fk : t.foreign_keys) {
+        if (!Named(cur_.FindTable(t.name)->foreign_keys, fk.name)) {
+          Emit(ops::CreateForeignKey{t.name, fk});
+        }
+      }
+    }
+  }
+
+  Schema cur_;  // `from` with the operations so far applied
+  const Schema& to_;
+  const Schema& stored_;
+  bool live_;
+  bool skip_enums_ = false;
+  std::vector<ops::Operation> out_;
+};
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return "(" + out + ")";
+}
+
+std::string TypeText(const schema::Type& type) {
+  if (type.kind != schema::TypeKind::kRaw) return schema::FormatType(type);
+  std::string out;
+  for (const auto& [dialect, spelling] : type.raw) out += (out.empty() ? "" : ", ") + dialect + ": " + spelling;
+  return "{" + out + "}";
+}
+
+std::string DefaultText(const std::optional<schema::Default>& d) {
+  if (!d) return "none";
+  switch (d->kind) {
+    case schema::Default::Kind::kNow: return "now()";
+    case schema::Default::Kind::kSql: return "{sql: " + d->value + "}";
+    case schema::Default::Kind::kLiteral: return "'" + d->value + "'";
+  }
+  return "none";
+}
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+}  // namespace
+
+std::vector<ops::Operation> Diff(const Schema& from, const Schema& to, const DiffOptions& options) {
+  return Differ(from, to, options).Run();
+}
+
+std::string Describe(const ops::Operation& operation, const Schema& before) {
+  auto column = [&](const std::string& table, const std::string& name) -> const Column* {
+    const Table* t = before.FindTable(table);
+    return t ? t->FindColumn(name) : nullptr;
+  };
+  return std::visit(
+      Overloaded{
+          [](const ops::CreateTable& op) {
+            return "+ table " + op.table.name + " (" + std::to_string(op.table.columns.size()) +
+                   " columns)";
+          },
+          [](const ops::DropTable& op) { return "- table " + op.table; },
+          [](const ops::RenameTable& op) { return "~ table " + op.table + " renamed to " + op.new_name; },
+          [](const ops::AddColumn& op) {
+            return "+ column " + op.table + "." + op.column.name + " " + TypeText(op.column.type) +
+                   (op.column.nullable ? "" : " not null");
+          },
+          [](const ops::DropColumn& op) { return "- column " + op.table + "." + op.column; },
+          [&](const ops::AlterColumn& op) {
+            const Column* old = column(op.table, op.column);
+            std::string out;
+            auto add = [&](const std::string& part) { out += (out.empty() ? ": " : ", ") + part; };
+            if (op.new_name) add("renamed to " + *op.new_name);
+            if (op.type) add("type " + (old ? TypeText(old->type) + " -> " : "") + TypeText(*op.type));
+            if (op.nullable) add(*op.nullable ? "nullable" : "not null");
+            if (op.server_default) {
+              add("default " + (old ? DefaultText(old->server_default) + " -> " : "") +
+                  DefaultText(*op.server_default));
+            }
+            return "~ column " + op.table + "." + op.column + out;
+          },
+          [](const ops::CreateIndex& op) {
+            return std::string("+ ") + (op.index.unique ? "unique " : "") + "index " + op.index.name +
+                   " on " + op.table + " " + List(op.index.columns);
+          },
+          [](const ops::DropIndex& op) { return "- index " + op.name + " on " + op.table; },
+          [](const ops::CreatePrimaryKey& op) {
+            return "+ primary key " + op.key.name + " on " + op.table + " " + List(op.key.columns);
+          },
+          [](const ops::CreateUniqueConstraint& op) {
+            return "+ unique constraint " + op.constraint.name + " on " + op.table + " " +
+                   List(op.constraint.columns);
+          },
+          [](const ops::CreateForeignKey& op) {
+            return "+ foreign key " + op.foreign_key.name + " on " + op.table + " " +
+                   List(op.foreign_key.columns) + " -> " + op.foreign_key.referred_table + " " +
+                   List(op.foreign_key.referred_columns);
+          },
+          [](const ops::CreateCheckConstraint& op) {
+            return "+ check constraint " + op.check.name + " on " + op.table + " (" + op.check.expr + ")";
+          },
+          [](const ops::DropConstraint& op) { return "- constraint " + op.name + " on " + op.table; },
+          [](const ops::CreateEnum& op) {
+            return "+ enum " + op.enumeration.name + " " + List(op.enumeration.values);
+          },
+          [](const ops::DropEnum& op) { return "- enum " + op.name; },
+          [](const ops::AddEnumValue& op) { return "+ enum value " + op.name + "." + op.value; },
+          [](const ops::BulkInsert& op) {
+            return "+ " + std::to_string(op.rows.size()) + " rows into " + op.table;
+          },
+          [](const ops::Execute&) { return std::string("! execute"); },
+      },
+      operation);
+}
+
+}  // namespace retort::autogen

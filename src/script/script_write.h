@@ -1,0 +1,27 @@
+// Writing operations back as script YAML: what `revision --autogenerate`
+// puts in a new script. ParseOperations reads the text back to the same
+// operations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ops/operation.h"
+
+namespace retort::script {
+
+// An operation to write, with comment lines shown above it (without "#")
+// and, for a change that must be acknowledged, `acknowledged: false` in its
+// body for the author to flip after review.
+struct WrittenOp {
+  ops::Operation op;
+  std::vector<std::string> comments;
+  bool needs_acknowledgement = false;
+};
+
+// The YAML list items ("  - create_table: ...") for `operations`, each line
+// indented by `indent` spaces. Every constraint and index is written with
+// its full name, so the text means the same under any naming convention.
+std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent = 2);
+
+}  // namespace retort::script
