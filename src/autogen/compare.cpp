@@ -29,6 +29,43 @@ std::string TypeText(const schema::Type& type) {
   return out;
 }
 
+// A literal default as a value of its column's type, so that "true" and
+// "1" on a boolean column, or "5" and "5.0" on a number, read the same.
+std::string CanonicalLiteral(const schema::Type& type, const std::string& value) {
+  std::string lower;
+  for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type.kind == schema::TypeKind::kBoolean) {
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on" || lower == "t") {
+      return "true";
+    }
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off" || lower == "f") {
+      return "false";
+    }
+  }
+  if (type.IsNumber()) {
+    try {
+      size_t used = 0;
+      double number = std::stod(value, &used);
+      if (used == value.size()) return std::to_string(number);
+    } catch (const std::exception&) {
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+bool SameDefault(const schema::Column& a, const schema::Column& b) {
+  if (!a.server_default || !b.server_default) return !a.server_default == !b.server_default;
+  const schema::Default& x = *a.server_default;
+  const schema::Default& y = *b.server_default;
+  if (x.kind != y.kind) return false;
+  if (x.kind != schema::Default::Kind::kLiteral) return x.value == y.value;
+  return CanonicalLiteral(a.type, x.value) == CanonicalLiteral(b.type, y.value);
+}
+
+namespace {
+
 class Comparer {
  public:
   std::vector<Difference> out;
@@ -70,7 +107,7 @@ class Comparer {
         changes.push_back(std::string("nullable ") + (ec.nullable ? "true" : "false") + " -> " +
                           (ac->nullable ? "true" : "false"));
       }
-      if (ec.server_default != ac->server_default) {
+      if (!SameDefault(ec, *ac)) {
         changes.push_back("default " + DefaultText(ec.server_default) + " -> " +
                           DefaultText(ac->server_default));
       }

@@ -20,6 +20,11 @@ struct Difference {
   std::string Describe() const;
 };
 
+// True when the two columns' defaults mean the same: equal, or literals
+// equal as values of the column's type ("true" and "1" on a boolean, "5" and
+// "5.0" on a number).
+bool SameDefault(const schema::Column& a, const schema::Column& b);
+
 // The differences, tables in `expected`'s order then unexpected ones; within
 // a table: columns, primary key, foreign keys, unique and check
 // constraints, indexes. Column order is not compared. Pure.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "autogen/compare.h"
 #include "ops/replay.h"
 
 namespace retort::autogen {
@@ -18,39 +19,6 @@ const T* Named(const std::vector<T>& items, const std::string& name) {
     if (item.name == name) return &item;
   }
   return nullptr;
-}
-
-// A literal default as a value of its column's type, so that "true" and
-// "1" on a boolean column, or "5" and "5.0" on a number, read the same.
-std::string CanonicalLiteral(const schema::Type& type, const std::string& value) {
-  std::string lower;
-  for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (type.kind == schema::TypeKind::kBoolean) {
-    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on" || lower == "t") {
-      return "true";
-    }
-    if (lower == "false" || lower == "0" || lower == "no" || lower == "off" || lower == "f") {
-      return "false";
-    }
-  }
-  if (type.IsNumber()) {
-    try {
-      size_t used = 0;
-      double number = std::stod(value, &used);
-      if (used == value.size()) return std::to_string(number);
-    } catch (const std::exception&) {
-    }
-  }
-  return value;
-}
-
-bool SameDefault(const Column& a, const Column& b) {
-  if (!a.server_default || !b.server_default) return !a.server_default == !b.server_default;
-  const schema::Default& x = *a.server_default;
-  const schema::Default& y = *b.server_default;
-  if (x.kind != y.kind) return false;
-  if (x.kind != schema::Default::Kind::kLiteral) return x.value == y.value;
-  return CanonicalLiteral(a.type, x.value) == CanonicalLiteral(b.type, y.value);
 }
 
 class Differ {
@@ -187,12 +155,15 @@ class Differ {
       Emit(ops::DropConstraint{t.name, c.primary_key->name});
     }
 
+    // Renames first (a new column may take an old name), each with the
+    // column's other changes in the same alter_column.
     for (const auto& [key, old_name] : to_.renames.columns) {
       if (key.first != t.name) continue;
       const Table& now = *cur_.FindTable(t.name);
-      if (now.FindColumn(old_name) && !now.FindColumn(key.second) && t.FindColumn(key.second)) {
-        ops::AlterColumn rename;
-        rename.table = t.name;
+      const Column* old_col = now.FindColumn(old_name);
+      const Column* new_col = t.FindColumn(key.second);
+      if (old_col && new_col && !now.FindColumn(key.second)) {
+        ops::AlterColumn rename = AlterTo(stored, *old_col, *new_col);
         rename.column = old_name;
         rename.new_name = key.second;
         Emit(std::move(rename));
@@ -205,14 +176,7 @@ class Differ {
         Emit(ops::AddColumn{t.name, col, {}, {}, {}});
         continue;
       }
-      const Column* stored_col = Named(stored.columns, col.name);
-      const Column& want = stored_col ? *stored_col : col;
-      ops::AlterColumn alter;
-      alter.table = t.name;
-      alter.column = col.name;
-      if (want.type != have->type) alter.type = col.type;
-      if (want.nullable != have->nullable) alter.nullable = col.nullable;
-      if (!SameDefault(want, *have)) alter.server_default = col.server_default;
+      ops::AlterColumn alter = AlterTo(stored, *have, col);
       if (alter.type || alter.nullable || alter.server_default) Emit(std::move(alter));
     }
     for (const Column& col : std::vector<Column>(cur_.FindTable(t.name)->columns)) {
@@ -236,6 +200,20 @@ class Differ {
         Emit(ops::CreateIndex{t.name, ix, false});
       }
     }
+  }
+
+  // The alter_column that makes column `have` of `t` what `want` declares
+  // (compared in the stored form); changes nothing when they agree.
+  ops::AlterColumn AlterTo(const Table& stored, const Column& have, const Column& want) const {
+    const Column* stored_col = Named(stored.columns, want.name);
+    const Column& compare = stored_col ? *stored_col : want;
+    ops::AlterColumn alter;
+    alter.table = stored.name;
+    alter.column = want.name;
+    if (compare.type != have.type) alter.type = want.type;
+    if (compare.nullable != have.nullable) alter.nullable = want.nullable;
+    if (!SameDefault(compare, have)) alter.server_default = want.server_default;
+    return alter;
   }
 
   // New tables, each after the tables it refers to; a foreign key to a table

@@ -9,17 +9,14 @@
 #include <random>
 
 #include "autogen/compare.h"
-#include "autogen/diff.h"
-#include "autogen/lint.h"
-#include "ops/replay.h"
 #include "dialect/connect.h"
 #include "retort/retort.h"
+#include "runtime/autogenerate.h"
 #include "runtime/config.h"
 #include "runtime/migrator.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
 #include "script/script_set.h"
-#include "script/script_write.h"
 
 namespace retort {
 
@@ -198,34 +195,10 @@ struct Project::Impl {
     }
     autogen::DiffOptions diff_options;
     if (stored) diff_options.stored_to = &*stored;
-    std::vector<ops::Operation> operations = autogen::Diff(from, declared, diff_options);
-
-    std::vector<SchemaChange> changes;
-    std::vector<script::WrittenOp> upgrade;
-    std::vector<ops::OpAt> located;
-    schema::Schema before = from;
-    for (ops::Operation& op : operations) {
-      SchemaChange change{ops::OperationName(op), autogen::Describe(op, before), ""};
-      script::WrittenOp written{op, {}, false};
-      if (std::optional<std::string> risk = autogen::Risk(op, before)) {
-        change.risk = *risk;
-        written.comments = {"DESTRUCTIVE: " + *risk + ".",
-                            "Review, then set acknowledged: true; upgrade refuses it until then."};
-        written.needs_acknowledgement = true;
-      }
-      ops::Apply(ops::OpAt{op, {}}, before);
-      located.push_back(ops::OpAt{op, {}});
-      upgrade.push_back(std::move(written));
-      changes.push_back(std::move(change));
-    }
-    if (changes.empty()) return changes;
-    std::vector<script::WrittenOp> downgrade;
-    for (ops::OpAt& undo : ops::DeriveDowngrade(located, from)) {
-      downgrade.push_back({std::move(undo.op), {}, false});
-    }
-    s.upgrade = script::WriteOperations(upgrade);
-    s.downgrade = script::WriteOperations(downgrade);
-    return changes;
+    runtime::GeneratedScript generated = runtime::GenerateScript(from, declared, diff_options);
+    s.upgrade = std::move(generated.upgrade);
+    s.downgrade = std::move(generated.downgrade);
+    return std::move(generated.changes);
   }
 
   std::string WriteScript(script::NewScript s) {

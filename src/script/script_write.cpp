@@ -270,6 +270,7 @@ std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent
     for (const std::string& line : w.comments) text += pad + "# " + line + "\n";
     YAML::Emitter out;
     out.SetIndent(2);
+    out.SetNullFormat(YAML::LowerNull);
     out << YAML::BeginMap << YAML::Key << ops::OperationName(w.op) << YAML::Value;
     WriteBody(out, w.op, w.needs_acknowledgement);
     out << YAML::EndMap;
