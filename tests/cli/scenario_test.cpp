@@ -12,6 +12,9 @@
 //   write: {path: text}        files written before the step runs
 //   remove: [paths]            files removed before the step runs
 //   env: {NAME: value}         environment for the step
+//   edit: {path: [old, new]}   replaces text in a file before the step runs
+//   file_has: {path: [substrings]}   what a file holds after the step
+// A scenario's `config: |` is added to the retort.toml it runs with.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -64,12 +67,21 @@ TEST_P(Scenario, Runs) {
   testing::TestDatabase db(dialect, dir.path());
   for (const auto& f : root["files"]) dir.Write(f.first.Scalar(), f.second.Scalar());
   dir.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"" + db.url() +
-                               "\"\ncreate_database_schema = true\n");
+                               "\"\ncreate_database_schema = true\n" +
+                               (root["config"] ? root["config"].Scalar() : std::string()));
   int index = 0;
   for (const auto& step : root["steps"]) {
     ++index;
     for (const auto& f : step["write"]) dir.Write(f.first.Scalar(), f.second.Scalar());
     for (const std::string& f : Strings(step["remove"])) fs::remove(dir.path() / f);
+    for (const auto& e : step["edit"]) {
+      std::vector<std::string> change = Strings(e.second);
+      ASSERT_EQ(change.size(), 2u) << "edit: {path: [old, new]}";
+      std::string text = testing::ReadFile(dir.path() / e.first.Scalar());
+      size_t at = text.find(change[0]);
+      ASSERT_NE(at, std::string::npos) << e.first.Scalar() << " lacks: " << change[0];
+      dir.Write(e.first.Scalar(), text.replace(at, change[0].size(), change[1]));
+    }
     std::string command = step["run"].Scalar();
     SCOPED_TRACE("step " + std::to_string(index) + ": retort " + command);
     std::map<std::string, std::string> env;
@@ -83,6 +95,12 @@ TEST_P(Scenario, Runs) {
     }
     for (const std::string& s : ForDialect(step, "stderr_has", dialect)) {
       EXPECT_NE(r.err.find(s), std::string::npos) << "stderr lacks: " << s << "\n" << r.err;
+    }
+    for (const auto& f : step["file_has"]) {
+      std::string text = testing::ReadFile(dir.path() / f.first.Scalar());
+      for (const std::string& s : Strings(f.second)) {
+        EXPECT_NE(text.find(s), std::string::npos) << f.first.Scalar() << " lacks: " << s << "\n" << text;
+      }
     }
     if (step["current"]) {
       std::vector<std::string> expected = Strings(step["current"]);
