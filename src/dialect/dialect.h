@@ -147,6 +147,14 @@ class Connection {
   // Error(kDatabase).
   virtual schema::Schema Inspect(const std::vector<std::string>& skip_tables) = 0;
 
+  // Rewrites the check expressions and {sql:} defaults of `expected` (a
+  // Dialect::Normalize result) as this database prints them once stored, so
+  // that they compare with what Inspect reads back. A server that rewrites
+  // expressions (PostgreSQL: casts, IN lists) is asked, in a transaction
+  // that leaves nothing behind; one that keeps the text (SQLite) does
+  // nothing. An expression the server refuses stays as written.
+  virtual void CanonicalizeExpressions(schema::Schema& /*expected*/) {}
+
   // Reports the progress of long statements (a rebuild's copy) to
   // `callback` while it is set.
   void SetProgress(ProgressCallback callback) { progress_ = std::move(callback); }

@@ -192,6 +192,7 @@ struct Project::Impl {
       }
       from = conn->Inspect({config.version_table, config.history_table});
       stored = conn->dialect().Normalize(declared);
+      conn->CanonicalizeExpressions(*stored);
     }
     autogen::DiffOptions diff_options;
     if (stored) diff_options.stored_to = &*stored;
@@ -442,6 +443,7 @@ std::vector<SchemaDifference> Project::Verify() {
     }
   }
   schema::Schema expected = conn->dialect().Normalize(scripts.SchemaAt(rows, impl_->Naming()));
+  conn->CanonicalizeExpressions(expected);
   return Differences(expected, conn->Inspect({impl_->config.version_table, impl_->config.history_table}));
 }
 

@@ -33,6 +33,7 @@ class PostgresConnection final : public Connection {
   void Rollback() override;
   bool TableExists(const std::string& table) override;
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // postgresql_inspect.cpp
+  void CanonicalizeExpressions(schema::Schema& expected) override;  // postgresql_inspect.cpp
   void LockSession() override;
   void UnlockSession() override;
 

@@ -21,10 +21,10 @@
 //    an {sql:} default that is a literal, now() or CURRENT_TIMESTAMP reads
 //    back as the literal or now;
 //  - comments are dropped (retort does not write them).
-// Check expressions are compared as written and as PostgreSQL prints them
-// (pg_get_expr, pretty), with one outer pair of parentheses taken off: an
-// expression PostgreSQL rewrites (casts, parentheses inside, IN lists) does
-// not compare equal to its declaration.
+// Check expressions read back as PostgreSQL prints them (pg_get_expr,
+// pretty), with one outer pair of parentheses taken off. PostgreSQL rewrites
+// expressions (casts, parentheses inside, IN lists), which Normalize cannot
+// know; CanonicalizeExpressions asks the server.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -496,6 +496,61 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     out.enums.push_back({Text(row[0]), ParseArray(row[1])});
   }
   return out;
+}
+
+void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
+  // Each table with an expression is created again as a temporary table,
+  // with its columns' types, its {sql:} defaults and its checks, and read
+  // back as Inspect reads; the savepoint then drops it. A table whose
+  // expressions do not build (a type or function missing) keeps them as
+  // written.
+  bool own = pq_.transactionStatus(conn_) == PQTRANS_IDLE;
+  if (own) Execute("BEGIN");
+  const std::string probe = "_retort_probe";
+  for (schema::Table& table : expected.tables) {
+    bool has_expression = !table.checks.empty();
+    for (const schema::Column& c : table.columns) {
+      if (c.server_default && c.server_default->kind == Default::Kind::kSql) has_expression = true;
+    }
+    if (!has_expression) continue;
+    Execute("SAVEPOINT retort_probe");
+    try {
+      std::string sql = "CREATE TEMPORARY TABLE " + probe + " (";
+      for (size_t i = 0; i < table.columns.size(); ++i) {
+        const schema::Column& c = table.columns[i];
+        sql += (i ? ", " : "") + dialect_.Quote(c.name) + " " + dialect_.ColumnType(c.type, expected);
+        if (c.server_default && c.server_default->kind == Default::Kind::kSql) {
+          sql += " DEFAULT " + c.server_default->value;
+        }
+      }
+      for (const schema::CheckConstraint& ck : table.checks) {
+        sql += ", CONSTRAINT " + dialect_.Quote(ck.name) + " CHECK (" + ck.expr + ")";
+      }
+      Execute(sql + ")");
+      for (const Row& row : Query(
+               "SELECT con.conname, pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) "
+               "FROM pg_catalog.pg_constraint con "
+               "WHERE con.conrelid = 'pg_temp." + probe + "'::regclass AND con.contype = 'c'")) {
+        for (schema::CheckConstraint& ck : table.checks) {
+          if (ck.name == Text(row[0])) ck.expr = StripOuterParens(Text(row[1]));
+        }
+      }
+      for (const Row& row : Query(
+               "SELECT a.attname, pg_catalog.pg_get_expr(d.adbin, d.adrelid) "
+               "FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a "
+               "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+               "WHERE d.adrelid = 'pg_temp." + probe + "'::regclass")) {
+        schema::Column* c = table.FindColumn(Text(row[0]));
+        if (c && c->server_default && c->server_default->kind == Default::Kind::kSql && row[1]) {
+          c->server_default = ParseDefaultExpression(*row[1]);
+        }
+      }
+    } catch (const Error&) {
+      // Compared as written.
+    }
+    Execute("ROLLBACK TO SAVEPOINT retort_probe");
+  }
+  if (own) Execute("ROLLBACK");
 }
 
 schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
