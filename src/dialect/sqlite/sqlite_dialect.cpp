@@ -295,7 +295,8 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
       ops::Apply(op, schema);
       for (const std::string& name : rebuild->tables) {
         const Table& b = *before.FindTable(name);
-        for (Statement& s : RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), schema, op.where)) {
+        for (Statement& s : RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), before,
+                                         schema, op.where)) {
           out.push_back(std::move(s));
         }
       }
@@ -359,7 +360,7 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
       ++j;
     }
     for (Statement& s : RebuildTable(*this, *before.FindTable(table), *schema.FindTable(table), sources,
-                                     schema, op.where)) {
+                                     before, schema, op.where)) {
       out.push_back(std::move(s));
     }
     i = j;
