@@ -92,6 +92,11 @@ struct AddEnumValue {
   std::optional<std::string> before;
   std::optional<std::string> after;
 };
+// Removes `value` from enum `name`. Rows holding it make the run fail.
+struct DropEnumValue {
+  std::string name;
+  std::string value;
+};
 // Seed rows; a value is nullopt for NULL. Values are rendered for their
 // column's type.
 struct BulkInsert {
@@ -109,8 +114,8 @@ using Operation =
     std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
                  AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
-                 DropConstraint, CreateEnum, DropEnum, AddEnumValue, BulkInsert,
-                 Execute>;
+                 DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
+                 BulkInsert, Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {
