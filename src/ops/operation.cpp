@@ -20,8 +20,7 @@ std::string OperationName(const Operation& op) {
 }
 
 bool IsReversible(const Operation& op) {
-  return !std::holds_alternative<AddEnumValue>(op) && !std::holds_alternative<BulkInsert>(op) &&
-         !std::holds_alternative<Execute>(op);
+  return !std::holds_alternative<BulkInsert>(op) && !std::holds_alternative<Execute>(op);
 }
 
 }  // namespace retort::ops

@@ -85,7 +85,7 @@ struct DropEnum {
   std::string name;
 };
 // Adds `value` to enum `name`: at the end, or just before or after an
-// existing value (at most one of the two is set). Has no inverse.
+// existing value (at most one of the two is set).
 struct AddEnumValue {
   std::string name;
   std::string value;
@@ -126,8 +126,7 @@ struct OpAt {
 // The name used in files ("create_table", ...).
 std::string OperationName(const Operation& op);
 
-// False for operations with no inverse (add_enum_value, bulk_insert,
-// execute).
+// False for operations with no inverse (bulk_insert, execute).
 bool IsReversible(const Operation& op);
 
 }  // namespace retort::ops

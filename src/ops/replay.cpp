@@ -454,9 +454,7 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist", at.where);
             out.push_back(CreateEnum{*e});
           },
-          [&](const AddEnumValue&) {
-            throw Error(ErrorKind::kIrreversible, "add_enum_value has no inverse", at.where);
-          },
+          [&](const AddEnumValue& op) { out.push_back(DropEnumValue{op.name, op.value}); },
           [&](const DropEnumValue& op) {
             const schema::Enum* e = before.FindEnum(op.name);
             if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist", at.where);

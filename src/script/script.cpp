@@ -203,8 +203,8 @@ std::string RenderNewScript(const NewScript& s) {
       "#   - add_column: {table: users, column: {name: age, type: integer}}\n"
       "upgrade: []\n\n"
       "# Omit `downgrade` to derive it (the inverse operations in reverse order);\n"
-      "# give it explicitly when the upgrade uses execute, bulk_insert or\n"
-      "# add_enum_value, which have no inverse.\n";
+      "# give it explicitly when the upgrade uses execute or bulk_insert,\n"
+      "# which have no inverse.\n";
   return out;
 }
 
