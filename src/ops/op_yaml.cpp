@@ -154,6 +154,10 @@ struct Parser {
     if (op.before && op.after) file.Fail(n["after"], "give either 'before' or 'after', not both");
     return op;
   }
+  Operation DropEnumValueOp(const YAML::Node& n) const {
+    file.CheckKeys(n, "drop_enum_value", {"name", "value"});
+    return DropEnumValue{file.String(n, "name"), file.String(n, "value")};
+  }
   Operation BulkInsertOp(const YAML::Node& n) const {
     file.CheckKeys(n, "bulk_insert", {"table", "rows"});
     BulkInsert op;
@@ -226,6 +230,7 @@ constexpr Entry kHandlers[] = {
     {"create_enum", &Parser::CreateEnumOp},
     {"drop_enum", &Parser::DropEnumOp},
     {"add_enum_value", &Parser::AddEnumValueOp},
+    {"drop_enum_value", &Parser::DropEnumValueOp},
     {"bulk_insert", &Parser::BulkInsertOp},
     {"execute", &Parser::ExecuteOp},
 };

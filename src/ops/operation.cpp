@@ -12,15 +12,15 @@ std::string OperationName(const Operation& op) {
       "create_foreign_key",    "create_check_constraint",
       "drop_constraint",       "create_enum",
       "drop_enum",             "add_enum_value",
-      "bulk_insert",           "execute",
+      "drop_enum_value",       "bulk_insert",
+      "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);
   return kNames[op.index()];
 }
 
 bool IsReversible(const Operation& op) {
-  return !std::holds_alternative<AddEnumValue>(op) && !std::holds_alternative<BulkInsert>(op) &&
-         !std::holds_alternative<Execute>(op);
+  return !std::holds_alternative<BulkInsert>(op) && !std::holds_alternative<Execute>(op);
 }
 
 }  // namespace retort::ops

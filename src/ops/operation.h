@@ -85,12 +85,17 @@ struct DropEnum {
   std::string name;
 };
 // Adds `value` to enum `name`: at the end, or just before or after an
-// existing value (at most one of the two is set). Has no inverse.
+// existing value (at most one of the two is set).
 struct AddEnumValue {
   std::string name;
   std::string value;
   std::optional<std::string> before;
   std::optional<std::string> after;
+};
+// Removes `value` from enum `name`. Rows holding it make the run fail.
+struct DropEnumValue {
+  std::string name;
+  std::string value;
 };
 // Seed rows; a value is nullopt for NULL. Values are rendered for their
 // column's type.
@@ -109,8 +114,8 @@ using Operation =
     std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
                  AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
-                 DropConstraint, CreateEnum, DropEnum, AddEnumValue, BulkInsert,
-                 Execute>;
+                 DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
+                 BulkInsert, Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {
@@ -124,8 +129,7 @@ struct OpAt {
 // The name used in files ("create_table", ...).
 std::string OperationName(const Operation& op);
 
-// False for operations with no inverse (add_enum_value, bulk_insert,
-// execute).
+// False for operations with no inverse (bulk_insert, execute).
 bool IsReversible(const Operation& op);
 
 }  // namespace retort::ops

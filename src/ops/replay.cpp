@@ -297,6 +297,30 @@ class Replayer {
     }
     values.insert(at, op.value);
   }
+  void operator()(const DropEnumValue& op) {
+    auto e = std::find_if(s_.enums.begin(), s_.enums.end(),
+                          [&](const schema::Enum& x) { return x.name == op.name; });
+    if (e == s_.enums.end()) Fail("enum '" + op.name + "' does not exist");
+    std::vector<std::string>& values = e->values;
+    if (!Mentions(values, op.value)) Fail("enum '" + op.name + "' has no value '" + op.value + "'");
+    if (values.size() == 1) {
+      Fail("cannot drop value '" + op.value + "', the last value of enum '" + op.name +
+           "'; drop the enum instead");
+    }
+    // A default the enum no longer has would fail every insert relying on
+    // it, and PostgreSQL could not even put it back after the type change.
+    for (const Table& t : s_.tables) {
+      for (const auto& c : t.columns) {
+        if (c.type.kind == schema::TypeKind::kEnum && c.type.enum_name == op.name &&
+            c.server_default && c.server_default->kind == schema::Default::Kind::kLiteral &&
+            c.server_default->value == op.value) {
+          Fail("cannot drop value '" + op.value + "' of enum '" + op.name + "': column '" +
+               t.name + "." + c.name + "' defaults to it");
+        }
+      }
+    }
+    std::erase(values, op.value);
+  }
   void operator()(const BulkInsert& op) {
     Table& t = NeedTable(op.table);
     for (const auto& row : op.rows) {
@@ -430,8 +454,24 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist", at.where);
             out.push_back(CreateEnum{*e});
           },
-          [&](const AddEnumValue&) {
-            throw Error(ErrorKind::kIrreversible, "add_enum_value has no inverse", at.where);
+          [&](const AddEnumValue& op) { out.push_back(DropEnumValue{op.name, op.value}); },
+          [&](const DropEnumValue& op) {
+            const schema::Enum* e = before.FindEnum(op.name);
+            if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist", at.where);
+            auto it = std::find(e->values.begin(), e->values.end(), op.value);
+            if (it == e->values.end()) {
+              throw Error(ErrorKind::kInput, "enum '" + op.name + "' has no value '" + op.value + "'",
+                          at.where);
+            }
+            // Back in its place: after the value before it, or before the
+            // next when it was first.
+            AddEnumValue undo{op.name, op.value, {}, {}};
+            if (it != e->values.begin()) {
+              undo.after = *(it - 1);
+            } else if (it + 1 != e->values.end()) {
+              undo.before = *(it + 1);
+            }
+            out.push_back(undo);
           },
           [&](const BulkInsert&) {
             throw Error(ErrorKind::kIrreversible, "bulk_insert has no inverse", at.where);

@@ -232,6 +232,49 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             if (op.after) out += " AFTER " + QuoteLiteral(*op.after);
             sql.push_back(out);
           },
+          [&](const ops::DropEnumValue& op) {
+            const schema::Enum* e = before.FindEnum(op.name);
+            if (!e) throw Error(ErrorKind::kInput, "enum '" + op.name + "' does not exist");
+            // PostgreSQL cannot drop a label: the type is made anew without
+            // it, under its name, and every column using it moves over.
+            const std::string old_name = op.name + "__retort_old";
+            if (old_name.size() > kMaxIdentifierBytes) {
+              throw Error(ErrorKind::kInput,
+                          "drop_enum_value renames enum '" + op.name + "' to '" + old_name +
+                              "' while it makes the type anew, and that name is " +
+                              std::to_string(old_name.size()) + " bytes long (PostgreSQL allows " +
+                              std::to_string(kMaxIdentifierBytes) +
+                              "); the enum's name must be at most " +
+                              std::to_string(kMaxIdentifierBytes - (old_name.size() - op.name.size())) +
+                              " bytes");
+            }
+            std::string values;
+            for (const std::string& v : e->values) {
+              if (v != op.value) values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
+            }
+            const std::string type = Quote(op.name);
+            sql.push_back("ALTER TYPE " + type + " RENAME TO " + Quote(old_name));
+            sql.push_back("CREATE TYPE " + type + " AS ENUM (" + values + ")");
+            for (const Table& t : before.tables) {
+              for (const Column& c : t.columns) {
+                if (c.type.kind != TypeKind::kEnum || c.type.enum_name != op.name) continue;
+                const std::string alter =
+                    "ALTER TABLE " + Quote(t.name) + " ALTER COLUMN " + Quote(c.name);
+                // The default is of the old type, which does not cast to the
+                // new one; no cast exists between two enums either, so the
+                // values go through text (a row holding the dropped label
+                // fails there).
+                if (c.server_default) sql.push_back(alter + " DROP DEFAULT");
+                sql.push_back(alter + " TYPE " + type + " USING " + Quote(c.name) + "::text::" +
+                              type);
+                if (c.server_default) {
+                  sql.push_back(alter + " SET DEFAULT " +
+                                DefaultExpression(c.type, *c.server_default));
+                }
+              }
+            }
+            sql.push_back("DROP TYPE " + Quote(old_name));
+          },
           [&](const ops::BulkInsert& op) {
             for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));
           },

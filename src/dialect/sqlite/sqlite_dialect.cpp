@@ -33,6 +33,21 @@ struct RebuildNeeded {
 
 [[noreturn]] void NeedsRebuild(const std::string& table) { throw RebuildNeeded{{table}}; }
 
+// A change of enum `name`'s labels: they are in the CHECK constraint of
+// every column using it, so each table with such a column is rebuilt.
+void RebuildEnumUsers(const std::string& name, const Schema& before) {
+  RebuildNeeded users;
+  for (const Table& t : before.tables) {
+    for (const Column& c : t.columns) {
+      if (c.type.kind == TypeKind::kEnum && c.type.enum_name == name &&
+          (users.tables.empty() || users.tables.back() != t.name)) {
+        users.tables.push_back(t.name);
+      }
+    }
+  }
+  if (!users.tables.empty()) throw users;
+}
+
 bool AutoIncrements(const Table& table, const Column& column) {
   return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
          column.autoincrement.value_or(true);
@@ -212,19 +227,8 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
           // Enums live in each column's CHECK constraint on SQLite.
           [&](const ops::CreateEnum&) {},
           [&](const ops::DropEnum&) {},
-          [&](const ops::AddEnumValue& op) {
-            // The labels are in the CHECK constraint of every column using it.
-            RebuildNeeded users;
-            for (const Table& t : before.tables) {
-              for (const Column& c : t.columns) {
-                if (c.type.kind == TypeKind::kEnum && c.type.enum_name == op.name &&
-                    (users.tables.empty() || users.tables.back() != t.name)) {
-                  users.tables.push_back(t.name);
-                }
-              }
-            }
-            if (!users.tables.empty()) throw users;
-          },
+          [&](const ops::AddEnumValue& op) { RebuildEnumUsers(op.name, before); },
+          [&](const ops::DropEnumValue& op) { RebuildEnumUsers(op.name, before); },
           [&](const ops::BulkInsert& op) {
             for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));
           },
@@ -291,11 +295,12 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
     }
     Schema before = schema;
     if (rebuild->tables.size() != 1) {
-      // An operation on several tables at once (an enum's new value).
+      // An operation on several tables at once (an enum's labels).
       ops::Apply(op, schema);
       for (const std::string& name : rebuild->tables) {
         const Table& b = *before.FindTable(name);
-        for (Statement& s : RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), schema, op.where)) {
+        for (Statement& s : RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), before,
+                                         schema, op.where)) {
           out.push_back(std::move(s));
         }
       }
@@ -359,7 +364,7 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
       ++j;
     }
     for (Statement& s : RebuildTable(*this, *before.FindTable(table), *schema.FindTable(table), sources,
-                                     schema, op.where)) {
+                                     before, schema, op.where)) {
       out.push_back(std::move(s));
     }
     i = j;

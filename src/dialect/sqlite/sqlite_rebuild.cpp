@@ -53,8 +53,8 @@ void TrackSources(const ops::Operation& op, const Table& table, RebuildSources& 
 }
 
 std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before, const Table& after,
-                                    const RebuildSources& sources, const schema::Schema& schema,
-                                    const Location& where) {
+                                    const RebuildSources& sources, const schema::Schema& old_schema,
+                                    const schema::Schema& schema, const Location& where) {
   const std::string t = d.Quote(before.name);
   std::vector<Statement> out;
   auto add = [&](std::string sql, std::string fail_if_rows = "", std::string on_failure = "") {
@@ -146,6 +146,30 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
         "check constraint '" + ck.name + "' of '" + after.name + "' would fail for {count} of its rows",
         "CHECK");
   }
+  // An enum column's labels are in its own CHECK constraint: rows fail it
+  // when the column becomes an enum or its enum loses a label.
+  auto value_of = [&](const schema::Column& c, const ColumnSource& s) {
+    return s.cast ? "CAST(" + d.Quote(s.from) + " AS " + d.ColumnType(c.type, schema) + ")"
+                  : d.Quote(s.from);
+  };
+  for (const schema::Column& c : after.columns) {
+    if (c.type.kind != schema::TypeKind::kEnum) continue;
+    const ColumnSource* s = source_of(c.name);
+    const schema::Enum* labels = schema.FindEnum(c.type.enum_name);
+    if (!s || !labels) continue;
+    const schema::Column* old = before.FindColumn(s->from);
+    const schema::Enum* old_labels = old ? old_schema.FindEnum(old->type.enum_name) : nullptr;
+    if (!s->cast && old && old->type == c.type && old_labels &&
+        std::all_of(old_labels->values.begin(), old_labels->values.end(),
+                    [&](const std::string& v) { return Has(labels->values, v); })) {
+      continue;
+    }
+    add("SELECT count(*) FROM " + t + " WHERE NOT (" + value_of(c, *s) + " IN " +
+            names(labels->values) + ")",
+        "column '" + after.name + "." + c.name + "' would only take the values of enum '" +
+            labels->name + "', but holds others in {count} of its rows",
+        "CHECK");
+  }
 
   // The rebuild.
   std::string temp = d.Quote(RebuildTempName(after.name));
@@ -157,8 +181,7 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
     const ColumnSource* s = source_of(c.name);
     if (!s) continue;
     targets.push_back(d.Quote(c.name));
-    values.push_back(s->cast ? "CAST(" + d.Quote(s->from) + " AS " + d.ColumnType(c.type, schema) + ")"
-                             : d.Quote(s->from));
+    values.push_back(value_of(c, *s));
   }
   if (!targets.empty()) {
     add("INSERT INTO " + temp + " (" + join(targets, ", ") + ") SELECT " + join(values, ", ") +

@@ -35,14 +35,16 @@ RebuildSources IdentitySources(const schema::Table& table);
 // type changes, dropped and added columns.
 void TrackSources(const ops::Operation& op, const schema::Table& table, RebuildSources& sources);
 
-// The statements rebuilding `before` into `after` (same name): a count for
-// each constraint the rows must newly satisfy (NOT NULL, foreign key,
-// unique, check), failing with how many rows break it, then the rebuild
-// itself. Every statement is tagged with the table. The connection runs the
-// counts only when the rebuild fails (foreign keys: see BeginWrite).
+// The statements rebuilding `before` (of `old_schema`) into `after` (same
+// name, of `schema`): a count for each constraint the rows must newly
+// satisfy (NOT NULL, foreign key, unique, check, an enum's labels), failing
+// with how many rows break it, then the rebuild itself. Every statement is
+// tagged with the table. The connection runs the counts only when the
+// rebuild fails (foreign keys: see BeginWrite).
 std::vector<Statement> RebuildTable(const SqliteDialect& dialect, const schema::Table& before,
                                     const schema::Table& after, const RebuildSources& sources,
-                                    const schema::Schema& schema, const Location& where);
+                                    const schema::Schema& old_schema, const schema::Schema& schema,
+                                    const Location& where);
 
 // The name of the new table while it is being filled.
 std::string RebuildTempName(const std::string& table);
