@@ -95,7 +95,11 @@ class Differ {
         Emit(ops::DropEnum{e.name});
         continue;
       }
-      // DROPVALUES
+      for (const std::string& value : e.values) {
+        if (std::find(wanted->values.begin(), wanted->values.end(), value) == wanted->values.end()) {
+          Emit(ops::DropEnumValue{e.name, value});
+        }
+      }
     }
   }
 
@@ -389,6 +393,7 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
           },
           [](const ops::DropEnum& op) { return "- enum " + op.name; },
           [](const ops::AddEnumValue& op) { return "+ enum value " + op.name + "." + op.value; },
+          [](const ops::DropEnumValue& op) { return "- enum value " + op.name + "." + op.value; },
           [](const ops::BulkInsert& op) {
             return "+ " + std::to_string(op.rows.size()) + " rows into " + op.table;
           },

@@ -46,7 +46,7 @@ bool IsWidening(const Type& from, const Type& to) {
 bool MayBeRisky(const ops::Operation& op) {
   if (const auto* alter = std::get_if<ops::AlterColumn>(&op)) return alter->type.has_value();
   return std::holds_alternative<ops::DropTable>(op) || std::holds_alternative<ops::DropColumn>(op) ||
-         std::holds_alternative<ops::AddColumn>(op);
+         std::holds_alternative<ops::AddColumn>(op) || std::holds_alternative<ops::DropEnumValue>(op);
 }
 
 std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& before) {
@@ -55,6 +55,10 @@ std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& 
   }
   if (const auto* drop = std::get_if<ops::DropColumn>(&op)) {
     return "drops column " + drop->table + "." + drop->column + " and the data in it";
+  }
+  if (const auto* drop = std::get_if<ops::DropEnumValue>(&op)) {
+    return "drops value '" + drop->value + "' of enum " + drop->name +
+           ": rows holding it make the upgrade fail";
   }
   if (const auto* add = std::get_if<ops::AddColumn>(&op)) {
     if (!add->column.nullable && !add->column.server_default) {

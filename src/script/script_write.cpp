@@ -230,6 +230,9 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             if (op.after) key("after", *op.after);
             end();
           },
+          [&](const ops::DropEnumValue& op) {
+            flow(); key("name", op.name); key("value", op.value); end();
+          },
           [&](const ops::BulkInsert& op) {
             out << YAML::BeginMap;
             key("table", op.table);
