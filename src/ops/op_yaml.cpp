@@ -187,7 +187,17 @@ struct Parser {
       op.sql[""] = n.Scalar();
       return op;
     }
-    file.CheckKeys(n, "execute", {"sql", "dialect"});
+    file.CheckKeys(n, "execute", {"sql", "dialect", "effect"});
+    if (YAML::Node effect = n["effect"]) {
+      op.effect = ParseOperations(file, effect, naming);
+      for (const OpAt& e : op.effect) {
+        if (std::holds_alternative<Execute>(e.op) || std::holds_alternative<BulkInsert>(e.op)) {
+          throw Error(ErrorKind::kInput,
+                      "an execute's effect lists schema operations, not " + OperationName(e.op),
+                      e.where);
+        }
+      }
+    }
     YAML::Node sql = n["sql"];
     if (!sql) file.Fail(n, "execute needs 'sql'");
     std::optional<std::string> dialect = file.OptString(n, "dialect");

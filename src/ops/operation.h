@@ -104,10 +104,16 @@ struct BulkInsert {
   std::string table;
   std::vector<Row> rows;
 };
+struct OpAt;
+
 // Raw SQL. `sql` maps a dialect name to its statement; the key "" applies to
 // every dialect without its own entry. A dialect with no entry skips it.
+// Replay cannot read SQL: `effect` declares what it does to the schema, as
+// operations that replay applies and nothing renders (an index with a
+// WHERE clause, say, so that later operations and verify know it).
 struct Execute {
   std::map<std::string, std::string> sql;
+  std::vector<OpAt> effect;
 };
 
 using Operation =

@@ -327,7 +327,9 @@ class Replayer {
       for (const auto& [column, value] : row) NeedColumn(t, column);
     }
   }
-  void operator()(const Execute&) {}
+  void operator()(const Execute& op) {
+    for (const OpAt& effect : op.effect) std::visit(*this, effect.op);
+  }
 
  private:
   void RenameColumnEverywhere(const std::string& table, const std::string& from,

@@ -37,10 +37,9 @@ void WriteDefault(YAML::Emitter& out, const std::optional<schema::Default>& d) {
           << YAML::EndMap;
       return;
     case schema::Default::Kind::kLiteral:
-      // A literal spelled like now() would read back as the timestamp.
-      out << (d->value == "now()" || d->value == "CURRENT_TIMESTAMP" ? YAML::DoubleQuoted
-                                                                      : YAML::Auto)
-          << d->value;
+      // Files read now() and CURRENT_TIMESTAMP as kNow, in any quoting, so
+      // no literal holds them.
+      out << d->value;
       return;
   }
 }
@@ -258,6 +257,15 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
               out << YAML::Key << (dialect.empty() ? "default" : dialect) << YAML::Value << sql;
             }
             out << YAML::EndMap;
+            if (!op.effect.empty()) {
+              out << YAML::Key << "effect" << YAML::Value << YAML::BeginSeq;
+              for (const ops::OpAt& effect : op.effect) {
+                out << YAML::BeginMap << YAML::Key << ops::OperationName(effect.op) << YAML::Value;
+                WriteBody(out, effect.op, false);
+                out << YAML::EndMap;
+              }
+              out << YAML::EndSeq;
+            }
             end();
           },
       },

@@ -1,0 +1,120 @@
+// Operations written back as script YAML read back to the same operations:
+// writing what was read gives the same text again, for every operation.
+#include <gtest/gtest.h>
+
+#include "ops/op_yaml.h"
+#include "schema/naming.h"
+#include "schema/yaml_util.h"
+#include "script/script_write.h"
+
+namespace retort {
+namespace {
+
+std::vector<ops::OpAt> Parse(const std::string& text) {
+  schema::YamlFile file("ops.yaml");
+  YAML::Node doc = file.Parse(text);
+  return ops::ParseOperations(file, doc["upgrade"],
+                              schema::WithDefaults(schema::NamingConvention{}));
+}
+
+std::string Write(const std::vector<ops::OpAt>& operations) {
+  std::vector<script::WrittenOp> written;
+  for (const ops::OpAt& op : operations) written.push_back({op.op, {}, false});
+  return "upgrade:\n" + script::WriteOperations(written);
+}
+
+TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
+  const std::string text = R"yaml(upgrade:
+  - create_enum: {name: status, values: [new, "yes", "null", "it's"]}
+  - create_table:
+      name: users
+      comment: "people: all of them"
+      columns:
+        - {name: id, type: uuid, nullable: false}
+        - {name: email, type: string(255), nullable: false, server_default: "a@b"}
+        - {name: active, type: boolean, server_default: true}
+        - {name: at, type: datetime(timezone), server_default: now()}
+        - {name: literal_null, type: text, server_default: "null"}
+        - {name: raw, type: {postgresql: int4, sqlite: INTEGER}, server_default: {sql: "1 + 1"}}
+        - {name: price, type: "numeric(10,2)", autoincrement: false, comment: "in cents"}
+        - {name: status, type: enum(status)}
+      primary_key: {name: pk_users, columns: [id]}
+      unique:
+        - {name: uq_users_email, columns: [email]}
+      checks:
+        - {name: ck_users_positive, expr: "price >= 0"}
+      indexes:
+        - {name: ix_users_at, columns: [at, email], unique: true}
+  - create_table:
+      name: posts
+      columns:
+        - {name: id, type: integer}
+        - {name: author, type: uuid}
+      primary_key: {name: pk_posts, columns: [id]}
+      foreign_keys:
+        - {name: fk_posts_author_users, columns: [author], referred_table: users, referred_columns: [id], on_delete: CASCADE, on_update: SET NULL}
+  - rename_table: {name: posts, new_name: articles}
+  - add_column: {table: articles, column: {name: "title with space", type: text, nullable: false, server_default: ""}}
+  - alter_column: {table: articles, column: "title with space", type: string(80), nullable: true, server_default: null, new_name: title}
+  - create_index: {name: ix_articles_title, table: articles, columns: [title]}
+  - drop_index: {name: ix_articles_title, table: articles}
+  - create_primary_key: {name: pk2, table: articles, columns: [id, author]}
+  - create_unique_constraint: {name: uq_articles_title, table: articles, columns: [title]}
+  - create_foreign_key: {table: articles, name: fk2, columns: [author], referred_table: users, referred_columns: [id]}
+  - create_check_constraint: {name: ck_articles_titled, table: articles, expr: "title <> ''"}
+  - drop_constraint: {name: fk2, table: articles}
+  - add_enum_value: {name: status, value: done, after: new}
+  - add_enum_value: {name: status, value: first, before: new}
+  - drop_enum_value: {name: status, value: done}
+  - bulk_insert:
+      table: articles
+      rows:
+        - {id: "1", author: null, title: "x: y"}
+  - execute:
+      sql:
+        default: "SELECT 1"
+        postgresql: "SELECT 2"
+      effect:
+        - drop_column: {table: articles, column: title}
+  - drop_column: {table: users, column: price}
+  - drop_table: {name: articles}
+  - drop_enum: {name: status}
+)yaml";
+  std::vector<ops::OpAt> first = Parse(text);
+  std::string written = Write(first);
+  std::vector<ops::OpAt> second = Parse(written);
+  EXPECT_EQ(Write(second), written);
+  ASSERT_EQ(second.size(), first.size());
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ(ops::OperationName(second[i].op), ops::OperationName(first[i].op));
+  }
+  // Spot checks of what the text says, beyond its own round trip.
+  const auto& users = std::get<ops::CreateTable>(second[1].op).table;
+  ASSERT_TRUE(users.columns[4].server_default.has_value());  // the text "null", not none
+  EXPECT_EQ(users.columns[4].server_default->value, "null");
+  EXPECT_EQ(users.columns[3].server_default->kind, schema::Default::Kind::kNow);
+  EXPECT_EQ(users.checks[0].name, "ck_users_positive");
+  EXPECT_EQ(std::get<ops::CreateEnum>(second[0].op).enumeration.values,
+            (std::vector<std::string>{"new", "yes", "null", "it's"}));
+  const auto& alter = std::get<ops::AlterColumn>(second[5].op);
+  ASSERT_TRUE(alter.server_default.has_value());
+  EXPECT_FALSE(alter.server_default->has_value());
+  const auto& insert = std::get<ops::BulkInsert>(second[16].op);
+  EXPECT_FALSE(insert.rows[0][1].second.has_value());
+  EXPECT_EQ(std::get<ops::Execute>(second[17].op).effect.size(), 1u);
+}
+
+TEST(ScriptWrite, MarksWhatMustBeAcknowledged) {
+  std::string text = script::WriteOperations(
+      {{ops::DropTable{"users"}, {"DESTRUCTIVE: drops table users."}, true}});
+  EXPECT_EQ(text,
+            "  # DESTRUCTIVE: drops table users.\n"
+            "  - drop_table: {name: users, acknowledged: false}\n");
+  std::vector<ops::OpAt> read = Parse("upgrade:\n" + text);
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_FALSE(read[0].acknowledged);
+  EXPECT_TRUE(Parse("upgrade:\n  - drop_table: {name: users, acknowledged: true}\n")[0].acknowledged);
+}
+
+}  // namespace
+}  // namespace retort
