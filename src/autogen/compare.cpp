@@ -13,22 +13,6 @@ std::string List(const std::vector<std::string>& items) {
   return "(" + out + ")";
 }
 
-std::string DefaultText(const std::optional<schema::Default>& d) {
-  if (!d) return "none";
-  switch (d->kind) {
-    case schema::Default::Kind::kNow: return "now()";
-    case schema::Default::Kind::kSql: return "{sql: " + d->value + "}";
-    case schema::Default::Kind::kLiteral: return "'" + d->value + "'";
-  }
-  return "none";
-}
-
-std::string TypeText(const schema::Type& type) {
-  std::string out = schema::FormatType(type);
-  for (const auto& [dialect, spelling] : type.raw) out += " {" + dialect + ": " + spelling + "}";
-  return out;
-}
-
 // A literal default as a value of its column's type, so that "true" and
 // "1" on a boolean column, or "5" and "5.0" on a number, read the same.
 std::string CanonicalLiteral(const schema::Type& type, const std::string& value) {
@@ -54,6 +38,17 @@ std::string CanonicalLiteral(const schema::Type& type, const std::string& value)
 }
 
 }  // namespace
+
+std::string DescribeDefault(const std::optional<schema::Default>& d) {
+  if (!d) return "none";
+  switch (d->kind) {
+    case schema::Default::Kind::kNow: return "now()";
+    case schema::Default::Kind::kSql: return "{sql: " + d->value + "}";
+    case schema::Default::Kind::kLiteral: return "'" + d->value + "'";
+  }
+  return "none";
+}
+
 
 bool SameDefault(const schema::Column& a, const schema::Column& b) {
   if (!a.server_default || !b.server_default) return !a.server_default == !b.server_default;
@@ -98,24 +93,24 @@ class Comparer {
     for (const schema::Column& ec : e.columns) {
       const schema::Column* ac = a.FindColumn(ec.name);
       if (!ac) {
-        Add(Difference::Kind::kMissing, e.name, "column " + ec.name, TypeText(ec.type));
+        Add(Difference::Kind::kMissing, e.name, "column " + ec.name, schema::DescribeType(ec.type));
         continue;
       }
       std::vector<std::string> changes;
-      if (ec.type != ac->type) changes.push_back("type " + TypeText(ec.type) + " -> " + TypeText(ac->type));
+      if (ec.type != ac->type) changes.push_back("type " + schema::DescribeType(ec.type) + " -> " + schema::DescribeType(ac->type));
       if (ec.nullable != ac->nullable) {
         changes.push_back(std::string("nullable ") + (ec.nullable ? "true" : "false") + " -> " +
                           (ac->nullable ? "true" : "false"));
       }
       if (!SameDefault(ec, *ac)) {
-        changes.push_back("default " + DefaultText(ec.server_default) + " -> " +
-                          DefaultText(ac->server_default));
+        changes.push_back("default " + DescribeDefault(ec.server_default) + " -> " +
+                          DescribeDefault(ac->server_default));
       }
       for (const std::string& c : changes) Add(Difference::Kind::kChanged, e.name, "column " + ec.name, c);
     }
     for (const schema::Column& ac : a.columns) {
       if (!e.FindColumn(ac.name)) {
-        Add(Difference::Kind::kUnexpected, e.name, "column " + ac.name, TypeText(ac.type));
+        Add(Difference::Kind::kUnexpected, e.name, "column " + ac.name, schema::DescribeType(ac.type));
       }
     }
   }

@@ -20,6 +20,9 @@ struct Difference {
   std::string Describe() const;
 };
 
+// "none", "now()", "{sql: ...}" or "'value'", for messages.
+std::string DescribeDefault(const std::optional<schema::Default>& d);
+
 // True when the two columns' defaults mean the same: equal, or literals
 // equal as values of the column's type ("true" and "1" on a boolean, "5" and
 // "5.0" on a number).

@@ -308,23 +308,6 @@ std::string List(const std::vector<std::string>& items) {
   return "(" + out + ")";
 }
 
-std::string TypeText(const schema::Type& type) {
-  if (type.kind != schema::TypeKind::kRaw) return schema::FormatType(type);
-  std::string out;
-  for (const auto& [dialect, spelling] : type.raw) out += (out.empty() ? "" : ", ") + dialect + ": " + spelling;
-  return "{" + out + "}";
-}
-
-std::string DefaultText(const std::optional<schema::Default>& d) {
-  if (!d) return "none";
-  switch (d->kind) {
-    case schema::Default::Kind::kNow: return "now()";
-    case schema::Default::Kind::kSql: return "{sql: " + d->value + "}";
-    case schema::Default::Kind::kLiteral: return "'" + d->value + "'";
-  }
-  return "none";
-}
-
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
@@ -350,7 +333,7 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
           [](const ops::DropTable& op) { return "- table " + op.table; },
           [](const ops::RenameTable& op) { return "~ table " + op.table + " renamed to " + op.new_name; },
           [](const ops::AddColumn& op) {
-            return "+ column " + op.table + "." + op.column.name + " " + TypeText(op.column.type) +
+            return "+ column " + op.table + "." + op.column.name + " " + schema::DescribeType(op.column.type) +
                    (op.column.nullable ? "" : " not null");
           },
           [](const ops::DropColumn& op) { return "- column " + op.table + "." + op.column; },
@@ -359,11 +342,11 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             std::string out;
             auto add = [&](const std::string& part) { out += (out.empty() ? ": " : ", ") + part; };
             if (op.new_name) add("renamed to " + *op.new_name);
-            if (op.type) add("type " + (old ? TypeText(old->type) + " -> " : "") + TypeText(*op.type));
+            if (op.type) add("type " + (old ? schema::DescribeType(old->type) + " -> " : "") + schema::DescribeType(*op.type));
             if (op.nullable) add(*op.nullable ? "nullable" : "not null");
             if (op.server_default) {
-              add("default " + (old ? DefaultText(old->server_default) + " -> " : "") +
-                  DefaultText(*op.server_default));
+              add("default " + (old ? DescribeDefault(old->server_default) + " -> " : "") +
+                  DescribeDefault(*op.server_default));
             }
             return "~ column " + op.table + "." + op.column + out;
           },

@@ -71,7 +71,7 @@ std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& 
     const schema::Column* c = t ? t->FindColumn(alter->column) : nullptr;
     if (c && !IsWidening(c->type, *alter->type)) {
       return "changes the type of " + alter->table + "." + alter->column + " from " +
-             schema::FormatType(c->type) + " to " + schema::FormatType(*alter->type) +
+             schema::DescribeType(c->type) + " to " + schema::DescribeType(*alter->type) +
              ": values that do not fit are cut or make the upgrade fail";
     }
   }

@@ -182,4 +182,13 @@ std::string FormatType(const Type& type) {
   return name;
 }
 
+std::string DescribeType(const Type& type) {
+  if (type.kind != TypeKind::kRaw) return FormatType(type);
+  std::string out;
+  for (const auto& [dialect, spelling] : type.raw) {
+    out += (out.empty() ? "" : ", ") + dialect + ": " + spelling;
+  }
+  return "{" + out + "}";
+}
+
 }  // namespace retort::schema

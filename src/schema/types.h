@@ -58,4 +58,8 @@ std::optional<Type> ParseType(std::string_view text, std::string* error);
 // The portable spelling, the inverse of ParseType (raw types: "raw").
 std::string FormatType(const Type& type);
 
+// FormatType for messages: a raw type shows its spellings,
+// "{postgresql: int8, sqlite: INTEGER}".
+std::string DescribeType(const Type& type);
+
 }  // namespace retort::schema
