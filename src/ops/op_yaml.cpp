@@ -9,35 +9,36 @@
 namespace retort::ops {
 namespace {
 
+using schema::MapView;
 using schema::YamlFile;
 
 struct Parser {
   const YamlFile& file;
   const schema::NamingConvention& naming;
 
-  std::string Name(const YAML::Node& node, std::string_view key,
+  std::string Name(const MapView& node, std::string_view key,
                    const schema::NameParts& parts) const {
     std::string name = file.OptString(node, "name").value_or("");
     if (!name.empty() && key != "ck") return name;
     try {
       return schema::ConventionName(naming, key, parts);
     } catch (const Error& e) {
-      throw Error(e.kind(), e.message(), file.At(node));
+      throw Error(e.kind(), e.message(), file.At(node.node()));
     }
   }
 
-  Operation CreateTableOp(const YAML::Node& n) const {
-    return CreateTable{schema::ParseTable(file, n, naming)};
+  Operation CreateTableOp(const MapView& n) const {
+    return CreateTable{schema::ParseTable(file, n.node(), naming)};
   }
-  Operation DropTableOp(const YAML::Node& n) const {
+  Operation DropTableOp(const MapView& n) const {
     file.CheckKeys(n, "drop_table", {"name"});
     return DropTable{file.String(n, "name")};
   }
-  Operation RenameTableOp(const YAML::Node& n) const {
+  Operation RenameTableOp(const MapView& n) const {
     file.CheckKeys(n, "rename_table", {"name", "new_name"});
     return RenameTable{file.String(n, "name"), file.String(n, "new_name")};
   }
-  Operation AddColumnOp(const YAML::Node& n) const {
+  Operation AddColumnOp(const MapView& n) const {
     file.CheckKeys(n, "add_column", {"table", "column"});
     AddColumn op;
     op.table = file.String(n, "table");
@@ -60,11 +61,11 @@ struct Parser {
     op.indexes = scratch.indexes;
     return op;
   }
-  Operation DropColumnOp(const YAML::Node& n) const {
+  Operation DropColumnOp(const MapView& n) const {
     file.CheckKeys(n, "drop_column", {"table", "column"});
     return DropColumn{file.String(n, "table"), file.String(n, "column")};
   }
-  Operation AlterColumnOp(const YAML::Node& n) const {
+  Operation AlterColumnOp(const MapView& n) const {
     file.CheckKeys(n, "alter_column",
                    {"table", "column", "type", "nullable", "server_default", "new_name"});
     AlterColumn op;
@@ -79,7 +80,7 @@ struct Parser {
     }
     return op;
   }
-  Operation CreateIndexOp(const YAML::Node& n) const {
+  Operation CreateIndexOp(const MapView& n) const {
     file.CheckKeys(n, "create_index", {"name", "table", "columns", "unique", "concurrently"});
     CreateIndex op;
     op.table = file.String(n, "table");
@@ -89,12 +90,12 @@ struct Parser {
     op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""});
     return op;
   }
-  Operation DropIndexOp(const YAML::Node& n) const {
+  Operation DropIndexOp(const MapView& n) const {
     file.CheckKeys(n, "drop_index", {"name", "table", "concurrently"});
     return DropIndex{file.String(n, "table"), file.String(n, "name"),
                      file.OptBool(n, "concurrently").value_or(false)};
   }
-  Operation CreatePrimaryKeyOp(const YAML::Node& n) const {
+  Operation CreatePrimaryKeyOp(const MapView& n) const {
     file.CheckKeys(n, "create_primary_key", {"name", "table", "columns"});
     CreatePrimaryKey op;
     op.table = file.String(n, "table");
@@ -102,7 +103,7 @@ struct Parser {
     op.key.name = Name(n, "pk", {op.table, op.key.columns, "", {}, ""});
     return op;
   }
-  Operation CreateUniqueOp(const YAML::Node& n) const {
+  Operation CreateUniqueOp(const MapView& n) const {
     file.CheckKeys(n, "create_unique_constraint", {"name", "table", "columns"});
     CreateUniqueConstraint op;
     op.table = file.String(n, "table");
@@ -110,19 +111,19 @@ struct Parser {
     op.constraint.name = Name(n, "uq", {op.table, op.constraint.columns, "", {}, ""});
     return op;
   }
-  Operation CreateForeignKeyOp(const YAML::Node& n) const {
+  Operation CreateForeignKeyOp(const MapView& n) const {
     file.CheckKeys(n, "create_foreign_key",
                    {"name", "table", "columns", "referred_table", "referred_columns",
                     "on_delete", "on_update"});
     CreateForeignKey op;
     op.table = file.String(n, "table");
     // The same shape as a table's foreign_keys entry, plus `table`.
-    YAML::Node body = YAML::Clone(n);
+    YAML::Node body = YAML::Clone(n.node());
     body.remove("table");
     op.foreign_key = schema::ParseForeignKey(file, body, op.table, naming);
     return op;
   }
-  Operation CreateCheckOp(const YAML::Node& n) const {
+  Operation CreateCheckOp(const MapView& n) const {
     file.CheckKeys(n, "create_check_constraint", {"name", "table", "expr"});
     CreateCheckConstraint op;
     op.table = file.String(n, "table");
@@ -131,20 +132,20 @@ struct Parser {
     op.check.name = Name(n, "ck", {op.table, {}, "", {}, short_name});
     return op;
   }
-  Operation DropConstraintOp(const YAML::Node& n) const {
+  Operation DropConstraintOp(const MapView& n) const {
     file.CheckKeys(n, "drop_constraint", {"name", "table"});
     return DropConstraint{file.String(n, "table"), file.String(n, "name")};
   }
-  Operation CreateEnumOp(const YAML::Node& n) const {
+  Operation CreateEnumOp(const MapView& n) const {
     file.CheckKeys(n, "create_enum", {"name", "values"});
     CreateEnum op{{file.String(n, "name"), file.RequiredStrings(n, "values")}};
     return op;
   }
-  Operation DropEnumOp(const YAML::Node& n) const {
+  Operation DropEnumOp(const MapView& n) const {
     file.CheckKeys(n, "drop_enum", {"name"});
     return DropEnum{file.String(n, "name")};
   }
-  Operation AddEnumValueOp(const YAML::Node& n) const {
+  Operation AddEnumValueOp(const MapView& n) const {
     file.CheckKeys(n, "add_enum_value", {"name", "value", "before", "after"});
     AddEnumValue op;
     op.name = file.String(n, "name");
@@ -154,11 +155,11 @@ struct Parser {
     if (op.before && op.after) file.Fail(n["after"], "give either 'before' or 'after', not both");
     return op;
   }
-  Operation DropEnumValueOp(const YAML::Node& n) const {
+  Operation DropEnumValueOp(const MapView& n) const {
     file.CheckKeys(n, "drop_enum_value", {"name", "value"});
     return DropEnumValue{file.String(n, "name"), file.String(n, "value")};
   }
-  Operation BulkInsertOp(const YAML::Node& n) const {
+  Operation BulkInsertOp(const MapView& n) const {
     file.CheckKeys(n, "bulk_insert", {"table", "rows"});
     BulkInsert op;
     op.table = file.String(n, "table");
@@ -181,10 +182,10 @@ struct Parser {
     }
     return op;
   }
-  Operation ExecuteOp(const YAML::Node& n) const {
+  Operation ExecuteOp(const MapView& n) const {
     Execute op;
-    if (n.IsScalar()) {
-      op.sql[""] = n.Scalar();
+    if (n.node().IsScalar()) {
+      op.sql[""] = n.node().Scalar();
       return op;
     }
     file.CheckKeys(n, "execute", {"sql", "dialect", "effect"});
@@ -218,7 +219,7 @@ struct Parser {
   }
 };
 
-using Handler = Operation (Parser::*)(const YAML::Node&) const;
+using Handler = Operation (Parser::*)(const MapView&) const;
 struct Entry {
   std::string_view name;
   Handler handler;
@@ -276,7 +277,7 @@ std::vector<OpAt> ParseOperations(const YamlFile& file, const YAML::Node& list,
       body = YAML::Clone(body);
       body.remove("acknowledged");
     }
-    out.push_back(OpAt{(parser.*found->handler)(body), file.At(entry.first), acknowledged});
+    out.push_back(OpAt{(parser.*found->handler)(MapView(body)), file.At(entry.first), acknowledged});
   }
   return out;
 }

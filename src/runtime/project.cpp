@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -34,24 +35,36 @@ struct Project::Impl {
   // use: read-only commands served from the header cache never need it.
   const schema::NamingConvention& Naming() {
     if (!naming) {
-      std::vector<std::string> paths = runtime::SchemaPaths(config);
       schema::NamingConvention declared;
-      if (!paths.empty()) declared = schema::LoadSchemaFiles(paths).naming;
+      if (StartDeclared()) declared = declared_files->get().naming;
       naming = schema::WithDefaults(declared);
     }
     return *naming;
+  }
+
+  // The schema files, read on another thread from the first call, so that
+  // the scripts' YAML can be read meanwhile. False when there are none.
+  std::optional<std::shared_future<schema::Schema>> declared_files;
+  bool StartDeclared() {
+    if (!declared_files) {
+      std::vector<std::string> paths = runtime::SchemaPaths(config);
+      if (paths.empty()) return false;
+      declared_files = std::async(std::launch::async, [paths] {
+                         return schema::LoadSchemaFiles(paths);
+                       }).share();
+    }
+    return true;
   }
   std::string url;
 
   // The declared schema, from the config's schema files.
   schema::Schema Declared() {
-    std::vector<std::string> paths = runtime::SchemaPaths(config);
-    if (paths.empty()) {
+    if (!StartDeclared()) {
       throw Error(ErrorKind::kUsage, "no schema files match the config's schema globs",
                   Location{.file = config.path});
     }
-    schema::Schema declared = schema::LoadSchemaFiles(paths);
-    if (!naming) naming = schema::WithDefaults(declared.naming);  // read once
+    schema::Schema declared = declared_files->get();
+    if (!naming) naming = schema::WithDefaults(declared.naming);
     return declared;
   }
 
@@ -168,8 +181,9 @@ struct Project::Impl {
   // Fills `s` with the operations from the schema at its parents (or the
   // live database's) to the declared one; returns what they change.
   std::vector<SchemaChange> Autogenerate(script::NewScript& s, bool compare_database) {
-    schema::Schema declared = Declared();
+    StartDeclared();  // read while the scripts are
     const script::ScriptSet& all = Full();
+    schema::Schema declared = Declared();
     schema::Schema from = all.SchemaAt(s.down_revisions, Naming());
     std::optional<schema::Schema> stored;
     if (compare_database) {
@@ -425,8 +439,9 @@ std::vector<SchemaDifference> Differences(schema::Schema expected, schema::Schem
 }  // namespace
 
 std::vector<SchemaDifference> Project::Check() {
-  schema::Schema declared = impl_->Declared();
+  impl_->StartDeclared();  // read while the scripts are
   const script::ScriptSet& scripts = impl_->Full();
+  schema::Schema declared = impl_->Declared();
   return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->Naming()));
 }
 

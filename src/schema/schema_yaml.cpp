@@ -33,13 +33,13 @@ Type ParseTypeNode(const YamlFile& file, const YAML::Node& node) {
 
 namespace {
 
-Action ParseActionAt(const YamlFile& file, const YAML::Node& node,
+Action ParseActionAt(const YamlFile& file, const MapView& node,
                      std::string_view key) {
   std::optional<std::string> text = file.OptString(node, key);
   if (!text) return Action::kNoAction;
   std::optional<Action> action = ParseAction(*text);
   if (!action) {
-    file.Fail(node[std::string(key)],
+    file.Fail(node[key],
               "unknown action '" + *text +
                   "' (expected CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION)");
   }
@@ -62,19 +62,20 @@ std::string NameAt(const YamlFile& file, const YAML::Node& node,
 ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
                            const std::string& table,
                            const NamingConvention& naming) {
-  file.CheckKeys(node, "foreign key",
+  const MapView m(node);
+  file.CheckKeys(m, "foreign key",
                  {"name", "columns", "referred_table", "referred_columns",
                   "on_delete", "on_update"});
   ForeignKey fk;
-  fk.columns = file.RequiredStrings(node, "columns");
-  fk.referred_table = file.String(node, "referred_table");
-  fk.referred_columns = file.RequiredStrings(node, "referred_columns");
+  fk.columns = file.RequiredStrings(m, "columns");
+  fk.referred_table = file.String(m, "referred_table");
+  fk.referred_columns = file.RequiredStrings(m, "referred_columns");
   if (fk.columns.size() != fk.referred_columns.size()) {
     file.Fail(node, "a foreign key needs as many referred_columns as columns");
   }
-  fk.on_delete = ParseActionAt(file, node, "on_delete");
-  fk.on_update = ParseActionAt(file, node, "on_update");
-  fk.name = file.OptString(node, "name").value_or("");
+  fk.on_delete = ParseActionAt(file, m, "on_delete");
+  fk.on_update = ParseActionAt(file, m, "on_update");
+  fk.name = file.OptString(m, "name").value_or("");
   if (fk.name.empty()) {
     fk.name = NameAt(file, node, naming, "fk",
                      {table, fk.columns, fk.referred_table, fk.referred_columns, ""});
@@ -114,49 +115,48 @@ std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node
 }
 
 ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
-  if (node.IsMap()) {
-    for (const auto& entry : node) {
-      if (entry.first.Scalar().ends_with(")")) {
-        file.Fail(entry.first, "a type with a comma must be quoted inside {...}, "
-                               "e.g. type: \"numeric(10,2)\"");
-      }
+  const MapView m(node);
+  for (const MapView::Entry& entry : m.entries()) {
+    if (entry.key.ends_with(")")) {
+      file.Fail(entry.key_node, "a type with a comma must be quoted inside {...}, "
+                                "e.g. type: \"numeric(10,2)\"");
     }
   }
-  file.CheckKeys(node, "column",
+  file.CheckKeys(m, "column",
                  {"name", "type", "primary_key", "nullable", "server_default",
                   "unique", "index", "references", "on_delete", "on_update",
                   "autoincrement", "comment", "renamed_from"});
   ColumnSpec spec;
   spec.node = node;
   Column& c = spec.column;
-  c.name = file.String(node, "name");
-  if (!node["type"]) file.Fail(node, "column '" + c.name + "' has no 'type'");
-  c.type = ParseTypeNode(file, node["type"]);
-  spec.primary_key = file.OptBool(node, "primary_key").value_or(false);
-  std::optional<bool> nullable = file.OptBool(node, "nullable");
+  c.name = file.String(m, "name");
+  if (!m["type"]) file.Fail(node, "column '" + c.name + "' has no 'type'");
+  c.type = ParseTypeNode(file, m["type"]);
+  spec.primary_key = file.OptBool(m, "primary_key").value_or(false);
+  std::optional<bool> nullable = file.OptBool(m, "nullable");
   if (spec.primary_key && nullable.value_or(false)) {
-    file.Fail(node["nullable"], "primary key column '" + c.name + "' cannot be nullable");
+    file.Fail(m["nullable"], "primary key column '" + c.name + "' cannot be nullable");
   }
   c.nullable = nullable.value_or(!spec.primary_key);
-  c.server_default = ParseDefault(file, node["server_default"]);
-  spec.unique = file.OptBool(node, "unique").value_or(false);
-  spec.index = file.OptBool(node, "index").value_or(false);
-  c.autoincrement = file.OptBool(node, "autoincrement");
-  c.comment = file.OptString(node, "comment").value_or("");
-  spec.renamed_from = file.OptString(node, "renamed_from").value_or("");
-  if (std::optional<std::string> ref = file.OptString(node, "references")) {
+  c.server_default = ParseDefault(file, m["server_default"]);
+  spec.unique = file.OptBool(m, "unique").value_or(false);
+  spec.index = file.OptBool(m, "index").value_or(false);
+  c.autoincrement = file.OptBool(m, "autoincrement");
+  c.comment = file.OptString(m, "comment").value_or("");
+  spec.renamed_from = file.OptString(m, "renamed_from").value_or("");
+  if (std::optional<std::string> ref = file.OptString(m, "references")) {
     size_t dot = ref->rfind('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == ref->size()) {
-      file.Fail(node["references"], "'references' must be table.column");
+      file.Fail(m["references"], "'references' must be table.column");
     }
     ForeignKey fk;
     fk.columns = {c.name};
     fk.referred_table = ref->substr(0, dot);
     fk.referred_columns = {ref->substr(dot + 1)};
-    fk.on_delete = ParseActionAt(file, node, "on_delete");
-    fk.on_update = ParseActionAt(file, node, "on_update");
+    fk.on_delete = ParseActionAt(file, m, "on_delete");
+    fk.on_update = ParseActionAt(file, m, "on_update");
     spec.foreign_key = fk;
-  } else if (node["on_delete"] || node["on_update"]) {
+  } else if (m["on_delete"] || m["on_update"]) {
     file.Fail(node, "on_delete and on_update need 'references'");
   }
   return spec;
@@ -184,11 +184,12 @@ void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
 
 Table ParseTable(const YamlFile& file, const YAML::Node& node,
                  const NamingConvention& naming, RenameHints* hints) {
-  file.CheckKeys(node, "table",
+  const MapView m(node);
+  file.CheckKeys(m, "table",
                  {"name", "columns", "primary_key", "foreign_keys", "unique",
                   "checks", "indexes", "comment", "renamed_from"});
   Table t;
-  t.name = file.String(node, "name");
+  t.name = file.String(m, "name");
   auto rename_hint = [&](const YAML::Node& at, const std::string& old_name) {
     if (!hints) {
       file.Fail(at, "'renamed_from' belongs in schema files; a script renames with "
@@ -196,13 +197,13 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     }
     if (old_name.empty()) file.Fail(at, "'renamed_from' needs the old name");
   };
-  if (std::optional<std::string> old_name = file.OptString(node, "renamed_from")) {
-    rename_hint(node["renamed_from"], *old_name);
-    if (*old_name == t.name) file.Fail(node["renamed_from"], "a table cannot be renamed from itself");
+  if (std::optional<std::string> old_name = file.OptString(m, "renamed_from")) {
+    rename_hint(m["renamed_from"], *old_name);
+    if (*old_name == t.name) file.Fail(m["renamed_from"], "a table cannot be renamed from itself");
     hints->tables[t.name] = *old_name;
   }
-  t.comment = file.OptString(node, "comment").value_or("");
-  YAML::Node columns = node["columns"];
+  t.comment = file.OptString(m, "comment").value_or("");
+  YAML::Node columns = m["columns"];
   if (!columns || !columns.IsSequence() || columns.size() == 0) {
     file.Fail(node, "table '" + t.name + "' needs a non-empty 'columns' list");
   }
@@ -226,7 +227,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     specs.push_back(std::move(spec));
   }
 
-  if (YAML::Node pk = node["primary_key"]) {
+  if (YAML::Node pk = m["primary_key"]) {
     if (!pk_columns.empty()) {
       file.Fail(pk, "primary key declared both on columns and on the table");
     }
@@ -246,7 +247,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
 
   for (const ColumnSpec& spec : specs) AttachColumnShorthands(file, spec, naming, t);
 
-  if (YAML::Node fks = node["foreign_keys"]) {
+  if (YAML::Node fks = m["foreign_keys"]) {
     file.RequireSequence(fks, "'foreign_keys'");
     for (const auto& item : fks) {
       ForeignKey fk = ParseForeignKey(file, item, t.name, naming);
@@ -254,7 +255,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
       t.foreign_keys.push_back(fk);
     }
   }
-  if (YAML::Node uqs = node["unique"]) {
+  if (YAML::Node uqs = m["unique"]) {
     file.RequireSequence(uqs, "'unique'");
     for (const auto& item : uqs) {
       file.CheckKeys(item, "unique constraint", {"name", "columns"});
@@ -267,7 +268,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
       t.uniques.push_back(uq);
     }
   }
-  if (YAML::Node checks = node["checks"]) {
+  if (YAML::Node checks = m["checks"]) {
     file.RequireSequence(checks, "'checks'");
     for (const auto& item : checks) {
       file.CheckKeys(item, "check constraint", {"name", "expr"});
@@ -276,7 +277,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
       t.checks.push_back(ck);
     }
   }
-  if (YAML::Node indexes = node["indexes"]) {
+  if (YAML::Node indexes = m["indexes"]) {
     file.RequireSequence(indexes, "'indexes'");
     for (const auto& item : indexes) {
       file.CheckKeys(item, "index", {"name", "columns", "unique"});

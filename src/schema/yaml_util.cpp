@@ -35,6 +35,22 @@ Location YamlFile::At(const YAML::Node& node) const {
   return where;
 }
 
+MapView::MapView(const YAML::Node& node) : node_(node) {
+  if (!node.IsMap()) return;
+  entries_.reserve(node.size());
+  for (const auto& entry : node) {
+    entries_.push_back({entry.first.IsScalar() ? entry.first.Scalar() : std::string(),
+                        entry.first, entry.second});
+  }
+}
+
+YAML::Node MapView::operator[](std::string_view key) const {
+  for (const Entry& e : entries_) {
+    if (e.key == key) return e.value;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);  // as operator[] gives: !node holds
+}
+
 void YamlFile::Fail(const YAML::Node& node, const std::string& message) const {
   throw Error(ErrorKind::kInput, message, At(node));
 }
@@ -48,11 +64,11 @@ void YamlFile::RequireSequence(const YAML::Node& node,
   if (!node.IsSequence()) Fail(node, std::string(what) + " must be a list");
 }
 
-void YamlFile::CheckKeys(const YAML::Node& node, std::string_view what,
+void YamlFile::CheckKeys(const MapView& node, std::string_view what,
                          std::initializer_list<std::string_view> allowed) const {
-  RequireMap(node, what);
-  for (const auto& entry : node) {
-    std::string key = entry.first.Scalar();
+  RequireMap(node.node(), what);
+  for (const MapView::Entry& entry : node.entries()) {
+    const std::string& key = entry.key;
     bool ok = false;
     for (std::string_view a : allowed) ok = ok || a == key;
     if (!ok) {
@@ -60,30 +76,30 @@ void YamlFile::CheckKeys(const YAML::Node& node, std::string_view what,
       for (std::string_view a : allowed) {
         list += (list.empty() ? "" : ", ") + std::string(a);
       }
-      Fail(entry.first, "unknown key '" + key + "' in " + std::string(what) +
+      Fail(entry.key_node, "unknown key '" + key + "' in " + std::string(what) +
                             " (expected one of: " + list + ")");
     }
   }
 }
 
-std::optional<std::string> YamlFile::OptString(const YAML::Node& node,
+std::optional<std::string> YamlFile::OptString(const MapView& node,
                                                std::string_view key) const {
-  YAML::Node value = node[std::string(key)];
+  YAML::Node value = node[key];
   if (!value || value.IsNull()) return std::nullopt;
   if (!value.IsScalar()) Fail(value, "'" + std::string(key) + "' must be a scalar");
   return value.Scalar();
 }
 
-std::string YamlFile::String(const YAML::Node& node, std::string_view key) const {
+std::string YamlFile::String(const MapView& node, std::string_view key) const {
   std::optional<std::string> value = OptString(node, key);
-  if (!value) Fail(node, "missing '" + std::string(key) + "'");
-  if (value->empty()) Fail(node[std::string(key)], "'" + std::string(key) + "' is empty");
+  if (!value) Fail(node.node(), "missing '" + std::string(key) + "'");
+  if (value->empty()) Fail(node[key], "'" + std::string(key) + "' is empty");
   return *value;
 }
 
-std::optional<bool> YamlFile::OptBool(const YAML::Node& node,
+std::optional<bool> YamlFile::OptBool(const MapView& node,
                                       std::string_view key) const {
-  YAML::Node value = node[std::string(key)];
+  YAML::Node value = node[key];
   if (!value || value.IsNull()) return std::nullopt;
   bool result = false;
   if (!value.IsScalar() || !YAML::convert<bool>::decode(value, result)) {
@@ -92,9 +108,9 @@ std::optional<bool> YamlFile::OptBool(const YAML::Node& node,
   return result;
 }
 
-std::vector<std::string> YamlFile::Strings(const YAML::Node& node,
+std::vector<std::string> YamlFile::Strings(const MapView& node,
                                            std::string_view key) const {
-  YAML::Node value = node[std::string(key)];
+  YAML::Node value = node[key];
   std::vector<std::string> out;
   if (!value || value.IsNull()) return out;
   if (value.IsScalar()) {
@@ -113,10 +129,10 @@ std::vector<std::string> YamlFile::Strings(const YAML::Node& node,
   return out;
 }
 
-std::vector<std::string> YamlFile::RequiredStrings(const YAML::Node& node,
+std::vector<std::string> YamlFile::RequiredStrings(const MapView& node,
                                                    std::string_view key) const {
   std::vector<std::string> out = Strings(node, key);
-  if (out.empty()) Fail(node, "missing '" + std::string(key) + "'");
+  if (out.empty()) Fail(node.node(), "missing '" + std::string(key) + "'");
   return out;
 }
 

@@ -14,6 +14,31 @@
 
 namespace retort::schema {
 
+// A map's entries, read once for repeated lookups: yaml-cpp's operator[]
+// walks the map and converts every key it passes, which made lookups most
+// of a large file's load time. Converts implicitly from a node, so helpers
+// taking one accept either; hot paths build one per map and reuse it.
+class MapView {
+ public:
+  MapView(const YAML::Node& node);  // NOLINT: implicit on purpose
+
+  const YAML::Node& node() const { return node_; }
+  // The value at `key`: an undefined node (!node) when absent, or when
+  // this is no map.
+  YAML::Node operator[](std::string_view key) const;
+
+  struct Entry {
+    std::string key;
+    YAML::Node key_node;
+    YAML::Node value;
+  };
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  YAML::Node node_;
+  std::vector<Entry> entries_;
+};
+
 class YamlFile {
  public:
   explicit YamlFile(std::string path) : path_(std::move(path)) {}
@@ -28,24 +53,27 @@ class YamlFile {
 
   Location At(const YAML::Node& node) const;
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
+  [[noreturn]] void Fail(const MapView& map, const std::string& message) const {
+    Fail(map.node(), message);
+  }
 
   // REQUIRES: node is a map. Fails on any key not in `allowed`, naming it.
-  void CheckKeys(const YAML::Node& node, std::string_view what,
+  void CheckKeys(const MapView& node, std::string_view what,
                  std::initializer_list<std::string_view> allowed) const;
   void RequireMap(const YAML::Node& node, std::string_view what) const;
   void RequireSequence(const YAML::Node& node, std::string_view what) const;
 
   // The scalar at `key` of map `node`; fails when missing or not a scalar.
-  std::string String(const YAML::Node& node, std::string_view key) const;
-  std::optional<std::string> OptString(const YAML::Node& node,
+  std::string String(const MapView& node, std::string_view key) const;
+  std::optional<std::string> OptString(const MapView& node,
                                        std::string_view key) const;
-  std::optional<bool> OptBool(const YAML::Node& node, std::string_view key) const;
+  std::optional<bool> OptBool(const MapView& node, std::string_view key) const;
   // A scalar or a sequence of scalars ("a" or [a, b]); empty when missing or
   // null.
-  std::vector<std::string> Strings(const YAML::Node& node,
+  std::vector<std::string> Strings(const MapView& node,
                                    std::string_view key) const;
   // Like Strings, but fails when the list is missing or empty.
-  std::vector<std::string> RequiredStrings(const YAML::Node& node,
+  std::vector<std::string> RequiredStrings(const MapView& node,
                                            std::string_view key) const;
 
  private:

@@ -115,8 +115,12 @@ void CheckTransactional(const std::vector<ops::OpAt>& operations) {
 
 MigrationScript ParseScript(const std::string& text, const std::string& name,
                             const schema::NamingConvention& naming) {
+  return ScriptFromYaml(schema::YamlFile(name).Parse(text), name, naming);
+}
+
+MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
+                               const schema::NamingConvention& naming) {
   schema::YamlFile file(name);
-  YAML::Node root = file.Parse(text);
   if (!root.IsMap()) file.Fail(root, "a migration script must be a map");
   file.CheckKeys(root, "migration script",
                  {"revision", "down_revision", "message", "branch_labels", "depends_on",
@@ -165,11 +169,7 @@ MigrationScript ParseScript(const std::string& text, const std::string& name,
 
 MigrationScript LoadScriptFile(const std::string& path,
                                const schema::NamingConvention& naming) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseScript(text.str(), path, naming);
+  return ScriptFromYaml(schema::YamlFile(path).Load(), path, naming);
 }
 
 std::string RenderNewScript(const NewScript& s) {

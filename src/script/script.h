@@ -1,6 +1,8 @@
 // A migration script: one YAML file per revision.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +42,12 @@ void CheckTransactional(const std::vector<ops::OpAt>& operations);
 // inverse when `downgrade` is omitted, both at file:line:column.
 MigrationScript ParseScript(const std::string& text, const std::string& name,
                             const schema::NamingConvention& naming);
+
+// ParseScript's second half: a script from its parsed YAML document (the
+// first half, yaml-cpp's parse, needs no naming convention and may run on
+// another thread).
+MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
+                               const schema::NamingConvention& naming);
 
 // Reads and parses a script file.
 MigrationScript LoadScriptFile(const std::string& path,

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <unordered_set>
 
 #include "ops/replay.h"
+#include "schema/yaml_util.h"
 #include "script/script_cache.h"
 
 namespace retort::script {
@@ -40,9 +42,32 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
   }
   std::sort(paths.begin(), paths.end());
   if (headers_only) return ScriptSet(LoadHeaders(dir, paths, naming));
+  // Reading YAML is most of the time a load takes, and needs no naming
+  // convention (which may itself be parsed meanwhile): files are parsed on
+  // every core, then turned into scripts in order.
+  std::vector<YAML::Node> documents(paths.size());
+  std::vector<std::exception_ptr> errors(paths.size());
+  size_t workers = std::min<size_t>(paths.size(), std::max(1u, std::thread::hardware_concurrency()));
+  auto parse = [&](size_t first) {
+    for (size_t i = first; i < paths.size(); i += workers) {
+      try {
+        documents[i] = schema::YamlFile(paths[i]).Load();
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(parse, w);
+    if (workers > 0) parse(0);
+  }
   std::vector<MigrationScript> scripts;
   scripts.reserve(paths.size());
-  for (const std::string& path : paths) scripts.push_back(LoadScriptFile(path, naming()));
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (errors[i]) std::rethrow_exception(errors[i]);
+    scripts.push_back(ScriptFromYaml(documents[i], paths[i], naming()));
+  }
   return ScriptSet(std::move(scripts));
 }
 
