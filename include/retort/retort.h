@@ -129,6 +129,75 @@ struct NewRevisionResult {
   std::vector<SchemaChange> changes;
 };
 
+// ---- Many databases in one run ----
+
+// What to do on every target of a fleet.
+struct FleetCommand {
+  enum class Kind { kUpgrade, kDowngrade, kCurrent, kStamp, kVerify };
+  Kind kind = Kind::kUpgrade;
+  std::string target;     // the revision target (upgrade, downgrade, stamp)
+  bool dry_run = false;   // upgrade, downgrade: plan only, touching nothing
+  bool with_sql = false;  // with dry_run: the statements too
+  bool purge = false;     // stamp --purge
+  // stamp: only targets without a version yet (adopting existing
+  // databases); the others are kept as they are.
+  bool baseline = false;
+  // With baseline: stamp only where the live schema equals the schema the
+  // scripts build at `target` (verify's comparison); else a mismatch.
+  bool require_match = false;
+};
+
+struct FleetOptions {
+  // The targets: URLs, where a SQLite URL whose path has glob characters
+  // names every matching file and a PostgreSQL URL whose ?schema= has * or ?
+  // every matching schema of its database. With targets_file empty too: the
+  // Project's URL.
+  std::vector<std::string> urls;
+  std::string targets_file;  // one URL (or pattern) a line; # comments
+  int jobs = 0;              // parallel workers; 0: the machine's cores
+  bool fail_fast = false;    // start no target after one fails
+};
+
+struct TargetResult {
+  enum class Status {
+    kCurrent,       // current: read
+    kUpToDate,      // nothing to do
+    kMigrated,      // upgrade, downgrade: steps ran
+    kWouldMigrate,  // dry run: steps would run
+    kStamped,
+    kKept,          // baseline: already versioned, left alone
+    kClean,         // verify: no differences
+    kDrift,         // verify: differences
+    kMismatch,      // baseline with require_match: the schema differs
+    kFailed,
+    kNotRun,        // fail_fast stopped the run first
+  };
+  std::string target;  // the URL, password masked
+  Status status = Status::kNotRun;
+  std::vector<std::string> heads_before;
+  std::vector<std::string> heads_after;
+  // The steps run (or, in a dry run, that would run).
+  std::vector<StepEvent> steps;
+  std::vector<std::string> statements;  // dry run with SQL
+  std::vector<SchemaDifference> differences;  // verify, mismatch
+  std::string error;   // kFailed: the whole message
+  int exit_code = 0;   // kFailed: the exit code the error means (2 or 3)
+  double duration_ms = 0;
+};
+
+// "up to date", "migrated", "would migrate", "failed", ...
+const char* StatusName(TargetResult::Status status);
+
+struct FleetReport {
+  std::vector<TargetResult> targets;  // in target order
+  // 0 when every target succeeded; 1 when a verify or a baseline found
+  // differences; else the highest exit code of a failed target.
+  int ExitCode() const;
+};
+
+// Called as each target finishes, with how many have (calls never overlap).
+using TargetCallback = std::function<void(const TargetResult&, size_t done, size_t total)>;
+
 class Project {
  public:
   // Reads the config file and the migration scripts. Throws Error.
@@ -181,6 +250,20 @@ class Project {
   RunResult Downgrade(const std::string& target, const StepCallback& on_step = {});
   // Sets the version table without running migrations. Returns the new rows.
   std::vector<std::string> Stamp(const std::string& target, bool purge = false);
+
+  // Runs `command` on every target of `options`, `options.jobs` at a time,
+  // each target with its own connection, transactions and lock. A target's
+  // failure is reported in its result and the others go on (unless
+  // fail_fast). Throws Error only for what stops the run as a whole (a bad
+  // target file or pattern, no targets, a bad revision target).
+  FleetReport Fleet(const FleetCommand& command, const FleetOptions& options,
+                    const TargetCallback& on_target = {});
+  // The targets `options` name, patterns expanded (PostgreSQL patterns ask
+  // the server).
+  std::vector<std::string> FleetTargets(const FleetOptions& options) const;
+  // True when `options` (or, without URLs, the Project's URL) may name more
+  // than one database: a pattern, several URLs, or a targets file.
+  bool NamesManyTargets(const FleetOptions& options) const;
 
  private:
   struct Impl;

@@ -16,7 +16,10 @@ namespace retort::cli {
 // Options every command shares, and the command chosen.
 struct Context {
   std::string config_path = "retort.toml";
-  std::string url;
+  std::vector<std::string> urls;  // --url, repeatable
+  std::string targets_file;       // --targets
+  int jobs = 0;                   // -j
+  bool fail_fast = false;
   std::optional<double> lock_timeout;
   bool create_schema = false;
   bool json = false;
@@ -24,6 +27,9 @@ struct Context {
 
   Settings MakeSettings() const;
   Project OpenProject() const;
+  FleetOptions Fleet() const;
+  // True when the options name (or may name) several databases.
+  bool ManyTargets(const Project& project) const;
 };
 
 void AddInitCommand(CLI::App& app, Context& ctx);
@@ -31,6 +37,10 @@ void AddRevisionCommands(CLI::App& app, Context& ctx);  // revision, merge
 void AddRunCommands(CLI::App& app, Context& ctx);       // upgrade, downgrade, stamp
 void AddInspectCommands(CLI::App& app, Context& ctx);   // current, history, heads, branches, show
 void AddCheckCommands(CLI::App& app, Context& ctx);     // check, verify
+
+// Runs `command` over the targets, printing progress, the targets that need
+// reading and a summary (or JSON); returns the exit code (fleet_output.cpp).
+int RunFleet(const Context& ctx, Project& project, const FleetCommand& command);
 
 // Printing (output.cpp).
 std::string RevisionLine(const RevisionInfo& info, bool verbose);

@@ -43,6 +43,9 @@ void AddCheckCommands(CLI::App& app, Context& ctx) {
   verify->callback([&ctx] {
     ctx.run = [&ctx] {
       Project project = ctx.OpenProject();
+      if (ctx.ManyTargets(project)) {
+        return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kVerify});
+      }
       return Report(ctx, project.Verify(), "No differences: the database matches its revision.");
     };
   });

@@ -37,6 +37,9 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
   current->callback([&ctx, verbose] {
     ctx.run = [&ctx, verbose] {
       Project project = ctx.OpenProject();
+      if (ctx.ManyTargets(project)) {
+        return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kCurrent});
+      }
       std::vector<RevisionInfo> infos;
       std::vector<std::string> unknown;  // rows no script declares
       for (const std::string& rev : project.Current()) {

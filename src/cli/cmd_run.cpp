@@ -29,6 +29,8 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
   auto* cmd = app.add_subcommand(name, help);
   auto target = std::make_shared<std::string>();
   auto per_migration = std::make_shared<bool>(false);
+  auto dry_run = std::make_shared<bool>(false);
+  auto sql = std::make_shared<bool>(false);
   cmd->add_option("target", *target,
                   upgrade ? "head, heads, a revision (id, unique prefix or label), label@head, "
                             "label@<rev>, +N, <rev>+N, label@+N, base+N, head-N"
@@ -37,12 +39,28 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
       ->required();
   cmd->add_flag("--transaction-per-migration", *per_migration,
                 "Commit each migration with its version update");
-  cmd->callback([&ctx, target, per_migration, upgrade] {
-    ctx.run = [&ctx, target, per_migration, upgrade] {
+  cmd->add_flag("--dry-run", *dry_run,
+                "Show, for each database, the steps that would run; change nothing");
+  cmd->add_flag("--sql", *sql, "With --dry-run: the statements of each step too");
+  cmd->add_flag("--json", ctx.json, "With several databases or --dry-run: print a JSON report");
+  cmd->callback([&ctx, target, per_migration, dry_run, sql, upgrade] {
+    if (*sql && !*dry_run) throw CLI::ValidationError("--sql", "is given with --dry-run");
+    ctx.run = [&ctx, target, per_migration, dry_run, sql, upgrade] {
       Settings settings = ctx.MakeSettings();
       if (*per_migration) settings.transaction_per_migration = true;
-      if (isatty(STDERR_FILENO)) settings.on_progress = ShowProgress;
       Project project = Project::Open(settings);
+      if (*dry_run || ctx.ManyTargets(project)) {
+        FleetCommand command{.kind = upgrade ? FleetCommand::Kind::kUpgrade
+                                             : FleetCommand::Kind::kDowngrade,
+                             .target = *target,
+                             .dry_run = *dry_run,
+                             .with_sql = *sql};
+        return RunFleet(ctx, project, command);
+      }
+      if (isatty(STDERR_FILENO)) {
+        settings.on_progress = ShowProgress;
+        project = Project::Open(settings);
+      }
       RunResult result = upgrade ? project.Upgrade(*target, PrintStep)
                                  : project.Downgrade(*target, PrintStep);
       if (result.steps.empty()) std::cerr << "Nothing to do: already at " << *target << "\n";
@@ -60,12 +78,29 @@ void AddRunCommands(CLI::App& app, Context& ctx) {
   auto* stamp = app.add_subcommand("stamp", "Set the version table without running migrations");
   auto target = std::make_shared<std::string>();
   auto purge = std::make_shared<bool>(false);
+  auto baseline = std::make_shared<bool>(false);
+  auto if_matches = std::make_shared<bool>(false);
   stamp->add_option("target", *target, "head, heads, base, a revision, label@head or label@base")
       ->required();
   stamp->add_flag("--purge", *purge, "Empty the version table first, even of unknown revisions");
-  stamp->callback([&ctx, target, purge] {
-    ctx.run = [&ctx, target, purge] {
+  stamp->add_flag("--baseline", *baseline,
+                  "Stamp only databases with no version yet (adopting existing ones); leave the "
+                  "others as they are");
+  stamp->add_flag("--if-matches", *if_matches,
+                  "With --baseline: stamp only where the live schema equals that revision's");
+  stamp->add_flag("--json", ctx.json, "With several databases or --baseline: print a JSON report");
+  stamp->callback([&ctx, target, purge, baseline, if_matches] {
+    if (*if_matches && !*baseline) throw CLI::ValidationError("--if-matches", "is given with --baseline");
+    ctx.run = [&ctx, target, purge, baseline, if_matches] {
       Project project = ctx.OpenProject();
+      if (*baseline || ctx.ManyTargets(project)) {
+        FleetCommand command{.kind = FleetCommand::Kind::kStamp,
+                             .target = *target,
+                             .purge = *purge,
+                             .baseline = *baseline,
+                             .require_match = *if_matches};
+        return RunFleet(ctx, project, command);
+      }
       std::vector<std::string> rows = project.Stamp(*target, *purge);
       std::cerr << "Stamped " << (rows.empty() ? "<base>" : Joined(rows)) << "\n";
       return 0;

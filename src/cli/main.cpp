@@ -10,13 +10,19 @@ namespace retort::cli {
 Settings Context::MakeSettings() const {
   Settings settings;
   settings.config_path = config_path;
-  settings.url = url;
+  if (!urls.empty()) settings.url = urls.front();
   settings.lock_timeout_seconds = lock_timeout;
   if (create_schema) settings.create_schema = true;
   return settings;
 }
 
 Project Context::OpenProject() const { return Project::Open(MakeSettings()); }
+
+FleetOptions Context::Fleet() const {
+  return {.urls = urls, .targets_file = targets_file, .jobs = jobs, .fail_fast = fail_fast};
+}
+
+bool Context::ManyTargets(const Project& project) const { return project.NamesManyTargets(Fleet()); }
 
 }  // namespace retort::cli
 
@@ -29,8 +35,17 @@ int main(int argc, char** argv) {
   app.fallthrough();
   Context ctx;
   app.add_option("-c,--config", ctx.config_path, "Config file (default: retort.toml)");
-  app.add_option("--url", ctx.url,
-                 "Database URL (default: RETORT_DATABASE_URL, DATABASE_URL, then the config's url)");
+  app.add_option("--url", ctx.urls,
+                 "Database URL (default: RETORT_DATABASE_URL, DATABASE_URL, then the config's url). "
+                 "Repeat for several; a SQLite path with * ? [ or a PostgreSQL ?schema= with * ? "
+                 "names every match")
+      ->allow_extra_args(false);
+  app.add_option("--targets", ctx.targets_file, "A file of database URLs (or patterns), one a line");
+  app.add_option("-j,--jobs", ctx.jobs,
+                 "With several databases: how many to work on at once (default: the cores)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--fail-fast", ctx.fail_fast,
+               "With several databases: start no other after one fails");
   app.add_option("--lock-timeout", ctx.lock_timeout,
                  "Seconds to wait for another run's lock on the database (default: the config's "
                  "lock_timeout, 30)");

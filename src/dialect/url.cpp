@@ -1,6 +1,7 @@
 #include "dialect/url.h"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
 #include "retort/error.h"
@@ -73,12 +74,24 @@ std::string MaskPassword(const std::string& url) {
 }
 
 std::string WithQueryParameter(const std::string& url, const std::string& key,
-                               const std::string& value) {
+                               const std::optional<std::string>& value) {
   size_t q = url.find('?');
   std::string base = url.substr(0, q);
   auto params = q == std::string::npos ? decltype(QueryParameters("")){} : QueryParameters(url.substr(q + 1));
   std::erase_if(params, [&](const auto& p) { return p.first == key; });
-  params.emplace_back(key, value);
+  if (value) {
+    // Encoded, so that a name with & = % # or spaces survives ParseUrl.
+    std::string encoded;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (unsigned char c : *value) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c >= 0x80) {
+        encoded += static_cast<char>(c);
+      } else {
+        encoded += {'%', kHex[c >> 4], kHex[c & 15]};
+      }
+    }
+    params.emplace_back(key, encoded);
+  }
   return JoinQuery(base, params);
 }
 

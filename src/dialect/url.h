@@ -2,6 +2,7 @@
 // sqlite://:memory:, postgresql://user:pass@host:port/db?schema=name&...
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace retort::dialect {
@@ -22,9 +23,10 @@ struct DatabaseUrl {
 // Throws Error(kUsage) for a URL of no known scheme or shape.
 DatabaseUrl ParseUrl(const std::string& url);
 
-// `url` with query parameter `key` set to `value` (added or replaced).
+// `url` with query parameter `key` set to `value` (added or replaced), or
+// removed when `value` is nullopt.
 std::string WithQueryParameter(const std::string& url, const std::string& key,
-                               const std::string& value);
+                               const std::optional<std::string>& value);
 
 // `url` with its password (user:password@ or password=) replaced by "***"
 // (unparsed text is fine).

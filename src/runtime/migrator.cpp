@@ -189,9 +189,29 @@ bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
   });
 }
 
+Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
+  VersionStore store(connection_, options_.version_table, options_.history_table);
+  Plan plan;
+  plan.heads = store.Heads();
+  CheckKnown(plan.heads);
+  plan.steps = Prepare(plan.heads, target, upgrade);
+  return plan;
+}
+
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
   RunResult result;
   VersionStore store(connection_, options_.version_table, options_.history_table);
+  {
+    // A database already at the target costs one read, outside any
+    // transaction and lock: what a rerun over many databases meets most.
+    std::vector<std::string> seen = store.Heads();
+    CheckKnown(seen);
+    const script::RevisionGraph& graph = scripts_.graph();
+    if ((upgrade ? graph.PlanUpgrade(seen, target) : graph.PlanDowngrade(seen, target)).empty()) {
+      result.heads_before = result.heads_after = seen;
+      return result;
+    }
+  }
   std::optional<dialect::Transaction> txn;
   std::vector<std::string> heads;
   std::vector<PreparedStep> prepared;

@@ -42,6 +42,15 @@ class Migrator {
     const script::MigrationScript* script = nullptr;
     std::vector<dialect::Statement> statements;
   };
+  // What a run to `target` would do now, touching nothing: the version
+  // table's rows and the rendered steps. Throws what Prepare throws, and
+  // Error(kUnknownRevision) for a row no script declares.
+  struct Plan {
+    std::vector<std::string> heads;
+    std::vector<PreparedStep> steps;
+  };
+  Plan PlanOnly(const std::string& target, bool upgrade);
+
   // Renders the plan from `heads` to `target`. Throws Error for a bad
   // target, an operation that does not fit the replayed schema, or one the
   // dialect cannot render.

@@ -11,9 +11,12 @@
 
 #include "autogen/compare.h"
 #include "dialect/connect.h"
+#include "dialect/targets.h"
 #include "retort/retort.h"
 #include "runtime/autogenerate.h"
 #include "runtime/config.h"
+#include "runtime/fleet.h"
+#include "runtime/version_store.h"
 #include "runtime/migrator.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
@@ -24,6 +27,21 @@ namespace retort {
 namespace fs = std::filesystem;
 
 const char* Version() { return RETORT_VERSION; }
+
+namespace {
+
+std::vector<SchemaDifference> Differences(schema::Schema expected, schema::Schema actual) {
+  expected.naming = {};
+  actual.naming = {};
+  std::vector<SchemaDifference> out;
+  for (const autogen::Difference& d : autogen::CompareSchemas(expected, actual)) {
+    static constexpr const char* kKinds[] = {"missing", "unexpected", "changed"};
+    out.push_back({kKinds[static_cast<int>(d.kind)], d.table, d.object, d.detail, d.Describe()});
+  }
+  return out;
+}
+
+}  // namespace
 
 struct Project::Impl {
   Settings settings;
@@ -94,10 +112,14 @@ struct Project::Impl {
     return url;
   }
 
-  std::unique_ptr<dialect::Connection> Connect(bool create) const {
-    dialect::DatabaseUrl parsed = dialect::ParseUrl(Url());
+  std::unique_ptr<dialect::Connection> Connect(bool create) const { return ConnectTo(Url(), create); }
+
+  // A connection to one target, the config's database_schema applying to
+  // a PostgreSQL URL that names no schema.
+  std::unique_ptr<dialect::Connection> ConnectTo(const std::string& target, bool create) const {
+    dialect::DatabaseUrl parsed = dialect::ParseUrl(target);
     if (parsed.scheme == "postgresql" && parsed.schema.empty() && !config.database_schema.empty()) {
-      parsed = dialect::ParseUrl(dialect::WithQueryParameter(Url(), "schema", config.database_schema));
+      parsed = dialect::ParseUrl(dialect::WithQueryParameter(target, "schema", config.database_schema));
     }
     std::unique_ptr<dialect::Connection> connection = dialect::Connect(
         parsed, {.create = create,
@@ -108,11 +130,38 @@ struct Project::Impl {
     return connection;
   }
 
-  runtime::MigratorOptions Options() const {
+  runtime::MigratorOptions Options() const { return OptionsFor(url); }
+  runtime::MigratorOptions OptionsFor(const std::string& target) const {
     return {config.version_table, config.history_table,
             settings.transaction_per_migration.value_or(config.transaction_per_migration),
-            dialect::MaskPassword(url)};
+            dialect::MaskPassword(target)};
   }
+
+  // The live database of `conn` against the schema `expected_at` (the
+  // scripts' schema at those revisions), as its dialect stores it.
+  std::vector<SchemaDifference> Compare(dialect::Connection& conn,
+                                        const std::vector<std::string>& expected_at) {
+    schema::Schema expected = conn.dialect().Normalize(Full().SchemaAt(expected_at, Naming()));
+    conn.CanonicalizeExpressions(expected);
+    return Differences(expected, conn.Inspect({config.version_table, config.history_table}));
+  }
+
+  // Verify on one connection: its version rows must all be known.
+  std::vector<SchemaDifference> VerifyOn(dialect::Connection& conn, const std::string& label) {
+    const script::ScriptSet& all = Full();
+    std::vector<std::string> rows =
+        runtime::VersionStore(conn, config.version_table, config.history_table).Heads();
+    for (const std::string& row : rows) {
+      if (!all.graph().Find(row)) {
+        throw Error(ErrorKind::kUnknownRevision,
+                    "the database is at revision '" + row + "', which no migration script declares",
+                    Location{.target = label});
+      }
+    }
+    return Compare(conn, rows);
+  }
+
+  void RunTarget(const FleetCommand& command, const std::string& target, TargetResult& r);
 
   RevisionInfo Info(const std::string& id) const {
     const script::MigrationScript& s = scripts->Get(id);
@@ -423,20 +472,6 @@ std::string Project::Merge(const std::vector<std::string>& revisions, const std:
   return impl_->WriteScript(std::move(s));
 }
 
-namespace {
-
-std::vector<SchemaDifference> Differences(schema::Schema expected, schema::Schema actual) {
-  expected.naming = {};
-  actual.naming = {};
-  std::vector<SchemaDifference> out;
-  for (const autogen::Difference& d : autogen::CompareSchemas(expected, actual)) {
-    static constexpr const char* kKinds[] = {"missing", "unexpected", "changed"};
-    out.push_back({kKinds[static_cast<int>(d.kind)], d.table, d.object, d.detail, d.Describe()});
-  }
-  return out;
-}
-
-}  // namespace
 
 std::vector<SchemaDifference> Project::Check() {
   impl_->StartDeclared();  // read while the scripts are
@@ -446,20 +481,9 @@ std::vector<SchemaDifference> Project::Check() {
 }
 
 std::vector<SchemaDifference> Project::Verify() {
-  const script::ScriptSet& scripts = impl_->Full();
+  impl_->Full();
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  std::vector<std::string> rows =
-      runtime::VersionStore(*conn, impl_->config.version_table, impl_->config.history_table).Heads();
-  for (const std::string& row : rows) {
-    if (!scripts.graph().Find(row)) {
-      throw Error(ErrorKind::kUnknownRevision,
-                  "the database is at revision '" + row + "', which no migration script declares",
-                  Location{.target = MaskedUrl()});
-    }
-  }
-  schema::Schema expected = conn->dialect().Normalize(scripts.SchemaAt(rows, impl_->Naming()));
-  conn->CanonicalizeExpressions(expected);
-  return Differences(expected, conn->Inspect({impl_->config.version_table, impl_->config.history_table}));
+  return impl_->VerifyOn(*conn, MaskedUrl());
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }
@@ -494,6 +518,174 @@ std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
   runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), *conn, impl_->Options());
   return migrator.Stamp(target, purge);
+}
+
+// ---- Many databases ----
+
+const char* StatusName(TargetResult::Status status) {
+  switch (status) {
+    case TargetResult::Status::kCurrent: return "current";
+    case TargetResult::Status::kUpToDate: return "up to date";
+    case TargetResult::Status::kMigrated: return "migrated";
+    case TargetResult::Status::kWouldMigrate: return "would migrate";
+    case TargetResult::Status::kStamped: return "stamped";
+    case TargetResult::Status::kKept: return "kept";
+    case TargetResult::Status::kClean: return "clean";
+    case TargetResult::Status::kDrift: return "drift";
+    case TargetResult::Status::kMismatch: return "mismatch";
+    case TargetResult::Status::kFailed: return "failed";
+    case TargetResult::Status::kNotRun: return "not run";
+  }
+  return "?";
+}
+
+int FleetReport::ExitCode() const {
+  int code = 0;
+  for (const TargetResult& t : targets) {
+    if (t.status == TargetResult::Status::kFailed) code = std::max(code, t.exit_code);
+    if (t.status == TargetResult::Status::kDrift || t.status == TargetResult::Status::kMismatch) {
+      code = std::max(code, 1);
+    }
+  }
+  return code;
+}
+
+namespace {
+
+StepEvent Planned(const runtime::Migrator::PreparedStep& p) {
+  bool up = p.step.direction == script::Step::Direction::kUpgrade;
+  StepEvent e;
+  e.revision = p.step.revision;
+  e.direction = up ? "upgrade" : "downgrade";
+  e.from = up ? p.script->down_revisions : std::vector<std::string>{p.step.revision};
+  e.to = up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions;
+  e.message = p.script->message;
+  return e;
+}
+
+}  // namespace
+
+void Project::Impl::RunTarget(const FleetCommand& command, const std::string& target,
+                              TargetResult& r) {
+  using Kind = FleetCommand::Kind;
+  using Status = TargetResult::Status;
+  // Only an upgrade or a plain stamp creates a missing SQLite file: adopting
+  // (baseline) concerns databases that exist.
+  bool writes = !command.dry_run && (command.kind == Kind::kUpgrade ||
+                                     (command.kind == Kind::kStamp && !command.baseline));
+  std::unique_ptr<dialect::Connection> conn = ConnectTo(target, writes);
+  runtime::Migrator migrator(*scripts, Naming(), *conn, OptionsFor(target));
+  runtime::VersionStore store(*conn, config.version_table, config.history_table);
+  switch (command.kind) {
+    case Kind::kCurrent:
+      r.heads_before = r.heads_after = store.Heads();
+      r.status = Status::kCurrent;
+      return;
+    case Kind::kVerify:
+      r.heads_before = r.heads_after = store.Heads();
+      r.differences = VerifyOn(*conn, r.target);
+      r.status = r.differences.empty() ? Status::kClean : Status::kDrift;
+      return;
+    case Kind::kUpgrade:
+    case Kind::kDowngrade: {
+      bool up = command.kind == Kind::kUpgrade;
+      if (command.dry_run) {
+        runtime::Migrator::Plan plan = migrator.PlanOnly(command.target, up);
+        r.heads_before = plan.heads;
+        for (const runtime::Migrator::PreparedStep& p : plan.steps) {
+          r.steps.push_back(Planned(p));
+          if (command.with_sql) {
+            for (const dialect::Statement& st : p.statements) r.statements.push_back(st.sql);
+          }
+        }
+        r.status = plan.steps.empty() ? Status::kUpToDate : Status::kWouldMigrate;
+        return;
+      }
+      RunResult result = up ? migrator.Upgrade(command.target, {}) : migrator.Downgrade(command.target, {});
+      r.heads_before = result.heads_before;
+      r.heads_after = result.heads_after;
+      r.steps = std::move(result.steps);
+      r.status = r.steps.empty() ? Status::kUpToDate : Status::kMigrated;
+      return;
+    }
+    case Kind::kStamp: {
+      r.heads_before = store.Heads();
+      if (command.baseline && !r.heads_before.empty()) {
+        r.heads_after = r.heads_before;
+        r.status = Status::kKept;
+        return;
+      }
+      if (command.baseline && command.require_match) {
+        std::vector<std::string> rows = scripts->graph().StampRows({}, command.target, false);
+        r.differences = Compare(*conn, rows);
+        if (!r.differences.empty()) {
+          r.heads_after = r.heads_before;
+          r.status = Status::kMismatch;
+          return;
+        }
+      }
+      r.heads_after = migrator.Stamp(command.target, command.purge);
+      std::vector<std::string> before = r.heads_before, after = r.heads_after;
+      std::sort(before.begin(), before.end());
+      std::sort(after.begin(), after.end());
+      r.status = before == after ? Status::kUpToDate : Status::kStamped;
+      return;
+    }
+  }
+}
+
+std::vector<std::string> Project::FleetTargets(const FleetOptions& options) const {
+  std::vector<std::string> urls = options.urls;
+  if (!options.targets_file.empty()) {
+    for (std::string& url : dialect::ReadTargetsFile(options.targets_file)) urls.push_back(std::move(url));
+  }
+  if (urls.empty()) urls.push_back(impl_->Url());
+  return dialect::ExpandTargets(urls);
+}
+
+bool Project::NamesManyTargets(const FleetOptions& options) const {
+  if (!options.targets_file.empty() || options.urls.size() > 1) return true;
+  return dialect::IsPattern(options.urls.empty() ? impl_->Url() : options.urls[0]);
+}
+
+FleetReport Project::Fleet(const FleetCommand& command, const FleetOptions& options,
+                           const TargetCallback& on_target) {
+  std::vector<std::string> targets = FleetTargets(options);
+  if (targets.empty()) {
+    throw Error(ErrorKind::kUsage, "no targets: the URLs and patterns given match no database");
+  }
+  // What the workers share is ready, and read-only, before they start.
+  if (command.kind != FleetCommand::Kind::kCurrent) impl_->Full();
+  impl_->Naming();
+  FleetReport report;
+  report.targets.resize(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) report.targets[i].target = dialect::MaskPassword(targets[i]);
+  size_t finished = 0;
+  runtime::RunEach(
+      targets.size(), options.jobs, options.fail_fast,
+      [&](size_t i) {
+        TargetResult& r = report.targets[i];
+        auto start = std::chrono::steady_clock::now();
+        try {
+          impl_->RunTarget(command, targets[i], r);
+        } catch (const Error& e) {
+          r.status = TargetResult::Status::kFailed;
+          r.error = e.what();
+          r.exit_code = e.ExitCode();
+        } catch (const std::exception& e) {
+          r.status = TargetResult::Status::kFailed;
+          r.error = e.what();
+          r.exit_code = 3;
+        }
+        r.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        return r.status != TargetResult::Status::kFailed;
+      },
+      [&](size_t i) {
+        ++finished;
+        if (on_target) on_target(report.targets[i], finished, targets.size());
+      });
+  return report;
 }
 
 }  // namespace retort
