@@ -53,15 +53,16 @@ namespace {
 
 // Starts the binary with stdout and stderr going to files; returns its pid.
 pid_t Spawn(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& out,
-            const fs::path& err, const std::map<std::string, std::string>& env) {
+            const fs::path& err, const std::map<std::string, std::string>& env,
+            const std::string& program = RETORT_BINARY, const fs::path& in = "/dev/null") {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
 
-  std::vector<std::string> argv_s = {RETORT_BINARY};
+  std::vector<std::string> argv_s = {program};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
@@ -80,9 +81,9 @@ pid_t Spawn(const std::vector<std::string>& args, const fs::path& cwd, const fs:
   envp.push_back(nullptr);
 
   pid_t pid;
-  int rc = posix_spawn(&pid, RETORT_BINARY, &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " RETORT_BINARY);
+  if (rc != 0) throw std::runtime_error("cannot start " + program);
   return pid;
 }
 
@@ -104,6 +105,12 @@ CommandResult RunRetort(const std::vector<std::string>& args, const fs::path& cw
                         const std::map<std::string, std::string>& env) {
   fs::path out = cwd / ".retort_stdout", err = cwd / ".retort_stderr";
   return Collect(Spawn(args, cwd, out, err, env), out, err);
+}
+
+CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                         const fs::path& cwd, const fs::path& in) {
+  fs::path out = cwd / ".program_stdout", err = cwd / ".program_stderr";
+  return Collect(Spawn(args, cwd, out, err, {}, program, in), out, err);
 }
 
 RetortProcess::RetortProcess(const std::vector<std::string>& args, const fs::path& cwd,

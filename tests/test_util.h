@@ -34,6 +34,11 @@ struct CommandResult {
 CommandResult RunRetort(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                         const std::map<std::string, std::string>& env = {});
 
+// Runs `program` (an absolute path) with `args` in `cwd`, standard input
+// from `in`; no shell involved.
+CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                         const std::filesystem::path& cwd, const std::filesystem::path& in);
+
 // A retort process started in the background; Wait() collects it.
 class RetortProcess {
  public:

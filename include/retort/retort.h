@@ -248,6 +248,12 @@ class Project {
   std::vector<HistoryRecord> AppliedHistory() const;
   RunResult Upgrade(const std::string& target, const StepCallback& on_step = {});
   RunResult Downgrade(const std::string& target, const StepCallback& on_step = {});
+  // The SQL script of an upgrade (upgrade = true) or downgrade over `range`,
+  // without connecting: "a:b" from a (a revision, or base) to b, or for an
+  // upgrade just "b", from base. `dialect` is "sqlite" or "postgresql"; ""
+  // takes it from the URL. Version and history table updates included.
+  std::string OfflineSql(const std::string& range, bool upgrade, const std::string& dialect = "");
+
   // Sets the version table without running migrations. Returns the new rows.
   std::vector<std::string> Stamp(const std::string& target, bool purge = false);
 

@@ -41,12 +41,23 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
                 "Commit each migration with its version update");
   cmd->add_flag("--dry-run", *dry_run,
                 "Show, for each database, the steps that would run; change nothing");
-  cmd->add_flag("--sql", *sql, "With --dry-run: the statements of each step too");
+  auto dialect = std::make_shared<std::string>();
+  cmd->add_flag("--sql", *sql,
+                "Print the SQL script of TARGET (a range a:b, or for upgrade b from base) without "
+                "connecting; with --dry-run: each database's statements");
+  cmd->add_option("--dialect", *dialect,
+                  "With --sql: sqlite or postgresql (default: the URL's)");
   cmd->add_flag("--json", ctx.json, "With several databases or --dry-run: print a JSON report");
-  cmd->callback([&ctx, target, per_migration, dry_run, sql, upgrade] {
-    if (*sql && !*dry_run) throw CLI::ValidationError("--sql", "is given with --dry-run");
-    ctx.run = [&ctx, target, per_migration, dry_run, sql, upgrade] {
+  cmd->callback([&ctx, target, per_migration, dry_run, sql, dialect, upgrade] {
+    if (!dialect->empty() && (!*sql || *dry_run)) {
+      throw CLI::ValidationError("--dialect", "is given with --sql (and no --dry-run)");
+    }
+    ctx.run = [&ctx, target, per_migration, dry_run, sql, dialect, upgrade] {
       Settings settings = ctx.MakeSettings();
+      if (*sql && !*dry_run) {
+        std::cout << Project::Open(settings).OfflineSql(*target, upgrade, *dialect);
+        return 0;
+      }
       if (*per_migration) settings.transaction_per_migration = true;
       Project project = Project::Open(settings);
       if (*dry_run || ctx.ManyTargets(project)) {

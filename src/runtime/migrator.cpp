@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "autogen/lint.h"
+#include "dialect/sql_text.h"
 #include "ops/replay.h"
 
 namespace retort::runtime {
@@ -34,7 +35,19 @@ bool IsAbsolute(const std::string& target) {
 
 Migrator::Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
                    dialect::Connection& connection, MigratorOptions options)
-    : scripts_(scripts), naming_(naming), connection_(connection), options_(std::move(options)) {}
+    : scripts_(scripts),
+      naming_(naming),
+      connection_(&connection),
+      dialect_(connection.dialect()),
+      options_(std::move(options)) {}
+
+Migrator::Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+                   const dialect::Dialect& dialect, MigratorOptions options)
+    : scripts_(scripts),
+      naming_(naming),
+      connection_(nullptr),
+      dialect_(dialect),
+      options_(std::move(options)) {}
 
 Error Migrator::InContext(const Error& e, const std::string& revision) const {
   return e.WithContext(Location{.revision = revision, .target = options_.target_label});
@@ -95,7 +108,7 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
   std::unordered_map<std::string, std::vector<ops::OpAt>> downgrades =
       scripts_.Replay(heads, schema, undo);
 
-  const dialect::Dialect& dialect = connection_.dialect();
+  const dialect::Dialect& dialect = dialect_;
   for (script::Step& step : steps) {
     PreparedStep p;
     p.script = &scripts_.Get(step.revision);
@@ -140,7 +153,7 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
   if (!p.script->transactional) {
     // Outside a transaction: hold the lock ourselves, and make sure no other
     // run moved the database since this one planned.
-    lock.emplace(connection_);
+    lock.emplace(*connection_);
     if (AsSet(store.Heads()) != AsSet(heads)) {
       throw Error(ErrorKind::kDatabase, "another run changed the database during this one; run again",
                   Location{.revision = p.step.revision, .target = options_.target_label});
@@ -161,13 +174,13 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
       for (dialect::Statement& s : store.ChangeStatements(p.step.remove, p.step.add)) {
         all.push_back(std::move(s));
       }
-      connection_.ExecuteAll(all);
+      connection_->ExecuteAll(all);
       ms = elapsed_ms();
       store.Record(p.step.revision, direction, p.script->checksum, ms);
     } else {
-      connection_.ExecuteAll(p.statements);
+      connection_->ExecuteAll(p.statements);
       ms = elapsed_ms();
-      dialect::Transaction own(connection_);
+      dialect::Transaction own(*connection_);
       store.Change(p.step.remove, p.step.add);
       store.Record(p.step.revision, direction, p.script->checksum, ms);
       own.Commit();
@@ -190,7 +203,7 @@ bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
 }
 
 Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
-  VersionStore store(connection_, options_.version_table, options_.history_table);
+  VersionStore store(*connection_, options_.version_table, options_.history_table);
   Plan plan;
   plan.heads = store.Heads();
   CheckKnown(plan.heads);
@@ -200,7 +213,7 @@ Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
 
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
   RunResult result;
-  VersionStore store(connection_, options_.version_table, options_.history_table);
+  VersionStore store(*connection_, options_.version_table, options_.history_table);
   {
     // A database already at the target costs one read, outside any
     // transaction and lock: what a rerun over many databases meets most.
@@ -223,7 +236,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
   auto begin_and_plan = [&] {
     for (;;) {
       txn.reset();
-      txn.emplace(connection_, suspend);
+      txn.emplace(*connection_, suspend);
       store.EnsureTables();
       heads = store.Heads();
       CheckKnown(heads);
@@ -253,7 +266,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
         txn.reset();
         break;
       }
-      txn.emplace(connection_, suspend);
+      txn.emplace(*connection_, suspend);
       if (AsSet(store.Heads()) != AsSet(heads)) {
         // Another run moved the database between our transactions.
         if (!IsAbsolute(target)) {
@@ -283,8 +296,8 @@ RunResult Migrator::Downgrade(const std::string& target, const StepCallback& on_
 }
 
 std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) {
-  VersionStore store(connection_, options_.version_table, options_.history_table);
-  dialect::Transaction txn(connection_);
+  VersionStore store(*connection_, options_.version_table, options_.history_table);
+  dialect::Transaction txn(*connection_);
   store.EnsureTables();
   std::vector<std::string> heads = store.Heads();
   if (!purge) CheckKnown(heads);
@@ -296,6 +309,95 @@ std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) 
   }
   txn.Commit();
   return rows;
+}
+
+namespace {
+
+// `statement` with its parameters written in as literals ("?" in order, or
+// "$n").
+std::string Inlined(const dialect::Statement& statement) {
+  std::string sql = statement.sql;
+  auto literal = [](const dialect::Value& v) { return v ? dialect::QuoteLiteral(*v) : std::string("NULL"); };
+  if (statement.params.empty()) return sql;
+  if (sql.find('?') != std::string::npos) {
+    std::string out;
+    size_t next = 0;
+    for (char c : sql) {
+      if (c == '?' && next < statement.params.size()) {
+        out += literal(statement.params[next++]);
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+  for (size_t n = statement.params.size(); n >= 1; --n) {
+    std::string mark = "$" + std::to_string(n);
+    for (size_t at; (at = sql.find(mark)) != std::string::npos;) {
+      sql.replace(at, mark.size(), literal(statement.params[n - 1]));
+    }
+  }
+  return sql;
+}
+
+std::string HeadsText(const std::vector<std::string>& heads) {
+  std::string out;
+  for (const std::string& h : heads) out += (out.empty() ? "" : ", ") + h;
+  return out.empty() ? "<base>" : out;
+}
+
+}  // namespace
+
+std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
+                                    const std::string& target, bool upgrade) const {
+  CheckKnown(heads);
+  std::vector<PreparedStep> steps = Prepare(heads, target, upgrade);
+  VersionStore store(dialect_, options_.version_table, options_.history_table);
+  bool sqlite = dialect_.name() == "sqlite";
+  std::string out = std::string("-- ") + (upgrade ? "upgrade " : "downgrade ") + HeadsText(heads) +
+                    " -> " + target + ": " + std::to_string(steps.size()) + " steps for " +
+                    std::string(dialect_.name()) + ", written by retort " + retort::Version() + "\n";
+  auto emit = [&](const dialect::Statement& st) {
+    if (!st.fail_if_rows.empty()) return;  // a count that needs the database
+    out += Inlined(st) + ";\n";
+  };
+  bool rebuilds = std::any_of(steps.begin(), steps.end(), [](const PreparedStep& p) {
+    return std::any_of(p.statements.begin(), p.statements.end(),
+                       [](const dialect::Statement& st) { return !st.rebuilds_table.empty(); });
+  });
+  // A table rebuild drops the old table: its foreign-key actions must not
+  // fire (as a run suspends them); SQLite switches them only outside a
+  // transaction.
+  if (sqlite && rebuilds) out += "PRAGMA foreign_keys = OFF;\n";
+  out += "BEGIN;\n";
+  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out += sql + ";\n";
+  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out += sql + ";\n";
+  for (const PreparedStep& p : steps) {
+    bool up = p.step.direction == script::Step::Direction::kUpgrade;
+    const char* direction = up ? "upgrade" : "downgrade";
+    if (!p.script->transactional) out += "COMMIT;\n";
+    out += std::string("\n-- Running ") + direction + " " +
+           HeadsText(up ? p.script->down_revisions : std::vector<std::string>{p.step.revision}) +
+           " -> " + HeadsText(up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions) +
+           ", " + p.script->message + "\n";
+    std::string rebuilding;
+    for (const dialect::Statement& st : p.statements) {
+      if (sqlite && st.rebuilds_table != rebuilding) {
+        // The new table takes the old one's name without the references
+        // to it being rewritten (as the connection's rebuild does).
+        out += st.rebuilds_table.empty() ? "PRAGMA legacy_alter_table = OFF;\n"
+                                         : (rebuilding.empty() ? "PRAGMA legacy_alter_table = ON;\n" : "");
+        rebuilding = st.rebuilds_table;
+      }
+      emit(st);
+    }
+    if (!rebuilding.empty()) out += "PRAGMA legacy_alter_table = OFF;\n";
+    if (!p.script->transactional) out += "BEGIN;\n";
+    for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) emit(st);
+    emit(store.RecordStatement(p.step.revision, direction, p.script->checksum, 0));
+  }
+  out += "\nCOMMIT;\n";
+  return out;
 }
 
 }  // namespace retort::runtime

@@ -31,6 +31,18 @@ class Migrator {
   // `scripts`, `naming` and `connection` must outlive the migrator.
   Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
            dialect::Connection& connection, MigratorOptions options);
+  // A migrator without a database, for offline scripts only.
+  Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+           const dialect::Dialect& dialect, MigratorOptions options);
+
+  // The run from `heads` to `target` as one SQL script for the dialect,
+  // with the version and history tables' updates, nothing connected:
+  // statements end in ";", values are inlined, each step is preceded by a
+  // comment line, the run is one transaction (scripts that cannot run in
+  // one go between COMMIT and BEGIN). Checks that need a database (the
+  // counts a SQLite rebuild makes when it fails) are left out.
+  std::string OfflineScript(const std::vector<std::string>& heads, const std::string& target,
+                            bool upgrade) const;
 
   RunResult Upgrade(const std::string& target, const StepCallback& on_step);
   RunResult Downgrade(const std::string& target, const StepCallback& on_step);
@@ -70,7 +82,8 @@ class Migrator {
 
   const script::ScriptSet& scripts_;
   const schema::NamingConvention& naming_;
-  dialect::Connection& connection_;
+  dialect::Connection* connection_;  // null offline
+  const dialect::Dialect& dialect_;
   MigratorOptions options_;
 };
 

@@ -520,6 +520,40 @@ std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
   return migrator.Stamp(target, purge);
 }
 
+std::string Project::OfflineSql(const std::string& range, bool upgrade, const std::string& dialect) {
+  const script::ScriptSet& scripts = impl_->Full();
+  std::string from = upgrade ? "base" : "", to = range;
+  if (size_t colon = range.find(':'); colon != std::string::npos) {
+    from = range.substr(0, colon);
+    to = range.substr(colon + 1);
+  }
+  if (from.empty() || to.empty()) {
+    throw Error(ErrorKind::kUsage, upgrade ? "an offline upgrade takes a range a:b, or a target (from base)"
+                                           : "an offline downgrade takes a range a:b (from a down to b)");
+  }
+  std::vector<std::string> heads;
+  if (from != "base") {
+    for (const RevisionInfo& info : Show(from)) heads.push_back(info.revision);
+  }
+  dialect::DatabaseUrl url;
+  std::string schema_name;
+  if (dialect.empty()) {
+    url = dialect::ParseUrl(impl_->Url());
+    schema_name = url.schema.empty() ? impl_->config.database_schema : url.schema;
+  } else if (dialect == "sqlite" || dialect == "postgresql") {
+    url.scheme = dialect;
+  } else {
+    throw Error(ErrorKind::kUsage, "unknown dialect '" + dialect + "' (expected sqlite, postgresql)");
+  }
+  std::unique_ptr<dialect::Dialect> d = dialect::DialectFor(url);
+  runtime::Migrator migrator(scripts, impl_->Naming(), *d, impl_->OptionsFor(impl_->url));
+  std::string sql = migrator.OfflineScript(heads, to, upgrade);
+  if (url.scheme == "postgresql" && !schema_name.empty()) {
+    sql = "SET search_path TO " + d->Quote(schema_name) + ";\n" + sql;
+  }
+  return sql;
+}
+
 // ---- Many databases ----
 
 const char* StatusName(TargetResult::Status status) {

@@ -40,27 +40,37 @@ std::string HostName() {
 
 VersionStore::VersionStore(dialect::Connection& connection, std::string version_table,
                            std::string history_table)
-    : connection_(connection),
+    : connection_(&connection),
+      dialect_(connection.dialect()),
+      version_table_(std::move(version_table)),
+      history_table_(std::move(history_table)),
+      user_(CurrentUser()),
+      host_(HostName()) {}
+
+VersionStore::VersionStore(const dialect::Dialect& dialect, std::string version_table,
+                           std::string history_table)
+    : connection_(nullptr),
+      dialect_(dialect),
       version_table_(std::move(version_table)),
       history_table_(std::move(history_table)),
       user_(CurrentUser()),
       host_(HostName()) {}
 
 void VersionStore::EnsureTables() {
-  const dialect::Dialect& d = connection_.dialect();
-  if (!connection_.TableExists(version_table_)) {
-    for (const std::string& sql : d.CreateVersionTable(version_table_)) connection_.Execute(sql);
+  const dialect::Dialect& d = dialect_;
+  if (!connection_->TableExists(version_table_)) {
+    for (const std::string& sql : d.CreateVersionTable(version_table_)) connection_->Execute(sql);
   }
-  if (!connection_.TableExists(history_table_)) {
-    for (const std::string& sql : d.CreateHistoryTable(history_table_)) connection_.Execute(sql);
+  if (!connection_->TableExists(history_table_)) {
+    for (const std::string& sql : d.CreateHistoryTable(history_table_)) connection_->Execute(sql);
   }
 }
 
 std::vector<std::string> VersionStore::Heads() {
   std::vector<std::string> heads;
-  if (!connection_.TableExists(version_table_)) return heads;
-  for (const dialect::Row& row : connection_.Query(
-           "SELECT version_num FROM " + connection_.dialect().Quote(version_table_))) {
+  if (!connection_->TableExists(version_table_)) return heads;
+  for (const dialect::Row& row : connection_->Query(
+           "SELECT version_num FROM " + dialect_.Quote(version_table_))) {
     if (row[0]) heads.push_back(*row[0]);
   }
   return heads;
@@ -68,7 +78,7 @@ std::vector<std::string> VersionStore::Heads() {
 
 std::vector<dialect::Statement> VersionStore::ChangeStatements(
     const std::vector<std::string>& remove, const std::vector<std::string>& add) const {
-  const dialect::Dialect& d = connection_.dialect();
+  const dialect::Dialect& d = dialect_;
   std::string table = d.Quote(version_table_);
   std::vector<dialect::Statement> out;
   if (remove.size() == 1 && add.size() == 1) {  // the common step, in one statement
@@ -88,11 +98,11 @@ std::vector<dialect::Statement> VersionStore::ChangeStatements(
 
 void VersionStore::Change(const std::vector<std::string>& remove,
                           const std::vector<std::string>& add) {
-  connection_.ExecuteAll(ChangeStatements(remove, add));
+  connection_->ExecuteAll(ChangeStatements(remove, add));
 }
 
 void VersionStore::Replace(const std::vector<std::string>& rows) {
-  connection_.Execute("DELETE FROM " + connection_.dialect().Quote(version_table_));
+  connection_->Execute("DELETE FROM " + dialect_.Quote(version_table_));
   Change({}, rows);
 }
 
@@ -100,7 +110,7 @@ dialect::Statement VersionStore::RecordStatement(const std::string& revision,
                                                  const std::string& direction,
                                                  const std::string& checksum,
                                                  double duration_ms) const {
-  const dialect::Dialect& d = connection_.dialect();
+  const dialect::Dialect& d = dialect_;
   std::string placeholders;
   for (int i = 1; i <= 8; ++i) placeholders += (i > 1 ? ", " : "") + d.Placeholder(i);
   return {"INSERT INTO " + d.Quote(history_table_) +
@@ -112,15 +122,15 @@ dialect::Statement VersionStore::RecordStatement(const std::string& revision,
 
 void VersionStore::Record(const std::string& revision, const std::string& direction,
                           const std::string& checksum, double duration_ms) {
-  connection_.ExecuteAll({RecordStatement(revision, direction, checksum, duration_ms)});
+  connection_->ExecuteAll({RecordStatement(revision, direction, checksum, duration_ms)});
 }
 
 std::vector<HistoryRecord> VersionStore::History() {
   std::vector<HistoryRecord> out;
-  if (!connection_.TableExists(history_table_)) return out;
-  for (const dialect::Row& row : connection_.Query(
+  if (!connection_->TableExists(history_table_)) return out;
+  for (const dialect::Row& row : connection_->Query(
            "SELECT revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
-           "tool_version FROM " + connection_.dialect().Quote(history_table_) + " ORDER BY id")) {
+           "tool_version FROM " + dialect_.Quote(history_table_) + " ORDER BY id")) {
     auto text = [&](size_t i) { return row[i].value_or(""); };
     out.push_back(HistoryRecord{text(0), text(1), text(2), text(3), std::stod(text(4).empty() ? "0" : text(4)),
                                 text(5), text(6), text(7)});

@@ -15,6 +15,9 @@ class VersionStore {
  public:
   VersionStore(dialect::Connection& connection, std::string version_table,
                std::string history_table);
+  // Without a database: for the statements only (offline scripts).
+  VersionStore(const dialect::Dialect& dialect, std::string version_table,
+               std::string history_table);
 
   // Creates both tables when missing. REQUIRES: inside a write transaction.
   void EnsureTables();
@@ -32,11 +35,14 @@ class VersionStore {
   // The statement Record runs.
   dialect::Statement RecordStatement(const std::string& revision, const std::string& direction,
                                      const std::string& checksum, double duration_ms) const;
+  const std::string& version_table() const { return version_table_; }
+  const std::string& history_table() const { return history_table_; }
   // The history table's rows, oldest first; empty when it does not exist.
   std::vector<HistoryRecord> History();
 
  private:
-  dialect::Connection& connection_;
+  dialect::Connection* connection_;  // null offline
+  const dialect::Dialect& dialect_;
   std::string version_table_;
   std::string history_table_;
   std::string user_;
