@@ -37,6 +37,7 @@ PYTHON = "/usr/bin/python3"
 JOBS = 2
 SQLITE_DBS, SQLITE_GOAL, SQLITE_SAMPLE = 1000, 10.0, 50
 PG_SCHEMAS, PG_GOAL, PG_SAMPLE = 200, 30.0, 20
+W = 60  # the label column
 
 
 def run(cmd, cwd, ok=(0,)):
@@ -251,13 +252,13 @@ def fleet(label, cmd, cwd, goal):
     """Upgrade and rerun over the fleet; returns the upgrade's and the rerun's seconds."""
     r_time, r_mem, out = run(cmd, cwd, ok=(0, 2, 3))
     report = json.loads(out)
-    print(f"retort upgrade head, {label}, -j {JOBS}:".ljust(48)
+    print(f"retort upgrade head, {label}, -j {JOBS}:".ljust(W)
           + f"{r_time:7.2f} s, peak {r_mem:5.1f} MiB  ({summary(report)})")
     if first_failure(report):
         print(first_failure(report))
     print(f"  goal {goal:.0f} s: {'met' if r_time < goal and report['exit_code'] == 0 else 'NOT met'}")
     again, again_mem, out = run(cmd, cwd, ok=(0, 2, 3))
-    print(f"retort upgrade head, rerun, all up to date:".ljust(48)
+    print("retort upgrade head, rerun, all up to date:".ljust(W)
           + f"{again:7.2f} s, peak {again_mem:5.1f} MiB  ({summary(json.loads(out))})")
     return r_time, again
 
@@ -268,13 +269,15 @@ def peer(label, cmds, cwd, whole, r_time, r_again):
     a_time, a_mem = two_at_a_time(cmds, cwd)
     a_again, _ = two_at_a_time(cmds, cwd)
     a_full, a_again_full = a_time * whole / n, a_again * whole / n
-    print(f"alembic upgrade head, {n} {label}, {JOBS} at a time:".ljust(48)
+    print(f"alembic upgrade head, {n} {label}, {JOBS} at a time:".ljust(W)
           + f"{a_time:7.2f} s, peak {a_mem:5.1f} MiB per process ({a_time / n * JOBS * 1000:.0f} ms each)")
-    print(f"  extrapolated to {whole} (x {whole / n:g}):".ljust(48) + f"{a_full:7.2f} s")
-    print(f"alembic rerun, {n} up to date:".ljust(48)
+    print(f"  extrapolated to {whole} (x {whole / n:g}):".ljust(W) + f"{a_full:7.2f} s")
+    print(f"alembic rerun, {n} up to date, {JOBS} at a time:".ljust(W)
           + f"{a_again:7.2f} s; extrapolated to {whole}: {a_again_full:.2f} s")
-    print(f"ratio retort / alembic (extrapolated), upgrade: {r_time / a_full:7.3f}x")
-    print(f"ratio retort / alembic (extrapolated), rerun:   {r_again / a_again_full:7.3f}x")
+    print("ratio retort / alembic (extrapolated), upgrade:".ljust(W)
+          + f"{r_time / a_full:7.4f}x (Alembic {a_full / r_time:.0f}x the time)")
+    print("ratio retort / alembic (extrapolated), rerun:".ljust(W)
+          + f"{r_again / a_again_full:7.4f}x (Alembic {a_again_full / r_again:.0f}x the time)")
 
 
 def sqlite_fleet(work, steps):

@@ -79,6 +79,15 @@ struct SchemaDifference {
   std::string description;  // the whole in one line
 };
 
+// An applied script that changed since it ran (validate, repair).
+struct ScriptChange {
+  std::string revision;
+  std::string change;    // "edited" or "missing"
+  std::string path;      // the script ("" when missing)
+  std::string recorded;  // the checksum the history table recorded
+  std::string current;   // the script's checksum now ("" when missing)
+};
+
 // What a run did, step by step, for reporting.
 struct StepEvent {
   std::string revision;
@@ -242,6 +251,14 @@ class Project {
   std::vector<SchemaDifference> Verify();
   // The URL in use, password masked.
   std::string MaskedUrl() const;
+  // The applied scripts that were edited or deleted since they ran, from
+  // the history table's checksums. upgrade and downgrade refuse to run
+  // while there is any.
+  std::vector<ScriptChange> Validate();
+  // Accepts the changes Validate reports: records the scripts' current
+  // checksums (or their removal) in the history table, as "repair" rows.
+  // Returns what it accepted.
+  std::vector<ScriptChange> Repair();
   // The version table's rows (empty: nothing applied or no version table).
   std::vector<std::string> Current() const;
   // The history table's rows, oldest first.

@@ -23,6 +23,21 @@ int Report(const Context& ctx, const std::vector<SchemaDifference>& differences,
   return differences.empty() ? 0 : 1;
 }
 
+std::string ChangeLine(const ScriptChange& c) {
+  if (c.change == "missing") return "revision " + c.revision + ": ran, and its script is gone";
+  return "revision " + c.revision + " (" + c.path + "): edited after it ran (checksum " +
+         c.recorded.substr(0, 12) + "... recorded, " + c.current.substr(0, 12) + "... now)";
+}
+
+nlohmann::json ChangesJson(const std::vector<ScriptChange>& changes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ScriptChange& c : changes) {
+    out.push_back({{"revision", c.revision}, {"change", c.change}, {"path", c.path},
+                   {"recorded", c.recorded}, {"current", c.current}});
+  }
+  return out;
+}
+
 }  // namespace
 
 void AddCheckCommands(CLI::App& app, Context& ctx) {
@@ -47,6 +62,44 @@ void AddCheckCommands(CLI::App& app, Context& ctx) {
         return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kVerify});
       }
       return Report(ctx, project.Verify(), "No differences: the database matches its revision.");
+    };
+  });
+
+  auto* validate = app.add_subcommand(
+      "validate",
+      "Compare the applied scripts with the checksums the history table recorded (exit 1 on "
+      "edited or missing scripts)");
+  validate->add_flag("--json", ctx.json, "Print JSON");
+  validate->callback([&ctx] {
+    ctx.run = [&ctx] {
+      Project project = ctx.OpenProject();
+      std::vector<ScriptChange> changes = project.Validate();
+      if (ctx.json) {
+        std::cout << ChangesJson(changes).dump(2) << "\n";
+      } else if (changes.empty()) {
+        std::cout << "No differences: every applied script matches its record.\n";
+      } else {
+        for (const ScriptChange& c : changes) std::cout << ChangeLine(c) << "\n";
+      }
+      return changes.empty() ? 0 : 1;
+    };
+  });
+
+  auto* repair = app.add_subcommand(
+      "repair", "Accept the edited or missing applied scripts validate reports, in the history table");
+  repair->add_flag("--json", ctx.json, "Print JSON");
+  repair->callback([&ctx] {
+    ctx.run = [&ctx] {
+      Project project = ctx.OpenProject();
+      std::vector<ScriptChange> changes = project.Repair();
+      if (ctx.json) {
+        std::cout << ChangesJson(changes).dump(2) << "\n";
+      } else if (changes.empty()) {
+        std::cout << "Nothing to repair: every applied script matches its record.\n";
+      } else {
+        for (const ScriptChange& c : changes) std::cout << "accepted: " << ChangeLine(c) << "\n";
+      }
+      return 0;
     };
   });
 }

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "autogen/lint.h"
+#include "runtime/checksums.h"
 #include "dialect/sql_text.h"
 #include "ops/replay.h"
 
@@ -241,6 +242,9 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
       heads = store.Heads();
       CheckKnown(heads);
       prepared = Prepare(heads, target, upgrade);
+      if (!prepared.empty()) {
+        RefuseChangedScripts(ChangedScripts(scripts_, store.History(), heads), options_.target_label);
+      }
       if (suspend || !NeedsSuspension(prepared)) return;
       suspend = true;
     }

@@ -63,6 +63,9 @@ class Migrator {
   };
   Plan PlanOnly(const std::string& target, bool upgrade);
 
+  // Throws Error(kUnknownRevision) for a version row no script declares.
+  void CheckKnown(const std::vector<std::string>& heads) const;
+
   // Renders the plan from `heads` to `target`. Throws Error for a bad
   // target, an operation that does not fit the replayed schema, or one the
   // dialect cannot render.
@@ -71,7 +74,6 @@ class Migrator {
 
  private:
   RunResult Run(const std::string& target, bool upgrade, const StepCallback& on_step);
-  void CheckKnown(const std::vector<std::string>& heads) const;
   // True when a step rebuilds a table: the run's transactions must suspend
   // foreign keys (dialect::Connection::BeginWrite).
   static bool NeedsSuspension(const std::vector<PreparedStep>& prepared);

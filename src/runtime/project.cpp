@@ -14,6 +14,7 @@
 #include "dialect/targets.h"
 #include "retort/retort.h"
 #include "runtime/autogenerate.h"
+#include "runtime/checksums.h"
 #include "runtime/config.h"
 #include "runtime/fleet.h"
 #include "runtime/version_store.h"
@@ -484,6 +485,25 @@ std::vector<SchemaDifference> Project::Verify() {
   impl_->Full();
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
   return impl_->VerifyOn(*conn, MaskedUrl());
+}
+
+std::vector<ScriptChange> Project::Validate() {
+  const script::ScriptSet& scripts = impl_->Full();
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  runtime::VersionStore store(*conn, impl_->config.version_table, impl_->config.history_table);
+  return runtime::ChangedScripts(scripts, store.History(), store.Heads());
+}
+
+std::vector<ScriptChange> Project::Repair() {
+  const script::ScriptSet& scripts = impl_->Full();
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  runtime::VersionStore store(*conn, impl_->config.version_table, impl_->config.history_table);
+  dialect::Transaction txn(*conn);
+  std::vector<ScriptChange> changes =
+      runtime::ChangedScripts(scripts, store.History(), store.Heads());
+  for (const ScriptChange& c : changes) store.Record(c.revision, "repair", c.current, 0);
+  txn.Commit();
+  return changes;
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }
