@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <csignal>
+
 #include <gtest/gtest.h>
 
 #include "dialect/connect.h"
@@ -120,6 +122,8 @@ RetortProcess::RetortProcess(const std::vector<std::string>& args, const fs::pat
 }
 
 CommandResult RetortProcess::Wait() { return Collect(pid_, out_, err_); }
+
+void RetortProcess::Kill(int signal) { kill(pid_, signal); }
 
 std::vector<std::vector<std::string>> SqliteQuery(const fs::path& db, const std::string& sql) {
   sqlite3* handle = nullptr;

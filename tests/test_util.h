@@ -45,6 +45,8 @@ class RetortProcess {
   RetortProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                 const std::string& tag);
   CommandResult Wait();
+  // Sends `signal` (e.g. SIGKILL) to the process; Wait() still collects it.
+  void Kill(int signal);
 
  private:
   int pid_ = -1;
