@@ -23,9 +23,25 @@ namespace retort {
 // The version of the library and the tool.
 const char* Version();
 
+// A file given in memory: its name (for error locations and ordering) and
+// its text.
+struct SourceFile {
+  std::string name;
+  std::string text;
+};
+
 struct Settings {
-  // The config file; relative paths in it are taken from its folder.
+  // The config file; relative paths in it are taken from its folder. With
+  // scripts or schema files given in memory, a missing config file is fine
+  // (the defaults apply).
   std::string config_path = "retort.toml";
+  // Migration scripts in memory (e.g. compiled into the application by the
+  // CMake function retort_embed_migrations) instead of the config's
+  // script_location; read in name order. Such a project cannot write new
+  // scripts.
+  std::vector<SourceFile> scripts;
+  // Schema files in memory instead of the config's schema globs.
+  std::vector<SourceFile> schema_files;
   // The database URL; empty: RETORT_DATABASE_URL, then DATABASE_URL, then
   // the config file's `url`.
   std::string url;
@@ -245,6 +261,14 @@ class Project {
   std::vector<SchemaDifference> Check();
 
   // ---- Database ----
+  // Builds the declared schema straight into the database (tables in
+  // foreign-key order, enums, constraints, indexes), in one transaction,
+  // without the version table: for tests that need the schema without its
+  // history (SQLAlchemy's create_all). Fails if a table exists already.
+  void CreateAll();
+  // The live database against the declared schema as its dialect stores it:
+  // empty when a migrated database equals what CreateAll builds.
+  std::vector<SchemaDifference> CompareWithDeclared();
   // The live database against the schema the scripts build at its current
   // revision, as its dialect stores it. Empty: no drift. Throws
   // Error(kUnknownRevision) for a revision no script declares.

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "autogen/compare.h"
+#include "autogen/diff.h"
 #include "dialect/connect.h"
 #include "dialect/targets.h"
 #include "retort/retort.h"
@@ -66,6 +67,18 @@ struct Project::Impl {
   std::optional<std::shared_future<schema::Schema>> declared_files;
   bool StartDeclared() {
     if (!declared_files) {
+      if (!settings.schema_files.empty()) {
+        std::vector<std::pair<std::string, std::string>> sources;
+        for (const SourceFile& f : settings.schema_files) sources.emplace_back(f.name, f.text);
+        std::promise<schema::Schema> loaded;
+        try {
+          loaded.set_value(schema::LoadSchemaTexts(sources));
+        } catch (...) {
+          loaded.set_exception(std::current_exception());
+        }
+        declared_files = loaded.get_future().share();
+        return true;
+      }
       std::vector<std::string> paths = runtime::SchemaPaths(config);
       if (paths.empty()) return false;
       declared_files = std::async(std::launch::async, [paths] {
@@ -89,6 +102,15 @@ struct Project::Impl {
 
   // Read-only commands need the graph only: headers, from the cache.
   void LoadScripts(bool headers_only) {
+    if (!settings.scripts.empty()) {
+      std::vector<SourceFile> sorted = settings.scripts;
+      std::sort(sorted.begin(), sorted.end(),
+                [](const SourceFile& a, const SourceFile& b) { return a.name < b.name; });
+      std::vector<script::MigrationScript> parsed;
+      for (const SourceFile& f : sorted) parsed.push_back(script::ParseScript(f.text, f.name, Naming()));
+      scripts.emplace(std::move(parsed));
+      return;
+    }
     if (!fs::exists(config.script_location)) {
       scripts.emplace(std::vector<script::MigrationScript>{});
       return;
@@ -267,6 +289,9 @@ struct Project::Impl {
   }
 
   std::string WriteScript(script::NewScript s) {
+    if (!settings.scripts.empty()) {
+      throw Error(ErrorKind::kUsage, "the scripts were given in memory: there is no folder to write a new one to");
+    }
     if (s.revision.empty()) {
       std::random_device rd;
       std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
@@ -331,7 +356,12 @@ Project::~Project() = default;
 Project Project::Open(const Settings& settings) {
   auto impl = std::make_unique<Impl>();
   impl->settings = settings;
-  impl->config = runtime::LoadConfig(settings.config_path);
+  bool in_memory = !settings.scripts.empty() || !settings.schema_files.empty();
+  if (!in_memory || fs::exists(settings.config_path)) {
+    impl->config = runtime::LoadConfig(settings.config_path);
+  } else {
+    impl->config.schema_files.clear();  // nothing on disk is part of it
+  }
   if (settings.lock_timeout_seconds) {
     impl->config.lock_timeout_ms = static_cast<int>(*settings.lock_timeout_seconds * 1000);
   }
@@ -504,6 +534,29 @@ std::vector<ScriptChange> Project::Repair() {
   for (const ScriptChange& c : changes) store.Record(c.revision, "repair", c.current, 0);
   txn.Commit();
   return changes;
+}
+
+void Project::CreateAll() {
+  schema::Schema declared = impl_->Declared();
+  schema::Schema empty;
+  empty.naming = declared.naming;
+  std::vector<ops::OpAt> operations;
+  for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
+  std::vector<dialect::Statement> statements = conn->dialect().RenderOps(operations, empty);
+  // Foreign keys that close a cycle are added afterwards, which SQLite
+  // does by rebuilding the table: foreign keys suspended, as a run does.
+  dialect::Transaction txn(*conn, true);
+  conn->ExecuteAll(statements);
+  txn.Commit();
+}
+
+std::vector<SchemaDifference> Project::CompareWithDeclared() {
+  schema::Schema declared = impl_->Declared();
+  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
+  schema::Schema expected = conn->dialect().Normalize(declared);
+  conn->CanonicalizeExpressions(expected);
+  return Differences(expected, conn->Inspect({impl_->config.version_table, impl_->config.history_table}));
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }

@@ -424,4 +424,13 @@ Schema LoadSchemaText(const std::string& text, const std::string& name) {
   return LoadDocuments({{file, file.Parse(text)}});
 }
 
+Schema LoadSchemaTexts(const std::vector<std::pair<std::string, std::string>>& sources) {
+  std::vector<std::pair<YamlFile, YAML::Node>> docs;
+  for (const auto& [name, text] : sources) {
+    YamlFile file(name);
+    docs.emplace_back(file, file.Parse(text));
+  }
+  return LoadDocuments(docs);
+}
+
 }  // namespace retort::schema

@@ -61,6 +61,10 @@ Schema LoadSchemaFiles(const std::vector<std::string>& paths);
 // Loads a schema from YAML text; `name` is used in error locations.
 Schema LoadSchemaText(const std::string& text, const std::string& name);
 
+// Loads one schema from several texts, as LoadSchemaFiles does from files:
+// pairs of (name, text).
+Schema LoadSchemaTexts(const std::vector<std::pair<std::string, std::string>>& sources);
+
 // Checks what no single table can: enum types name declared enums, foreign
 // keys name existing tables and columns. Throws Error(kInput) at `where`.
 void ValidateSchemaReferences(const Schema& schema, const Table& table,
