@@ -13,7 +13,7 @@ void AddInitCommand(CLI::App& app, Context& ctx) {
       for (const std::string& path : Project::Init(*directory)) {
         std::cout << "  Creating " << path << "\n";
       }
-      std::cout << "Edit retort.toml (url) and schema/*.yaml, then `retort revision -m \"...\"`.\n";
+      std::cout << "Edit retort.toml (url) and schema/*.yaml, then `retort revision --autogenerate -m \"...\"`.\n";
       return 0;
     };
   });
