@@ -29,7 +29,7 @@ bool Context::ManyTargets(const Project& project) const { return project.NamesMa
 int main(int argc, char** argv) {
   using namespace retort::cli;
   CLI::App app{"retort: database schema migrations.\n"
-               "Exit codes: 0 ok, 1 check or verify found differences, 2 usage or input error, 3 database error."};
+               "Exit codes: 0 ok, 1 check, verify or validate found differences, 2 usage or input error, 3 database error."};
   app.set_version_flag("--version", std::string("retort ") + retort::Version());
   app.require_subcommand(1);
   app.fallthrough();
