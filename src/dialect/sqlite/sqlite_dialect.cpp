@@ -24,6 +24,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Spelled out for compilers without aggregate deduction (clang before 17).
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Thrown by RenderNative for an operation SQLite's ALTER TABLE cannot do:
 // RenderOps rebuilds the tables instead.
