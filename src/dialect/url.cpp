@@ -1,5 +1,6 @@
 #include "dialect/url.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <vector>
@@ -39,6 +40,14 @@ std::string PercentDecode(const std::string& s) {
     }
   }
   return out;
+}
+
+// RFC 3986: a letter, then letters, digits, '+', '-' and '.'.
+bool IsScheme(const std::string& s) {
+  return !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+         });
 }
 
 std::string JoinQuery(const std::string& base,
@@ -101,7 +110,9 @@ DatabaseUrl ParseUrl(const std::string& url) {
   DatabaseUrl out;
   out.text = url;
   size_t sep = url.find("://");
-  if (sep == std::string::npos) {
+  // A "://" after anything a scheme cannot hold (in a query, say) starts no
+  // URL.
+  if (sep == std::string::npos || !IsScheme(url.substr(0, sep))) {
     throw Error(ErrorKind::kUsage,
                 "not a database URL (expected sqlite:///file.db or postgresql://...)",
                 Location{.target = MaskPassword(url)});

@@ -25,6 +25,9 @@ TEST(Url, Sqlite) {
   EXPECT_THROW(ParseUrl("sqlite://host/x.db"), Error);
   EXPECT_THROW(ParseUrl("app.db"), Error);
   EXPECT_THROW(ParseUrl("mysql://h/db"), Error);
+  // Only a scheme's characters come before "://".
+  EXPECT_THROW(ParseUrl("sqlite+x/y:///x.db"), Error);
+  EXPECT_THROW(ParseUrl("postgresql+x?schema=a&b=sqlite://h/db"), Error);
 }
 
 TEST(Url, Postgres) {
