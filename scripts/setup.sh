@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what retort needs to build, from Debian's archive, when it is
-# missing; with --tests, also what the tests need (a PostgreSQL server).
+# missing; with --tests, also what the tests need (a PostgreSQL server, and
+# clang with libFuzzer for the fuzz targets).
 # Safe to run again.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ packages=(
   libssl-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libpq-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(postgresql postgresql-client)
+  packages+=(postgresql postgresql-client clang libclang-rt-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do
