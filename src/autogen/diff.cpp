@@ -308,14 +308,6 @@ std::string List(const std::vector<std::string>& items) {
   return "(" + out + ")";
 }
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-// Spelled out for compilers without aggregate deduction (clang before 17).
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 }  // namespace
 
 std::vector<ops::Operation> Diff(const Schema& from, const Schema& to, const DiffOptions& options) {
@@ -328,7 +320,7 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
     return t ? t->FindColumn(name) : nullptr;
   };
   return std::visit(
-      Overloaded{
+      ops::Overloaded{
           [](const ops::CreateTable& op) {
             return "+ table " + op.table.name + " (" + std::to_string(op.table.columns.size()) +
                    " columns)";

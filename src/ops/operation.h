@@ -132,6 +132,15 @@ struct OpAt {
   bool acknowledged = false;
 };
 
+// A visitor made of lambdas, for std::visit over an Operation.
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+// Spelled out for compilers without aggregate deduction (clang before 17).
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
 // The name used in files ("create_table", ...).
 std::string OperationName(const Operation& op);
 

@@ -10,14 +10,6 @@ namespace {
 using schema::Schema;
 using schema::Table;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-// Spelled out for compilers without aggregate deduction (clang before 17).
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 // `expr` with every identifier `from` (bare, or "quoted") written as `to`;
 // string literals are left alone.
 std::string RenameIdentifier(const std::string& expr, const std::string& from,

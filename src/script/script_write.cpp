@@ -10,14 +10,6 @@ namespace {
 using schema::Column;
 using schema::Table;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-// Spelled out for compilers without aggregate deduction (clang before 17).
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 void WriteType(YAML::Emitter& out, const schema::Type& type) {
   if (type.kind != schema::TypeKind::kRaw) {
     out << schema::FormatType(type);
@@ -149,7 +141,7 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
     out << YAML::EndMap;
   };
   std::visit(
-      Overloaded{
+      ops::Overloaded{
           [&](const ops::CreateTable& op) { WriteTable(out, op.table); },
           [&](const ops::DropTable& op) { flow(); key("name", op.table); end(); },
           [&](const ops::RenameTable& op) {

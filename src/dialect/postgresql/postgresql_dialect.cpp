@@ -11,14 +11,6 @@ using schema::Table;
 using schema::Type;
 using schema::TypeKind;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-// Spelled out for compilers without aggregate deduction (clang before 17).
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 // As SQLAlchemy decides: a column with a server default is not a serial.
 bool AutoIncrements(const Table& table, const Column& column) {
   return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
@@ -131,7 +123,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
     sql.push_back("ALTER TABLE " + Quote(table) + " ADD CONSTRAINT " + Quote(name) + " " + body);
   };
   std::visit(
-      Overloaded{
+      ops::Overloaded{
           [&](const ops::CreateTable& op) {
             const Table& t = op.table;
             sql.push_back(CreateTableSql(t, before));

@@ -20,14 +20,6 @@ using schema::Table;
 using schema::Type;
 using schema::TypeKind;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-// Spelled out for compilers without aggregate deduction (clang before 17).
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 // Thrown by RenderNative for an operation SQLite's ALTER TABLE cannot do:
 // RenderOps rebuilds the tables instead.
 struct RebuildNeeded {
@@ -171,7 +163,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
     return *t;
   };
   std::visit(
-      Overloaded{
+      ops::Overloaded{
           [&](const ops::CreateTable& op) {
             sql.push_back(CreateTableSql(op.table, before));
             for (const auto& index : op.table.indexes) sql.push_back(CreateIndexSql(op.table.name, index));
@@ -351,7 +343,7 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
           break;  // rendered (and reported) on its own
         }
       }
-      std::visit(Overloaded{
+      std::visit(ops::Overloaded{
                      [&](const ops::AlterColumn& a) {
                        touched.insert(a.column);
                        if (a.new_name) touched.insert(*a.new_name);

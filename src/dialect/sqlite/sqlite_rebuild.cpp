@@ -10,14 +10,6 @@ namespace {
 
 using schema::Table;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-// Spelled out for compilers without aggregate deduction (clang before 17).
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 template <typename T>
 bool Has(const std::vector<T>& items, const T& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
@@ -34,7 +26,7 @@ RebuildSources IdentitySources(const Table& table) {
 }
 
 void TrackSources(const ops::Operation& op, const Table& table, RebuildSources& sources) {
-  std::visit(Overloaded{
+  std::visit(ops::Overloaded{
                  [&](const ops::AlterColumn& a) {
                    auto it = sources.find(a.column);
                    if (it == sources.end()) return;
