@@ -66,8 +66,10 @@ NamingConvention WithDefaults(NamingConvention convention) {
 
 namespace {
 
+// Template `key` of `convention` filled in with `parts`; `constraint_at`,
+// when given, receives where each %(constraint_name)s went in the result.
 std::string Render(const NamingConvention& convention, std::string_view key,
-                   const NameParts& parts) {
+                   const NameParts& parts, std::vector<size_t>* constraint_at = nullptr) {
   auto it = convention.templates.find(std::string(key));
   const std::string& tmpl =
       it != convention.templates.end()
@@ -99,6 +101,9 @@ std::string Render(const NamingConvention& convention, std::string_view key,
                       ")s, which this " + std::string(key) +
                       " does not have; give it a name");
     }
+    if (constraint_at != nullptr && token == "constraint_name") {
+      constraint_at->push_back(out.size());
+    }
     out += *value;
     pos = end + 2;
   }
@@ -113,19 +118,18 @@ std::string ConventionName(const NamingConvention& convention,
   // autogenerate, or copied from a database) is the full name, not a short
   // one to wrap again.
   if (key == "ck" && !parts.constraint_name.empty()) {
-    NameParts probe = parts;
-    probe.constraint_name = "\x01";
-    std::string form = Render(convention, key, probe);
-    size_t at = form.find('\x01');
-    if (at != std::string::npos && form.find('\x01', at + 1) == std::string::npos) {
+    std::vector<size_t> at;
+    std::string form = Render(convention, key, parts, &at);
+    if (at.size() == 1) {
       std::string_view name = parts.constraint_name;
-      std::string_view prefix = std::string_view(form).substr(0, at);
-      std::string_view suffix = std::string_view(form).substr(at + 1);
+      std::string_view prefix = std::string_view(form).substr(0, at[0]);
+      std::string_view suffix = std::string_view(form).substr(at[0] + name.size());
       if (name.size() > prefix.size() + suffix.size() && name.starts_with(prefix) &&
           name.ends_with(suffix) && !(prefix.empty() && suffix.empty())) {
         return parts.constraint_name;
       }
     }
+    return form;
   }
   return Render(convention, key, parts);
 }

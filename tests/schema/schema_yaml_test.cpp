@@ -121,6 +121,18 @@ TEST(Naming, Tokens) {
   EXPECT_THROW(ConventionName(c, "ck", parts), Error);  // no constraint_name
 }
 
+TEST(Naming, CheckNameInTheTemplatesFormIsKept) {
+  const NamingConvention c = WithDefaults({});
+  EXPECT_EQ(ConventionName(c, "ck", {.table = "t", .constraint_name = "positive"}),
+            "ck_t_positive");
+  EXPECT_EQ(ConventionName(c, "ck", {.table = "t", .constraint_name = "ck_t_positive"}),
+            "ck_t_positive");
+  // Whatever bytes the table's name holds.
+  const std::string table("t\x01\0", 3);
+  EXPECT_EQ(ConventionName(c, "ck", {.table = table, .constraint_name = "ck_" + table + "_p"}),
+            "ck_" + table + "_p");
+}
+
 TEST(Types, RoundTrip) {
   for (const char* text : {"integer", "string(255)", "numeric(10,2)", "numeric(5)",
                            "datetime(timezone)", "enum(status)", "jsonb", "uuid"}) {
