@@ -1,11 +1,69 @@
 #include "schema/yaml_util.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 namespace retort::schema {
+namespace {
+
+// The offset of the first byte of `text` that starts no well-formed UTF-8
+// sequence (overlong forms, surrogates and code points past U+10FFFF are
+// not), or npos.
+size_t FirstInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t length = 1;
+    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (text.size() - i < length) return i;
+    for (size_t k = 1; k < length; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// yaml-cpp reads text that starts with a UTF-16 byte order mark or a NUL
+// byte as UTF-16 or UTF-32, converting it; everything else as UTF-8, as is.
+bool ReadAsUtf8(std::string_view text) {
+  return text.size() < 2 ||
+         !(text[0] == '\0' || text[1] == '\0' || text.starts_with("\xFE\xFF") ||
+           text.starts_with("\xFF\xFE"));
+}
+
+}  // namespace
 
 YAML::Node YamlFile::Parse(const std::string& text) const {
+  // Names must mean the same in the database and in what retort writes
+  // back (YAML cannot hold other bytes), so text read as UTF-8 must be it.
+  if (ReadAsUtf8(text)) {
+    if (size_t at = FirstInvalidUtf8(text); at != std::string_view::npos) {
+      const size_t line_start = text.rfind('\n', at) + 1;  // 0 when none
+      Location where{.file = path_,
+                     .line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1,
+                     .column = static_cast<int>(at - line_start) + 1};
+      throw Error(ErrorKind::kInput, "malformed YAML: not valid UTF-8", where);
+    }
+  }
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {

@@ -107,6 +107,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadSchema{"naming_convention: {ix: \"ix_%(nope)s\"}\ntables: [{name: t, columns: [{name: a, type: text, index: true}]}]",
                   "unknown token %(nope)s"},
         BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}\n", "malformed YAML"},
+        // Latin-1, which YAML would write back differently.
+        BadSchema{"tables:\n  - {name: caf\xe9, columns: [{name: a, type: text}]}\n",
+                  "bad.yaml:2:15: malformed YAML: not valid UTF-8"},
+        BadSchema{"tables: [{name: \"\xed\xa0\x80\", columns: [{name: a, type: text}]}]",
+                  "bad.yaml:1:18: malformed YAML: not valid UTF-8"},
         BadSchema{"tablez: []", "bad.yaml:1:1: unknown key 'tablez' in schema file"}));
 
 TEST(Naming, Tokens) {
