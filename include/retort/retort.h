@@ -51,7 +51,8 @@ struct Settings {
   std::optional<bool> create_schema;
   // Called with the progress of long work (a table rebuild's copy of rows:
   // table, rows done, rows in all); unset: no reports, and the copy runs in
-  // one statement.
+  // one statement. Not called by Fleet, whose targets run on several
+  // threads (its TargetCallback reports progress instead).
   std::function<void(const std::string& table, int64_t done, int64_t total)> on_progress;
   // Overrides the config's lock_timeout (seconds to wait for another run's
   // lock) when set.

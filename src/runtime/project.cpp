@@ -681,6 +681,7 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
   bool writes = !command.dry_run && (command.kind == Kind::kUpgrade ||
                                      (command.kind == Kind::kStamp && !command.baseline));
   std::unique_ptr<dialect::Connection> conn = ConnectTo(target, writes);
+  conn->SetProgress({});  // targets run on several threads: no row-copy progress
   runtime::Migrator migrator(*scripts, Naming(), *conn, OptionsFor(target));
   runtime::VersionStore store(*conn, config.version_table, config.history_table);
   switch (command.kind) {
