@@ -7,16 +7,18 @@
 namespace retort::schema {
 namespace {
 
-// The offset of the first byte of `text` that starts no well-formed UTF-8
-// sequence (overlong forms, surrogates and code points past U+10FFFF are
-// not), or npos.
-size_t FirstInvalidUtf8(std::string_view text) {
+// The offset of the first byte of `text` that is a NUL or starts no
+// well-formed UTF-8 sequence (overlong forms, surrogates and code points past
+// U+10FFFF are not), or npos.
+size_t FirstNonUtf8Text(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     size_t length = 1;
     unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-    if (c < 0x80) {
+    if (c == 0) {
+      return i;
+    } else if (c < 0x80) {
       ++i;
       continue;
     } else if (c >= 0xC2 && c <= 0xDF) {
@@ -42,27 +44,21 @@ size_t FirstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-// yaml-cpp reads text that starts with a UTF-16 byte order mark or a NUL
-// byte as UTF-16 or UTF-32, converting it; everything else as UTF-8, as is.
-bool ReadAsUtf8(std::string_view text) {
-  return text.size() < 2 ||
-         !(text[0] == '\0' || text[1] == '\0' || text.starts_with("\xFE\xFF") ||
-           text.starts_with("\xFF\xFE"));
-}
-
 }  // namespace
 
 YAML::Node YamlFile::Parse(const std::string& text) const {
   // Names must mean the same in the database and in what retort writes
-  // back (YAML cannot hold other bytes), so text read as UTF-8 must be it.
-  if (ReadAsUtf8(text)) {
-    if (size_t at = FirstInvalidUtf8(text); at != std::string_view::npos) {
-      const size_t line_start = text.rfind('\n', at) + 1;  // 0 when none
-      Location where{.file = path_,
-                     .line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1,
-                     .column = static_cast<int>(at - line_start) + 1};
-      throw Error(ErrorKind::kInput, "malformed YAML: not valid UTF-8", where);
-    }
+  // back, which YAML cannot do for bytes that are not UTF-8; and yaml-cpp
+  // takes a NUL byte (also one of UTF-16 text) for an escape.
+  if (size_t at = FirstNonUtf8Text(text); at != std::string_view::npos) {
+    const size_t line_start = text.rfind('\n', at) + 1;  // 0 when none
+    Location where{.file = path_,
+                   .line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1,
+                   .column = static_cast<int>(at - line_start) + 1};
+    throw Error(ErrorKind::kInput,
+                std::string("malformed YAML: ") +
+                    (text[at] == '\0' ? "a NUL byte" : "not valid UTF-8"),
+                where);
   }
   try {
     return YAML::Load(text);

@@ -112,7 +112,20 @@ INSTANTIATE_TEST_SUITE_P(
                   "bad.yaml:2:15: malformed YAML: not valid UTF-8"},
         BadSchema{"tables: [{name: \"\xed\xa0\x80\", columns: [{name: a, type: text}]}]",
                   "bad.yaml:1:18: malformed YAML: not valid UTF-8"},
+        BadSchema{"\xff\xfet\0a\0b\0", "bad.yaml:1:1: malformed YAML: not valid UTF-8"},
         BadSchema{"tablez: []", "bad.yaml:1:1: unknown key 'tablez' in schema file"}));
+
+TEST(SchemaYaml, NulByteIsMalformed) {
+  // yaml-cpp would read "\0N" as the escape \N.
+  try {
+    LoadSchemaText(std::string("tables: [{name: a\0N}]", 21), "bad.yaml");
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.yaml:1:18: malformed YAML: a NUL byte"),
+              std::string::npos)
+        << e.what();
+  }
+}
 
 TEST(Naming, Tokens) {
   NamingConvention c{{{"uq", "uq_%(table_name)s_%(column_0N_name)s"},
