@@ -159,7 +159,7 @@ struct NewRevisionResult {
 
 // What to do on every target of a fleet.
 struct FleetCommand {
-  enum class Kind { kUpgrade, kDowngrade, kCurrent, kStamp, kVerify };
+  enum class Kind { kUpgrade, kDowngrade, kCurrent, kStamp, kVerify, kValidate };
   Kind kind = Kind::kUpgrade;
   std::string target;     // the revision target (upgrade, downgrade, stamp)
   bool dry_run = false;   // upgrade, downgrade: plan only, touching nothing
@@ -192,8 +192,8 @@ struct TargetResult {
     kWouldMigrate,  // dry run: steps would run
     kStamped,
     kKept,          // baseline: already versioned, left alone
-    kClean,         // verify: no differences
-    kDrift,         // verify: differences
+    kClean,         // verify, validate: no differences
+    kDrift,         // verify: differences; validate: changed scripts
     kMismatch,      // baseline with require_match: the schema differs
     kFailed,
     kNotRun,        // fail_fast stopped the run first
@@ -206,6 +206,7 @@ struct TargetResult {
   std::vector<StepEvent> steps;
   std::vector<std::string> statements;  // dry run with SQL
   std::vector<SchemaDifference> differences;  // verify, mismatch
+  std::vector<ScriptChange> changes;          // validate
   std::string error;   // kFailed: the whole message
   int exit_code = 0;   // kFailed: the exit code the error means (2 or 3)
   double duration_ms = 0;

@@ -42,6 +42,9 @@ void AddCheckCommands(CLI::App& app, Context& ctx);     // check, verify
 // reading and a summary (or JSON); returns the exit code (fleet_output.cpp).
 int RunFleet(const Context& ctx, Project& project, const FleetCommand& command);
 
+// "revision 3 (path): edited after it ran (...)" (cmd_check.cpp).
+std::string ChangeLine(const ScriptChange& change);
+
 // Printing (output.cpp).
 std::string RevisionLine(const RevisionInfo& info, bool verbose);
 std::string RevisionJson(const std::vector<RevisionInfo>& infos);

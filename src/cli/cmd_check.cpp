@@ -23,11 +23,15 @@ int Report(const Context& ctx, const std::vector<SchemaDifference>& differences,
   return differences.empty() ? 0 : 1;
 }
 
+}  // namespace
+
 std::string ChangeLine(const ScriptChange& c) {
   if (c.change == "missing") return "revision " + c.revision + ": ran, and its script is gone";
   return "revision " + c.revision + " (" + c.path + "): edited after it ran (checksum " +
          c.recorded.substr(0, 12) + "... recorded, " + c.current.substr(0, 12) + "... now)";
 }
+
+namespace {
 
 nlohmann::json ChangesJson(const std::vector<ScriptChange>& changes) {
   nlohmann::json out = nlohmann::json::array();
@@ -73,6 +77,9 @@ void AddCheckCommands(CLI::App& app, Context& ctx) {
   validate->callback([&ctx] {
     ctx.run = [&ctx] {
       Project project = ctx.OpenProject();
+      if (ctx.ManyTargets(project)) {
+        return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kValidate});
+      }
       std::vector<ScriptChange> changes = project.Validate();
       if (ctx.json) {
         std::cout << ChangesJson(changes).dump(2) << "\n";

@@ -56,6 +56,12 @@ std::string TargetLines(const TargetResult& r) {
     case Status::kKept:
       return out + "kept at " + Heads(r.heads_after) + " (already versioned)\n";
     case Status::kDrift:
+      if (!r.changes.empty()) {
+        out += std::to_string(r.changes.size()) + " applied scripts changed:\n";
+        for (const ScriptChange& c : r.changes) out += "  " + ChangeLine(c) + "\n";
+        return out;
+      }
+      [[fallthrough]];
     case Status::kMismatch: {
       out += r.status == Status::kDrift
                  ? std::to_string(r.differences.size()) + " differences from its revision:\n"
@@ -89,6 +95,14 @@ nlohmann::json ToJson(const TargetResult& r) {
       diffs.push_back({{"kind", d.kind}, {"table", d.table}, {"object", d.object}, {"detail", d.detail}});
     }
     out["differences"] = diffs;
+  }
+  if (!r.changes.empty()) {
+    nlohmann::json changes = nlohmann::json::array();
+    for (const ScriptChange& c : r.changes) {
+      changes.push_back({{"revision", c.revision}, {"change", c.change}, {"path", c.path},
+                         {"recorded", c.recorded}, {"current", c.current}});
+    }
+    out["changes"] = changes;
   }
   if (r.status == Status::kFailed) {
     out["error"] = r.error;

@@ -694,6 +694,11 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
       r.differences = VerifyOn(*conn, r.target);
       r.status = r.differences.empty() ? Status::kClean : Status::kDrift;
       return;
+    case Kind::kValidate:
+      r.heads_before = r.heads_after = store.Heads();
+      r.changes = runtime::ChangedScripts(*scripts, store.History(), r.heads_before);
+      r.status = r.changes.empty() ? Status::kClean : Status::kDrift;
+      return;
     case Kind::kUpgrade:
     case Kind::kDowngrade: {
       bool up = command.kind == Kind::kUpgrade;

@@ -201,6 +201,23 @@ TEST_F(SqliteFleet, CurrentAndVerifyReportEachTarget) {
   EXPECT_EQ(status[Url("project_2.db")], "clean");
 }
 
+TEST_F(SqliteFleet, ValidateReportsEachTarget) {
+  RunRetort({"upgrade", "head", "--url", Url("project_[12].db")}, dir_.path());
+  RunRetort({"upgrade", "1", "--url", Url("project_3.db")}, dir_.path());
+  std::string script = testing::ReadFile(dir_.path() / "migrations/versions/2.yaml");
+  dir_.Write("migrations/versions/2.yaml", script + "# a comment is no edit\n");
+  auto r = RunRetort({"validate", "--url", Url("project_[123].db")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  dir_.Write("migrations/versions/2.yaml",
+             script.replace(script.find("type: text"), 10, "type: string(9)"));
+  r = RunRetort({"validate", "--url", Url("project_[123].db")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("sqlite:///data/project_1.db: 1 applied scripts changed:\n"
+                       "  revision 2 ("),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 targets: 1 clean, 2 drift"), std::string::npos) << r.out;
+}
+
 TEST_F(SqliteFleet, NoTargets) {
   auto r = RunRetort({"upgrade", "head", "--url", Url("nothing_*.db")}, dir_.path());
   EXPECT_EQ(r.exit_code, 2);
