@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sqlite3.h>
+#include <yaml-cpp/yaml.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -269,6 +270,34 @@ std::vector<std::string> TestDatabase::VersionRows(const std::string& table) con
   for (const auto& row : Query("SELECT version_num FROM " + table)) out.push_back(row[0]);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+void PrintTo(const CaseFile& param, std::ostream* os) {
+  *os << param.dialect << " " << param.path.string();
+}
+
+std::vector<CaseFile> CaseFiles(const fs::path& dir) {
+  std::vector<CaseFile> out;
+  for (const fs::path& path : FilesEndingWith(dir, ".case")) {
+    std::vector<std::string> dialects = {"sqlite", "postgresql"};
+    try {
+      YAML::Node only = YAML::LoadFile(path.string())["dialects"];
+      if (only) dialects = only.as<std::vector<std::string>>();
+    } catch (const std::exception&) {
+      // Malformed: every dialect's test reports it.
+    }
+    for (const std::string& d : dialects) out.push_back({path, d});
+  }
+  return out;
+}
+
+std::string CaseTestName(const CaseFile& param) {
+  std::string name = param.dialect + "_" + param.path.parent_path().filename().string() + "_" +
+                     param.path.stem().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
 }  // namespace retort::testing

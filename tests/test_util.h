@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,20 @@ std::vector<std::filesystem::path> FilesEndingWith(const std::filesystem::path& 
                                                    const std::string& suffix);
 
 std::filesystem::path SourceDir();
+
+// One data-driven case file, run on one dialect.
+struct CaseFile {
+  std::filesystem::path path;
+  std::string dialect;
+};
+void PrintTo(const CaseFile& param, std::ostream* os);
+
+// Every `*.case` below `dir`, once per dialect it applies to (its
+// `dialects:` list, else sqlite and postgresql).
+std::vector<CaseFile> CaseFiles(const std::filesystem::path& dir);
+
+// "<dialect>_<folder>_<case>", as a test name.
+std::string CaseTestName(const CaseFile& param);
 
 // The dialects the database tests run on.
 std::vector<std::string> TestDialects();

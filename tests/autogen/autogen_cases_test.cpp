@@ -49,16 +49,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kDialects = {"sqlite", "postgresql"};
 
-struct CaseParam {
-  fs::path path;
-  std::string dialect;
-};
-
-void PrintTo(const CaseParam& param, std::ostream* os) {
-  *os << param.dialect << " " << param.path.string();
-}
+using CaseParam = testing::CaseFile;
 
 std::unique_ptr<dialect::Dialect> DialectNamed(const std::string& name) {
   if (name == "sqlite") return std::make_unique<dialect::SqliteDialect>();
@@ -262,32 +254,8 @@ TEST_P(AutogenCase, Generates) {
   }
 }
 
-std::vector<CaseParam> Cases() {
-  std::vector<CaseParam> out;
-  for (const fs::path& path :
-       testing::FilesEndingWith(testing::SourceDir() / "tests" / "autogen" / "cases", ".case")) {
-    std::vector<std::string> dialects = kDialects;
-    try {
-      YAML::Node only = YAML::LoadFile(path.string())["dialects"];
-      if (only) dialects = only.as<std::vector<std::string>>();
-    } catch (const std::exception&) {
-      // Malformed: every dialect's test reports it.
-    }
-    for (const std::string& d : dialects) out.push_back({path, d});
-  }
-  return out;
-}
-
-std::string CaseName(const ::testing::TestParamInfo<CaseParam>& info) {
-  std::string name = info.param.dialect + "_" + info.param.path.parent_path().filename().string() +
-                     "_" + info.param.path.stem().string();
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Cases, AutogenCase, ::testing::ValuesIn(Cases()), CaseName);
+INSTANTIATE_TEST_SUITE_P(Cases, AutogenCase, ::testing::ValuesIn(testing::CaseFiles(testing::SourceDir() / "tests" / "autogen" / "cases")),
+                         [](const auto& info) { return testing::CaseTestName(info.param); });
 
 }  // namespace
 }  // namespace retort
