@@ -256,9 +256,11 @@ struct Project::Impl {
     StartDeclared();  // read while the scripts are
     const script::ScriptSet& all = Full();
     schema::Schema declared = Declared();
-    schema::Schema from = all.SchemaAt(s.down_revisions, Naming());
+    schema::Schema from;
     std::optional<schema::Schema> stored;
-    if (compare_database) {
+    if (!compare_database) {
+      from = all.SchemaAt(s.down_revisions, Naming());
+    } else {
       std::unique_ptr<dialect::Connection> conn = Connect(false);
       std::vector<std::string> rows =
           runtime::VersionStore(*conn, config.version_table, config.history_table).Heads();
