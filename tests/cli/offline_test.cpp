@@ -156,6 +156,16 @@ TEST(OfflineErrors, RangesAndDialects) {
   EXPECT_NE(r.err.find("unknown dialect 'mysql'"), std::string::npos) << r.err;
   r = testing::RunRetort({"upgrade", "base:nope", "--sql", "--dialect", "sqlite"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
+  // Options that only mean something with another.
+  r = testing::RunRetort({"upgrade", "head", "--dialect", "sqlite"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--dialect"), std::string::npos) << r.err;
+  r = testing::RunRetort({"stamp", "head", "--if-matches"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--if-matches"), std::string::npos) << r.err;
+  r = testing::RunRetort({"revision", "-m", "x", "--compare-database"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--compare-database"), std::string::npos) << r.err;
   // No database is touched: none is named, and none appears.
   r = testing::RunRetort({"upgrade", "002:head", "--sql", "--dialect", "postgresql"}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
