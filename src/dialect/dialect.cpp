@@ -1,8 +1,28 @@
 #include "dialect/dialect.h"
 
+#include <algorithm>
+
 #include "ops/replay.h"
 
 namespace retort::dialect {
+
+void RefuseNul(const std::string& sql, const std::vector<Value>& params,
+               const std::string& target) {
+  bool in_params = std::any_of(params.begin(), params.end(), [](const Value& v) {
+    return v && v->find('\0') != std::string::npos;
+  });
+  if (sql.find('\0') == std::string::npos && !in_params) return;
+  std::string shown = sql;
+  for (size_t p; (p = shown.find('\0')) != std::string::npos;) shown.replace(p, 1, "\\0");
+  throw Error(ErrorKind::kInput,
+              std::string("a NUL character in ") + (in_params ? "a value of " : "") +
+                  "this statement: it would run cut short there, so it does not run",
+              Location{.target = target, .statement = shown});
+}
+
+void Connection::RefuseNulInAll(const std::vector<Statement>& statements) const {
+  for (const Statement& s : statements) dialect::RefuseNul(s.sql, s.params, label());
+}
 
 void Connection::ExecuteOne(const Statement& s) {
   try {
@@ -23,6 +43,7 @@ void Connection::ExecuteOne(const Statement& s) {
 }
 
 void Connection::ExecuteAll(const std::vector<Statement>& statements) {
+  RefuseNulInAll(statements);
   for (const Statement& s : statements) ExecuteOne(s);
 }
 

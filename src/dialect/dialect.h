@@ -108,6 +108,13 @@ class Dialect {
   std::vector<std::string> InsertSql(const schema::Table& table, const ops::BulkInsert& op) const;
 };
 
+// Throws Error(kInput) naming `target` and the statement when `sql` or one
+// of `params` holds a NUL character: a database client would cut the text
+// there and run another statement than the one given. Every connection
+// calls it before sending anything.
+void RefuseNul(const std::string& sql, const std::vector<Value>& params,
+               const std::string& target);
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -166,6 +173,11 @@ class Connection {
   virtual void UnlockSession() {}
 
  protected:
+  // RefuseNul over every statement of a batch, before any of it runs.
+  void RefuseNulInAll(const std::vector<Statement>& statements) const;
+  // The target as errors name it (its URL, password masked).
+  virtual const std::string& label() const = 0;
+
   ProgressCallback progress_;
 };
 

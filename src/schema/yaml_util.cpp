@@ -44,6 +44,24 @@ size_t FirstNonUtf8Text(std::string_view text) {
   return std::string_view::npos;
 }
 
+// True when the quoted scalar whose opening quote is text[open] is closed
+// before the text ends.
+bool QuoteClosed(const std::string& text, size_t open) {
+  const char quote = text[open];
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;  // an escape: the next character is part of it
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside single quotes
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 YAML::Node YamlFile::Parse(const std::string& text) const {
@@ -60,12 +78,89 @@ YAML::Node YamlFile::Parse(const std::string& text) const {
                     (text[at] == '\0' ? "a NUL byte" : "not valid UTF-8"),
                 where);
   }
+  std::vector<YAML::Node> documents;
   try {
-    return YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     Location where{.file = path_, .line = e.mark.line + 1,
                    .column = e.mark.column + 1};
     throw Error(ErrorKind::kInput, "malformed YAML: " + e.msg, where);
+  }
+  if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
+  if (documents.size() > 1) {
+    // Where the second document's content starts; its "---" is the line
+    // before when it is empty.
+    Fail(documents[1], "malformed YAML: a second document (after '---'); a file holds one");
+  }
+  // A file is read as far as aliases expand it; a few repeated blocks are
+  // fine, a "billion laughs" document is not.
+  size_t budget = 16 * text.size() + 4096;
+  CheckDocument(text, documents[0], budget);
+  return documents[0];
+}
+
+void YamlFile::CheckDocument(const std::string& text, const YAML::Node& node,
+                             size_t& budget) const {
+  if (budget-- == 0) {
+    Fail(node, "malformed YAML: aliases expand this document past 16 values per byte of it");
+  }
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: {
+      const std::string& value = node.Scalar();
+      if (value.find('\0') != std::string::npos) {
+        Fail(node, "malformed YAML: a NUL character (an escape such as \\0, \\x00 or "
+                   "\\u0000); no name, value or statement may hold one");
+      }
+      // yaml-cpp takes a quoted scalar that the file ends inside (after a
+      // line break) as ending there, swallowing what follows.
+      size_t at = static_cast<size_t>(std::max(node.Mark().pos, 0));
+      while (at < text.size() && (text[at] == '!' || text[at] == '&')) {  // a tag, an anchor
+        at = text.find_first_of(" \t\r\n", at);
+        at = text.find_first_not_of(" \t\r\n", at == std::string::npos ? text.size() : at);
+      }
+      if (at < text.size() && (text[at] == '"' || text[at] == '\'') && !QuoteClosed(text, at)) {
+        Fail(node, "malformed YAML: the quoted text starting here is never closed");
+      }
+      return;
+    }
+    case YAML::NodeType::Sequence:
+      for (const YAML::Node& item : node) CheckDocument(text, item, budget);
+      return;
+    case YAML::NodeType::Map: {
+      // Keys and where they are, in file order. (Never a vector of nodes to
+      // sort: assigning a YAML::Node writes through to the document.)
+      std::vector<std::pair<std::string_view, YAML::Mark>> keys;
+      for (const auto& entry : node) {
+        const YAML::Node& key = entry.first;
+        if (!key.IsScalar()) Fail(key, "malformed YAML: a map key must be a plain name");
+        CheckDocument(text, key, budget);
+        keys.emplace_back(key.Scalar(), key.Mark());
+        CheckDocument(text, entry.second, budget);
+      }
+      // Of all repeated keys, the one repeated first in the file is
+      // reported (a stable sort keeps file order among equal keys).
+      std::stable_sort(keys.begin(), keys.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      size_t dup = 0;
+      for (size_t i = 1; i < keys.size(); ++i) {
+        if (keys[i].first == keys[i - 1].first &&
+            (dup == 0 || keys[i].second.pos < keys[dup].second.pos)) {
+          dup = i;
+        }
+      }
+      if (dup != 0) {
+        const YAML::Mark& first = keys[dup - 1].second;
+        const YAML::Mark& second = keys[dup].second;
+        throw Error(ErrorKind::kInput,
+                    "duplicate key '" + std::string(keys[dup].first) + "' (first at line " +
+                        std::to_string(first.line + 1) + ", column " +
+                        std::to_string(first.column + 1) + ")",
+                    Location{.file = path_, .line = second.line + 1, .column = second.column + 1});
+      }
+      return;
+    }
+    default:
+      return;
   }
 }
 

@@ -45,8 +45,10 @@ class YamlFile {
 
   const std::string& path() const { return path_; }
 
-  // Parses `text` (the content of path()). Throws on malformed YAML with the
-  // parser's position.
+  // Parses `text` (the content of path()), one document. Throws
+  // Error(kInput) at file:line:column on malformed YAML, a second document,
+  // a duplicate map key, a quote never closed, a NUL character (as a byte
+  // or decoded from an escape) anywhere, or aliases that expand it hugely.
   YAML::Node Parse(const std::string& text) const;
   // Reads and parses path(). Throws when the file cannot be read.
   YAML::Node Load() const;
@@ -77,6 +79,8 @@ class YamlFile {
                                            std::string_view key) const;
 
  private:
+  void CheckDocument(const std::string& text, const YAML::Node& node, size_t& budget) const;
+
   std::string path_;
 };
 

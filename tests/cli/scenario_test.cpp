@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "schema/yaml_util.h"
 #include "test_util.h"
 
 namespace retort {
@@ -61,7 +62,22 @@ std::vector<std::string> ForDialect(const YAML::Node& node, const std::string& k
 
 TEST_P(Scenario, Runs) {
   const std::string& dialect = GetParam().dialect;
-  YAML::Node root = YAML::LoadFile(GetParam().path.string());
+  // Read as retort reads its own files: a duplicate or misspelt key fails.
+  schema::YamlFile file(GetParam().path.string());
+  YAML::Node root;
+  try {
+    root = file.Load();
+    file.CheckKeys(root, "scenario", {"files", "config", "dialects", "steps"});
+    for (const auto& step : root["steps"]) {
+      file.CheckKeys(step, "step",
+                     {"run", "exit", "stdout", "stdout_has", "stdout_has_sqlite", "stdout_has_postgresql",
+                      "stderr_has", "stderr_has_sqlite",
+                      "stderr_has_postgresql", "current", "tables", "query", "query_sqlite",
+                      "query_postgresql", "write", "remove", "env", "edit", "file_has"});
+    }
+  } catch (const Error& e) {
+    FAIL() << "malformed scenario: " << e.what();
+  }
   if (testing::SkipWithoutServer(dialect)) GTEST_SKIP() << "no PostgreSQL server";
   ScratchDir dir;
   testing::TestDatabase db(dialect, dir.path());
@@ -89,7 +105,9 @@ TEST_P(Scenario, Runs) {
     testing::CommandResult r = testing::RunRetort(Split(command), dir.path(), env);
     int expected_exit = step["exit"] ? step["exit"].as<int>() : 0;
     ASSERT_EQ(r.exit_code, expected_exit) << "stdout:\n" << r.out << "stderr:\n" << r.err;
-    if (step["stdout"]) EXPECT_EQ(r.out, step["stdout"].Scalar());
+    if (step["stdout"]) {
+      EXPECT_EQ(r.out, step["stdout"].Scalar());
+    }
     for (const std::string& s : ForDialect(step, "stdout_has", dialect)) {
       EXPECT_NE(r.out.find(s), std::string::npos) << "stdout lacks: " << s << "\n" << r.out;
     }
@@ -128,7 +146,7 @@ std::vector<ScenarioParam> Params() {
   std::vector<ScenarioParam> out;
   for (const fs::path& path :
        testing::FilesEndingWith(testing::SourceDir() / "tests" / "scenarios", ".yaml")) {
-    std::vector<std::string> only = Strings(YAML::LoadFile(path.string())["dialects"]);
+    std::vector<std::string> only = Strings(schema::YamlFile(path.string()).Load()["dialects"]);
     for (const std::string& dialect : testing::TestDialects()) {
       if (only.empty() || std::find(only.begin(), only.end(), dialect) != only.end()) {
         out.push_back({path, dialect});

@@ -69,6 +69,7 @@ PostgresConnection::~PostgresConnection() {
 }
 
 std::vector<Row> PostgresConnection::Run(const std::string& sql, const std::vector<Value>& params) {
+  RefuseNul(sql, params, label_);
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Value& v : params) values.push_back(v ? v->c_str() : nullptr);
@@ -111,6 +112,7 @@ Error PostgresConnection::ResultError(PGresult* result, const std::string& sql) 
 }
 
 void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
+  RefuseNulInAll(statements);
   if (pq_.transactionStatus(conn_) == PQTRANS_IDLE) {
     // Outside a transaction each statement must commit on its own (a
     // pipeline would share one implicit transaction, which CREATE INDEX

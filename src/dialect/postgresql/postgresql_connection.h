@@ -39,6 +39,9 @@ class PostgresConnection final : public Connection {
 
   const std::string& schema() const { return schema_; }
 
+ protected:
+  const std::string& label() const override { return label_; }
+
  private:
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params);
   // The Error for a failed result (consumed), naming `sql`.

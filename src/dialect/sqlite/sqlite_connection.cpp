@@ -46,6 +46,7 @@ void SqliteConnection::Fail(const std::string& sql) const {
 
 std::vector<Row> SqliteConnection::Run(const std::string& sql,
                                        const std::vector<Value>& params, bool collect) {
+  RefuseNul(sql, params, label_);
   std::vector<Row> rows;
   const char* tail = sql.c_str();
   const char* end = tail + sql.size();
@@ -54,6 +55,11 @@ std::vector<Row> SqliteConnection::Run(const std::string& sql,
     const char* next = nullptr;
     if (sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &stmt, &next) != SQLITE_OK) {
       Fail(sql);
+    }
+    if (next <= tail || next > end) {  // SQLite read nothing: no statement can follow
+      sqlite3_finalize(stmt);
+      throw Error(ErrorKind::kInput, "SQLite could not read on in this statement",
+                  Location{.target = label_, .statement = sql});
     }
     tail = next;
     if (stmt == nullptr) continue;  // whitespace or a comment
@@ -168,6 +174,7 @@ void SqliteConnection::RestoreForeignKeys() {
 }
 
 void SqliteConnection::ExecuteAll(const std::vector<Statement>& statements) {
+  RefuseNulInAll(statements);
   size_t i = 0;
   while (i < statements.size()) {
     const std::string& table = statements[i].rebuilds_table;

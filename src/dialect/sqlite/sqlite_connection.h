@@ -34,6 +34,9 @@ class SqliteConnection final : public Connection {
   bool TableExists(const std::string& table) override;
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // sqlite_inspect.cpp
 
+ protected:
+  const std::string& label() const override { return label_; }
+
  private:
   [[noreturn]] void Fail(const std::string& sql) const;
   void RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end);
