@@ -189,6 +189,36 @@ std::vector<fs::path> FilesEndingWith(const fs::path& dir, const std::string& su
 
 fs::path SourceDir() { return RETORT_SOURCE_DIR; }
 
+// Replaces the top-level block `key` of the case file's text with `value`.
+void Bless(const std::filesystem::path& path, const std::string& key, const std::string& value) {
+  std::string text = ReadFile(path);
+  std::string block = value.empty() ? key + ": \"\"\n" : key + ": |\n";
+  for (size_t at = 0; at < value.size();) {
+    size_t end = value.find('\n', at);
+    block += "  " + value.substr(at, end - at) + "\n";
+    at = end == std::string::npos ? value.size() : end + 1;
+  }
+  size_t start = text.rfind("\n" + key + ":", std::string::npos);
+  if (text.starts_with(key + ":")) start = 0;
+  if (start == std::string::npos) {
+    text += block;
+  } else {
+    if (start != 0) ++start;
+    size_t end = text.find('\n', start);
+    while (end != std::string::npos && end + 1 < text.size() &&
+           (text[end + 1] == ' ' || text[end + 1] == '\n')) {
+      end = text.find('\n', end + 1);
+    }
+    text.replace(start, end == std::string::npos ? std::string::npos : end + 1 - start, block);
+  }
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+bool Blessing() {
+  const char* bless = std::getenv("RETORT_BLESS");
+  return bless && std::string(bless) == "1";
+}
+
 std::vector<std::string> TestDialects() { return {"sqlite", "postgresql"}; }
 
 std::optional<std::string> PostgresUrl() {

@@ -86,6 +86,14 @@ std::vector<CaseFile> CaseFiles(const std::filesystem::path& dir);
 // "<dialect>_<folder>_<case>", as a test name.
 std::string CaseTestName(const CaseFile& param);
 
+// True when RETORT_BLESS=1: data-driven tests rewrite their expectations
+// with what they got (for review with git diff) instead of failing.
+bool Blessing();
+
+// Replaces the top-level block `key` of the case file at `path` with
+// `value` as a literal block (`key: |`), or appends it.
+void Bless(const std::filesystem::path& path, const std::string& key, const std::string& value);
+
 // The dialects the database tests run on.
 std::vector<std::string> TestDialects();
 

@@ -1,6 +1,7 @@
 #include "dialect/dialect.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "ops/replay.h"
 
@@ -24,10 +25,20 @@ void Connection::RefuseNulInAll(const std::vector<Statement>& statements) const 
   for (const Statement& s : statements) dialect::RefuseNul(s.sql, s.params, label());
 }
 
+Error UnexpectedChanges(const Statement& statement, int64_t changed) {
+  return Error(ErrorKind::kDatabase,
+               "this statement changed " + std::to_string(changed) + " rows of the version table, "
+               "not " + std::to_string(statement.expect_changes.value_or(0)) +
+                   ": something else moved it during this run (another run, or a change by "
+                   "hand); nothing of this transaction is kept, run again",
+               Location{.statement = statement.sql});
+}
+
 void Connection::ExecuteOne(const Statement& s) {
   try {
     if (s.fail_if_rows.empty()) {
       Execute(s.sql, s.params);
+      if (s.expect_changes && Changes() != *s.expect_changes) throw UnexpectedChanges(s, Changes());
       return;
     }
     std::vector<Row> rows = Query(s.sql, s.params);
@@ -45,6 +56,32 @@ void Connection::ExecuteOne(const Statement& s) {
 void Connection::ExecuteAll(const std::vector<Statement>& statements) {
   RefuseNulInAll(statements);
   for (const Statement& s : statements) ExecuteOne(s);
+}
+
+void Dialect::CheckVersionTables(const std::string& version_table,
+                                 const std::string& history_table) const {
+  if (version_table.empty() || history_table.empty()) {
+    throw Error(ErrorKind::kUsage, "version_table and history_table must not be empty");
+  }
+  if (version_table == history_table) {
+    throw Error(ErrorKind::kUsage, "version_table and history_table are both '" + version_table +
+                                       "': they must be two tables");
+  }
+  const size_t max = MaxIdentifierBytes();
+  if (max == 0) return;
+  for (const auto& [key, name, limit] :
+       {std::tuple<const char*, const std::string&, size_t>{"version_table", version_table, max - 4},
+        {"history_table", history_table, max}}) {
+    if (name.size() > limit) {
+      throw Error(ErrorKind::kUsage,
+                  std::string(key) + " '" + name + "' is " + std::to_string(name.size()) +
+                      " bytes long; " + std::string(this->name()) + " allows " +
+                      std::to_string(limit) + " bytes for it" +
+                      (limit < max ? " (its primary key is named " + name.substr(0, 8) +
+                                         "..._pkc, within " + std::to_string(max) + ")"
+                                   : std::string()));
+    }
+  }
 }
 
 std::string Dialect::QuotedNames(const std::vector<std::string>& names) const {

@@ -38,7 +38,15 @@ struct Statement {
   // The rebuild's copy of the rows (INSERT ... SELECT ... FROM the table,
   // without WHERE), which a connection may run in slices to report progress.
   bool copies_rows = false;
+  // When set, the rows this INSERT, UPDATE or DELETE must change: any other
+  // count fails the run (the version table moved under it), which then
+  // rolls back.
+  std::optional<int64_t> expect_changes;
 };
+
+// The error of a statement that changed `changed` rows where it had to
+// change `statement.expect_changes`.
+Error UnexpectedChanges(const Statement& statement, int64_t changed);
 
 // Progress of long work: `done` of `total` rows of `table` copied.
 using ProgressCallback =
@@ -53,6 +61,14 @@ class Dialect {
 
   // The identifier as it must appear in SQL (quoted when it has to be).
   virtual std::string Quote(std::string_view identifier) const = 0;
+
+  // The longest identifier this dialect keeps whole, in bytes; 0: no limit.
+  virtual size_t MaxIdentifierBytes() const { return 0; }
+
+  // Throws Error(kUsage) when the version and history tables' names cannot
+  // serve: equal, empty, or too long for this dialect (the version table's
+  // primary key is named <table>_pkc, as Alembic names it).
+  void CheckVersionTables(const std::string& version_table, const std::string& history_table) const;
 
   // The statements that perform `op` on a database whose schema is
   // `before`, in order. Throws Error(kInput) for an operation this dialect
@@ -132,8 +148,12 @@ class Connection {
   // (PostgreSQL pipelines them) instead of waiting for each.
   virtual void ExecuteAll(const std::vector<Statement>& statements);
 
-  // Runs one statement of ExecuteAll: a fail_if_rows count, or a command.
+  // Runs one statement of ExecuteAll: a fail_if_rows count, or a command
+  // (checking expect_changes).
   void ExecuteOne(const Statement& statement);
+
+  // The rows the last INSERT, UPDATE or DELETE run through Execute changed.
+  virtual int64_t Changes() const = 0;
 
   // Starts a transaction that holds the run lock from its first statement
   // (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock keyed on the

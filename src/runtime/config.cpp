@@ -91,6 +91,12 @@ Config LoadConfig(const std::string& path) {
     throw Error(ErrorKind::kInput, "version_table and history_table must not be empty",
                 Location{.file = path});
   }
+  if (config.version_table == config.history_table) {
+    throw Error(ErrorKind::kInput,
+                "version_table and history_table are both '" + config.version_table +
+                    "': they must be two tables",
+                At(path, table["history_table"].node()->source()));
+  }
   config.script_location = Resolve(base, config.script_location);
   for (std::string& glob : config.schema_files) glob = Resolve(base, glob);
   return config;

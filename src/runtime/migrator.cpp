@@ -306,7 +306,7 @@ std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) 
   std::vector<std::string> heads = store.Heads();
   if (!purge) CheckKnown(heads);
   std::vector<std::string> rows = scripts_.graph().StampRows(heads, target, purge);
-  store.Replace(rows);
+  store.Replace(heads, rows);
   std::set<std::string> old = AsSet(heads);
   for (const std::string& row : rows) {
     if (!old.count(row)) store.Record(row, "stamp", scripts_.Get(row).checksum, 0);

@@ -144,6 +144,8 @@ struct Project::Impl {
     if (parsed.scheme == "postgresql" && parsed.schema.empty() && !config.database_schema.empty()) {
       parsed = dialect::ParseUrl(dialect::WithQueryParameter(target, "schema", config.database_schema));
     }
+    // Before anything is created (a schema, say): names the dialect cannot keep.
+    dialect::DialectFor(parsed)->CheckVersionTables(config.version_table, config.history_table);
     std::unique_ptr<dialect::Connection> connection = dialect::Connect(
         parsed, {.create = create,
                  .lock_timeout_ms = config.lock_timeout_ms,

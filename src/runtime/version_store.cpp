@@ -45,7 +45,9 @@ VersionStore::VersionStore(dialect::Connection& connection, std::string version_
       version_table_(std::move(version_table)),
       history_table_(std::move(history_table)),
       user_(CurrentUser()),
-      host_(HostName()) {}
+      host_(HostName()) {
+  dialect_.CheckVersionTables(version_table_, history_table_);
+}
 
 VersionStore::VersionStore(const dialect::Dialect& dialect, std::string version_table,
                            std::string history_table)
@@ -54,7 +56,9 @@ VersionStore::VersionStore(const dialect::Dialect& dialect, std::string version_
       version_table_(std::move(version_table)),
       history_table_(std::move(history_table)),
       user_(CurrentUser()),
-      host_(HostName()) {}
+      host_(HostName()) {
+  dialect_.CheckVersionTables(version_table_, history_table_);
+}
 
 void VersionStore::EnsureTables() {
   const dialect::Dialect& d = dialect_;
@@ -85,14 +89,16 @@ std::vector<dialect::Statement> VersionStore::ChangeStatements(
     out.push_back({"UPDATE " + table + " SET version_num = " + d.Placeholder(1) +
                        " WHERE version_num = " + d.Placeholder(2),
                    {add[0], remove[0]}});
-    return out;
+  } else {
+    for (const std::string& rev : remove) {
+      out.push_back({"DELETE FROM " + table + " WHERE version_num = " + d.Placeholder(1), {rev}});
+    }
+    for (const std::string& rev : add) {
+      out.push_back({"INSERT INTO " + table + " (version_num) VALUES (" + d.Placeholder(1) + ")", {rev}});
+    }
   }
-  for (const std::string& rev : remove) {
-    out.push_back({"DELETE FROM " + table + " WHERE version_num = " + d.Placeholder(1), {rev}});
-  }
-  for (const std::string& rev : add) {
-    out.push_back({"INSERT INTO " + table + " (version_num) VALUES (" + d.Placeholder(1) + ")", {rev}});
-  }
+  // Each changes exactly its one row, or the run is not what it planned.
+  for (dialect::Statement& s : out) s.expect_changes = 1;
   return out;
 }
 
@@ -101,9 +107,13 @@ void VersionStore::Change(const std::vector<std::string>& remove,
   connection_->ExecuteAll(ChangeStatements(remove, add));
 }
 
-void VersionStore::Replace(const std::vector<std::string>& rows) {
-  connection_->Execute("DELETE FROM " + dialect_.Quote(version_table_));
-  Change({}, rows);
+void VersionStore::Replace(const std::vector<std::string>& current,
+                           const std::vector<std::string>& rows) {
+  dialect::Statement clear{"DELETE FROM " + dialect_.Quote(version_table_)};
+  clear.expect_changes = static_cast<int64_t>(current.size());
+  std::vector<dialect::Statement> all = {clear};
+  for (dialect::Statement& s : ChangeStatements({}, rows)) all.push_back(std::move(s));
+  connection_->ExecuteAll(all);
 }
 
 dialect::Statement VersionStore::RecordStatement(const std::string& revision,

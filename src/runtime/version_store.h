@@ -13,6 +13,7 @@ namespace retort::runtime {
 
 class VersionStore {
  public:
+  // Both throw what Dialect::CheckVersionTables throws.
   VersionStore(dialect::Connection& connection, std::string version_table,
                std::string history_table);
   // Without a database: for the statements only (offline scripts).
@@ -28,8 +29,11 @@ class VersionStore {
   // The statements Change runs (one UPDATE for the common one-for-one step).
   std::vector<dialect::Statement> ChangeStatements(const std::vector<std::string>& remove,
                                                    const std::vector<std::string>& add) const;
-  // Replaces every row by `rows`.
-  void Replace(const std::vector<std::string>& rows);
+  // Replaces every row, which must be `current` (as read in this
+  // transaction), by `rows`. Every version-table statement must change
+  // exactly the rows it expects, else Error(kDatabase) (see
+  // dialect::Statement::expect_changes).
+  void Replace(const std::vector<std::string>& current, const std::vector<std::string>& rows);
   void Record(const std::string& revision, const std::string& direction,
               const std::string& checksum, double duration_ms);
   // The statement Record runs.

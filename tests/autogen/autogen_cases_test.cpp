@@ -113,31 +113,6 @@ void RunOn(dialect::Connection& db, const dialect::Dialect& d, const CaseRun& r)
       << "after the downgrade, the live schema differs from 'before'";
 }
 
-// Replaces the top-level block `key` of the case file's text with `value`.
-void Bless(const fs::path& path, const std::string& key, const std::string& value) {
-  std::string text = testing::ReadFile(path);
-  std::string block = value.empty() ? key + ": \"\"\n" : key + ": |\n";
-  for (size_t at = 0; at < value.size();) {
-    size_t end = value.find('\n', at);
-    block += "  " + value.substr(at, end - at) + "\n";
-    at = end == std::string::npos ? value.size() : end + 1;
-  }
-  size_t start = text.rfind("\n" + key + ":", std::string::npos);
-  if (text.starts_with(key + ":")) start = 0;
-  if (start == std::string::npos) {
-    text += block;
-  } else {
-    if (start != 0) ++start;
-    size_t end = text.find('\n', start);
-    while (end != std::string::npos && end + 1 < text.size() &&
-           (text[end + 1] == ' ' || text[end + 1] == '\n')) {
-      end = text.find('\n', end + 1);
-    }
-    text.replace(start, end == std::string::npos ? std::string::npos : end + 1 - start, block);
-  }
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 // The lists as a case writes them: without the script's two-space indent.
 std::string Dedent(const std::string& text) {
   std::string out;
@@ -148,11 +123,6 @@ std::string Dedent(const std::string& text) {
     at = end == std::string::npos ? text.size() : end + 1;
   }
   return out;
-}
-
-bool Blessing() {
-  const char* bless = std::getenv("RETORT_BLESS");
-  return bless && std::string(bless) == "1";
 }
 
 class AutogenCase : public ::testing::TestWithParam<CaseParam> {};
@@ -178,9 +148,9 @@ TEST_P(AutogenCase, Generates) {
   } catch (const Error& e) {
     FAIL() << "autogenerate failed: " << e.what();
   }
-  if (Blessing()) {
-    Bless(path, "ops", Dedent(generated.upgrade));
-    Bless(path, "downgrade", Dedent(generated.downgrade));
+  if (testing::Blessing()) {
+    testing::Bless(path, "ops", Dedent(generated.upgrade));
+    testing::Bless(path, "downgrade", Dedent(generated.downgrade));
     root = file.Load();
   }
   ASSERT_TRUE(root["ops"]) << "the case gives no `ops`";
@@ -222,8 +192,8 @@ TEST_P(AutogenCase, Generates) {
   } catch (const Error& e) {
     FAIL() << "rendering failed: " << e.what();
   }
-  if (Blessing()) {
-    Bless(path, name, sql);
+  if (testing::Blessing()) {
+    testing::Bless(path, name, sql);
     root = file.Load();
   }
   ASSERT_TRUE(root[name]) << "no expectation for " << name << ": give `" << name

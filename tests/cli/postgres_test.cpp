@@ -2,7 +2,11 @@
 // schema option, password masking, the advisory lock under concurrency.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
+
+#include "dialect/connect.h"
 
 #include "dialect/url.h"
 #include "test_util.h"
@@ -117,6 +121,73 @@ TEST_F(Postgres, EightRunsAtOnceApplyEveryStepOnce) {
     ASSERT_EQ(RunRetort({"--url", db.url(), "downgrade", "base"}, dir_.path()).exit_code, 0);
     db.Query("DELETE FROM retort_history");
   }
+}
+
+// A run creating a schema that another session creates at the same moment:
+// CREATE SCHEMA IF NOT EXISTS waits for the other's commit, then fails on the
+// catalog's unique index. The run must go on. (The other session holds its
+// transaction open, so the moment is not left to chance.)
+TEST_F(Postgres, CreatingASchemaAnotherSessionCreatesAtOnce) {
+  testing::TestDatabase db("postgresql", dir_.path());
+  const std::string schema = db.url().substr(db.url().rfind('=') + 1);
+  auto other = dialect::Connect(dialect::ParseUrl(url_), {});
+  other->Execute("BEGIN");
+  other->Execute("CREATE SCHEMA \"" + schema + "\"");
+  testing::RetortProcess run({"--url", db.url(), "--create-schema", "upgrade", "head"}, dir_.path(), "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  other->Execute("COMMIT");
+  CommandResult r = run.Wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(db.VersionRows(), std::vector<std::string>{"r1"});
+}
+
+// Sixteen runs creating one new schema at once each succeed.
+TEST_F(Postgres, RunsCreatingOneSchemaAtOnceAllSucceed) {
+  for (int trial = 0; trial < 2; ++trial) {
+    testing::TestDatabase db("postgresql", dir_.path());
+    std::vector<std::unique_ptr<testing::RetortProcess>> runs;
+    for (int i = 0; i < 16; ++i) {
+      runs.push_back(std::make_unique<testing::RetortProcess>(
+          std::vector<std::string>{"--url", db.url(), "--create-schema", "upgrade", "head"},
+          dir_.path(), std::to_string(i)));
+    }
+    for (auto& run : runs) {
+      CommandResult r = run->Wait();
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+    }
+    EXPECT_EQ(db.VersionRows(), std::vector<std::string>{"r1"});
+  }
+}
+
+// The server cuts names past 63 bytes, so two URLs differing after that
+// would reach one schema under two different locks: such names are refused
+// before connecting, as the version table's are.
+TEST_F(Postgres, OverLongNamesAreRefused) {
+  std::string schema(64, 's');
+  CommandResult r = RunRetort(
+      {"--url", dialect::WithQueryParameter(url_, "schema", schema), "--create-schema", "upgrade", "head"},
+      dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("the ?schema= name '" + schema + "' is 64 bytes long"), std::string::npos)
+      << r.err;
+  testing::TestDatabase db("postgresql", dir_.path());
+  dir_.Write("retort.toml", "script_location = \"migrations/versions\"\nversion_table = \"" +
+                                std::string(64, 'v') + "\"\n");
+  r = RunRetort({"--url", db.url(), "--create-schema", "upgrade", "head"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("version_table"), std::string::npos) << r.err;
+  EXPECT_TRUE(db.Tables().empty());
+  // Its primary key, <table>_pkc, must fit too: the message says so.
+  dir_.Write("retort.toml", "script_location = \"migrations/versions\"\nversion_table = \"" +
+                                std::string(60, 'v') + "\"\n");
+  r = RunRetort({"--url", db.url(), "--create-schema", "upgrade", "head"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("version_table '" + std::string(60, 'v') +
+                       "' is 60 bytes long; postgresql allows 59 bytes for it (its primary key is "
+                       "named vvvvvvvv..._pkc, within 63)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(db.Tables().empty());
 }
 
 }  // namespace

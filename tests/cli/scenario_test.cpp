@@ -74,6 +74,9 @@ TEST_P(Scenario, Runs) {
                       "stderr_has", "stderr_has_sqlite",
                       "stderr_has_postgresql", "current", "tables", "query", "query_sqlite",
                       "query_postgresql", "write", "remove", "env", "edit", "file_has"});
+      for (const char* key : {"query", "query_sqlite", "query_postgresql"}) {
+        if (step[key]) file.CheckKeys(step[key], key, {"sql", "rows"});
+      }
     }
   } catch (const Error& e) {
     FAIL() << "malformed scenario: " << e.what();

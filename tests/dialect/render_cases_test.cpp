@@ -25,6 +25,9 @@
 // in memory. PostgreSQL runs in a fresh schema of RETORT_TEST_PG_URL's
 // database, inside a transaction that is rolled back; without that variable
 // this part is skipped (and fails under CI=true).
+//
+// RETORT_BLESS=1 rewrites a case's SQL with what its dialect renders, for
+// review with git diff.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -165,6 +168,10 @@ TEST_P(RenderCase, Renders) {
   ASSERT_EQ(error, "");
   std::vector<std::string> sql;
   for (const dialect::Statement& s : r.statements) sql.push_back(s.sql);
+  if (testing::Blessing() && JoinStatements(sql) != *expected_sql) {
+    testing::Bless(path, name, JoinStatements(sql));
+    expected_sql = JoinStatements(sql);
+  }
   EXPECT_EQ(JoinStatements(sql), *expected_sql) << "rendered:\n" << JoinStatements(sql) << "\n";
 
   // The statements run on a real database, and so does the way back.

@@ -45,6 +45,7 @@ LibPq::LibPq() {
   load(pipelineSync, "PQpipelineSync");
   load(sendQueryParams, "PQsendQueryParams");
   load(getResult, "PQgetResult");
+  load(cmdTuples, "PQcmdTuples");
 }
 
 LibPq::~LibPq() {

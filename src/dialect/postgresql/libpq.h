@@ -40,6 +40,7 @@ class LibPq {
   decltype(&::PQpipelineSync) pipelineSync = nullptr;
   decltype(&::PQsendQueryParams) sendQueryParams = nullptr;
   decltype(&::PQgetResult) getResult = nullptr;
+  decltype(&::PQcmdTuples) cmdTuples = nullptr;
 
  private:
   void* handle_ = nullptr;

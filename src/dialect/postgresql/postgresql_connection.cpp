@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -25,6 +26,16 @@ constexpr const char* kLockNotAvailable = "55P03";
 
 PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOptions& options)
     : label_(url.Masked()), lock_timeout_ms_(options.lock_timeout_ms) {
+  // The server would cut a longer name, so that URLs differing after the
+  // limit reach one schema: refused like any other over-long name.
+  if (url.schema.size() > PostgresDialect::kMaxIdentifierBytes) {
+    throw Error(ErrorKind::kUsage,
+                "the ?schema= name '" + url.schema + "' is " + std::to_string(url.schema.size()) +
+                    " bytes long; PostgreSQL keeps names of at most " +
+                    std::to_string(PostgresDialect::kMaxIdentifierBytes) +
+                    " bytes and would cut it short",
+                Location{.target = label_});
+  }
   conn_ = pq_.connectdb(url.conninfo.c_str());
   if (!conn_) throw Error(ErrorKind::kDatabase, "cannot connect: out of memory", Location{.target = label_});
   if (pq_.status(conn_) != CONNECTION_OK) {
@@ -53,9 +64,24 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
                         "create_database_schema = true in the config)",
                     Location{.target = label_});
       }
-      Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema_));
+      try {
+        Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema_));
+      } catch (const Error&) {
+        // Two sessions creating it at once: IF NOT EXISTS does not keep the
+        // second from failing on the catalog's unique index. What counts
+        // is that the schema is there now.
+        if (Query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema_}).empty()) {
+          throw;
+        }
+      }
     }
-    Execute("SET search_path TO " + QuoteIdentifier(schema_));
+    // The lock is keyed on the schema's name as the server stores it.
+    std::vector<Row> stored =
+        Query("SET search_path TO " + QuoteIdentifier(schema_) + "; SELECT current_schema()");
+    if (stored.empty() || !stored[0][0]) {
+      throw Error(ErrorKind::kDatabase, "schema '" + schema_ + "' is gone", Location{.target = label_});
+    }
+    schema_ = *stored[0][0];
     lock_key_ = "retort:" + schema_ + "." + options.lock_name;
   } catch (...) {
     pq_.finish(conn_);
@@ -80,6 +106,7 @@ std::vector<Row> PostgresConnection::Run(const std::string& sql, const std::vect
                          values.data(), nullptr, nullptr, 0);
   ExecStatusType status = pq_.resultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw ResultError(result, sql);
+  changes_ = std::strtoll(pq_.cmdTuples(result), nullptr, 10);
   std::vector<Row> rows;
   int n = pq_.ntuples(result), cols = pq_.nfields(result);
   rows.reserve(n);
@@ -157,6 +184,11 @@ void PostgresConnection::Pipeline(const std::vector<Statement>& statements, size
     ExecStatusType status = pq_.resultStatus(result);
     if (status == PGRES_FATAL_ERROR && !failure) {
       failure = ResultError(result, statements[k].sql).WithContext(statements[k].where);
+    } else if (result && !failure && statements[k].expect_changes &&
+               std::strtoll(pq_.cmdTuples(result), nullptr, 10) != *statements[k].expect_changes) {
+      failure = UnexpectedChanges(statements[k], std::strtoll(pq_.cmdTuples(result), nullptr, 10))
+                    .WithContext(Location{.target = label_});
+      pq_.clear(result);
     } else if (result) {
       pq_.clear(result);
     }

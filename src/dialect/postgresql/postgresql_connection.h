@@ -29,6 +29,7 @@ class PostgresConnection final : public Connection {
   void ExecuteAll(const std::vector<Statement>& statements) override;
   // PostgreSQL alters tables in place: foreign keys are never suspended.
   void BeginWrite(bool suspend_foreign_keys = false) override;
+  int64_t Changes() const override { return changes_; }
   void Commit() override;
   void Rollback() override;
   bool TableExists(const std::string& table) override;
@@ -59,6 +60,7 @@ class PostgresConnection final : public Connection {
   std::string lock_key_;
   bool acquiring_run_lock_ = false;  // while waiting for the run lock
   int lock_timeout_ms_ = 0;
+  int64_t changes_ = 0;  // of the last command Run
   PostgresDialect dialect_;
 };
 

@@ -1,5 +1,7 @@
 #include "dialect/postgresql/postgresql_dialect.h"
 
+#include <algorithm>
+
 #include "dialect/sql_text.h"
 
 namespace retort::dialect {
@@ -44,6 +46,40 @@ std::string PostgresDialect::Quote(std::string_view identifier) const {
   return QuoteIdentifier(identifier);
 }
 
+std::string PostgresDialect::TypeName(std::string_view enum_name) const {
+  // pg_catalog's types (PostgreSQL 15, without arrays, composites and
+  // pg_ names): pg_catalog is searched before any schema.
+  static constexpr std::string_view kBuiltIn[] = {
+      "aclitem", "any", "anyarray", "anycompatible", "anycompatiblearray",
+      "anycompatiblemultirange", "anycompatiblenonarray", "anycompatiblerange", "anyelement",
+      "anyenum", "anymultirange", "anynonarray", "anyrange", "bit", "bool", "box", "bpchar",
+      "bytea", "char", "cid", "cidr", "circle", "cstring", "date", "datemultirange",
+      "daterange", "event_trigger", "fdw_handler", "float4", "float8", "gtsvector",
+      "index_am_handler", "inet", "int2", "int2vector", "int4", "int4multirange", "int4range",
+      "int8", "int8multirange", "int8range", "internal", "interval", "json", "jsonb",
+      "jsonpath", "language_handler", "line", "lseg", "macaddr", "macaddr8", "money", "name",
+      "numeric", "nummultirange", "numrange", "oid", "oidvector", "path", "point", "polygon",
+      "record", "refcursor", "regclass", "regcollation", "regconfig", "regdictionary",
+      "regnamespace", "regoper", "regoperator", "regproc", "regprocedure", "regrole",
+      "regtype", "table_am_handler", "text", "tid", "time", "timestamp", "timestamptz",
+      "timetz", "trigger", "tsm_handler", "tsmultirange", "tsquery", "tsrange",
+      "tstzmultirange", "tstzrange", "tsvector", "txid_snapshot", "unknown", "uuid", "varbit",
+      "varchar", "void", "xid", "xid8", "xml"};
+  bool built_in = enum_name.starts_with("pg_") || enum_name.starts_with("_") ||
+                  std::find(std::begin(kBuiltIn), std::end(kBuiltIn), enum_name) != std::end(kBuiltIn);
+  if (built_in) {
+    throw Error(ErrorKind::kInput,
+                "enum '" + std::string(enum_name) +
+                    "' has the name of a PostgreSQL built-in type (or of its reserved forms, "
+                    "pg_... and _...), which a column of it would get instead; name the enum "
+                    "otherwise");
+  }
+  Quote(enum_name);  // the length check
+  std::string out = "\"";
+  for (char c : enum_name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string PostgresDialect::ColumnType(const Type& type, const Schema& schema) const {
   switch (type.kind) {
     case TypeKind::kInteger: return "INTEGER";
@@ -67,7 +103,7 @@ std::string PostgresDialect::ColumnType(const Type& type, const Schema& schema) 
     case TypeKind::kUuid: return "UUID";
     case TypeKind::kJson: return "JSON";
     case TypeKind::kJsonb: return "JSONB";
-    case TypeKind::kEnum: return Quote(type.enum_name);
+    case TypeKind::kEnum: return TypeName(type.enum_name);
     case TypeKind::kRaw: {
       auto it = type.raw.find("postgresql");
       if (it == type.raw.end()) {
@@ -216,13 +252,13 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             for (const std::string& v : op.enumeration.values) {
               values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
             }
-            sql.push_back("CREATE TYPE " + Quote(op.enumeration.name) + " AS ENUM (" + values +
+            sql.push_back("CREATE TYPE " + TypeName(op.enumeration.name) + " AS ENUM (" + values +
                           ")");
           },
-          [&](const ops::DropEnum& op) { sql.push_back("DROP TYPE " + Quote(op.name)); },
+          [&](const ops::DropEnum& op) { sql.push_back("DROP TYPE " + TypeName(op.name)); },
           [&](const ops::AddEnumValue& op) {
             std::string out =
-                "ALTER TYPE " + Quote(op.name) + " ADD VALUE " + QuoteLiteral(op.value);
+                "ALTER TYPE " + TypeName(op.name) + " ADD VALUE " + QuoteLiteral(op.value);
             if (op.before) out += " BEFORE " + QuoteLiteral(*op.before);
             if (op.after) out += " AFTER " + QuoteLiteral(*op.after);
             sql.push_back(out);
@@ -247,7 +283,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             for (const std::string& v : e->values) {
               if (v != op.value) values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
             }
-            const std::string type = Quote(op.name);
+            const std::string type = TypeName(op.name);
             sql.push_back("ALTER TYPE " + type + " RENAME TO " + Quote(old_name));
             sql.push_back("CREATE TYPE " + type + " AS ENUM (" + values + ")");
             for (const Table& t : before.tables) {
@@ -268,7 +304,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 }
               }
             }
-            sql.push_back("DROP TYPE " + Quote(old_name));
+            sql.push_back("DROP TYPE " + TypeName(old_name));
           },
           [&](const ops::BulkInsert& op) {
             for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));

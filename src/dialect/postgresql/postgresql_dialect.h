@@ -16,6 +16,12 @@ class PostgresDialect final : public Dialect {
   // Throws Error(kInput) for an identifier longer than kMaxIdentifierBytes,
   // which PostgreSQL would silently truncate.
   std::string Quote(std::string_view identifier) const override;
+  size_t MaxIdentifierBytes() const override { return kMaxIdentifierBytes; }
+  // An enum's name where SQL names a type: always quoted (a bare `integer`
+  // is the built-in type, whatever the schema holds). Throws Error(kInput)
+  // for the name of a type of pg_catalog (`text`, `int4`, `uuid`, ...),
+  // which is found first whatever the quoting, and as Quote does.
+  std::string TypeName(std::string_view enum_name) const;
   std::vector<std::string> Render(const ops::Operation& op,
                                   const schema::Schema& before) const override;
   std::string ColumnType(const schema::Type& type,

@@ -93,11 +93,34 @@ std::string StripOuterParens(std::string expr) {
 }
 
 // True for "::type" repeated: the casts PostgreSQL prints after a constant.
+// A type is words, dots, brackets, parentheses and commas, or a quoted name
+// (which may hold any character, "" for a quote).
 bool IsCastChain(std::string_view rest) {
   if (!rest.starts_with("::")) return false;
-  for (char c : rest) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ' ' || c == '"' ||
-          c == '.' || c == '[' || c == ']' || c == '(' || c == ')' || c == ',' || c == ':')) {
+  size_t i = 0;
+  while (i < rest.size()) {
+    if (rest.substr(i).starts_with("::")) {
+      i += 2;
+      if (i == rest.size() || rest.substr(i).starts_with("::")) return false;  // no type
+      continue;
+    }
+    const char c = rest[i];
+    if (c == '"') {
+      for (++i;; ++i) {
+        if (i >= rest.size()) return false;
+        if (rest[i] == '"') {
+          if (i + 1 < rest.size() && rest[i + 1] == '"') {
+            ++i;
+            continue;
+          }
+          break;
+        }
+      }
+      ++i;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ' ' || c == '.' ||
+               c == '[' || c == ']' || c == '(' || c == ')' || c == ',') {
+      ++i;
+    } else {
       return false;
     }
   }

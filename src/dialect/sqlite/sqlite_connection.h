@@ -29,6 +29,7 @@ class SqliteConnection final : public Connection {
   void BeginWrite(bool suspend_foreign_keys = false) override;
   // Runs table rebuilds keeping the table's triggers (see sqlite_rebuild.h).
   void ExecuteAll(const std::vector<Statement>& statements) override;
+  int64_t Changes() const override { return sqlite3_changes64(db_); }
   void Commit() override;
   void Rollback() override;
   bool TableExists(const std::string& table) override;
