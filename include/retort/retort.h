@@ -55,7 +55,8 @@ struct Settings {
   // threads (its TargetCallback reports progress instead).
   std::function<void(const std::string& table, int64_t done, int64_t total)> on_progress;
   // Overrides the config's lock_timeout (seconds to wait for another run's
-  // lock) when set.
+  // lock, 0 to fail at once when locked, at most 86400) when set;
+  // Project::Open throws Error(kUsage) for any other value.
   std::optional<double> lock_timeout_seconds;
 };
 

@@ -2,6 +2,9 @@
 
 #include <glob.h>
 
+#include <fmt/format.h>
+
+#include <cmath>
 #include <filesystem>
 #include <toml++/toml.h>
 
@@ -23,6 +26,17 @@ Location At(const std::string& file, const toml::source_region& region) {
 }
 
 }  // namespace
+
+int LockTimeoutMs(double seconds, const Location& where) {
+  if (!(seconds >= 0 && seconds <= kMaxLockTimeoutSeconds)) {  // also NaN
+    throw Error(where.empty() ? ErrorKind::kUsage : ErrorKind::kInput,
+                "the lock timeout must be a number of seconds from 0 (fail at once when "
+                "locked) to " + fmt::format("{:g}", kMaxLockTimeoutSeconds) + ", not " +
+                    fmt::format("{:g}", seconds),
+                where);
+  }
+  return static_cast<int>(std::ceil(seconds * 1000));
+}
 
 Config LoadConfig(const std::string& path) {
   if (!fs::exists(path)) {
@@ -79,7 +93,7 @@ Config LoadConfig(const std::string& path) {
       config.file_template = string_of(node, key);
     } else if (key == "lock_timeout") {
       if (!node.is_number()) fail(node, "'lock_timeout' must be a number of seconds");
-      config.lock_timeout_ms = static_cast<int>(node.value<double>().value_or(30) * 1000);
+      config.lock_timeout_ms = LockTimeoutMs(node.value<double>().value_or(30), At(path, node.source()));
     } else {
       fail(node, "unknown key '" + key +
                      "' (expected script_location, schema, url, database_schema, "

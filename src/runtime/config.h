@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "retort/error.h"
+
 namespace retort::runtime {
 
 struct Config {
@@ -22,6 +24,15 @@ struct Config {
   std::string file_template = "{date}_{rev}_{slug}";
   int lock_timeout_ms = 30000;
 };
+
+// The longest lock timeout allowed, in seconds: one day.
+inline constexpr double kMaxLockTimeoutSeconds = 86400;
+
+// `seconds` (a lock timeout) in whole milliseconds, rounded up, so that only
+// 0 means "fail at once when locked". Throws Error(kUsage), or
+// Error(kInput) at `where` when it is set, for a negative, infinite, NaN or
+// larger value than kMaxLockTimeoutSeconds.
+int LockTimeoutMs(double seconds, const retort::Location& where = {});
 
 // Reads a config file; relative paths in it are taken from the file's
 // folder. Throws Error(kUsage) when the file is missing, Error(kInput) with

@@ -367,7 +367,7 @@ Project Project::Open(const Settings& settings) {
     impl->config.schema_files.clear();  // nothing on disk is part of it
   }
   if (settings.lock_timeout_seconds) {
-    impl->config.lock_timeout_ms = static_cast<int>(*settings.lock_timeout_seconds * 1000);
+    impl->config.lock_timeout_ms = runtime::LockTimeoutMs(*settings.lock_timeout_seconds);
   }
   impl->url = settings.url;
   for (const char* var : {"RETORT_DATABASE_URL", "DATABASE_URL"}) {

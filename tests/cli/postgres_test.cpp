@@ -141,6 +141,30 @@ TEST_F(Postgres, CreatingASchemaAnotherSessionCreatesAtOnce) {
   EXPECT_EQ(db.VersionRows(), std::vector<std::string>{"r1"});
 }
 
+// --lock-timeout 0 fails at once while another run holds the lock (where
+// PostgreSQL's own lock_timeout = 0 would wait forever), for a run in one
+// transaction and for a script outside one.
+TEST_F(Postgres, ZeroLockTimeoutFailsAtOnceWhenLocked) {
+  testing::TestDatabase db("postgresql", dir_.path());
+  const std::string schema = db.url().substr(db.url().rfind('=') + 1);
+  ASSERT_EQ(RunRetort({"--url", db.url(), "--create-schema", "current"}, dir_.path()).exit_code, 0);
+  auto holder = dialect::Connect(dialect::ParseUrl(url_), {});
+  holder->Execute("SELECT pg_advisory_lock(hashtext($1))", {"retort:" + schema + ".retort_version"});
+  CommandResult r = RunRetort({"--url", db.url(), "--lock-timeout", "0", "upgrade", "head"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("database is locked"), std::string::npos) << r.err;
+  dir_.Write("migrations/versions/1.yaml",
+             "revision: r1\ndown_revision: null\nmessage: one\ntransactional: false\nupgrade:\n"
+             "  - create_table: {name: t1, columns: [{name: id, type: integer, primary_key: true}]}\n");
+  r = RunRetort({"--url", db.url(), "--lock-timeout", "0", "upgrade", "head"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("database is locked"), std::string::npos) << r.err;
+  EXPECT_TRUE(db.VersionRows().empty());
+  holder->Execute("SELECT pg_advisory_unlock_all()");
+  r = RunRetort({"--url", db.url(), "--lock-timeout", "0", "upgrade", "head"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 // Sixteen runs creating one new schema at once each succeed.
 TEST_F(Postgres, RunsCreatingOneSchemaAtOnceAllSucceed) {
   for (int trial = 0; trial < 2; ++trial) {

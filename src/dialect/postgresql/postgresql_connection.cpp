@@ -222,13 +222,25 @@ std::vector<Row> PostgresConnection::Query(const std::string& sql,
 
 void PostgresConnection::BeginWrite(bool) {
   Execute("BEGIN");
-  Execute("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
+  Execute("SET LOCAL lock_timeout = " + LockTimeoutSetting());
   // One run at a time per schema and version table; runs on other schemas
   // go on in parallel.
   AcquireRunLock("pg_advisory_xact_lock");
 }
 
+std::string PostgresConnection::LockTimeoutSetting() const {
+  // PostgreSQL's 0 is no limit; retort's is "fail at once".
+  return std::to_string(std::max(lock_timeout_ms_, 1));
+}
+
 void PostgresConnection::AcquireRunLock(const std::string& function) {
+  if (lock_timeout_ms_ == 0) {
+    // No wait at all: try the lock, fail when another run holds it.
+    std::string attempt = "SELECT " + std::string(function).replace(0, 3, "pg_try_") + "(hashtext($1))";
+    std::vector<Row> got = Query(attempt, {lock_key_});
+    if (got.empty() || got[0][0] != std::optional<std::string>("t")) FailLocked(attempt);
+    return;
+  }
   acquiring_run_lock_ = true;
   try {
     Execute("SELECT " + function + "(hashtext($1))", {lock_key_});
@@ -252,7 +264,7 @@ bool PostgresConnection::TableExists(const std::string& table) {
 }
 
 void PostgresConnection::LockSession() {
-  Execute("SET lock_timeout = " + std::to_string(lock_timeout_ms_));
+  Execute("SET lock_timeout = " + LockTimeoutSetting());
   try {
     AcquireRunLock("pg_advisory_lock");
   } catch (...) {

@@ -52,6 +52,9 @@ class PostgresConnection final : public Connection {
   // Waits for the run lock with `function` (the transaction's or the
   // session's advisory lock); a timeout says another run holds it.
   void AcquireRunLock(const std::string& function);
+  // lock_timeout's value: the timeout in ms, 1 for 0 (PostgreSQL's 0 waits
+  // forever).
+  std::string LockTimeoutSetting() const;
 
   LibPq pq_;  // first: outlives conn_
   PGconn* conn_ = nullptr;
