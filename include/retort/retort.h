@@ -23,6 +23,13 @@ namespace retort {
 // The version of the library and the tool.
 const char* Version();
 
+// `text` (a message, a URL, a line of output) with every password it may
+// hold replaced by "***": URL user information, also where a password holds
+// unencoded '@', ':' or '/', and password-like keys (password=, PASSWORD=,
+// pass%77ord=). The library masks what it reports; an application printing
+// other text that may hold a URL passes it through this first.
+std::string MaskPasswords(const std::string& text);
+
 // A file given in memory: its name (for error locations and ordering) and
 // its text.
 struct SourceFile {

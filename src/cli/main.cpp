@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
                  "lock_timeout, 30)");
   app.add_flag("--create-schema", ctx.create_schema,
                "PostgreSQL: create the URL's ?schema= when it is missing");
+  // Whatever the command line held (a URL given where another argument
+  // belongs, say) is masked before CLI11 echoes it.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    return retort::MaskPasswords(CLI::FailureMessage::simple(failed, e));
+  });
   AddInitCommand(app, ctx);
   AddRevisionCommands(app, ctx);
   AddRunCommands(app, ctx);
@@ -65,10 +70,10 @@ int main(int argc, char** argv) {
   try {
     return ctx.run ? ctx.run() : 0;
   } catch (const retort::Error& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << retort::MaskPasswords(e.what()) << "\n";
     return e.ExitCode();
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << retort::MaskPasswords(e.what()) << "\n";
     return 3;
   }
 }

@@ -28,7 +28,9 @@ std::vector<std::pair<std::string, std::string>> QueryParameters(const std::stri
   return out;
 }
 
-std::string PercentDecode(const std::string& s) {
+// %XX decoded; a '+' is a space in a query (`plus_is_space`), but not in
+// user information, as libpq reads it.
+std::string PercentDecode(const std::string& s, bool plus_is_space = true) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
@@ -36,7 +38,7 @@ std::string PercentDecode(const std::string& s) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
     } else {
-      out += s[i] == '+' ? ' ' : s[i];
+      out += s[i] == '+' && plus_is_space ? ' ' : s[i];
     }
   }
   return out;
@@ -61,24 +63,84 @@ std::string JoinQuery(const std::string& base,
 
 }  // namespace
 
-std::string MaskPassword(const std::string& url) {
-  std::string out = url;
-  size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    size_t start = scheme + 3;
-    size_t at = out.find('@', start);
-    size_t slash = out.find('/', start);
-    size_t colon = out.find(':', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
-        colon != std::string::npos && colon < at) {
-      out = out.substr(0, colon + 1) + "***" + out.substr(at);
+namespace {
+
+bool IsPasswordKey(const std::string& raw_key) {
+  std::string key;
+  for (char c : PercentDecode(raw_key)) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key.find("password") != std::string::npos;
+}
+
+// Masks the user information of the URL whose "://" is at `sep` in `out`
+// (the URL ends at a space or the line's end): everything from the first
+// ':' after it to its last '@' (a password may hold unencoded '@', ':' and
+// '/').
+void MaskUserInfo(std::string& out, size_t sep) {
+  size_t end = out.find_first_of(" \t\n", sep);
+  if (end == std::string::npos) end = out.size();
+  size_t scheme_start = sep;
+  while (scheme_start > 0 && (std::isalnum(static_cast<unsigned char>(out[scheme_start - 1])) ||
+                              out[scheme_start - 1] == '+' || out[scheme_start - 1] == '-' ||
+                              out[scheme_start - 1] == '.')) {
+    --scheme_start;
+  }
+  if (out.compare(scheme_start, 6, "sqlite") == 0) return;  // a path, no password
+  size_t start = sep + 3;
+  size_t at = out.rfind('@', end - 1);
+  if (at == std::string::npos || at < start) return;
+  size_t colon = out.find(':', start);
+  if (colon == std::string::npos || colon >= at) return;
+  out.replace(colon + 1, at - colon - 1, "***");
+}
+
+// Masks the values of password-like keys (password=, PASSWORD=,
+// pass%77ord=, sslpassword=) in `out`: query parameters and libpq's
+// key=value words.
+void MaskPasswordKeys(std::string& out) {
+  for (size_t eq = out.find('='); eq != std::string::npos; eq = out.find('=', eq + 1)) {
+    size_t key_start = eq;
+    while (key_start > 0 && out[key_start - 1] != '?' && out[key_start - 1] != '&' &&
+           out[key_start - 1] != ' ' && out[key_start - 1] != '\n' && out[key_start - 1] != '\t') {
+      --key_start;
     }
+    if (!IsPasswordKey(out.substr(key_start, eq - key_start))) continue;
+    size_t value_end = out.find_first_of("& \n\t", eq + 1);
+    if (value_end == std::string::npos) value_end = out.size();
+    // "target: message": the colon is the message's, not the value's.
+    if (value_end < out.size() && out[value_end] == ' ' && out[value_end - 1] == ':') --value_end;
+    out.replace(eq + 1, value_end - eq - 1, "***");
   }
-  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
-    if (p > 0 && out[p - 1] != '?' && out[p - 1] != '&' && out[p - 1] != ' ') continue;
-    size_t end = out.find_first_of("& ", p);
-    out = out.substr(0, p + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
+}
+
+}  // namespace
+
+std::string MaskPassword(const std::string& text) {
+  std::string out = text;
+  size_t line = 0;
+  while (line < out.size()) {
+    size_t end = out.find('\n', line);
+    if (end == std::string::npos) end = out.size();
+    size_t sep = out.find("://", line);
+    if (sep != std::string::npos && sep < end) {
+      for (; sep != std::string::npos && sep < end; sep = out.find("://", sep + 3)) {
+        MaskUserInfo(out, sep);
+        end = out.find('\n', line);
+        if (end == std::string::npos) end = out.size();
+      }
+    } else if (end > line && out.find_first_of(" \t", line) >= end) {
+      // One word without "://": what may still be a URL mistyped
+      // (postgresql:/u:pw@h, u:pw@h/db) loses everything from its first ':'
+      // to its last '@'.
+      size_t at = out.rfind('@', end - 1);
+      size_t colon = out.find(':', line);
+      if (at != std::string::npos && at >= line && colon != std::string::npos && colon < at) {
+        out.replace(colon + 1, at - colon - 1, "***");
+      }
+    }
+    end = out.find('\n', line);
+    line = end == std::string::npos ? out.size() : end + 1;
   }
+  MaskPasswordKeys(out);
   return out;
 }
 
@@ -141,6 +203,39 @@ DatabaseUrl ParseUrl(const std::string& url) {
   }
   if (scheme == "postgresql" || scheme == "postgres") {
     out.scheme = "postgresql";
+    // What libpq would misread, or quote back in its error (a password
+    // among it), is refused here without echoing it.
+    for (size_t p = url.find('%'); p != std::string::npos; p = url.find('%', p + 1)) {
+      if (p + 2 >= url.size() || !std::isxdigit(static_cast<unsigned char>(url[p + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(url[p + 2]))) {
+        throw Error(ErrorKind::kUsage,
+                    "a '%' in the URL is not followed by two hex digits: write '%' as %25",
+                    Location{.target = out.Masked()});
+      }
+    }
+    {
+      // libpq: user information ends at the first '@' before any '/';
+      // another '@' before the query means a password or user name holding
+      // an unencoded '@' (or '/'), which libpq would split wrongly.
+      std::string rest = url.substr(sep + 3);
+      size_t first_at = rest.find('@');
+      bool has_info = first_at != std::string::npos && first_at < rest.find('/');
+      size_t host_start = has_info ? first_at + 1 : 0;
+      size_t query = rest.find('?', host_start);
+      size_t stray = rest.find('@', host_start);
+      if (stray != std::string::npos && stray < query) {
+        throw Error(ErrorKind::kUsage,
+                    "the URL holds an '@' after its user information: percent-encode '@' as "
+                    "%40 (and '/' as %2F, ':' as %3A) in the user name and password",
+                    Location{.target = out.Masked()});
+      }
+      if (has_info) {
+        std::string info = rest.substr(0, first_at);
+        size_t colon = info.find(':');
+        out.user = PercentDecode(info.substr(0, colon), false);
+        if (colon != std::string::npos) out.password = PercentDecode(info.substr(colon + 1), false);
+      }
+    }
     size_t q = url.find('?');
     std::vector<std::pair<std::string, std::string>> params;
     if (q != std::string::npos) params = QueryParameters(url.substr(q + 1));

@@ -15,6 +15,10 @@ struct DatabaseUrl {
   // libpq (without `schema`, with connect_timeout=10 unless given).
   std::string schema;
   std::string conninfo;
+  // postgresql: the user name and password of the URL's user information,
+  // decoded (the password after the first ':'); nullopt when absent.
+  std::optional<std::string> user;
+  std::optional<std::string> password;
 
   // The URL with any password replaced by "***", for messages and logs.
   std::string Masked() const;

@@ -30,6 +30,8 @@ namespace fs = std::filesystem;
 
 const char* Version() { return RETORT_VERSION; }
 
+std::string MaskPasswords(const std::string& text) { return dialect::MaskPassword(text); }
+
 namespace {
 
 std::vector<SchemaDifference> Differences(schema::Schema expected, schema::Schema actual) {
@@ -787,11 +789,11 @@ FleetReport Project::Fleet(const FleetCommand& command, const FleetOptions& opti
           impl_->RunTarget(command, targets[i], r);
         } catch (const Error& e) {
           r.status = TargetResult::Status::kFailed;
-          r.error = e.what();
+          r.error = dialect::MaskPassword(e.what());
           r.exit_code = e.ExitCode();
         } catch (const std::exception& e) {
           r.status = TargetResult::Status::kFailed;
-          r.error = e.what();
+          r.error = dialect::MaskPassword(e.what());
           r.exit_code = 3;
         }
         r.duration_ms =

@@ -6,6 +6,7 @@
 //   exit: N                    (default 0)
 //   stdout: "..."              exact standard output
 //   stdout_has / stderr_has: [substrings] (and stderr_has_<dialect>: ...)
+//   lacks: [substrings]        on neither standard output nor error
 //   current: [revisions]       the version table's rows, sorted
 //   tables: [names]            the user tables (version and history left out)
 //   query: {sql: "...", rows: [[...], ...]}   (query_<dialect>: one dialect's)
@@ -71,7 +72,7 @@ TEST_P(Scenario, Runs) {
     for (const auto& step : root["steps"]) {
       file.CheckKeys(step, "step",
                      {"run", "exit", "stdout", "stdout_has", "stdout_has_sqlite", "stdout_has_postgresql",
-                      "stderr_has", "stderr_has_sqlite",
+                      "stderr_has", "stderr_has_sqlite", "lacks",
                       "stderr_has_postgresql", "current", "tables", "query", "query_sqlite",
                       "query_postgresql", "write", "remove", "env", "edit", "file_has"});
       for (const char* key : {"query", "query_sqlite", "query_postgresql"}) {
@@ -116,6 +117,10 @@ TEST_P(Scenario, Runs) {
     }
     for (const std::string& s : ForDialect(step, "stderr_has", dialect)) {
       EXPECT_NE(r.err.find(s), std::string::npos) << "stderr lacks: " << s << "\n" << r.err;
+    }
+    for (const std::string& s : Strings(step["lacks"])) {
+      EXPECT_EQ(r.out.find(s), std::string::npos) << "stdout has: " << s << "\n" << r.out;
+      EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr has: " << s << "\n" << r.err;
     }
     for (const auto& f : step["file_has"]) {
       std::string text = testing::ReadFile(dir.path() / f.first.Scalar());

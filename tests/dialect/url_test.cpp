@@ -15,6 +15,40 @@ TEST(Url, MasksPasswords) {
             "postgresql://h/db?sslmode=require&password=***");
   EXPECT_EQ(MaskPassword("postgresql://u@h/db"), "postgresql://u@h/db");
   EXPECT_EQ(MaskPassword("sqlite:///a:b@c.db"), "sqlite:///a:b@c.db");
+  // Unencoded '@', ':', '/' and '#' in the password: up to the last '@'.
+  EXPECT_EQ(MaskPassword("postgresql://postgres:p@ss:w/rd#1@host/db"),
+            "postgresql://postgres:***@host/db");
+  // Password-like keys, however spelt.
+  EXPECT_EQ(MaskPassword("postgresql://h/db?PASSWORD=s1&pass%77ord=s2&sslpassword=s3&x=1"),
+            "postgresql://h/db?PASSWORD=***&pass%77ord=***&sslpassword=***&x=1");
+  // Not quite URLs, alone.
+  EXPECT_EQ(MaskPassword("postgres//u:s3@h/db"), "postgres//u:***@h/db");
+  EXPECT_EQ(MaskPassword("postgresql:/u:s3@h/db"), "postgresql:***@h/db");
+  // Inside messages: each URL up to the next space; other words untouched.
+  EXPECT_EQ(MaskPassword("error: postgresql://u:s3@h/db: cannot connect, see a@b: x"),
+            "error: postgresql://u:***@h/db: cannot connect, see a@b: x");
+  EXPECT_EQ(MaskPassword("The following argument was not expected: postgresql://u:s3@h/db\nRun with --help"),
+            "The following argument was not expected: postgresql://u:***@h/db\nRun with --help");
+  EXPECT_EQ(MaskPassword("host=h password=s3 dbname=d"), "host=h password=*** dbname=d");
+  EXPECT_EQ(MaskPassword("1.yaml:3:4: revision 'x@head' not found"),
+            "1.yaml:3:4: revision 'x@head' not found");
+}
+
+TEST(Url, RefusesWhatLibpqWouldMisread) {
+  for (const char* url : {"postgresql://postgres:p@ss:w/rd#1@host/db", "postgresql://u:p/w@h/db",
+                          "postgresql://u:Secret%zz@h/db", "postgresql://u:Secret%2@h/db"}) {
+    try {
+      ParseUrl(url);
+      ADD_FAILURE() << url << " was taken";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+      EXPECT_EQ(std::string(e.what()).find("Secret"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("ss:w"), std::string::npos) << e.what();
+    }
+  }
+  DatabaseUrl u = ParseUrl("postgresql://me%40corp:p%40ss+w@h/db?application_name=a@b");
+  EXPECT_EQ(u.user, "me@corp");
+  EXPECT_EQ(u.password, "p@ss+w");
 }
 
 TEST(Url, Sqlite) {

@@ -46,6 +46,9 @@ LibPq::LibPq() {
   load(sendQueryParams, "PQsendQueryParams");
   load(getResult, "PQgetResult");
   load(cmdTuples, "PQcmdTuples");
+  load(conninfoParse, "PQconninfoParse");
+  load(conninfoFree, "PQconninfoFree");
+  load(freemem, "PQfreemem");
 }
 
 LibPq::~LibPq() {

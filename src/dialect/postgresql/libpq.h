@@ -41,6 +41,9 @@ class LibPq {
   decltype(&::PQsendQueryParams) sendQueryParams = nullptr;
   decltype(&::PQgetResult) getResult = nullptr;
   decltype(&::PQcmdTuples) cmdTuples = nullptr;
+  decltype(&::PQconninfoParse) conninfoParse = nullptr;
+  decltype(&::PQconninfoFree) conninfoFree = nullptr;
+  decltype(&::PQfreemem) freemem = nullptr;
 
  private:
   void* handle_ = nullptr;

@@ -36,14 +36,19 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
                     " bytes and would cut it short",
                 Location{.target = label_});
   }
+  CheckLibpqReadsUrl(url);
   conn_ = pq_.connectdb(url.conninfo.c_str());
   if (!conn_) throw Error(ErrorKind::kDatabase, "cannot connect: out of memory", Location{.target = label_});
   if (pq_.status(conn_) != CONNECTION_OK) {
-    std::string message = Trimmed(pq_.errorMessage(conn_));
+    std::string message = MaskPassword(Trimmed(pq_.errorMessage(conn_)));
     pq_.finish(conn_);
     conn_ = nullptr;
-    throw Error(ErrorKind::kDatabase, "cannot connect: " + MaskPassword(message),
-                Location{.target = label_});
+    if (url.password && url.password->size() >= 3) {
+      for (size_t p; (p = message.find(*url.password)) != std::string::npos;) {
+        message.replace(p, url.password->size(), "***");
+      }
+    }
+    throw Error(ErrorKind::kDatabase, "cannot connect: " + message, Location{.target = label_});
   }
   pq_.setNoticeProcessor(conn_, IgnoreNotice, nullptr);
   try {
@@ -88,6 +93,37 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
     conn_ = nullptr;
     throw;
   }
+}
+
+void PostgresConnection::CheckLibpqReadsUrl(const DatabaseUrl& url) {
+  // libpq's own complaints quote the text they stumble on, a password
+  // perhaps: they are never shown.
+  static constexpr const char* kEncode =
+      "libpq reads another user name or password from this URL than it holds: percent-encode "
+      "'@' (%40), ':' (%3A), '/' (%2F), '?' (%3F) and '#' (%23) in them";
+  char* why = nullptr;
+  PQconninfoOption* options = pq_.conninfoParse(url.conninfo.c_str(), &why);
+  if (why) pq_.freemem(why);
+  if (!options) {
+    throw Error(ErrorKind::kUsage,
+                "libpq cannot read this URL: a ?key= that is none of libpq's keywords (they are "
+                "lower case), or a user name or password holding an unencoded '@', ':', '/', '?' "
+                "or '#'",
+                Location{.target = label_});
+  }
+  std::optional<std::string> user, password;
+  for (PQconninfoOption* o = options; o->keyword; ++o) {
+    if (!o->val) continue;
+    if (std::strcmp(o->keyword, "user") == 0) user = o->val;
+    if (std::strcmp(o->keyword, "password") == 0) password = o->val;
+  }
+  pq_.conninfoFree(options);
+  // The URL's user information must be what libpq takes it for (a query's
+  // user= or password= may override it).
+  bool user_differs = url.user && user != url.user && url.conninfo.find("user=") == std::string::npos;
+  bool password_differs = url.password && password != url.password &&
+                          url.conninfo.find("password=") == std::string::npos;
+  if (user_differs || password_differs) throw Error(ErrorKind::kUsage, kEncode, Location{.target = label_});
 }
 
 PostgresConnection::~PostgresConnection() {

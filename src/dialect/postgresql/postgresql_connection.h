@@ -44,6 +44,10 @@ class PostgresConnection final : public Connection {
   const std::string& label() const override { return label_; }
 
  private:
+  // Throws Error(kUsage), without libpq's words, when libpq cannot parse
+  // the URL or reads another user name or password from it than the URL
+  // means (an unencoded '@' or ':' in a password).
+  void CheckLibpqReadsUrl(const DatabaseUrl& url);
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params);
   // The Error for a failed result (consumed), naming `sql`.
   Error ResultError(PGresult* result, const std::string& sql) const;
