@@ -24,9 +24,11 @@ std::vector<ScriptChange> ChangedScripts(const script::ScriptSet& scripts,
     auto it = latest.find(revision);
     if (it == latest.end() || !applied(*it->second) || it->second->checksum.empty()) continue;
     const script::MigrationScript& s = scripts.Get(revision);
-    if (s.checksum != it->second->checksum) {
-      out.push_back({revision, "edited", s.path, it->second->checksum, s.checksum});
-    }
+    // Checksums are versioned ("2:..."); one with no version was recorded by
+    // an earlier retort over the script's YAML, and is judged that way.
+    const std::string& recorded = it->second->checksum;
+    const std::string& now = recorded.find(':') == std::string::npos ? s.legacy_checksum : s.checksum;
+    if (now != recorded) out.push_back({revision, "edited", s.path, recorded, now});
   }
   for (const auto& [revision, row] : latest) {
     // A repair without a checksum accepted the script's removal.

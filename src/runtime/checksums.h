@@ -16,7 +16,9 @@ namespace retort::runtime {
 // upgrade, stamp or repair row records another checksum) or missing (a
 // revision the history says is applied, which no script declares).
 // Revisions without a recorded checksum (a database adopted from Alembic)
-// are not judged.
+// are not judged. A recorded checksum without a version ("2:") is compared
+// with the script's legacy one, as the retort that recorded it computed it.
+// REQUIRES: `scripts` parsed in full (legacy checksums are not cached).
 std::vector<ScriptChange> ChangedScripts(const script::ScriptSet& scripts,
                                          const std::vector<HistoryRecord>& history,
                                          const std::vector<std::string>& heads);

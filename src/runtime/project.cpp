@@ -119,7 +119,23 @@ struct Project::Impl {
     }
     scripts.emplace(script::ScriptSet::LoadDirectory(
         config.script_location, [this]() -> const schema::NamingConvention& { return Naming(); },
-        headers_only));
+        headers_only, headers_only ? NamingKey() : ""));
+  }
+
+  // What the naming convention is read from, as LoadHeaders keys its cache
+  // on: the schema files' paths and stamps (or texts), unparsed.
+  std::string NamingKey() const {
+    std::string key;
+    if (!settings.schema_files.empty()) {
+      for (const SourceFile& f : settings.schema_files) {
+        key += f.name + "#" + std::to_string(std::hash<std::string>{}(f.text)) + ";";
+      }
+      return key;
+    }
+    for (const std::string& path : runtime::SchemaPaths(config)) {
+      key += path + "#" + script::FileStamp(path) + ";";
+    }
+    return key;
   }
 
   // The scripts with their operations, for runs.
@@ -537,7 +553,10 @@ std::vector<ScriptChange> Project::Repair() {
   dialect::Transaction txn(*conn);
   std::vector<ScriptChange> changes =
       runtime::ChangedScripts(scripts, store.History(), store.Heads());
-  for (const ScriptChange& c : changes) store.Record(c.revision, "repair", c.current, 0);
+  // Accepted as the script now reads, in the current checksum's version.
+  for (const ScriptChange& c : changes) {
+    store.Record(c.revision, "repair", c.change == "edited" ? scripts.Get(c.revision).checksum : "", 0);
+  }
   txn.Commit();
   return changes;
 }

@@ -8,6 +8,7 @@
 
 #include "ops/op_yaml.h"
 #include "schema/yaml_util.h"
+#include "script/script_write.h"
 
 namespace retort::script {
 namespace {
@@ -163,8 +164,30 @@ MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
   }
   std::string canonical;
   Canonical(root, canonical);
-  s.checksum = Sha256Hex(canonical);
+  s.legacy_checksum = Sha256Hex(canonical);
+  s.checksum = MeaningChecksum(s);
   return s;
+}
+
+std::string MeaningChecksum(const MigrationScript& s) {
+  auto sorted = [](std::vector<std::string> ids) {
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    for (const std::string& id : ids) out += id + " ";
+    return out;
+  };
+  auto operations = [](const std::vector<ops::OpAt>& list) {
+    std::vector<WrittenOp> written;
+    written.reserve(list.size());
+    for (const ops::OpAt& op : list) written.push_back({op.op, {}, false});
+    return WriteOperations(written, 0);
+  };
+  std::string text = "retort script 2\nrevision " + s.revision + "\nparents " +
+                     sorted(s.down_revisions) + "\ndepends_on " + sorted(s.depends_on) +
+                     "\ntransactional " + (s.transactional ? "1" : "0") + "\nupgrade\n" +
+                     operations(s.upgrade) + "downgrade\n" +
+                     (s.downgrade ? operations(*s.downgrade) : std::string("derived\n"));
+  return "2:" + Sha256Hex(text).substr(0, 62);
 }
 
 MigrationScript LoadScriptFile(const std::string& path,

@@ -28,7 +28,15 @@ struct MigrationScript {
   // False when only the header was read (script_cache.h): no operations.
   bool has_body = true;
   std::string path;      // where it was read from ("" for in-memory scripts)
-  std::string checksum;  // SHA-256 (hex) of the parsed content
+  // What the script means, versioned: "2:" and 62 hex digits of the SHA-256
+  // of its revision, parents, dependencies, transactional flag and
+  // operations with every name resolved (MeaningChecksum). Not its
+  // comments, layout, message, date or branch labels.
+  std::string checksum;
+  // The checksum an earlier retort recorded (64 hex digits, no version):
+  // SHA-256 of the parsed YAML document in a canonical form. Empty for a
+  // script read from the header cache.
+  std::string legacy_checksum;
 };
 
 // Throws Error(kInput) at the first of `operations` that cannot run inside a
@@ -48,6 +56,9 @@ MigrationScript ParseScript(const std::string& text, const std::string& name,
 // another thread).
 MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
                                const schema::NamingConvention& naming);
+
+// The "2:..." checksum of `script` (see MigrationScript::checksum).
+std::string MeaningChecksum(const MigrationScript& script);
 
 // Reads and parses a script file.
 MigrationScript LoadScriptFile(const std::string& path,

@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kFormat = "retort-script-cache 1";
+constexpr const char* kFormat = "retort-script-cache 2";
 
 // Escapes the separators of the format: tab, newline, '|' and '%'.
 std::string Escape(const std::string& s) {
@@ -89,14 +89,6 @@ std::vector<std::string> SplitTabs(const std::string& line) {
   return out;
 }
 
-// The identity of a file's content, as far as stat tells.
-std::string Stamp(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return "";
-  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-         std::to_string(st.st_mtim.tv_nsec);
-}
-
 struct Entry {
   std::string stamp;
   MigrationScript header;
@@ -110,11 +102,12 @@ std::string Line(const std::string& name, const Entry& e) {
          "\t" + (s.transactional ? "1" : "0") + "\t" + s.checksum + "\n";
 }
 
-std::unordered_map<std::string, Entry> ReadCache(const fs::path& file) {
+std::unordered_map<std::string, Entry> ReadCache(const fs::path& file, const std::string& naming_key) {
   std::unordered_map<std::string, Entry> entries;
   std::ifstream in(file, std::ios::binary);
   std::string line;
   if (!std::getline(in, line) || line != kFormat) return entries;
+  if (!std::getline(in, line) || line != "naming\t" + Escape(naming_key)) return entries;
   try {
     while (std::getline(in, line)) {
       std::vector<std::string> f = SplitTabs(line);
@@ -139,13 +132,14 @@ std::unordered_map<std::string, Entry> ReadCache(const fs::path& file) {
   return entries;
 }
 
-void WriteCache(const fs::path& file, const std::vector<std::pair<std::string, Entry>>& entries) {
+void WriteCache(const fs::path& file, const std::string& naming_key,
+                const std::vector<std::pair<std::string, Entry>>& entries) {
   fs::path tmp = file;
   tmp += ".tmp" + std::to_string(getpid());  // concurrent runs each write their own
   {
     std::ofstream out(tmp, std::ios::binary);
     if (!out) return;
-    out << kFormat << "\n";
+    out << kFormat << "\n" << "naming\t" << Escape(naming_key) << "\n";
     for (const auto& [name, e] : entries) out << Line(name, e);
     if (!out.flush()) {
       std::error_code ec;
@@ -159,17 +153,24 @@ void WriteCache(const fs::path& file, const std::vector<std::pair<std::string, E
 
 }  // namespace
 
+std::string FileStamp(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
 std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const std::vector<std::string>& paths,
-                                         const NamingSource& naming) {
+                                         const NamingSource& naming, const std::string& naming_key) {
   fs::path cache_file = fs::path(dir) / kCacheFileName;
-  std::unordered_map<std::string, Entry> cached = ReadCache(cache_file);
+  std::unordered_map<std::string, Entry> cached = ReadCache(cache_file, naming_key);
   std::vector<std::pair<std::string, Entry>> fresh;
   std::vector<MigrationScript> out;
   bool changed = cached.size() != paths.size();
   for (const std::string& path : paths) {
     std::string name = fs::path(path).filename().string();
-    std::string stamp = Stamp(path);
+    std::string stamp = FileStamp(path);
     auto it = cached.find(name);
     Entry entry;
     if (it != cached.end() && !stamp.empty() && it->second.stamp == stamp) {
@@ -181,13 +182,14 @@ std::vector<MigrationScript> LoadHeaders(const std::string& dir,
       entry.header = std::move(full);
       entry.header.upgrade.clear();
       entry.header.downgrade.reset();
+      entry.header.legacy_checksum.clear();
       entry.header.has_body = false;
     }
     entry.header.path = path;
     out.push_back(entry.header);
     fresh.emplace_back(name, std::move(entry));
   }
-  if (changed) WriteCache(cache_file, fresh);
+  if (changed) WriteCache(cache_file, naming_key, fresh);
   return out;
 }
 

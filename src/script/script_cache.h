@@ -20,12 +20,19 @@ inline constexpr const char* kCacheFileName = ".retort-cache";
 // script must be parsed (loading it may cost a read of the schema files).
 using NamingSource = std::function<const schema::NamingConvention&()>;
 
+// The identity of a file's content as far as stat tells (size and
+// modification time); "" when it cannot be read.
+std::string FileStamp(const std::string& path);
+
 // Reads the scripts at `paths` (sorted) as headers only (no operations),
 // from the cache where it is fresh and by parsing the file otherwise, then
 // rewrites the cache when anything changed (silently skipped when the
 // folder is not writable). Throws what parsing a script throws.
+// `naming_key` identifies what the naming convention is read from (the
+// schema files' stamps): checksums depend on it, so a cache written under
+// another key is not used.
 std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const std::vector<std::string>& paths,
-                                         const NamingSource& naming);
+                                         const NamingSource& naming, const std::string& naming_key);
 
 }  // namespace retort::script

@@ -24,8 +24,8 @@ std::vector<RevisionNode> Nodes(const std::vector<MigrationScript>& scripts) {
 
 }  // namespace
 
-ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
-                                   const NamingSource& naming, bool headers_only) {
+ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& naming,
+                                   bool headers_only, const std::string& naming_key) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
@@ -41,7 +41,7 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir,
     }
   }
   std::sort(paths.begin(), paths.end());
-  if (headers_only) return ScriptSet(LoadHeaders(dir, paths, naming));
+  if (headers_only) return ScriptSet(LoadHeaders(dir, paths, naming, naming_key));
   // Reading YAML is most of the time a load takes, and needs no naming
   // convention (which may itself be parsed meanwhile): files are parsed on
   // every core, then turned into scripts in order.

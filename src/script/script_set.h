@@ -17,11 +17,11 @@ class ScriptSet {
  public:
   // Reads every *.yaml and *.yml file of `dir` (not recursive). With
   // headers_only, the scripts come without operations (from the header
-  // cache where it is fresh): enough for the graph, not for a run. Throws
-  // Error(kInput) when `dir` cannot be read, and whatever parsing or the
-  // graph throws.
+  // cache where it is fresh, see LoadHeaders for `naming_key`): enough for
+  // the graph, not for a run. Throws Error(kInput) when `dir` cannot be
+  // read, and whatever parsing or the graph throws.
   static ScriptSet LoadDirectory(const std::string& dir, const NamingSource& naming,
-                                 bool headers_only = false);
+                                 bool headers_only = false, const std::string& naming_key = "");
 
   // Throws what RevisionGraph's constructor throws.
   explicit ScriptSet(std::vector<MigrationScript> scripts);
