@@ -260,7 +260,8 @@ class Project {
   // `history -r a:b`; `current` in the range reads the database.
   std::vector<RevisionInfo> History(const std::string& range) const;
   // Writes a new script. With autogenerate and no change found, writes
-  // nothing (path ""), unlike Alembic's empty script.
+  // nothing (path ""), unlike Alembic's empty script. Throws Error(kUsage)
+  // for an empty (or blank) message.
   NewRevisionResult NewRevision(const NewRevisionOptions& options);
   // Writes a merge script over `revisions` (e.g. {"heads"}) and returns its path.
   std::string Merge(const std::vector<std::string>& revisions, const std::string& message,

@@ -1,7 +1,11 @@
 // retort: database schema migrations. Exit codes: 0 ok, 1 check or verify
 // found differences, 2 usage or input error, 3 database error.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/cli.h"
 
@@ -23,6 +27,68 @@ FleetOptions Context::Fleet() const {
 }
 
 bool Context::ManyTargets(const Project& project) const { return project.NamesManyTargets(Fleet()); }
+
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first word that should name a command, when it names none: CLI11
+// would say only "A subcommand is required". Options before it that take a
+// value are skipped with their value.
+std::optional<std::string> UnknownCommand(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") return std::nullopt;
+    if (word.starts_with("-")) {
+      if (word.find('=') != std::string::npos) continue;
+      const CLI::Option* option = nullptr;
+      try {
+        option = app.get_option_no_throw(word);
+      } catch (...) {
+      }
+      if (option && option->get_type_size() != 0) ++i;  // its value
+      continue;
+    }
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->check_name(word)) return std::nullopt;
+    }
+    return word;
+  }
+  return std::nullopt;
+}
+
+int ReportUnknownCommand(const CLI::App& app, const std::string& word) {
+  std::string closest, names;
+  size_t best = 3;  // at most two edits away
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::string& name = sub->get_name();
+    names += (names.empty() ? "" : ", ") + name;
+    size_t d = EditDistance(word, name);
+    if (d < best || (name.starts_with(word) && word.size() >= 2 && closest.empty())) {
+      best = std::min(d, best);
+      closest = name;
+    }
+  }
+  std::cerr << "error: unknown command '" << retort::MaskPasswords(word) << "'";
+  if (!closest.empty()) std::cerr << "; did you mean '" << closest << "'?";
+  std::cerr << "\nCommands: " << names << " (retort --help tells more)\n";
+  return 2;
+}
+
+}  // namespace
 
 }  // namespace retort::cli
 
@@ -61,6 +127,9 @@ int main(int argc, char** argv) {
   AddRunCommands(app, ctx);
   AddInspectCommands(app, ctx);
   AddCheckCommands(app, ctx);
+  if (std::optional<std::string> word = UnknownCommand(app, argc, argv)) {
+    return ReportUnknownCommand(app, *word);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

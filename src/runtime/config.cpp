@@ -58,7 +58,9 @@ Config LoadConfig(const std::string& path) {
   };
   auto string_of = [&](const toml::node& node, const std::string& key) {
     if (!node.is_string()) fail(node, "'" + key + "' must be a string");
-    return std::string(*node.as_string());
+    std::string value(*node.as_string());
+    if (value.find('\0') != std::string::npos) fail(node, "'" + key + "' holds a NUL character");
+    return value;
   };
   auto bool_of = [&](const toml::node& node, const std::string& key) {
     if (!node.is_boolean()) fail(node, "'" + key + "' must be true or false");
@@ -91,6 +93,9 @@ Config LoadConfig(const std::string& path) {
       config.transaction_per_migration = bool_of(node, key);
     } else if (key == "file_template") {
       config.file_template = string_of(node, key);
+      if (config.file_template.empty() || config.file_template.find('/') != std::string::npos) {
+        fail(node, "'file_template' names a file inside the scripts folder: no '/', not empty");
+      }
     } else if (key == "lock_timeout") {
       if (!node.is_number()) fail(node, "'lock_timeout' must be a number of seconds");
       config.lock_timeout_ms = LockTimeoutMs(node.value<double>().value_or(30), At(path, node.source()));

@@ -1,6 +1,8 @@
 // The public Project facade over config, scripts, dialects and the migrator.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -22,6 +24,7 @@
 #include "runtime/migrator.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
+#include "script/new_file.h"
 #include "script/script_set.h"
 
 namespace retort {
@@ -350,20 +353,27 @@ struct Project::Impl {
     replace("{rev}", s.revision);
     replace("{slug}", slug);
     while (!name.empty() && name.back() == '_') name.pop_back();
+    // The new file goes into the scripts folder itself, nowhere else.
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
+      throw Error(ErrorKind::kUsage,
+                  "file_template gives the file name '" + name +
+                      "', which is no plain file name inside the scripts folder",
+                  Location{.file = config.path});
+    }
     fs::create_directories(config.script_location);
     fs::path path = fs::path(config.script_location) / (name + ".yaml");
-    if (fs::exists(path)) {
-      throw Error(ErrorKind::kUsage, "file already exists", Location{.file = path.string()});
+    std::error_code ec;
+    if (fs::symlink_status(path, ec).type() != fs::file_type::not_found) {
+      throw Error(ErrorKind::kUsage, "a file (or a link) is already there", Location{.file = path.string()});
     }
     std::string text = script::RenderNewScript(s);
     // Validate what is written, with the rest of the scripts.
     std::vector<script::MigrationScript> all = scripts->scripts();
     all.push_back(script::ParseScript(text, path.string(), Naming()));
     script::ScriptSet next(std::move(all));
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    if (!out.flush()) {
-      throw Error(ErrorKind::kUsage, "cannot write file", Location{.file = path.string()});
+    if (!script::WriteNewFile(path.string(), text)) {
+      throw Error(ErrorKind::kUsage, std::string("cannot create the file: ") + std::strerror(errno),
+                  Location{.file = path.string()});
     }
     scripts.emplace(std::move(next));
     return path.string();
@@ -400,23 +410,28 @@ Project Project::Open(const Settings& settings) {
 std::vector<std::string> Project::Init(const std::string& directory) {
   fs::path dir(directory);
   fs::path config = dir / "retort.toml";
-  if (fs::exists(config)) {
+  std::error_code ec;
+  if (fs::symlink_status(config, ec).type() != fs::file_type::not_found) {
     throw Error(ErrorKind::kUsage, "a retort.toml is already there", Location{.file = config.string()});
   }
   fs::create_directories(dir / "migrations" / "versions");
   fs::create_directories(dir / "schema");
   std::vector<std::string> written;
   auto write = [&](const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw Error(ErrorKind::kUsage, "cannot write file", Location{.file = path.string()});
+    if (!script::WriteNewFile(path.string(), text)) {
+      throw Error(ErrorKind::kUsage, std::string("cannot create the file: ") + std::strerror(errno),
+                  Location{.file = path.string()});
+    }
     written.push_back(path.string());
   };
   write(config, runtime::DefaultConfigText());
-  write(dir / "migrations" / "versions" / ".gitignore",
-        "# retort's cache of the scripts' headers\n.retort-cache*\n");
+  auto absent = [&](const fs::path& path) {
+    return fs::symlink_status(path, ec).type() == fs::file_type::not_found;
+  };
+  fs::path ignore = dir / "migrations" / "versions" / ".gitignore";
+  if (absent(ignore)) write(ignore, "# retort's cache of the scripts' headers\n.retort-cache*\n");
   fs::path schema_file = dir / "schema" / "app.yaml";
-  if (!fs::exists(schema_file)) {
+  if (absent(schema_file)) {
     write(schema_file, R"(# The declared schema: the tables the application wants, in portable types.
 # naming_convention:
 #   pk: "pk_%(table_name)s"
@@ -473,6 +488,10 @@ std::vector<RevisionInfo> Project::History(const std::string& range) const {
 }
 
 NewRevisionResult Project::NewRevision(const NewRevisionOptions& options) {
+  if (std::all_of(options.message.begin(), options.message.end(),
+                  [](unsigned char c) { return std::isspace(c); })) {
+    throw Error(ErrorKind::kUsage, "a new revision needs a message (-m) that says what it does");
+  }
   script::NewScript s;
   s.revision = options.rev_id;
   s.message = options.message;

@@ -135,7 +135,13 @@ MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
   }
   YAML::Node down = root["down_revision"];
   if (down.IsSequence()) {
-    for (const auto& d : down) s.down_revisions.push_back(RevisionId(file, d));
+    for (const auto& d : down) {
+      std::string id = RevisionId(file, d);
+      if (std::find(s.down_revisions.begin(), s.down_revisions.end(), id) != s.down_revisions.end()) {
+        file.Fail(d, "down_revision names '" + id + "' twice");
+      }
+      s.down_revisions.push_back(std::move(id));
+    }
   } else if (!down.IsNull()) {
     s.down_revisions.push_back(RevisionId(file, down));
   }

@@ -1,5 +1,7 @@
 #include "script/script_cache.h"
 
+#include "script/new_file.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -136,17 +138,10 @@ void WriteCache(const fs::path& file, const std::string& naming_key,
                 const std::vector<std::pair<std::string, Entry>>& entries) {
   fs::path tmp = file;
   tmp += ".tmp" + std::to_string(getpid());  // concurrent runs each write their own
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) return;
-    out << kFormat << "\n" << "naming\t" << Escape(naming_key) << "\n";
-    for (const auto& [name, e] : entries) out << Line(name, e);
-    if (!out.flush()) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return;
-    }
-  }
+  std::string text = std::string(kFormat) + "\n" + "naming\t" + Escape(naming_key) + "\n";
+  for (const auto& [name, e] : entries) text += Line(name, e);
+  // Never through a link someone left at the temporary name.
+  if (!WriteNewFile(tmp.string(), text)) return;
   std::error_code ec;
   fs::rename(tmp, file, ec);
 }

@@ -2,7 +2,8 @@
 // dialect (SQLite, and PostgreSQL in a fresh schema; `dialects: [sqlite]`
 // restricts one). A scenario writes `files` into a fresh project folder with
 // a retort.toml pointing at the test database, then runs `steps` with the
-// retort binary. A step is `run: "<args>"` plus what must hold after it:
+// retort binary. A step is `run: "<args>"` (split at spaces; "..." is one
+// word) plus what must hold after it:
 //   exit: N                    (default 0)
 //   stdout: "..."              exact standard output
 //   stdout_has / stderr_has: [substrings] (and stderr_has_<dialect>: ...)
@@ -31,10 +32,29 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ScratchDir;
 
+// The words of a run line; "..." holds one word, spaces and all (no
+// escapes, no shell).
 std::vector<std::string> Split(const std::string& s) {
   std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string word; in >> word;) out.push_back(word);
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ' ') {
+      ++i;
+      continue;
+    }
+    if (s[i] == '"') {
+      size_t close = s.find('"', i + 1);
+      EXPECT_NE(close, std::string::npos) << "unclosed quote in: " << s;
+      if (close == std::string::npos) close = s.size();
+      out.push_back(s.substr(i + 1, close - i - 1));
+      i = close + 1;
+      continue;
+    }
+    size_t end = s.find(' ', i);
+    if (end == std::string::npos) end = s.size();
+    out.push_back(s.substr(i, end - i));
+    i = end;
+  }
   return out;
 }
 
