@@ -59,7 +59,7 @@ std::optional<std::string> UnknownCommand(const CLI::App& app, int argc, char** 
         option = app.get_option_no_throw(word);
       } catch (...) {
       }
-      if (option && option->get_type_size() != 0) ++i;  // its value
+      if (option && option->get_expected_min() > 0) ++i;  // its value
       continue;
     }
     for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {

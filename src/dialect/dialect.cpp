@@ -169,6 +169,9 @@ std::vector<Statement> Dialect::RenderOps(const std::vector<ops::OpAt>& operatio
     // Raw SQL may hold several commands; what the dialect renders holds one.
     bool single = !std::holds_alternative<ops::Execute>(op.op);
     for (std::string& s : sql) out.push_back(Statement{std::move(s), {}, op.where, single});
+    if (const auto* create = std::get_if<ops::CreateIndex>(&op.op); create && create->concurrently) {
+      out.back().builds_index_concurrently = {create->table, create->index.name};
+    }
     ops::Apply(op, schema);
   }
   return out;

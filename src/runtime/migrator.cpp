@@ -263,7 +263,11 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
     heads = AfterStep(heads, p.step);
     bool last = i + 1 == prepared.size();
     if (options_.transaction_per_migration || !p.script->transactional) {
-      if (txn) txn->Commit();
+      try {
+        if (txn) txn->Commit();
+      } catch (const Error& e) {
+        throw InContext(e, p.step.revision);
+      }
       if (on_step) on_step(event);
       result.steps.push_back(std::move(event));
       if (last) {

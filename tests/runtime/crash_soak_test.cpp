@@ -10,9 +10,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <thread>
 
+#include "dialect/connect.h"
 #include "test_util.h"
 
 namespace retort {
@@ -130,6 +132,174 @@ TEST_P(CrashSoak, EveryKillLeavesOneRevision) {
 
 INSTANTIATE_TEST_SUITE_P(Dialects, CrashSoak, ::testing::ValuesIn(testing::TestDialects()),
                          [](const auto& info) { return info.param; });
+
+// PostgreSQL kills at the two moments a random delay rarely meets: inside
+// COMMIT, and inside CREATE INDEX CONCURRENTLY. Each is made wide on purpose
+// (a deferred trigger that sleeps at COMMIT; an open snapshot that the index
+// build waits for), and the kill lands once the server shows the statement
+// running.
+class PostgresKills : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (testing::SkipWithoutServer("postgresql")) GTEST_SKIP() << "no PostgreSQL server";
+    db_.emplace("postgresql", dir_.path());
+    dir_.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"" + db_->url() +
+                                  "\"\ncreate_database_schema = true\n");
+    watcher_ = dialect::Connect(dialect::ParseUrl(*testing::PostgresUrl()), {});
+  }
+
+  // Waits (up to 20 s) until a backend runs a statement starting with
+  // `prefix`; returns its pid.
+  std::string WaitForStatement(const std::string& prefix) {
+    for (int i = 0; i < 2000; ++i) {
+      std::vector<dialect::Row> rows = watcher_->Query(
+          "SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND "
+          "pid <> pg_backend_pid()",
+          {prefix + "%"});
+      if (!rows.empty() && rows[0][0]) return *rows[0][0];
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "no backend ran " << prefix;
+    return "";
+  }
+
+  // Waits until backend `pid` is gone (its work done or given up).
+  void WaitGone(const std::string& pid) {
+    for (int i = 0; i < 2000; ++i) {
+      if (watcher_->Query("SELECT 1 FROM pg_stat_activity WHERE pid = $1::int", {pid}).empty()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "backend " << pid << " still runs";
+  }
+
+  testing::ScratchDir dir_;
+  std::optional<testing::TestDatabase> db_;
+  std::unique_ptr<dialect::Connection> watcher_;
+};
+
+TEST_F(PostgresKills, InsideCommitOfOneTransactionRun) {
+  dir_.Write("migrations/versions/1.yaml", R"yaml(revision: "1"
+down_revision: null
+message: a table whose rows make COMMIT slow
+upgrade:
+  - create_table: {name: t, columns: [{name: id, type: integer}]}
+  - execute: |
+      CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION slow_commit()
+downgrade:
+  - drop_table: {name: t}
+  - execute: "DROP FUNCTION slow_commit()"
+)yaml");
+  dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
+down_revision: "1"
+message: a row
+upgrade:
+  - bulk_insert: {table: t, rows: [{id: 1}]}
+downgrade: []
+)yaml");
+  testing::RetortProcess run({"upgrade", "head"}, dir_.path(), "commit");
+  std::string pid = WaitForStatement("COMMIT");
+  run.Kill(SIGKILL);
+  EXPECT_EQ(run.Wait().exit_code, 128 + SIGKILL);
+  WaitGone(pid);
+  // The server finished the COMMIT it had: at head, and nothing is left to do.
+  std::vector<std::string> rows = db_->VersionRows();
+  ASSERT_LE(rows.size(), 1u);
+  EXPECT_EQ(testing::RunRetort({"verify"}, dir_.path()).exit_code, 0);
+  testing::CommandResult again = testing::RunRetort({"upgrade", "head"}, dir_.path());
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(db_->VersionRows(), std::vector<std::string>{"2"});
+  EXPECT_EQ(db_->Query("SELECT count(*) FROM t"), (std::vector<std::vector<std::string>>{{"1"}}));
+}
+
+// The server side goes away during a per-migration COMMIT: retort cannot
+// know whether it committed, and says so, naming the revision.
+TEST_F(PostgresKills, ServerGoneDuringCommitIsAnUnknownOutcome) {
+  dir_.Write("migrations/versions/1.yaml", R"yaml(revision: "1"
+down_revision: null
+message: a table whose rows make COMMIT slow
+upgrade:
+  - create_table: {name: t, columns: [{name: id, type: integer}]}
+  - execute: |
+      CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION slow_commit()
+downgrade:
+  - drop_table: {name: t}
+  - execute: "DROP FUNCTION slow_commit()"
+)yaml");
+  dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
+down_revision: "1"
+message: a row
+upgrade:
+  - bulk_insert: {table: t, rows: [{id: 1}]}
+downgrade: []
+)yaml");
+  ASSERT_EQ(testing::RunRetort({"upgrade", "1"}, dir_.path()).exit_code, 0);
+  testing::RetortProcess run({"upgrade", "head", "--transaction-per-migration"}, dir_.path(), "gone");
+  std::string pid = WaitForStatement("COMMIT");
+  watcher_->Query("SELECT pg_terminate_backend($1::int)", {pid});
+  testing::CommandResult r = run.Wait();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("revision 2: the connection was lost during COMMIT"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("may or may not have committed"), std::string::npos) << r.err;
+  EXPECT_LE(db_->VersionRows().size(), 1u);
+  testing::CommandResult again = testing::RunRetort({"upgrade", "head"}, dir_.path());
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(db_->VersionRows(), std::vector<std::string>{"2"});
+}
+
+TEST_F(PostgresKills, DuringCreateIndexConcurrently) {
+  dir_.Write("migrations/versions/1.yaml", R"yaml(revision: "1"
+down_revision: null
+message: rows
+upgrade:
+  - create_table: {name: big, columns: [{name: id, type: integer, primary_key: true}, {name: v, type: integer}]}
+  - execute: "INSERT INTO big SELECT x, x % 97 FROM generate_series(1, 20000) AS x"
+downgrade:
+  - drop_table: {name: big}
+)yaml");
+  dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
+down_revision: "1"
+message: an index built without blocking writes
+transactional: false
+upgrade:
+  - create_index: {name: ix_big_v, table: big, columns: [v], concurrently: true}
+)yaml");
+  ASSERT_EQ(testing::RunRetort({"upgrade", "1"}, dir_.path()).exit_code, 0);
+  const std::string schema = db_->url().substr(db_->url().rfind('=') + 1);
+  // Once the build ran to its end (the client gone), and once it was
+  // stopped halfway, leaving an invalid index.
+  for (bool stop_the_build : {false, true}) {
+    SCOPED_TRACE(stop_the_build ? "build stopped" : "build finished");
+    auto snapshot = dialect::Connect(dialect::ParseUrl(*testing::PostgresUrl()), {});
+    snapshot->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    snapshot->Query("SELECT count(*) FROM \"" + schema + "\".big");
+    testing::RetortProcess run({"upgrade", "head"}, dir_.path(), "cic");
+    std::string pid = WaitForStatement("CREATE INDEX CONCURRENTLY");
+    run.Kill(SIGKILL);
+    EXPECT_EQ(run.Wait().exit_code, 128 + SIGKILL);
+    if (stop_the_build) watcher_->Query("SELECT pg_terminate_backend($1::int)", {pid});
+    snapshot->Execute("COMMIT");
+    WaitGone(pid);
+    EXPECT_EQ(db_->VersionRows(), std::vector<std::string>{"1"});  // at a revision
+    EXPECT_EQ(db_->Query("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_big_v' AND "
+                         "schemaname = current_schema()"),
+              (std::vector<std::vector<std::string>>{{"1"}}));
+    testing::CommandResult again = testing::RunRetort({"upgrade", "head"}, dir_.path());
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(db_->VersionRows(), std::vector<std::string>{"2"});
+    EXPECT_EQ(db_->Query("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = "
+                         "i.indexrelid WHERE c.relname = 'ix_big_v' AND c.relnamespace = "
+                         "current_schema()::regnamespace"),
+              (std::vector<std::vector<std::string>>{{"t"}}));
+    EXPECT_EQ(testing::RunRetort({"verify"}, dir_.path()).exit_code, 0);
+    ASSERT_EQ(testing::RunRetort({"downgrade", "1"}, dir_.path()).exit_code, 0);
+  }
+}
 
 }  // namespace
 }  // namespace retort

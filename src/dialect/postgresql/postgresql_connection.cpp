@@ -95,6 +95,22 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
   }
 }
 
+bool PostgresConnection::ResumeIndexBuild(const Statement& s) {
+  const auto& [table, index] = *s.builds_index_concurrently;
+  std::vector<Row> found = Query(
+      "SELECT i.indisvalid, t.relname FROM pg_catalog.pg_index i "
+      "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+      "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+      "WHERE c.relname = $1 AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace "
+      "WHERE nspname = $2)",
+      {index, schema_});
+  if (found.empty() || found[0][1] != std::optional<std::string>(table)) return false;
+  if (found[0][0] == std::optional<std::string>("t")) return true;  // built: done before
+  // Left invalid by a build that was stopped: dropped, then built anew.
+  ExecuteOne(Statement{"DROP INDEX CONCURRENTLY " + dialect_.Quote(index), {}, s.where});
+  return false;
+}
+
 void PostgresConnection::CheckLibpqReadsUrl(const DatabaseUrl& url) {
   // libpq's own complaints quote the text they stumble on, a password
   // perhaps: they are never shown.
@@ -180,7 +196,10 @@ void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
     // Outside a transaction each statement must commit on its own (a
     // pipeline would share one implicit transaction, which CREATE INDEX
     // CONCURRENTLY refuses).
-    for (const Statement& s : statements) ExecuteOne(s);
+    for (const Statement& s : statements) {
+      if (s.builds_index_concurrently && ResumeIndexBuild(s)) continue;
+      ExecuteOne(s);
+    }
     return;
   }
   size_t i = 0;
@@ -287,7 +306,19 @@ void PostgresConnection::AcquireRunLock(const std::string& function) {
   acquiring_run_lock_ = false;
 }
 
-void PostgresConnection::Commit() { Execute("COMMIT"); }
+void PostgresConnection::Commit() {
+  try {
+    Execute("COMMIT");
+  } catch (const Error& e) {
+    if (pq_.status(conn_) == CONNECTION_OK) throw;
+    // The server got the COMMIT, or not: only it knows.
+    throw Error(ErrorKind::kDatabase,
+                "the connection was lost during COMMIT (" + e.message() +
+                    "): the server may or may not have committed this transaction; `retort "
+                    "current` tells where the database is, and a rerun goes on from there",
+                Location{.target = label_, .statement = "COMMIT"});
+  }
+}
 
 void PostgresConnection::Rollback() {
   if (pq_.transactionStatus(conn_) != PQTRANS_IDLE) Execute("ROLLBACK");

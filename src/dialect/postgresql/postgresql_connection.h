@@ -44,6 +44,11 @@ class PostgresConnection final : public Connection {
   const std::string& label() const override { return label_; }
 
  private:
+  // Before a CREATE INDEX CONCURRENTLY outside a transaction: an index of
+  // its name on its table, left by a run killed while it built it, is
+  // taken as built when valid (true: the statement is skipped), and dropped
+  // first when PostgreSQL marks it invalid.
+  bool ResumeIndexBuild(const Statement& s);
   // Throws Error(kUsage), without libpq's words, when libpq cannot parse
   // the URL or reads another user name or password from it than the URL
   // means (an unencoded '@' or ':' in a password).
