@@ -78,25 +78,66 @@ YAML::Node YamlFile::Parse(const std::string& text) const {
                     (text[at] == '\0' ? "a NUL byte" : "not valid UTF-8"),
                 where);
   }
-  std::vector<YAML::Node> documents;
+  CheckOneDocument(text);
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(text);
+    document = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     Location where{.file = path_, .line = e.mark.line + 1,
                    .column = e.mark.column + 1};
     throw Error(ErrorKind::kInput, "malformed YAML: " + e.msg, where);
   }
-  if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
-  if (documents.size() > 1) {
-    // Where the second document's content starts; its "---" is the line
-    // before when it is empty.
-    Fail(documents[1], "malformed YAML: a second document (after '---'); a file holds one");
-  }
   // A file is read as far as aliases expand it; a few repeated blocks are
   // fine, a "billion laughs" document is not.
   size_t budget = 16 * text.size() + 4096;
-  CheckDocument(text, documents[0], budget);
-  return documents[0];
+  CheckDocument(text, document, budget);
+  return document;
+}
+
+void YamlFile::CheckOneDocument(const std::string& text) const {
+  // A line starting with "---" or "..." (then a space or its end) is a
+  // document marker wherever it is, by YAML's rules: after content, it
+  // starts another document, which yaml-cpp would drop. (Its LoadAll is no
+  // way to find out: it loops forever on some inputs.) And where yaml-cpp
+  // gives up at a first token no node starts with (a ','), it reads an
+  // empty document: a file whose content cannot start a node is refused.
+  bool content = false, ended = false;
+  size_t line_no = 0;
+  for (size_t at = 0; at < text.size(); ++line_no) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    auto marker = [&](std::string_view m) {
+      return line.starts_with(m) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
+                                     line[3] == '\r');
+    };
+    size_t first = line.find_first_not_of(" \t\r");
+    bool blank = first == std::string_view::npos || line[first] == '#';
+    auto second = [&](const char* after) {
+      throw Error(ErrorKind::kInput,
+                  std::string("malformed YAML: a second document (after '") + after +
+                      "'); a file holds one",
+                  Location{.file = path_, .line = static_cast<int>(line_no) + 1, .column = 1});
+    };
+    if (marker("---")) {
+      if (content || ended) second(ended ? "..." : "---");
+      std::string_view rest = line.substr(3);
+      size_t r = rest.find_first_not_of(" \t\r");
+      content = r != std::string_view::npos && rest[r] != '#';
+    } else if (marker("...")) {
+      ended = true;
+    } else if (!blank) {
+      if (ended) second("...");
+      if (!content && (line[first] == ',' || line[first] == ']' || line[first] == '}')) {
+        throw Error(ErrorKind::kInput,
+                    std::string("malformed YAML: a document cannot start with '") + line[first] + "'",
+                    Location{.file = path_, .line = static_cast<int>(line_no) + 1,
+                             .column = static_cast<int>(first) + 1});
+      }
+      content = true;
+    }
+    at = end + 1;
+  }
 }
 
 void YamlFile::CheckDocument(const std::string& text, const YAML::Node& node,

@@ -79,6 +79,7 @@ class YamlFile {
                                            std::string_view key) const;
 
  private:
+  void CheckOneDocument(const std::string& text) const;
   void CheckDocument(const std::string& text, const YAML::Node& node, size_t& budget) const;
 
   std::string path_;
