@@ -6,9 +6,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <toml++/toml.h>
 
 #include "retort/error.h"
+#include "schema/utf8.h"
 
 namespace retort::runtime {
 namespace {
@@ -43,9 +46,19 @@ Config LoadConfig(const std::string& path) {
     throw Error(ErrorKind::kUsage, "no config file (run `retort init` to create one)",
                 Location{.file = path});
   }
+  std::string text;
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream read;
+    read << in.rdbuf();
+    text = read.str();
+  }
+  // toml++ misbehaves on bytes that are not UTF-8 (it reaches code it marks
+  // unreachable): they are refused first, as in every file retort reads.
+  schema::RequireUtf8Text(text, path, "TOML");
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw Error(ErrorKind::kInput, "malformed TOML: " + std::string(e.description()),
                 At(path, e.source()));

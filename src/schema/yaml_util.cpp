@@ -1,48 +1,13 @@
 #include "schema/yaml_util.h"
 
+#include "schema/utf8.h"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 namespace retort::schema {
 namespace {
-
-// The offset of the first byte of `text` that is a NUL or starts no
-// well-formed UTF-8 sequence (overlong forms, surrogates and code points past
-// U+10FFFF are not), or npos.
-size_t FirstNonUtf8Text(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t length = 1;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-    if (c == 0) {
-      return i;
-    } else if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (text.size() - i < length) return i;
-    for (size_t k = 1; k < length; ++k) {
-      const auto b = static_cast<unsigned char>(text[i + k]);
-      if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
-}
 
 // True when the quoted scalar whose opening quote is text[open] is closed
 // before the text ends.
@@ -65,19 +30,8 @@ bool QuoteClosed(const std::string& text, size_t open) {
 }  // namespace
 
 YAML::Node YamlFile::Parse(const std::string& text) const {
-  // Names must mean the same in the database and in what retort writes
-  // back, which YAML cannot do for bytes that are not UTF-8; and yaml-cpp
-  // takes a NUL byte (also one of UTF-16 text) for an escape.
-  if (size_t at = FirstNonUtf8Text(text); at != std::string_view::npos) {
-    const size_t line_start = text.rfind('\n', at) + 1;  // 0 when none
-    Location where{.file = path_,
-                   .line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1,
-                   .column = static_cast<int>(at - line_start) + 1};
-    throw Error(ErrorKind::kInput,
-                std::string("malformed YAML: ") +
-                    (text[at] == '\0' ? "a NUL byte" : "not valid UTF-8"),
-                where);
-  }
+  // yaml-cpp takes a NUL byte (also one of UTF-16 text) for an escape.
+  RequireUtf8Text(text, path_, "YAML");
   CheckOneDocument(text);
   YAML::Node document;
   try {
