@@ -177,13 +177,13 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
       }
       connection_->ExecuteAll(all);
       ms = elapsed_ms();
-      store.Record(p.step.revision, direction, p.script->checksum, ms);
+      store.Record(p.step.revision, direction, p.script->checksum(), ms);
     } else {
       connection_->ExecuteAll(p.statements);
       ms = elapsed_ms();
       dialect::Transaction own(*connection_);
       store.Change(p.step.remove, p.step.add);
-      store.Record(p.step.revision, direction, p.script->checksum, ms);
+      store.Record(p.step.revision, direction, p.script->checksum(), ms);
       own.Commit();
     }
   } catch (const Error& e) {
@@ -313,7 +313,7 @@ std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) 
   store.Replace(heads, rows);
   std::set<std::string> old = AsSet(heads);
   for (const std::string& row : rows) {
-    if (!old.count(row)) store.Record(row, "stamp", scripts_.Get(row).checksum, 0);
+    if (!old.count(row)) store.Record(row, "stamp", scripts_.Get(row).checksum(), 0);
   }
   txn.Commit();
   return rows;
@@ -402,7 +402,7 @@ std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
     if (!rebuilding.empty()) out += "PRAGMA legacy_alter_table = OFF;\n";
     if (!p.script->transactional) out += "BEGIN;\n";
     for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) emit(st);
-    emit(store.RecordStatement(p.step.revision, direction, p.script->checksum, 0));
+    emit(store.RecordStatement(p.step.revision, direction, p.script->checksum(), 0));
   }
   out += "\nCOMMIT;\n";
   return out;

@@ -213,7 +213,7 @@ struct Project::Impl {
     const script::MigrationScript& s = scripts->Get(id);
     const script::RevisionGraph& g = scripts->graph();
     RevisionInfo info{s.revision, s.down_revisions, s.message, s.branch_labels, s.depends_on,
-                      s.create_date, s.path, s.checksum};
+                      s.create_date, s.path, s.checksum()};
     info.is_base = s.down_revisions.empty();
     info.is_merge_point = s.down_revisions.size() > 1;
     for (const script::RevisionNode& n : g.nodes()) {
@@ -574,7 +574,7 @@ std::vector<ScriptChange> Project::Repair() {
       runtime::ChangedScripts(scripts, store.History(), store.Heads());
   // Accepted as the script now reads, in the current checksum's version.
   for (const ScriptChange& c : changes) {
-    store.Record(c.revision, "repair", c.change == "edited" ? scripts.Get(c.revision).checksum : "", 0);
+    store.Record(c.revision, "repair", c.change == "edited" ? scripts.Get(c.revision).checksum() : "", 0);
   }
   txn.Commit();
   return changes;

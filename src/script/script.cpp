@@ -171,8 +171,17 @@ MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
   std::string canonical;
   Canonical(root, canonical);
   s.legacy_checksum = Sha256Hex(canonical);
-  s.checksum = MeaningChecksum(s);
   return s;
+}
+
+const std::string& MigrationScript::checksum() const {
+  std::call_once(checksum_->once, [this] { checksum_->value = MeaningChecksum(*this); });
+  return checksum_->value;
+}
+
+void MigrationScript::set_checksum(std::string checksum) {
+  checksum_ = std::make_shared<LazyChecksum>();
+  std::call_once(checksum_->once, [&] { checksum_->value = std::move(checksum); });
 }
 
 std::string MeaningChecksum(const MigrationScript& s) {

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,15 +30,29 @@ struct MigrationScript {
   // False when only the header was read (script_cache.h): no operations.
   bool has_body = true;
   std::string path;      // where it was read from ("" for in-memory scripts)
+
   // What the script means, versioned: "2:" and 62 hex digits of the SHA-256
   // of its revision, parents, dependencies, transactional flag and
   // operations with every name resolved (MeaningChecksum). Not its
-  // comments, layout, message, date or branch labels.
-  std::string checksum;
+  // comments, layout, message, date or branch labels. Computed on first
+  // use (writing the operations out costs), once, safely from any thread;
+  // copies share it. REQUIRES: the operations are still there on first use
+  // (has_body), or set_checksum was called.
+  const std::string& checksum() const;
+  // Sets it (a header read from the cache).
+  void set_checksum(std::string checksum);
   // The checksum an earlier retort recorded (64 hex digits, no version):
   // SHA-256 of the parsed YAML document in a canonical form. Empty for a
   // script read from the header cache.
   std::string legacy_checksum;
+
+ private:
+  struct LazyChecksum {
+    std::once_flag once;
+    std::string value;
+  };
+  // Shared by copies, which mean the same.
+  std::shared_ptr<LazyChecksum> checksum_ = std::make_shared<LazyChecksum>();
 };
 
 // Throws Error(kInput) at the first of `operations` that cannot run inside a

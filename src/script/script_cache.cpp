@@ -101,7 +101,7 @@ std::string Line(const std::string& name, const Entry& e) {
   return Escape(name) + "\t" + e.stamp + "\t" + Escape(s.revision) + "\t" +
          JoinList(s.down_revisions) + "\t" + JoinList(s.branch_labels) + "\t" +
          JoinList(s.depends_on) + "\t" + Escape(s.message) + "\t" + Escape(s.create_date) +
-         "\t" + (s.transactional ? "1" : "0") + "\t" + s.checksum + "\n";
+         "\t" + (s.transactional ? "1" : "0") + "\t" + s.checksum() + "\n";
 }
 
 std::unordered_map<std::string, Entry> ReadCache(const fs::path& file, const std::string& naming_key) {
@@ -124,7 +124,7 @@ std::unordered_map<std::string, Entry> ReadCache(const fs::path& file, const std
       s.message = Unescape(f[6]);
       s.create_date = Unescape(f[7]);
       s.transactional = f[8] == "1";
-      s.checksum = f[9];
+      s.set_checksum(f[9]);
       s.has_body = false;
       entries.emplace(Unescape(f[0]), std::move(e));
     }
@@ -173,6 +173,7 @@ std::vector<MigrationScript> LoadHeaders(const std::string& dir,
     } else {
       changed = true;
       MigrationScript full = LoadScriptFile(path, naming());
+      full.checksum();  // while it has its operations
       entry.stamp = stamp;
       entry.header = std::move(full);
       entry.header.upgrade.clear();
