@@ -148,6 +148,32 @@ class PostgresKills : public ::testing::Test {
     watcher_ = dialect::Connect(dialect::ParseUrl(*testing::PostgresUrl()), {});
   }
 
+  // Revision 1 makes a table whose rows hold COMMIT up 1.5 s (a deferred
+  // trigger that sleeps); revision 2 adds a row.
+  void WriteSlowCommitChain() {
+    dir_.Write("migrations/versions/1.yaml", R"yaml(revision: "1"
+down_revision: null
+message: a table whose rows make COMMIT slow
+upgrade:
+  - create_table: {name: t, columns: [{name: id, type: integer}]}
+  - execute: |
+      CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION slow_commit()
+downgrade:
+  - drop_table: {name: t}
+  - execute: "DROP FUNCTION slow_commit()"
+)yaml");
+    dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
+down_revision: "1"
+message: a row
+upgrade:
+  - bulk_insert: {table: t, rows: [{id: 1}]}
+downgrade: []
+)yaml");
+  }
+
   // Waits (up to 20 s) until a backend runs a statement starting with
   // `prefix`; returns its pid.
   std::string WaitForStatement(const std::string& prefix) {
@@ -178,27 +204,7 @@ class PostgresKills : public ::testing::Test {
 };
 
 TEST_F(PostgresKills, InsideCommitOfOneTransactionRun) {
-  dir_.Write("migrations/versions/1.yaml", R"yaml(revision: "1"
-down_revision: null
-message: a table whose rows make COMMIT slow
-upgrade:
-  - create_table: {name: t, columns: [{name: id, type: integer}]}
-  - execute: |
-      CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
-      CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
-      FOR EACH ROW EXECUTE FUNCTION slow_commit()
-downgrade:
-  - drop_table: {name: t}
-  - execute: "DROP FUNCTION slow_commit()"
-)yaml");
-  dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
-down_revision: "1"
-message: a row
-upgrade:
-  - bulk_insert: {table: t, rows: [{id: 1}]}
-downgrade: []
-)yaml");
+  WriteSlowCommitChain();
   testing::RetortProcess run({"upgrade", "head"}, dir_.path(), "commit");
   std::string pid = WaitForStatement("COMMIT");
   run.Kill(SIGKILL);
@@ -217,27 +223,7 @@ downgrade: []
 // The server side goes away during a per-migration COMMIT: retort cannot
 // know whether it committed, and says so, naming the revision.
 TEST_F(PostgresKills, ServerGoneDuringCommitIsAnUnknownOutcome) {
-  dir_.Write("migrations/versions/1.yaml", R"yaml(revision: "1"
-down_revision: null
-message: a table whose rows make COMMIT slow
-upgrade:
-  - create_table: {name: t, columns: [{name: id, type: integer}]}
-  - execute: |
-      CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
-      CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
-      FOR EACH ROW EXECUTE FUNCTION slow_commit()
-downgrade:
-  - drop_table: {name: t}
-  - execute: "DROP FUNCTION slow_commit()"
-)yaml");
-  dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
-down_revision: "1"
-message: a row
-upgrade:
-  - bulk_insert: {table: t, rows: [{id: 1}]}
-downgrade: []
-)yaml");
+  WriteSlowCommitChain();
   ASSERT_EQ(testing::RunRetort({"upgrade", "1"}, dir_.path()).exit_code, 0);
   testing::RetortProcess run({"upgrade", "head", "--transaction-per-migration"}, dir_.path(), "gone");
   std::string pid = WaitForStatement("COMMIT");
