@@ -175,6 +175,12 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
           [&](const ops::AddColumn& op) {
             const Table& t = table_of(op.table);
             if (!op.uniques.empty()) NeedsRebuild(t.name);
+            // SQLite adds no column whose default is not a constant
+            // (CURRENT_TIMESTAMP, an expression) to a table holding rows.
+            if (op.column.server_default &&
+                op.column.server_default->kind != schema::Default::Kind::kLiteral) {
+              NeedsRebuild(t.name);
+            }
             std::string def = ColumnDefinition(t, op.column, before);
             for (const auto& fk : op.foreign_keys) {
               def += " CONSTRAINT " + Quote(fk.name) + " " + ReferencesSql(fk);
