@@ -194,7 +194,9 @@ std::optional<schema::Default> DefaultFromSql(const std::optional<std::string>& 
   if (up == "CURRENT_TIMESTAMP") return schema::Default{Kind::kNow, ""};
   if (up == "TRUE") return schema::Default{Kind::kLiteral, "1"};
   if (up == "FALSE") return schema::Default{Kind::kLiteral, "0"};
-  if (IsParenthesized(s)) return schema::Default{Kind::kSql, TrimSpace(s.substr(1, s.size() - 2))};
+  // What others write in parentheses means the same bare: SQLAlchemy's
+  // func.now() is DEFAULT (CURRENT_TIMESTAMP); (0) is 0, ('x') is 'x'.
+  if (IsParenthesized(s)) return DefaultFromSql(TrimSpace(s.substr(1, s.size() - 2)));
   return schema::Default{Kind::kSql, s};
 }
 
