@@ -144,12 +144,26 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   c.autoincrement = file.OptBool(m, "autoincrement");
   c.comment = file.OptString(m, "comment").value_or("");
   spec.renamed_from = file.OptString(m, "renamed_from").value_or("");
-  if (std::optional<std::string> ref = file.OptString(m, "references")) {
+  // `references: table.column`, or `references: {column: table.column,
+  // name: ...}` for a foreign key with a name of its own (SQLAlchemy's
+  // ForeignKey("table.column", name=...)).
+  std::optional<std::string> ref;
+  std::string fk_name;
+  if (YAML::Node r = m["references"]; r && r.IsMap()) {
+    const MapView rm(r);
+    file.CheckKeys(rm, "references", {"column", "name"});
+    ref = file.String(rm, "column");
+    fk_name = file.OptString(rm, "name").value_or("");
+  } else {
+    ref = file.OptString(m, "references");
+  }
+  if (ref) {
     size_t dot = ref->rfind('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == ref->size()) {
       file.Fail(m["references"], "'references' must be table.column");
     }
     ForeignKey fk;
+    fk.name = fk_name;
     fk.columns = {c.name};
     fk.referred_table = ref->substr(0, dot);
     fk.referred_columns = {ref->substr(dot + 1)};
@@ -176,8 +190,10 @@ void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
   }
   if (spec.foreign_key) {
     ForeignKey fk = *spec.foreign_key;
-    fk.name = NameAt(file, spec.node, naming, "fk",
-                     {table.name, fk.columns, fk.referred_table, fk.referred_columns, ""});
+    if (fk.name.empty()) {
+      fk.name = NameAt(file, spec.node, naming, "fk",
+                       {table.name, fk.columns, fk.referred_table, fk.referred_columns, ""});
+    }
     table.foreign_keys.push_back(fk);
   }
 }

@@ -19,7 +19,9 @@ struct ColumnSpec {
   bool primary_key = false;
   bool unique = false;
   bool index = false;
-  std::optional<ForeignKey> foreign_key;  // from `references: table.column`
+  // From `references: table.column` (or `{column: table.column, name: n}`,
+  // its name then set).
+  std::optional<ForeignKey> foreign_key;
   std::string renamed_from;               // schema files only
   YAML::Node node;                        // for error locations
 };
