@@ -76,7 +76,11 @@ struct RevisionInfo {
   std::string create_date;
   std::string path;
   std::string checksum;
+  // No revision names it as down_revision (the tip of its branch).
   bool is_head = false;
+  // A head that other revisions depend on (depends_on): Alembic's "effective
+  // head", not among the `heads` target's revisions.
+  bool is_effective_head = false;
   bool is_base = false;
   bool is_branch_point = false;
   bool is_merge_point = false;
@@ -296,6 +300,10 @@ class Project {
   std::vector<ScriptChange> Repair();
   // The version table's rows (empty: nothing applied or no version table).
   std::vector<std::string> Current() const;
+  // The revisions `rows` (Current()'s) depend on (depends_on, directly or
+  // not) that no row descends from: with the rows, what Alembic's `current`
+  // lists (its effective heads). Throws for a row no script declares.
+  std::vector<std::string> DependedOn(const std::vector<std::string>& rows) const;
   // The history table's rows, oldest first.
   std::vector<HistoryRecord> AppliedHistory() const;
   RunResult Upgrade(const std::string& target, const StepCallback& on_step = {});

@@ -23,7 +23,7 @@ void Print(const Context& ctx, const std::vector<RevisionInfo>& infos, bool verb
 std::string Short(const RevisionInfo& r) {
   std::string out = r.revision;
   if (!r.branch_labels.empty()) out += " (" + Joined(r.branch_labels) + ")";
-  if (r.is_head) out += " (head)";
+  if (r.is_head) out += r.is_effective_head ? " (effective head)" : " (head)";
   return out;
 }
 
@@ -41,16 +41,29 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
         return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kCurrent});
       }
       std::vector<RevisionInfo> infos;
-      std::vector<std::string> unknown;  // rows no script declares
+      std::vector<std::string> rows, unknown;  // unknown: rows no script declares
       for (const std::string& rev : project.Current()) {
         if (std::optional<RevisionInfo> info = project.Lookup(rev)) {
           infos.push_back(std::move(*info));
+          rows.push_back(rev);
         } else {
           unknown.push_back(rev);
         }
       }
+      // What the rows depend on, on branches of their own: Alembic lists
+      // these too (its effective heads); here they are marked.
+      std::vector<RevisionInfo> depended;
+      if (unknown.empty()) {
+        for (const std::string& rev : project.DependedOn(rows)) depended.push_back(*project.Lookup(rev));
+      }
       if (ctx.json) {
         nlohmann::json out = nlohmann::json::parse(RevisionJson(infos));
+        for (auto& entry : out) entry["in_version_table"] = true;
+        for (auto& entry : nlohmann::json::parse(RevisionJson(depended))) {
+          entry["in_version_table"] = false;
+          entry["depended_on"] = true;
+          out.push_back(std::move(entry));
+        }
         for (const std::string& rev : unknown) out.push_back({{"revision", rev}, {"unknown", true}});
         std::cout << out.dump(2) << "\n";
         return 0;
@@ -58,8 +71,13 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
       if (*verbose) {
         std::cout << "Current revision(s) for " << project.MaskedUrl() << ":\n";
         for (const RevisionInfo& r : infos) std::cout << RevisionLine(r, true) << "\n";
+        for (const RevisionInfo& r : depended) std::cout << RevisionLine(r, true) << "\n";
       } else {
         for (const RevisionInfo& r : infos) std::cout << Short(r) << "\n";
+        for (const RevisionInfo& r : depended) {
+          // Marked always, also where it is no head of the whole graph.
+          std::cout << Short(r) << (r.is_effective_head ? "" : " (effective head)") << "\n";
+        }
       }
       for (const std::string& rev : unknown) {
         std::cout << rev << " (unknown: no migration script declares it)\n";

@@ -18,7 +18,7 @@ namespace {
 std::string Marks(const RevisionInfo& r) {
   std::string out;
   if (!r.branch_labels.empty()) out += " (" + Joined(r.branch_labels) + ")";
-  if (r.is_head) out += " (head)";
+  if (r.is_head) out += r.is_effective_head ? " (effective head)" : " (head)";
   if (r.is_branch_point) out += " (branchpoint)";
   if (r.is_merge_point) out += " (mergepoint)";
   return out;
@@ -61,6 +61,7 @@ std::string RevisionJson(const std::vector<RevisionInfo>& infos) {
                    {"path", r.path},
                    {"checksum", r.checksum},
                    {"is_head", r.is_head},
+                   {"is_effective_head", r.is_effective_head},
                    {"is_base", r.is_base},
                    {"is_branch_point", r.is_branch_point},
                    {"is_merge_point", r.is_merge_point},

@@ -223,6 +223,10 @@ struct Project::Impl {
       }
     }
     info.is_head = info.next_revisions.empty();
+    info.is_effective_head =
+        info.is_head && std::any_of(g.nodes().begin(), g.nodes().end(), [&](const script::RevisionNode& n) {
+          return std::find(n.depends_on.begin(), n.depends_on.end(), id) != n.depends_on.end();
+        });
     info.is_branch_point = info.next_revisions.size() > 1;
     return info;
   }
@@ -604,6 +608,14 @@ std::vector<SchemaDifference> Project::CompareWithDeclared() {
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }
+
+std::vector<std::string> Project::DependedOn(const std::vector<std::string>& rows) const {
+  std::vector<std::string> out;
+  for (std::string& id : impl_->scripts->graph().EffectiveHeads(rows)) {
+    if (std::find(rows.begin(), rows.end(), id) == rows.end()) out.push_back(std::move(id));
+  }
+  return out;
+}
 
 std::vector<std::string> Project::Current() const {
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);

@@ -139,8 +139,19 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   }
   c.nullable = nullable.value_or(!spec.primary_key);
   c.server_default = ParseDefault(file, m["server_default"]);
-  spec.unique = file.OptBool(m, "unique").value_or(false);
-  spec.index = file.OptBool(m, "index").value_or(false);
+  // `unique` and `index`: true, or {name: ...} for a name of its own.
+  auto flag = [&](const char* key, bool& on, std::string& name) {
+    if (YAML::Node v = m[key]; v && v.IsMap()) {
+      const MapView vm(v);
+      file.CheckKeys(vm, key, {"name"});
+      name = file.String(vm, "name");
+      on = true;
+    } else {
+      on = file.OptBool(m, key).value_or(false);
+    }
+  };
+  flag("unique", spec.unique, spec.unique_name);
+  flag("index", spec.index, spec.index_name);
   c.autoincrement = file.OptBool(m, "autoincrement");
   c.comment = file.OptString(m, "comment").value_or("");
   spec.renamed_from = file.OptString(m, "renamed_from").value_or("");
@@ -180,12 +191,16 @@ void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
                             const NamingConvention& naming, Table& table) {
   const std::string& col = spec.column.name;
   if (spec.index) {
-    Index index{"", {col}, spec.unique};
-    index.name = NameAt(file, spec.node, naming, "ix", {table.name, {col}, "", {}, ""});
+    Index index{spec.index_name, {col}, spec.unique};
+    if (index.name.empty()) {
+      index.name = NameAt(file, spec.node, naming, "ix", {table.name, {col}, "", {}, ""});
+    }
     table.indexes.push_back(index);
   } else if (spec.unique) {
-    UniqueConstraint uq{"", {col}};
-    uq.name = NameAt(file, spec.node, naming, "uq", {table.name, {col}, "", {}, ""});
+    UniqueConstraint uq{spec.unique_name, {col}};
+    if (uq.name.empty()) {
+      uq.name = NameAt(file, spec.node, naming, "uq", {table.name, {col}, "", {}, ""});
+    }
     table.uniques.push_back(uq);
   }
   if (spec.foreign_key) {

@@ -19,6 +19,9 @@ struct ColumnSpec {
   bool primary_key = false;
   bool unique = false;
   bool index = false;
+  // From `unique: {name: n}` and `index: {name: n}`: names of their own.
+  std::string unique_name;
+  std::string index_name;
   // From `references: table.column` (or `{column: table.column, name: n}`,
   // its name then set).
   std::optional<ForeignKey> foreign_key;

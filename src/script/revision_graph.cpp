@@ -953,6 +953,24 @@ std::vector<std::string> RevisionGraph::Ancestors(const std::vector<std::string>
   return out;
 }
 
+std::vector<std::string> RevisionGraph::EffectiveHeads(const std::vector<std::string>& rows) const {
+  Planner planner(*this);
+  std::vector<size_t> from;
+  for (const std::string& id : rows) from.push_back(planner.Lookup(id, nullptr, ""));
+  // Everything the rows stand on (depends_on included), then the tips of
+  // it along down_revisions: the set holds each tip's ancestors, so a
+  // revision with a descendant in it has a child in it.
+  Mask applied = planner.Reach(from, parents_);
+  std::vector<std::string> out;
+  for (size_t v : topo_) {
+    if (!applied[v]) continue;
+    bool has_child = false;
+    for (size_t c : children_[v]) has_child |= applied[c] != 0;
+    if (!has_child) out.push_back(nodes_[v].id);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Plans
 

@@ -74,6 +74,13 @@ class RevisionGraph {
   // following down_revisions and depends_on, in TopologicalOrder().
   std::vector<std::string> Ancestors(const std::vector<std::string>& ids) const;
 
+  // What `rows` (the version table's) stand on, as Alembic's `current`
+  // shows it (get_all_current): every ancestor, depends_on included, reduced
+  // to the tips along down_revisions. Holds the rows themselves, plus the
+  // revisions they depend on where no row descends from those. In
+  // TopologicalOrder(). Throws kUnknownRevision for an unknown row.
+  std::vector<std::string> EffectiveHeads(const std::vector<std::string>& rows) const;
+
   // The version-table rows `current` (may be empty: nothing applied) and a
   // target string; returns the steps that reach it, in run order (Alembic's
   // order). After each step the table holds one row per head of what is

@@ -47,7 +47,8 @@ void Names(YAML::Emitter& out, const char* key, const std::vector<std::string>& 
 
 // `in_table`: a primary key column of a create_table, whose NOT NULL the
 // table's primary key implies.
-void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null) {
+void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null,
+                 const ops::AddColumn* with = nullptr) {
   out << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << c.name;
   out << YAML::Key << "type" << YAML::Value;
@@ -59,6 +60,30 @@ void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null) {
   }
   if (c.autoincrement) out << YAML::Key << "autoincrement" << YAML::Value << *c.autoincrement;
   if (!c.comment.empty()) out << YAML::Key << "comment" << YAML::Value << c.comment;
+  if (with) {
+    // What an add_column adds beside its column, as the column's shorthands,
+    // each with its full name.
+    auto named = [&](const char* key, const std::string& name) {
+      out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
+          << YAML::Value << name << YAML::EndMap;
+    };
+    for (const schema::Index& index : with->indexes) {
+      named("index", index.name);
+      if (index.unique) out << YAML::Key << "unique" << YAML::Value << true;
+    }
+    for (const schema::UniqueConstraint& uq : with->uniques) named("unique", uq.name);
+    for (const schema::ForeignKey& fk : with->foreign_keys) {
+      out << YAML::Key << "references" << YAML::Value << YAML::Flow << YAML::BeginMap
+          << YAML::Key << "column" << YAML::Value << fk.referred_table + "." + fk.referred_columns.at(0)
+          << YAML::Key << "name" << YAML::Value << fk.name << YAML::EndMap;
+      if (fk.on_delete != schema::Action::kNoAction) {
+        out << YAML::Key << "on_delete" << YAML::Value << schema::FormatAction(fk.on_delete);
+      }
+      if (fk.on_update != schema::Action::kNoAction) {
+        out << YAML::Key << "on_update" << YAML::Value << schema::FormatAction(fk.on_update);
+      }
+    }
+  }
   out << YAML::EndMap;
 }
 
@@ -151,7 +176,7 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             flow();
             key("table", op.table);
             out << YAML::Key << "column" << YAML::Value;
-            WriteColumn(out, op.column, false);
+            WriteColumn(out, op.column, false, &op);
             end();
           },
           [&](const ops::DropColumn& op) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "schema/naming.h"
 
 namespace retort::script {
@@ -49,6 +51,24 @@ TEST(Script, ChecksumIsOverMeaning) {
   schema::NamingConvention other = Naming();
   other.templates["ix"] = "idx_%(table_name)s_%(column_0_name)s";
   EXPECT_NE(ParseScript(text, "a.yaml", other).checksum(), a.checksum());
+}
+
+// Every key of an operation counts, also what an add_column adds beside its
+// column (its foreign key and its action, a unique constraint, an index).
+TEST(Script, ChecksumCountsEveryKey) {
+  auto checksum = [](const std::string& column) {
+    return ParseScript("revision: \"2\"\ndown_revision: null\nmessage: m\nupgrade:\n"
+                       "  - add_column: {table: t, column: {name: owner, type: integer" + column + "}}\n",
+                       "s.yaml", Naming())
+        .checksum();
+  };
+  std::vector<std::string> variants = {
+      "", ", references: users.id", ", references: orgs.id", ", references: orgs.id, on_delete: CASCADE",
+      ", references: orgs.id, on_update: CASCADE", ", references: {column: orgs.id, name: fk_x}",
+      ", unique: true", ", unique: {name: uq_x}", ", index: true", ", index: true, unique: true",
+      ", index: {name: ix_x}", ", nullable: false, server_default: \"0\"", ", comment: c"};
+  std::set<std::string> seen;
+  for (const std::string& v : variants) EXPECT_TRUE(seen.insert(checksum(v)).second) << v;
 }
 
 // The checksum earlier versions recorded: SHA-256 of the canonical YAML

@@ -55,6 +55,9 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
         - {name: fk_posts_author_users, columns: [author], referred_table: users, referred_columns: [id], on_delete: CASCADE, on_update: SET NULL}
   - rename_table: {name: posts, new_name: articles}
   - add_column: {table: articles, column: {name: "title with space", type: text, nullable: false, server_default: ""}}
+  - add_column: {table: articles, column: {name: author_id, type: integer, references: users.id, on_delete: SET NULL, index: true}}
+  - add_column: {table: articles, column: {name: slug, type: string(40), unique: {name: uq_slug}}}
+  - add_column: {table: articles, column: {name: code, type: string(8), index: {name: ix_code}, unique: true}}
   - alter_column: {table: articles, column: "title with space", type: string(80), nullable: true, server_default: null, new_name: title}
   - create_index: {name: ix_articles_title, table: articles, columns: [title]}
   - drop_index: {name: ix_articles_title, table: articles}
@@ -96,12 +99,23 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
   EXPECT_EQ(users.checks[0].name, "ck_users_positive");
   EXPECT_EQ(std::get<ops::CreateEnum>(second[0].op).enumeration.values,
             (std::vector<std::string>{"new", "yes", "null", "it's"}));
-  const auto& alter = std::get<ops::AlterColumn>(second[5].op);
+  const auto& alter = std::get<ops::AlterColumn>(second[8].op);
   ASSERT_TRUE(alter.server_default.has_value());
   EXPECT_FALSE(alter.server_default->has_value());
-  const auto& insert = std::get<ops::BulkInsert>(second[16].op);
+  const auto& insert = std::get<ops::BulkInsert>(second[19].op);
   EXPECT_FALSE(insert.rows[0][1].second.has_value());
-  EXPECT_EQ(std::get<ops::Execute>(second[17].op).effect.size(), 1u);
+  EXPECT_EQ(std::get<ops::Execute>(second[20].op).effect.size(), 1u);
+  // What an add_column adds beside its column keeps its names.
+  const auto& author = std::get<ops::AddColumn>(second[5].op);
+  ASSERT_EQ(author.foreign_keys.size(), 1u);
+  EXPECT_EQ(author.foreign_keys[0].name, "fk_articles_author_id_users");
+  EXPECT_EQ(author.foreign_keys[0].on_delete, schema::Action::kSetNull);
+  ASSERT_EQ(author.indexes.size(), 1u);
+  EXPECT_EQ(author.indexes[0].name, "ix_articles_author_id");
+  EXPECT_EQ(std::get<ops::AddColumn>(second[6].op).uniques.at(0).name, "uq_slug");
+  const auto& code = std::get<ops::AddColumn>(second[7].op);
+  EXPECT_EQ(code.indexes.at(0).name, "ix_code");
+  EXPECT_TRUE(code.indexes.at(0).unique);
 }
 
 TEST(ScriptWrite, MarksWhatMustBeAcknowledged) {
