@@ -63,7 +63,11 @@ void Dialect::CheckVersionTables(const std::string& version_table,
   if (version_table.empty() || history_table.empty()) {
     throw Error(ErrorKind::kUsage, "version_table and history_table must not be empty");
   }
-  if (version_table == history_table) {
+  auto folded = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (folded(version_table) == folded(history_table)) {  // one table to SQLite
     throw Error(ErrorKind::kUsage, "version_table and history_table are both '" + version_table +
                                        "': they must be two tables");
   }
@@ -170,7 +174,7 @@ std::vector<Statement> Dialect::RenderOps(const std::vector<ops::OpAt>& operatio
     bool single = !std::holds_alternative<ops::Execute>(op.op);
     for (std::string& s : sql) out.push_back(Statement{std::move(s), {}, op.where, single});
     if (const auto* create = std::get_if<ops::CreateIndex>(&op.op); create && create->concurrently) {
-      out.back().builds_index_concurrently = {create->table, create->index.name};
+      out.back().builds_index_concurrently = {create->table, create->index};
     }
     ops::Apply(op, schema);
   }

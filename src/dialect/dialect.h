@@ -38,11 +38,11 @@ struct Statement {
   // The rebuild's copy of the rows (INSERT ... SELECT ... FROM the table,
   // without WHERE), which a connection may run in slices to report progress.
   bool copies_rows = false;
-  // Set on a CREATE INDEX CONCURRENTLY (table, index): outside a
+  // Set on a CREATE INDEX CONCURRENTLY (its table and index): outside a
   // transaction, a run killed while it ran may have left the index behind,
   // built or not, which a connection takes into account (see
   // PostgresConnection::ExecuteAll).
-  std::optional<std::pair<std::string, std::string>> builds_index_concurrently;
+  std::optional<std::pair<std::string, schema::Index>> builds_index_concurrently;
   // When set, the rows this INSERT, UPDATE or DELETE must change: any other
   // count fails the run (the version table moved under it), which then
   // rolls back.

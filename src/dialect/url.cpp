@@ -44,6 +44,17 @@ std::string PercentDecode(const std::string& s, bool plus_is_space = true) {
   return out;
 }
 
+// Where the query ('?') of `url` starts, or npos: after the user
+// information, which ends (as libpq reads it) at the first '@' before any
+// '/', so that a '?' in a password starts no query.
+size_t QueryStart(const std::string& url) {
+  size_t sep = url.find("://");
+  size_t from = sep == std::string::npos ? 0 : sep + 3;
+  size_t at = url.find('@', from);
+  if (at != std::string::npos && at < url.find('/', from)) from = at + 1;
+  return url.find('?', from);
+}
+
 // RFC 3986: a letter, then letters, digits, '+', '-' and '.'.
 bool IsScheme(const std::string& s) {
   return !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
@@ -71,13 +82,14 @@ bool IsPasswordKey(const std::string& raw_key) {
   return key.find("password") != std::string::npos;
 }
 
-// Masks the user information of the URL whose "://" is at `sep` in `out`
-// (the URL ends at a space or the line's end): everything from the first
-// ':' after it to its last '@' (a password may hold unencoded '@', ':' and
-// '/').
+// Masks the user information of the URL whose "://" is at `sep` in `out`:
+// from the first ':' after it to the '@' that ends it. That '@' is the last
+// one before the first space, quote or line end after the URL's first '@'
+// (a password may hold unencoded '@', ':', '/' and spaces; text after the
+// URL may hold '@' too, but not before a ": " or a quote). Without any '@', what follows "user:" is masked
+// unless it is a port: a URL cut at its '@' (a revision target split at
+// it) or missing its host still hides the password.
 void MaskUserInfo(std::string& out, size_t sep) {
-  size_t end = out.find_first_of(" \t\n", sep);
-  if (end == std::string::npos) end = out.size();
   size_t scheme_start = sep;
   while (scheme_start > 0 && (std::isalnum(static_cast<unsigned char>(out[scheme_start - 1])) ||
                               out[scheme_start - 1] == '+' || out[scheme_start - 1] == '-' ||
@@ -85,30 +97,65 @@ void MaskUserInfo(std::string& out, size_t sep) {
     --scheme_start;
   }
   if (out.compare(scheme_start, 6, "sqlite") == 0) return;  // a path, no password
-  size_t start = sep + 3;
-  size_t at = out.rfind('@', end - 1);
-  if (at == std::string::npos || at < start) return;
+  const size_t start = sep + 3;
+  size_t line_end = out.find('\n', start);
+  if (line_end == std::string::npos) line_end = out.size();
+  size_t first_at = out.find('@', start);
+  // An '@' past the URL's end is not its: the URL ends before ": " (the
+  // "target: message" boundary) and quotes.
+  if (first_at != std::string::npos && first_at < line_end) {
+    std::string_view before(out.data() + start, first_at - start);
+    if (before.find(": ") != std::string_view::npos || before.find_first_of("'\"") != std::string_view::npos) {
+      first_at = std::string::npos;
+    }
+  }
+  if (first_at != std::string::npos && first_at < line_end) {
+    size_t stop = out.find_first_of(" \t\n'\"", first_at);
+    if (stop == std::string::npos) stop = out.size();
+    size_t at = out.rfind('@', stop - 1);
+    size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    return;
+  }
+  size_t token_end = out.find_first_of(" \t\n'\"", start);
+  if (token_end == std::string::npos) token_end = out.size();
   size_t colon = out.find(':', start);
-  if (colon == std::string::npos || colon >= at) return;
-  out.replace(colon + 1, at - colon - 1, "***");
+  if (colon == std::string::npos || colon >= token_end) return;
+  size_t secret_end = out.find_first_of("/?", colon);
+  if (secret_end == std::string::npos || secret_end > token_end) secret_end = token_end;
+  // A port: digits, up to the next host of a list (h:5432,g:5433).
+  size_t port_end = std::min(secret_end, out.find(',', colon));
+  bool port = colon + 1 < port_end &&
+              std::all_of(out.begin() + colon + 1, out.begin() + port_end,
+                          [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (!port && colon + 1 < secret_end) out.replace(colon + 1, secret_end - colon - 1, "***");
 }
 
 // Masks the values of password-like keys (password=, PASSWORD=,
 // pass%77ord=, sslpassword=) in `out`: query parameters and libpq's
-// key=value words.
+// key=value words (spaces around '=' and quoted values included).
 void MaskPasswordKeys(std::string& out) {
+  auto delimiter = [](char c) { return c == '?' || c == '&' || c == ' ' || c == '\n' || c == '\t'; };
   for (size_t eq = out.find('='); eq != std::string::npos; eq = out.find('=', eq + 1)) {
-    size_t key_start = eq;
-    while (key_start > 0 && out[key_start - 1] != '?' && out[key_start - 1] != '&' &&
-           out[key_start - 1] != ' ' && out[key_start - 1] != '\n' && out[key_start - 1] != '\t') {
-      --key_start;
+    size_t key_end = eq;
+    while (key_end > 0 && out[key_end - 1] == ' ') --key_end;
+    size_t key_start = key_end;
+    while (key_start > 0 && !delimiter(out[key_start - 1])) --key_start;
+    if (key_start == key_end || !IsPasswordKey(out.substr(key_start, key_end - key_start))) continue;
+    size_t value = eq + 1;
+    while (value < out.size() && out[value] == ' ') ++value;
+    size_t value_end;
+    if (value < out.size() && out[value] == '\'') {
+      value_end = value + 1;  // libpq's quoted value: '\' escapes, '\'' ends it
+      while (value_end < out.size() && out[value_end] != '\'') value_end += out[value_end] == '\\' ? 2 : 1;
+      value_end = std::min(value_end + 1, out.size());
+    } else {
+      value_end = out.find_first_of("& \n\t", value);
+      if (value_end == std::string::npos) value_end = out.size();
+      // "target: message": the colon is the message's, not the value's.
+      if (value_end < out.size() && out[value_end] == ' ' && out[value_end - 1] == ':') --value_end;
     }
-    if (!IsPasswordKey(out.substr(key_start, eq - key_start))) continue;
-    size_t value_end = out.find_first_of("& \n\t", eq + 1);
-    if (value_end == std::string::npos) value_end = out.size();
-    // "target: message": the colon is the message's, not the value's.
-    if (value_end < out.size() && out[value_end] == ' ' && out[value_end - 1] == ':') --value_end;
-    out.replace(eq + 1, value_end - eq - 1, "***");
+    if (value_end > value) out.replace(value, value_end - value, "***");
   }
 }
 
@@ -146,7 +193,7 @@ std::string MaskPassword(const std::string& text) {
 
 std::string WithQueryParameter(const std::string& url, const std::string& key,
                                const std::optional<std::string>& value) {
-  size_t q = url.find('?');
+  size_t q = QueryStart(url);
   std::string base = url.substr(0, q);
   auto params = q == std::string::npos ? decltype(QueryParameters("")){} : QueryParameters(url.substr(q + 1));
   std::erase_if(params, [&](const auto& p) { return p.first == key; });
@@ -205,6 +252,10 @@ DatabaseUrl ParseUrl(const std::string& url) {
     out.scheme = "postgresql";
     // What libpq would misread, or quote back in its error (a password
     // among it), is refused here without echoing it.
+    if (url.find_first_of(" \t\r\n") != std::string::npos) {
+      throw Error(ErrorKind::kUsage, "the URL holds a space: percent-encode it as %20",
+                  Location{.target = out.Masked()});
+    }
     for (size_t p = url.find('%'); p != std::string::npos; p = url.find('%', p + 1)) {
       if (p + 2 >= url.size() || !std::isxdigit(static_cast<unsigned char>(url[p + 1])) ||
           !std::isxdigit(static_cast<unsigned char>(url[p + 2]))) {
@@ -229,6 +280,28 @@ DatabaseUrl ParseUrl(const std::string& url) {
                     "%40 (and '/' as %2F, ':' as %3A) in the user name and password",
                     Location{.target = out.Masked()});
       }
+      // The hosts (host[:port], comma-separated; [v6]:port): a port that is
+      // no number is a password with its host missing, or an unencoded ':',
+      // which libpq would quote back.
+      std::string hosts = rest.substr(host_start, rest.find_first_of("/?", host_start) - host_start);
+      for (size_t h = 0; h <= hosts.size();) {
+        size_t comma = hosts.find(',', h);
+        if (comma == std::string::npos) comma = hosts.size();
+        std::string item = hosts.substr(h, comma - h);
+        size_t colon = item.starts_with("[") ? item.find("]:") : item.rfind(':');
+        if (colon != std::string::npos) {
+          std::string port = item.substr(colon + (item.starts_with("[") ? 2 : 1));
+          if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+              })) {
+            throw Error(ErrorKind::kUsage,
+                        "a port in the URL is not a number (a host missing before it, or an "
+                        "unencoded ':' in the user name or password: write %3A)",
+                        Location{.target = out.Masked()});
+          }
+        }
+        h = comma + 1;
+      }
       if (has_info) {
         std::string info = rest.substr(0, first_at);
         size_t colon = info.find(':');
@@ -236,7 +309,7 @@ DatabaseUrl ParseUrl(const std::string& url) {
         if (colon != std::string::npos) out.password = PercentDecode(info.substr(colon + 1), false);
       }
     }
-    size_t q = url.find('?');
+    size_t q = QueryStart(url);
     std::vector<std::pair<std::string, std::string>> params;
     if (q != std::string::npos) params = QueryParameters(url.substr(q + 1));
     bool has_timeout = false;

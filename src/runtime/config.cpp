@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -111,7 +112,11 @@ Config LoadConfig(const std::string& path) {
       }
     } else if (key == "lock_timeout") {
       if (!node.is_number()) fail(node, "'lock_timeout' must be a number of seconds");
-      config.lock_timeout_ms = LockTimeoutMs(node.value<double>().value_or(30), At(path, node.source()));
+      // An integer too large for a double to hold exactly has no double
+      // value in toml++: range-checked as what it is.
+      double seconds = node.is_integer() ? static_cast<double>(node.as_integer()->get())
+                                         : node.as_floating_point()->get();
+      config.lock_timeout_ms = LockTimeoutMs(seconds, At(path, node.source()));
     } else {
       fail(node, "unknown key '" + key +
                      "' (expected script_location, schema, url, database_schema, "
@@ -123,11 +128,18 @@ Config LoadConfig(const std::string& path) {
     throw Error(ErrorKind::kInput, "version_table and history_table must not be empty",
                 Location{.file = path});
   }
-  if (config.version_table == config.history_table) {
+  // SQLite takes names that differ only in case for one table.
+  auto folded = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (folded(config.version_table) == folded(config.history_table)) {
+    const toml::node* where = table["history_table"].node();
+    if (!where) where = table["version_table"].node();
     throw Error(ErrorKind::kInput,
                 "version_table and history_table are both '" + config.version_table +
                     "': they must be two tables",
-                At(path, table["history_table"].node()->source()));
+                where ? At(path, where->source()) : Location{.file = path});
   }
   config.script_location = Resolve(base, config.script_location);
   for (std::string& glob : config.schema_files) glob = Resolve(base, glob);

@@ -43,8 +43,8 @@ YAML::Node YamlFile::Parse(const std::string& text) const {
   }
   // A file is read as far as aliases expand it; a few repeated blocks are
   // fine, a "billion laughs" document is not.
-  size_t budget = 16 * text.size() + 4096;
-  CheckDocument(text, document, budget);
+  CheckState state{.budget = 16 * text.size() + 4096};
+  CheckDocument(text, document, state);
   return document;
 }
 
@@ -55,9 +55,10 @@ void YamlFile::CheckOneDocument(const std::string& text) const {
   // way to find out: it loops forever on some inputs.) And where yaml-cpp
   // gives up at a first token no node starts with (a ','), it reads an
   // empty document: a file whose content cannot start a node is refused.
-  bool content = false, ended = false;
+  bool content = false, ended = false, started = false;
   size_t line_no = 0;
-  for (size_t at = 0; at < text.size(); ++line_no) {
+  const size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  for (size_t at = bom; at < text.size(); ++line_no) {
     size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + at, end - at);
@@ -73,8 +74,11 @@ void YamlFile::CheckOneDocument(const std::string& text) const {
                       "'); a file holds one",
                   Location{.file = path_, .line = static_cast<int>(line_no) + 1, .column = 1});
     };
-    if (marker("---")) {
-      if (content || ended) second(ended ? "..." : "---");
+    if (line.starts_with("%") && !content && !started) {
+      // A directive (%YAML 1.2, %TAG): before the document's "---".
+    } else if (marker("---")) {
+      if (content || ended || started) second(ended ? "..." : "---");
+      started = true;
       std::string_view rest = line.substr(3);
       size_t r = rest.find_first_not_of(" \t\r");
       content = r != std::string_view::npos && rest[r] != '#';
@@ -95,12 +99,14 @@ void YamlFile::CheckOneDocument(const std::string& text) const {
 }
 
 void YamlFile::CheckDocument(const std::string& text, const YAML::Node& node,
-                             size_t& budget) const {
-  if (budget-- == 0) {
+                             CheckState& state) const {
+  if (state.budget-- == 0) {
     Fail(node, "malformed YAML: aliases expand this document past 16 values per byte of it");
   }
   switch (node.Type()) {
     case YAML::NodeType::Scalar: {
+      // Once per scalar, however many aliases name it.
+      if (!state.scalars_seen.insert(node.Mark().pos).second) return;
       const std::string& value = node.Scalar();
       if (value.find('\0') != std::string::npos) {
         Fail(node, "malformed YAML: a NUL character (an escape such as \\0, \\x00 or "
@@ -119,7 +125,7 @@ void YamlFile::CheckDocument(const std::string& text, const YAML::Node& node,
       return;
     }
     case YAML::NodeType::Sequence:
-      for (const YAML::Node& item : node) CheckDocument(text, item, budget);
+      for (const YAML::Node& item : node) CheckDocument(text, item, state);
       return;
     case YAML::NodeType::Map: {
       // Keys and where they are, in file order. (Never a vector of nodes to
@@ -128,9 +134,9 @@ void YamlFile::CheckDocument(const std::string& text, const YAML::Node& node,
       for (const auto& entry : node) {
         const YAML::Node& key = entry.first;
         if (!key.IsScalar()) Fail(key, "malformed YAML: a map key must be a plain name");
-        CheckDocument(text, key, budget);
+        CheckDocument(text, key, state);
         keys.emplace_back(key.Scalar(), key.Mark());
-        CheckDocument(text, entry.second, budget);
+        CheckDocument(text, entry.second, state);
       }
       // Of all repeated keys, the one repeated first in the file is
       // reported (a stable sort keeps file order among equal keys).

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "retort/error.h"
@@ -80,7 +81,11 @@ class YamlFile {
 
  private:
   void CheckOneDocument(const std::string& text) const;
-  void CheckDocument(const std::string& text, const YAML::Node& node, size_t& budget) const;
+  struct CheckState {
+    size_t budget = 0;                     // nodes still to visit
+    std::unordered_set<int> scalars_seen;  // by position in the text
+  };
+  void CheckDocument(const std::string& text, const YAML::Node& node, CheckState& state) const;
 
   std::string path_;
 };

@@ -140,7 +140,9 @@ void WriteCache(const fs::path& file, const std::string& naming_key,
   tmp += ".tmp" + std::to_string(getpid());  // concurrent runs each write their own
   std::string text = std::string(kFormat) + "\n" + "naming\t" + Escape(naming_key) + "\n";
   for (const auto& [name, e] : entries) text += Line(name, e);
-  // Never through a link someone left at the temporary name.
+  // Never through a link someone left at the temporary name; a file left
+  // there by a run that died (its pid now ours) goes first.
+  unlink(tmp.c_str());
   if (!WriteNewFile(tmp.string(), text)) return;
   std::error_code ec;
   fs::rename(tmp, file, ec);

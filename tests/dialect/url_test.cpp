@@ -30,13 +30,24 @@ TEST(Url, MasksPasswords) {
   EXPECT_EQ(MaskPassword("The following argument was not expected: postgresql://u:s3@h/db\nRun with --help"),
             "The following argument was not expected: postgresql://u:***@h/db\nRun with --help");
   EXPECT_EQ(MaskPassword("host=h password=s3 dbname=d"), "host=h password=*** dbname=d");
+  EXPECT_EQ(MaskPassword("host=db password = s3cret"), "host=db password = ***");
+  EXPECT_EQ(MaskPassword("host=db password='Top s3cret' x=1"), "host=db password=*** x=1");
+  // A space in the password; a URL cut at its '@' (a revision target);
+  // one missing its host; a port is no password.
+  EXPECT_EQ(MaskPassword("bad: postgresql://u:my s3cret@h:1/db: refused"), "bad: postgresql://u:***@h:1/db: refused");
+  EXPECT_EQ(MaskPassword("no revision or branch label 'postgresql://u:s3cret'"),
+            "no revision or branch label 'postgresql://u:***'");
+  EXPECT_EQ(MaskPassword("postgresql://admin:s3cret/db"), "postgresql://admin:***/db");
+  EXPECT_EQ(MaskPassword("postgresql://h:5432/db"), "postgresql://h:5432/db");
+  EXPECT_EQ(MaskPassword("postgresql://h:5432,g:5433/db"), "postgresql://h:5432,g:5433/db");
   EXPECT_EQ(MaskPassword("1.yaml:3:4: revision 'x@head' not found"),
             "1.yaml:3:4: revision 'x@head' not found");
 }
 
 TEST(Url, RefusesWhatLibpqWouldMisread) {
   for (const char* url : {"postgresql://postgres:p@ss:w/rd#1@host/db", "postgresql://u:p/w@h/db",
-                          "postgresql://u:Secret%zz@h/db", "postgresql://u:Secret%2@h/db"}) {
+                          "postgresql://u:Secret%zz@h/db", "postgresql://u:Secret%2@h/db",
+                          "postgresql://u:my Secret@h/db", "postgresql://admin:Secret/db"}) {
     try {
       ParseUrl(url);
       ADD_FAILURE() << url << " was taken";
@@ -49,6 +60,11 @@ TEST(Url, RefusesWhatLibpqWouldMisread) {
   DatabaseUrl u = ParseUrl("postgresql://me%40corp:p%40ss+w@h/db?application_name=a@b");
   EXPECT_EQ(u.user, "me@corp");
   EXPECT_EQ(u.password, "p@ss+w");
+  // A '?' in the password starts no query.
+  u = ParseUrl("postgresql://u:pa?ss@h:5432,[::1]:5433/db?schema=s");
+  EXPECT_EQ(u.password, "pa?ss");
+  EXPECT_EQ(u.schema, "s");
+  EXPECT_EQ(u.conninfo, "postgresql://u:pa?ss@h:5432,[::1]:5433/db?connect_timeout=10");
 }
 
 TEST(Url, Sqlite) {

@@ -36,5 +36,33 @@ TEST(Config, RefusesANulEscape) {
   }
 }
 
+// The version and history tables must be two tables, to SQLite too (which
+// folds case), also when only one of them is set.
+TEST(Config, VersionAndHistoryTablesMustDiffer) {
+  testing::ScratchDir dir;
+  for (const std::string& text : {std::string("version_table = \"retort_history\"\n"),
+                                  std::string("version_table = \"Versions\"\nhistory_table = \"versions\"\n")}) {
+    dir.Write("retort.toml", text);
+    try {
+      LoadConfig((dir.path() / "retort.toml").string());
+      ADD_FAILURE() << "taken: " << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("they must be two tables"), std::string::npos) << e.what();
+      EXPECT_EQ(e.where().line, text.find("history_table") == std::string::npos ? 1 : 2) << e.what();
+    }
+  }
+}
+
+// Integers a double cannot hold exactly are range-checked too.
+TEST(Config, HugeIntegerLockTimeoutsAreRefused) {
+  testing::ScratchDir dir;
+  for (const char* value : {"9007199254740993", "100000000000000001", "86401"}) {
+    dir.Write("retort.toml", std::string("lock_timeout = ") + value + "\n");
+    EXPECT_THROW(LoadConfig((dir.path() / "retort.toml").string()), Error) << value;
+  }
+  dir.Write("retort.toml", "lock_timeout = 86400\n");
+  EXPECT_EQ(LoadConfig((dir.path() / "retort.toml").string()).lock_timeout_ms, 86400000);
+}
+
 }  // namespace
 }  // namespace retort::runtime

@@ -285,6 +285,12 @@ upgrade:
     EXPECT_EQ(testing::RunRetort({"verify"}, dir_.path()).exit_code, 0);
     ASSERT_EQ(testing::RunRetort({"downgrade", "1"}, dir_.path()).exit_code, 0);
   }
+  // Another index under that name (made by hand) is not taken for it.
+  watcher_->Execute("CREATE INDEX ix_big_v ON \"" + schema + "\".big (id)");
+  testing::CommandResult r = testing::RunRetort({"upgrade", "head"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
+  EXPECT_EQ(db_->VersionRows(), std::vector<std::string>{"1"});
 }
 
 }  // namespace

@@ -127,6 +127,17 @@ TEST(SchemaYaml, NulByteIsMalformed) {
   }
 }
 
+// What YAML allows before a document's "---": a byte-order mark, comments,
+// directives.
+TEST(SchemaYaml, ByteOrderMarkAndDirectivesBeforeTheDocument) {
+  for (const std::string& text :
+       {std::string("\xEF\xBB\xBF# comment\n---\ntables: []\n"),
+        std::string("%YAML 1.2\n%TAG ! tag:example.com,2000:\n---\ntables: []\n...\n")}) {
+    EXPECT_NO_THROW(LoadSchemaText(text, "ok.yaml")) << text;
+  }
+  EXPECT_THROW(LoadSchemaText("---\n---\ntables: []\n", "two.yaml"), Error);
+}
+
 TEST(Naming, Tokens) {
   NamingConvention c{{{"uq", "uq_%(table_name)s_%(column_0N_name)s"},
                       {"ix", "ix_%(column_0_N_label)s"},

@@ -44,7 +44,7 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
     pq_.finish(conn_);
     conn_ = nullptr;
     if (url.password && url.password->size() >= 3) {
-      for (size_t p; (p = message.find(*url.password)) != std::string::npos;) {
+      for (size_t p = 0; (p = message.find(*url.password, p)) != std::string::npos; p += 3) {
         message.replace(p, url.password->size(), "***");
       }
     }
@@ -97,17 +97,30 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
 
 bool PostgresConnection::ResumeIndexBuild(const Statement& s) {
   const auto& [table, index] = *s.builds_index_concurrently;
+  // The index of that name, its table, and whether it is the one the
+  // statement builds: the same columns in order, unique or not, plain
+  // column entries only.
   std::vector<Row> found = Query(
-      "SELECT i.indisvalid, t.relname FROM pg_catalog.pg_index i "
-      "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+      "SELECT i.indisvalid, t.relname, i.indisunique AND true, i.indexprs IS NULL AND "
+      "i.indpred IS NULL, array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH "
+      "ORDINALITY AS k(attnum, n) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND "
+      "a.attnum = k.attnum ORDER BY k.n), E'\\x1f') "
+      "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
       "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
       "WHERE c.relname = $1 AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace "
       "WHERE nspname = $2)",
-      {index, schema_});
-  if (found.empty() || found[0][1] != std::optional<std::string>(table)) return false;
-  if (found[0][0] == std::optional<std::string>("t")) return true;  // built: done before
+      {index.name, schema_});
+  if (found.empty()) return false;
+  std::string columns;
+  for (const std::string& c : index.columns) columns += (columns.empty() ? "" : "\x1f") + c;
+  const Row& r = found[0];
+  bool same = r[1] == std::optional<std::string>(table) &&
+              r[2] == std::optional<std::string>(index.unique ? "t" : "f") &&
+              r[3] == std::optional<std::string>("t") && r[4] == std::optional<std::string>(columns);
+  if (!same) return false;  // not this one: the CREATE says it exists
+  if (r[0] == std::optional<std::string>("t")) return true;  // built: done before
   // Left invalid by a build that was stopped: dropped, then built anew.
-  ExecuteOne(Statement{"DROP INDEX CONCURRENTLY " + dialect_.Quote(index), {}, s.where});
+  ExecuteOne(Statement{"DROP INDEX CONCURRENTLY " + dialect_.Quote(index.name), {}, s.where});
   return false;
 }
 

@@ -44,10 +44,11 @@ class PostgresConnection final : public Connection {
   const std::string& label() const override { return label_; }
 
  private:
-  // Before a CREATE INDEX CONCURRENTLY outside a transaction: an index of
-  // its name on its table, left by a run killed while it built it, is
-  // taken as built when valid (true: the statement is skipped), and dropped
-  // first when PostgreSQL marks it invalid.
+  // Before a CREATE INDEX CONCURRENTLY outside a transaction: the very index
+  // it builds (name, table, columns, uniqueness), left by a run killed
+  // while it built it, is taken as built when valid (true: the statement is
+  // skipped), and dropped first when PostgreSQL marks it invalid. Another
+  // index of that name is left for the CREATE to fail on.
   bool ResumeIndexBuild(const Statement& s);
   // Throws Error(kUsage), without libpq's words, when libpq cannot parse
   // the URL or reads another user name or password from it than the URL
