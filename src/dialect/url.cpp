@@ -63,11 +63,19 @@ bool IsScheme(const std::string& s) {
          });
 }
 
+// `base` with `params` as its query. An '@' in them is written %40 (which
+// means the same to libpq): the query's '/' that kept libpq from reading an
+// '@' as the end of user information may be gone with a removed parameter.
 std::string JoinQuery(const std::string& base,
                       const std::vector<std::pair<std::string, std::string>>& params) {
+  auto encoded = [](const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '@' ? std::string("%40") : std::string(1, c);
+    return out;
+  };
   std::string out = base;
   for (size_t i = 0; i < params.size(); ++i) {
-    out += (i ? "&" : "?") + params[i].first + "=" + params[i].second;
+    out += (i ? "&" : "?") + encoded(params[i].first) + "=" + encoded(params[i].second);
   }
   return out;
 }

@@ -29,6 +29,34 @@ Location At(const std::string& file, const toml::source_region& region) {
                   .column = static_cast<int>(region.begin.column)};
 }
 
+// toml++ 3.3 reaches code it marks unreachable (undefined behaviour) when it
+// asks whether a character from U+FB26 to U+FEFE (Arabic presentation forms,
+// variation selectors, ...) is white space: such a character is refused
+// before it reads the text; in a string it can be written as \uXXXX.
+void RefuseCharactersTomlMisreads(const std::string& text, const std::string& path) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < text.size(); ++column) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    // REQUIRES: valid UTF-8 (checked before): only three-byte sequences
+    // starting with 0xEF hold these.
+    if (c == 0xEF && i + 2 < text.size()) {
+      const char32_t cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
+      if (cp >= 0xFB26 && cp <= 0xFEFE) {
+        throw Error(ErrorKind::kInput,
+                    fmt::format("the character U+{:04X} cannot be read here (the TOML reader "
+                                "misreads U+FB26 to U+FEFE); in a string, write it as \\u{:04X}",
+                                static_cast<uint32_t>(cp), static_cast<uint32_t>(cp)),
+                    Location{.file = path, .line = line, .column = column});
+      }
+    }
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+}
+
 }  // namespace
 
 int LockTimeoutMs(double seconds, const Location& where) {
@@ -57,6 +85,7 @@ Config LoadConfig(const std::string& path) {
   // toml++ misbehaves on bytes that are not UTF-8 (it reaches code it marks
   // unreachable): they are refused first, as in every file retort reads.
   schema::RequireUtf8Text(text, path, "TOML");
+  RefuseCharactersTomlMisreads(text, path);
   toml::table table;
   try {
     table = toml::parse(text, path);
