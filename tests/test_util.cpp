@@ -119,7 +119,10 @@ CommandResult RunProgram(const std::string& program, const std::vector<std::stri
 RetortProcess::RetortProcess(const std::vector<std::string>& args, const fs::path& cwd,
                              const std::string& tag)
     : out_(cwd / (".retort_stdout_" + tag)), err_(cwd / (".retort_stderr_" + tag)) {
-  pid_ = Spawn(args, cwd, out_, err_, {});
+  static int started = 0;
+  application_name_ =
+      "retort-test-" + std::to_string(getpid()) + "-" + std::to_string(++started) + "-" + tag;
+  pid_ = Spawn(args, cwd, out_, err_, {{"PGAPPNAME", application_name_}});
 }
 
 CommandResult RetortProcess::Wait() { return Collect(pid_, out_, err_); }

@@ -48,9 +48,14 @@ class RetortProcess {
   CommandResult Wait();
   // Sends `signal` (e.g. SIGKILL) to the process; Wait() still collects it.
   void Kill(int signal);
+  // The application_name its PostgreSQL connections carry (PGAPPNAME),
+  // unique to this process, so a test finds its backends among those of
+  // tests running beside it.
+  const std::string& application_name() const { return application_name_; }
 
  private:
   int pid_ = -1;
+  std::string application_name_;
   std::filesystem::path out_, err_;
 };
 

@@ -174,14 +174,14 @@ downgrade: []
 )yaml");
   }
 
-  // Waits (up to 20 s) until a backend runs a statement starting with
-  // `prefix`; returns its pid.
-  std::string WaitForStatement(const std::string& prefix) {
+  // Waits (up to 20 s) until a backend of `run` runs a statement starting
+  // with `prefix`; returns its pid. Tests beside this one share the server.
+  std::string WaitForStatement(const testing::RetortProcess& run, const std::string& prefix) {
     for (int i = 0; i < 2000; ++i) {
       std::vector<dialect::Row> rows = watcher_->Query(
           "SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND "
-          "pid <> pg_backend_pid()",
-          {prefix + "%"});
+          "application_name = $2",
+          {prefix + "%", run.application_name()});
       if (!rows.empty() && rows[0][0]) return *rows[0][0];
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -206,7 +206,7 @@ downgrade: []
 TEST_F(PostgresKills, InsideCommitOfOneTransactionRun) {
   WriteSlowCommitChain();
   testing::RetortProcess run({"upgrade", "head"}, dir_.path(), "commit");
-  std::string pid = WaitForStatement("COMMIT");
+  std::string pid = WaitForStatement(run, "COMMIT");
   run.Kill(SIGKILL);
   EXPECT_EQ(run.Wait().exit_code, 128 + SIGKILL);
   WaitGone(pid);
@@ -226,7 +226,7 @@ TEST_F(PostgresKills, ServerGoneDuringCommitIsAnUnknownOutcome) {
   WriteSlowCommitChain();
   ASSERT_EQ(testing::RunRetort({"upgrade", "1"}, dir_.path()).exit_code, 0);
   testing::RetortProcess run({"upgrade", "head", "--transaction-per-migration"}, dir_.path(), "gone");
-  std::string pid = WaitForStatement("COMMIT");
+  std::string pid = WaitForStatement(run, "COMMIT");
   watcher_->Query("SELECT pg_terminate_backend($1::int)", {pid});
   testing::CommandResult r = run.Wait();
   EXPECT_EQ(r.exit_code, 3);
@@ -265,7 +265,7 @@ upgrade:
     snapshot->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
     snapshot->Query("SELECT count(*) FROM \"" + schema + "\".big");
     testing::RetortProcess run({"upgrade", "head"}, dir_.path(), "cic");
-    std::string pid = WaitForStatement("CREATE INDEX CONCURRENTLY");
+    std::string pid = WaitForStatement(run, "CREATE INDEX CONCURRENTLY");
     run.Kill(SIGKILL);
     EXPECT_EQ(run.Wait().exit_code, 128 + SIGKILL);
     if (stop_the_build) watcher_->Query("SELECT pg_terminate_backend($1::int)", {pid});
