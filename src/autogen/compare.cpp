@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "schema/naming.h"
+
 namespace retort::autogen {
 namespace {
 
@@ -151,7 +153,10 @@ std::string Difference::Describe() const {
   return out;
 }
 
-std::vector<Difference> CompareSchemas(const schema::Schema& expected, const schema::Schema& actual) {
+std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
+                                       const schema::Schema& actual) {
+  schema::Schema expected = expected_as_given;
+  schema::AlignImpliedNames(expected, actual);
   Comparer c;
   c.Named("", "enum", expected.enums, actual.enums,
           [](const schema::Enum& e) { return List(e.values); });

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "autogen/compare.h"
+#include "schema/naming.h"
 #include "ops/replay.h"
 
 namespace retort::autogen {
@@ -26,6 +27,13 @@ class Differ {
   Differ(const Schema& from, const Schema& to, const DiffOptions& options)
       : cur_(from), to_(to), stored_(options.stored_to ? *options.stored_to : to),
         live_(options.stored_to != nullptr) {
+    // Constraints the database names match by definition.
+    if (live_) {
+      schema::AlignImpliedNames(stored_, cur_, &to_);
+    } else {
+      schema::AlignImpliedNames(to_, cur_);
+      stored_ = to_;
+    }
     // A dialect that keeps no enums (SQLite) stores them in each column's
     // CHECK: there is nothing to create, only names the columns use.
     skip_enums_ = live_ && stored_.enums.empty() && !to_.enums.empty();
@@ -48,9 +56,12 @@ class Differ {
 
  private:
   void Emit(ops::Operation op) {
+    ops::KeepImpliedNames(op, cur_);
     ops::Apply(ops::OpAt{op, {}}, cur_);
     out_.push_back(std::move(op));
   }
+
+
 
   // The declared table as the database stores it (itself without a live
   // database).
@@ -295,8 +306,8 @@ class Differ {
   }
 
   Schema cur_;  // `from` with the operations so far applied
-  const Schema& to_;
-  const Schema& stored_;
+  Schema to_;      // the target, implied names aligned with cur_'s
+  Schema stored_;  // the target as the database stores it (to_ without one)
   bool live_;
   bool skip_enums_ = false;
   std::vector<ops::Operation> out_;

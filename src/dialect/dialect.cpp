@@ -1,5 +1,7 @@
 #include "dialect/dialect.h"
 
+#include "schema/naming.h"
+
 #include <algorithm>
 #include <tuple>
 
@@ -102,11 +104,19 @@ std::string Dialect::ReferencesSql(const schema::ForeignKey& fk) const {
   return out;
 }
 
+std::string Dialect::StoredName(const std::string& name) const {
+  return schema::ShortenConventionName(name, MaxIdentifierBytes());
+}
+
+std::string Dialect::ConstraintClause(const std::string& name, bool implied) const {
+  return implied ? "" : "CONSTRAINT " + Quote(StoredName(name)) + " ";
+}
+
 std::string Dialect::CreateIndexSql(const std::string& table, const schema::Index& index,
                                     bool concurrently) const {
   return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-         (concurrently ? "CONCURRENTLY " : "") + Quote(index.name) + " ON " + Quote(table) + " (" +
-         QuotedNames(index.columns) + ")";
+         (concurrently ? "CONCURRENTLY " : "") + Quote(StoredName(index.name)) + " ON " +
+         Quote(table) + " (" + QuotedNames(index.columns) + ")";
 }
 
 std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema& schema) const {
@@ -114,18 +124,18 @@ std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema
   std::vector<std::string> parts;
   for (const schema::Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, schema));
   if (t.primary_key) {
-    parts.push_back("CONSTRAINT " + Quote(t.primary_key->name) + " PRIMARY KEY (" +
-                    QuotedNames(t.primary_key->columns) + ")");
+    parts.push_back(ConstraintClause(t.primary_key->name, t.primary_key->implied) +
+                    "PRIMARY KEY (" + QuotedNames(t.primary_key->columns) + ")");
   }
   for (const auto& uq : t.uniques) {
-    parts.push_back("CONSTRAINT " + Quote(uq.name) + " UNIQUE (" + QuotedNames(uq.columns) + ")");
+    parts.push_back(ConstraintClause(uq.name, uq.implied) + "UNIQUE (" + QuotedNames(uq.columns) + ")");
   }
   for (const auto& ck : t.checks) {
-    parts.push_back("CONSTRAINT " + Quote(ck.name) + " CHECK (" + ck.expr + ")");
+    parts.push_back(ConstraintClause(ck.name, ck.implied) + "CHECK (" + ck.expr + ")");
   }
   for (const auto& fk : t.foreign_keys) {
-    parts.push_back("CONSTRAINT " + Quote(fk.name) + " FOREIGN KEY (" + QuotedNames(fk.columns) +
-                    ") " + ReferencesSql(fk));
+    parts.push_back(ConstraintClause(fk.name, fk.implied) + "FOREIGN KEY (" +
+                    QuotedNames(fk.columns) + ") " + ReferencesSql(fk));
   }
   for (size_t i = 0; i < parts.size(); ++i) {
     create += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");

@@ -70,6 +70,14 @@ class Dialect {
   // The longest identifier this dialect keeps whole, in bytes; 0: no limit.
   virtual size_t MaxIdentifierBytes() const { return 0; }
 
+  // The name a constraint or index named `name` in the model has here: a
+  // naming convention's name too long for the dialect shortened as
+  // SQLAlchemy shortens it (schema::ShortenConventionName). Explicit names
+  // that long never get here: loading refuses them.
+  std::string StoredName(const std::string& name) const;
+  // "CONSTRAINT <name> " for a named constraint, "" for an implied one.
+  std::string ConstraintClause(const std::string& name, bool implied) const;
+
   // Throws Error(kUsage) when the version and history tables' names cannot
   // serve: equal, empty, or too long for this dialect (the version table's
   // primary key is named <table>_pkc, as Alembic names it).

@@ -16,12 +16,12 @@ struct Parser {
   const YamlFile& file;
   const schema::NamingConvention& naming;
 
-  std::string Name(const MapView& node, std::string_view key,
-                   const schema::NameParts& parts) const {
-    std::string name = file.OptString(node, "name").value_or("");
-    if (!name.empty() && key != "ck") return name;
+  // The given name, the convention's, or the implied one (which replay
+  // names again, among the names the schema holds by then).
+  schema::ChosenName Name(const MapView& node, std::string_view key,
+                          const schema::NameParts& parts) const {
     try {
-      return schema::ConventionName(naming, key, parts);
+      return schema::ChooseName(naming, key, file.OptString(node, "name").value_or(""), parts);
     } catch (const Error& e) {
       throw Error(e.kind(), e.message(), file.At(node.node()));
     }
@@ -87,7 +87,7 @@ struct Parser {
     op.index.columns = file.RequiredStrings(n, "columns");
     op.index.unique = file.OptBool(n, "unique").value_or(false);
     op.concurrently = file.OptBool(n, "concurrently").value_or(false);
-    op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""});
+    op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""}).name;
     return op;
   }
   Operation DropIndexOp(const MapView& n) const {
@@ -100,7 +100,9 @@ struct Parser {
     CreatePrimaryKey op;
     op.table = file.String(n, "table");
     op.key.columns = file.RequiredStrings(n, "columns");
-    op.key.name = Name(n, "pk", {op.table, op.key.columns, "", {}, ""});
+    schema::ChosenName name = Name(n, "pk", {op.table, op.key.columns, "", {}, ""});
+    op.key.name = name.name;
+    op.key.implied = name.implied;
     return op;
   }
   Operation CreateUniqueOp(const MapView& n) const {
@@ -108,7 +110,9 @@ struct Parser {
     CreateUniqueConstraint op;
     op.table = file.String(n, "table");
     op.constraint.columns = file.RequiredStrings(n, "columns");
-    op.constraint.name = Name(n, "uq", {op.table, op.constraint.columns, "", {}, ""});
+    schema::ChosenName name = Name(n, "uq", {op.table, op.constraint.columns, "", {}, ""});
+    op.constraint.name = name.name;
+    op.constraint.implied = name.implied;
     return op;
   }
   Operation CreateForeignKeyOp(const MapView& n) const {
@@ -127,9 +131,10 @@ struct Parser {
     file.CheckKeys(n, "create_check_constraint", {"name", "table", "expr"});
     CreateCheckConstraint op;
     op.table = file.String(n, "table");
-    std::string short_name = file.String(n, "name");
     op.check.expr = file.String(n, "expr");
-    op.check.name = Name(n, "ck", {op.table, {}, "", {}, short_name});
+    schema::ChosenName name = Name(n, "ck", {op.table, {}, "", {}, ""});
+    op.check.name = name.name;
+    op.check.implied = name.implied;
     return op;
   }
   Operation DropConstraintOp(const MapView& n) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schema/naming.h"
 #include "schema/schema_yaml.h"
 
 namespace retort::ops {
@@ -115,11 +116,20 @@ class Replayer {
   }
   void Validate(const Table& t) { schema::ValidateSchemaReferences(s_, t, where_); }
 
+  // `c` with its implied name (if it has one) chosen among the names the
+  // schema holds now, as the database chooses it.
+  template <typename Constraint>
+  Constraint Named(Constraint c, std::string_view key, const schema::NameParts& parts) const {
+    if (c.implied) c.name = schema::ImpliedNameIn(s_, key, parts);
+    return c;
+  }
+
   void operator()(const CreateTable& op) {
     if (s_.FindTable(op.table.name)) Fail("table '" + op.table.name + "' already exists");
     Validate(op.table);
-    FreshIndexNames(op.table);
     s_.tables.push_back(op.table);
+    schema::NameImplied(s_, op.table.name);
+    FreshIndexNames(s_.tables.back());
   }
   void operator()(const DropTable& op) {
     NeedTable(op.table);
@@ -151,11 +161,17 @@ class Replayer {
     }
     Table copy = t;
     copy.columns.push_back(op.column);
-    for (const auto& x : op.foreign_keys) FreshName(copy, x.name), copy.foreign_keys.push_back(x);
-    for (const auto& x : op.uniques) FreshName(copy, x.name), copy.uniques.push_back(x);
+    std::vector<schema::ForeignKey> foreign_keys;
+    std::vector<schema::UniqueConstraint> uniques;
+    for (const auto& x : op.foreign_keys) {
+      foreign_keys.push_back(Named(x, "fk", {t.name, x.columns, x.referred_table, x.referred_columns, ""}));
+    }
+    for (const auto& x : op.uniques) uniques.push_back(Named(x, "uq", {t.name, x.columns, "", {}, ""}));
+    for (const auto& x : foreign_keys) FreshName(copy, x.name), copy.foreign_keys.push_back(x);
+    for (const auto& x : uniques) FreshName(copy, x.name), copy.uniques.push_back(x);
     for (const auto& x : op.indexes) FreshName(copy, x.name), copy.indexes.push_back(x);
     Validate(copy);
-    for (const auto& x : op.uniques) FreshIndexName(x.name);
+    for (const auto& x : uniques) FreshIndexName(x.name);
     for (const auto& x : op.indexes) FreshIndexName(x.name);
     t = std::move(copy);
   }
@@ -219,31 +235,38 @@ class Replayer {
     Table& t = NeedTable(op.table);
     if (t.primary_key) Fail("table '" + t.name + "' already has a primary key");
     NeedColumns(t, op.key.columns);
-    FreshName(t, op.key.name);
-    FreshIndexName(op.key.name);
-    for (const std::string& c : op.key.columns) t.FindColumn(c)->nullable = false;
-    t.primary_key = op.key;
+    schema::PrimaryKey key = Named(op.key, "pk", {t.name, op.key.columns, "", {}, ""});
+    FreshName(t, key.name);
+    FreshIndexName(key.name);
+    for (const std::string& c : key.columns) t.FindColumn(c)->nullable = false;
+    t.primary_key = key;
   }
   void operator()(const CreateUniqueConstraint& op) {
     Table& t = NeedTable(op.table);
     NeedColumns(t, op.constraint.columns);
-    FreshName(t, op.constraint.name);
-    FreshIndexName(op.constraint.name);
-    t.uniques.push_back(op.constraint);
+    schema::UniqueConstraint uq = Named(op.constraint, "uq", {t.name, op.constraint.columns, "", {}, ""});
+    FreshName(t, uq.name);
+    FreshIndexName(uq.name);
+    t.uniques.push_back(uq);
   }
   void operator()(const CreateForeignKey& op) {
     Table& t = NeedTable(op.table);
     NeedColumns(t, op.foreign_key.columns);
-    FreshName(t, op.foreign_key.name);
+    const schema::ForeignKey& given = op.foreign_key;
+    schema::ForeignKey fk =
+        Named(given, "fk", {t.name, given.columns, given.referred_table, given.referred_columns, ""});
+    FreshName(t, fk.name);
     Table copy = t;
-    copy.foreign_keys.push_back(op.foreign_key);
+    copy.foreign_keys.push_back(fk);
     Validate(copy);
     t = std::move(copy);
   }
   void operator()(const CreateCheckConstraint& op) {
     Table& t = NeedTable(op.table);
-    FreshName(t, op.check.name);
-    t.checks.push_back(op.check);
+    schema::CheckConstraint ck = op.check;
+    if (ck.implied) ck.name = schema::ImpliedCheckNameIn(s_, t, ck);
+    FreshName(t, ck.name);
+    t.checks.push_back(ck);
   }
   void operator()(const DropConstraint& op) {
     Table& t = NeedTable(op.table);
@@ -358,6 +381,48 @@ class Replayer {
 void Apply(const OpAt& op, Schema& schema) {
   Replayer replayer(schema, op.where);
   std::visit(replayer, op.op);
+}
+
+void KeepImpliedNames(Operation& op, const Schema& schema) {
+  auto keep = [](auto& c, const std::string& would_be) {
+    if (c.implied && c.name != would_be) c.implied = false;
+  };
+  auto keep_fk = [&](schema::ForeignKey& fk, const std::string& table) {
+    keep(fk, schema::ImpliedNameIn(schema, "fk", {table, fk.columns, fk.referred_table, fk.referred_columns, ""}));
+  };
+  std::visit(
+      Overloaded{
+          [&](CreateTable& o) {
+            Schema after = schema;
+            after.tables.push_back(o.table);
+            schema::NameImplied(after, o.table.name);
+            const Table& named = after.tables.back();
+            if (o.table.primary_key) keep(*o.table.primary_key, named.primary_key->name);
+            for (size_t i = 0; i < o.table.uniques.size(); ++i) keep(o.table.uniques[i], named.uniques[i].name);
+            for (size_t i = 0; i < o.table.checks.size(); ++i) keep(o.table.checks[i], named.checks[i].name);
+            for (size_t i = 0; i < o.table.foreign_keys.size(); ++i) {
+              keep(o.table.foreign_keys[i], named.foreign_keys[i].name);
+            }
+          },
+          [&](AddColumn& o) {
+            for (auto& fk : o.foreign_keys) keep_fk(fk, o.table);
+            for (auto& uq : o.uniques) keep(uq, schema::ImpliedNameIn(schema, "uq", {o.table, uq.columns, "", {}, ""}));
+          },
+          [&](CreatePrimaryKey& o) {
+            keep(o.key, schema::ImpliedNameIn(schema, "pk", {o.table, o.key.columns, "", {}, ""}));
+          },
+          [&](CreateUniqueConstraint& o) {
+            keep(o.constraint, schema::ImpliedNameIn(schema, "uq", {o.table, o.constraint.columns, "", {}, ""}));
+          },
+          [&](CreateForeignKey& o) { keep_fk(o.foreign_key, o.table); },
+          [&](CreateCheckConstraint& o) {
+            if (const Table* t = schema.FindTable(o.table)) {
+              keep(o.check, schema::ImpliedCheckNameIn(schema, *t, o.check));
+            }
+          },
+          [](auto&) {},
+      },
+      op);
 }
 
 std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
@@ -478,6 +543,35 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
           },
       },
       at.op);
+  // What the undo recreates under an implied name must get that very name.
+  auto implied = [](const Operation& op) {
+    return std::visit(Overloaded{
+                          [](const CreateTable& o) {
+                            auto any = [](const auto& v) {
+                              return std::any_of(v.begin(), v.end(), [](const auto& c) { return c.implied; });
+                            };
+                            return (o.table.primary_key && o.table.primary_key->implied) ||
+                                   any(o.table.uniques) || any(o.table.checks) || any(o.table.foreign_keys);
+                          },
+                          [](const CreatePrimaryKey& o) { return o.key.implied; },
+                          [](const CreateUniqueConstraint& o) { return o.constraint.implied; },
+                          [](const CreateForeignKey& o) { return o.foreign_key.implied; },
+                          [](const CreateCheckConstraint& o) { return o.check.implied; },
+                          [](const AddColumn& o) {
+                            return !o.foreign_keys.empty() || !o.uniques.empty();
+                          },
+                          [](const auto&) { return false; },
+                      },
+                      op);
+  };
+  if (std::any_of(out.begin(), out.end(), implied)) {
+    Schema state = before;
+    Apply(at, state);
+    for (Operation& op : out) {
+      KeepImpliedNames(op, state);
+      Apply(OpAt{op, at.where}, state);
+    }
+  }
   std::vector<OpAt> result;
   for (Operation& op : out) result.push_back(OpAt{std::move(op), at.where});
   return result;

@@ -437,12 +437,20 @@ std::vector<std::string> Project::Init(const std::string& directory) {
   fs::path schema_file = dir / "schema" / "app.yaml";
   if (absent(schema_file)) {
     write(schema_file, R"(# The declared schema: the tables the application wants, in portable types.
-# naming_convention:
-#   pk: "pk_%(table_name)s"
-#   fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
-#   uq: "uq_%(table_name)s_%(column_0_name)s"
-#   ck: "ck_%(table_name)s_%(constraint_name)s"
-#   ix: "ix_%(column_0_label)s"
+#
+# A new project names every constraint, so that each can be dropped or
+# altered by its name on every database (the convention Alembic recommends).
+# Without a naming_convention retort names as SQLAlchemy does by default:
+# indexes ix_<table>_<column>, every other constraint left to the database
+# (PostgreSQL: users_pkey, tasks_user_id_fkey, ...). A database that
+# SQLAlchemy or Alembic built without a convention keeps its names: delete
+# this block (or set a key to null) before adopting one.
+naming_convention:
+  pk: "pk_%(table_name)s"
+  fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
+  uq: "uq_%(table_name)s_%(column_0_name)s"
+  ck: "ck_%(table_name)s_%(constraint_name)s"
+  ix: "ix_%(column_0_label)s"
 # enums:
 #   status: [ACTIVE, ARCHIVED]
 tables: []

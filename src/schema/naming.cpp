@@ -1,5 +1,11 @@
 #include "schema/naming.h"
 
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
 #include "retort/error.h"
 
 namespace retort::schema {
@@ -47,13 +53,7 @@ std::optional<std::string> Token(std::string_view token, const NameParts& p) {
 }  // namespace
 
 const NamingConvention& DefaultNamingConvention() {
-  static const NamingConvention kDefault{{
-      {"pk", "pk_%(table_name)s"},
-      {"fk", "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"},
-      {"uq", "uq_%(table_name)s_%(column_0_name)s"},
-      {"ck", "ck_%(table_name)s_%(constraint_name)s"},
-      {"ix", "ix_%(column_0_label)s"},
-  }};
+  static const NamingConvention kDefault{{{"ix", "ix_%(column_0_label)s"}}};
   return kDefault;
 }
 
@@ -66,15 +66,17 @@ NamingConvention WithDefaults(NamingConvention convention) {
 
 namespace {
 
-// Template `key` of `convention` filled in with `parts`; `constraint_at`,
-// when given, receives where each %(constraint_name)s went in the result.
-std::string Render(const NamingConvention& convention, std::string_view key,
-                   const NameParts& parts, std::vector<size_t>* constraint_at = nullptr) {
+// The template of `key`, or nullptr when there is none (or it is off).
+const std::string* Template(const NamingConvention& convention, std::string_view key) {
   auto it = convention.templates.find(std::string(key));
-  const std::string& tmpl =
-      it != convention.templates.end()
-          ? it->second
-          : DefaultNamingConvention().templates.at(std::string(key));
+  if (it == convention.templates.end() || it->second.empty()) return nullptr;
+  return &it->second;
+}
+
+// Template `tmpl` of `key` filled in with `parts`; `constraint_at`, when
+// given, receives where each %(constraint_name)s went in the result.
+std::string Render(const std::string& tmpl, std::string_view key, const NameParts& parts,
+                   std::vector<size_t>* constraint_at = nullptr) {
   std::string out;
   size_t pos = 0;
   while (pos < tmpl.size()) {
@@ -112,14 +114,16 @@ std::string Render(const NamingConvention& convention, std::string_view key,
 
 }  // namespace
 
-std::string ConventionName(const NamingConvention& convention,
-                           std::string_view key, const NameParts& parts) {
+std::optional<std::string> ConventionName(const NamingConvention& convention,
+                                          std::string_view key, const NameParts& parts) {
+  const std::string* tmpl = Template(convention, key);
+  if (tmpl == nullptr) return std::nullopt;
   // A check's name that already has the template's form (as written back by
   // autogenerate, or copied from a database) is the full name, not a short
   // one to wrap again.
   if (key == "ck" && !parts.constraint_name.empty()) {
     std::vector<size_t> at;
-    std::string form = Render(convention, key, parts, &at);
+    std::string form = Render(*tmpl, key, parts, &at);
     if (at.size() == 1) {
       std::string_view name = parts.constraint_name;
       std::string_view prefix = std::string_view(form).substr(0, at[0]);
@@ -131,7 +135,280 @@ std::string ConventionName(const NamingConvention& convention,
     }
     return form;
   }
-  return Render(convention, key, parts);
+  return Render(*tmpl, key, parts);
+}
+
+ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
+                      const std::string& given, const NameParts& parts) {
+  if (!given.empty() && key != "ck") return {given, false};
+  NameParts with = parts;
+  if (key == "ck") with.constraint_name = given;
+  if (std::optional<std::string> name = ConventionName(convention, key, with)) return {*name, false};
+  if (!given.empty()) return {given, false};
+  return {ImpliedName(key, parts, [](const std::string&) { return false; }), true};
+}
+
+namespace {
+
+constexpr size_t kPostgresMaxBytes = 63;
+
+// The length of the longest prefix of `text` of at most `bytes` bytes that
+// ends on a character boundary (PostgreSQL's pg_mbcliplen for UTF-8).
+size_t ClipUtf8(const std::string& text, size_t bytes) {
+  if (bytes >= text.size()) return text.size();
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return bytes;
+}
+
+// PostgreSQL's makeObjectName: name1[_name2][_label], name1 and name2 cut
+// (the longer one first) so that the whole fits 63 bytes.
+std::string MakeObjectName(const std::string& name1, const std::string& name2,
+                           const std::string& label) {
+  size_t overhead = (name2.empty() ? 0 : 1) + (label.empty() ? 0 : label.size() + 1);
+  size_t avail = kPostgresMaxBytes - std::min(overhead, kPostgresMaxBytes - 1);
+  size_t n1 = std::min(name1.size(), kPostgresMaxBytes);
+  size_t n2 = std::min(name2.size(), kPostgresMaxBytes);
+  while (n1 + n2 > avail) {
+    if (n1 > n2) {
+      --n1;
+    } else {
+      --n2;
+    }
+  }
+  std::string out = name1.substr(0, ClipUtf8(name1, n1));
+  if (!name2.empty()) out += "_" + name2.substr(0, ClipUtf8(name2, n2));
+  if (!label.empty()) out += "_" + label;
+  return out;
+}
+
+}  // namespace
+
+std::string ImpliedName(std::string_view key, const NameParts& parts,
+                        const std::function<bool(const std::string&)>& taken) {
+  std::string label;
+  std::string columns = Join(parts.columns, "_");
+  if (key == "pk") {
+    label = "pkey";
+    columns.clear();
+  } else if (key == "fk") {
+    label = "fkey";
+  } else if (key == "uq") {
+    label = "key";
+  } else if (key == "ck") {
+    label = "check";
+    if (parts.columns.size() != 1) columns.clear();
+  } else {
+    label = "idx";
+  }
+  std::string name = MakeObjectName(parts.table, columns, label);
+  for (int pass = 1; taken(name); ++pass) {
+    name = MakeObjectName(parts.table, columns, label + std::to_string(pass));
+  }
+  return name;
+}
+
+std::vector<std::string> MentionedColumns(const Table& table, const std::string& expr) {
+  std::vector<std::string> out;
+  auto mention = [&](const std::string& word, bool quoted) {
+    for (const Column& c : table.columns) {
+      bool same = quoted ? c.name == word : c.name.size() == word.size() &&
+                                                std::equal(word.begin(), word.end(), c.name.begin(),
+                                                           [](char a, char b) {
+                                                             return std::tolower(static_cast<unsigned char>(a)) ==
+                                                                    std::tolower(static_cast<unsigned char>(b));
+                                                           });
+      if (same && std::find(out.begin(), out.end(), c.name) == out.end()) out.push_back(c.name);
+    }
+  };
+  auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  size_t i = 0;
+  while (i < expr.size()) {
+    char c = expr[i];
+    if (c == '\'') {  // a string: no names inside
+      for (++i; i < expr.size(); ++i) {
+        if (expr[i] == '\'') {
+          if (i + 1 < expr.size() && expr[i + 1] == '\'') {
+            ++i;
+          } else {
+            break;
+          }
+        }
+      }
+      ++i;
+      continue;
+    }
+    bool after_cast = i >= 2 && expr.compare(i - 2, 2, "::") == 0;
+    if (c == '"') {
+      std::string word;
+      for (++i; i < expr.size(); ++i) {
+        if (expr[i] == '"') {
+          if (i + 1 < expr.size() && expr[i + 1] == '"') {
+            word += '"';
+            ++i;
+          } else {
+            break;
+          }
+        } else {
+          word += expr[i];
+        }
+      }
+      ++i;
+      if (!after_cast) mention(word, true);
+      continue;
+    }
+    if (word_char(c) && !std::isdigit(static_cast<unsigned char>(c))) {
+      size_t start = i;
+      while (i < expr.size() && word_char(expr[i])) ++i;
+      size_t next = i;
+      while (next < expr.size() && std::isspace(static_cast<unsigned char>(expr[next]))) ++next;
+      bool call = next < expr.size() && expr[next] == '(';
+      if (!after_cast && !call) mention(expr.substr(start, i - start), false);
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (i < expr.size() && word_char(expr[i])) ++i;
+      continue;
+    }
+    ++i;
+  }
+  return out;
+}
+
+namespace {
+
+// The names a new constraint's name must not take: PostgreSQL keeps
+// constraint names (pg_constraint) and index names (pg_class, with the
+// tables) apart, and a key's name is also its index's.
+struct TakenNames {
+  std::set<std::string> constraints, relations;
+
+  void Add(const Table& t, bool with_implied) {
+    relations.insert(t.name);
+    for (const Index& ix : t.indexes) relations.insert(ix.name);
+    auto add = [&](const auto& c, bool index) {
+      if (c.implied && !with_implied) return;
+      constraints.insert(c.name);
+      if (index) relations.insert(c.name);
+    };
+    if (t.primary_key) add(*t.primary_key, true);
+    for (const UniqueConstraint& x : t.uniques) add(x, true);
+    for (const ForeignKey& x : t.foreign_keys) add(x, false);
+    for (const CheckConstraint& x : t.checks) add(x, false);
+  }
+
+  std::string Choose(std::string_view key, const NameParts& parts) {
+    bool index = key == "pk" || key == "uq" || key == "ix";
+    std::string name = ImpliedName(key, parts, [&](const std::string& n) {
+      return constraints.count(n) > 0 || (index && relations.count(n) > 0);
+    });
+    constraints.insert(name);
+    if (index) relations.insert(name);
+    return name;
+  }
+};
+
+NameParts PartsOf(const Table& t, const CheckConstraint& ck) {
+  return {t.name, MentionedColumns(t, ck.expr), "", {}, ""};
+}
+
+}  // namespace
+
+std::string ImpliedNameIn(const Schema& schema, std::string_view key, const NameParts& parts) {
+  TakenNames taken;
+  for (const Table& t : schema.tables) taken.Add(t, true);
+  return taken.Choose(key, parts);
+}
+
+std::string ImpliedCheckNameIn(const Schema& schema, const Table& table,
+                               const CheckConstraint& check) {
+  return ImpliedNameIn(schema, "ck", PartsOf(table, check));
+}
+
+void NameImplied(Schema& schema, const std::string& only) {
+  TakenNames taken;
+  for (const Table& t : schema.tables) taken.Add(t, !only.empty() && t.name != only);
+  for (Table& t : schema.tables) {
+    if (!only.empty() && t.name != only) continue;
+    for (CheckConstraint& ck : t.checks) {
+      if (ck.implied) ck.name = taken.Choose("ck", PartsOf(t, ck));
+    }
+    if (t.primary_key && t.primary_key->implied) {
+      t.primary_key->name = taken.Choose("pk", {t.name, t.primary_key->columns, "", {}, ""});
+    }
+    for (UniqueConstraint& uq : t.uniques) {
+      if (uq.implied) uq.name = taken.Choose("uq", {t.name, uq.columns, "", {}, ""});
+    }
+    for (ForeignKey& fk : t.foreign_keys) {
+      if (fk.implied) {
+        fk.name = taken.Choose("fk", {t.name, fk.columns, fk.referred_table, fk.referred_columns, ""});
+      }
+    }
+  }
+}
+
+namespace {
+
+// Renames, in `table` of `target` (and of `also`), each implied constraint
+// of `list` (a member of Table) that `actual` holds under another name.
+template <typename Constraint>
+void AlignList(std::vector<Constraint> Table::*list, Table& target, const Table& actual,
+               Table* also) {
+  for (Constraint& c : target.*list) {
+    if (!c.implied) continue;
+    auto named = [&](const std::vector<Constraint>& v, const std::string& n) {
+      return std::any_of(v.begin(), v.end(), [&](const Constraint& x) { return x.name == n; });
+    };
+    if (named(actual.*list, c.name)) continue;
+    for (const Constraint& a : actual.*list) {
+      Constraint same = a;
+      same.name = c.name;
+      if (!(same == c) || named(target.*list, a.name)) continue;
+      if (also) {
+        for (Constraint& x : also->*list) {
+          if (x.name == c.name) x.name = a.name;
+        }
+      }
+      c.name = a.name;
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void AlignImpliedNames(Schema& target, const Schema& actual, Schema* also) {
+  for (Table& t : target.tables) {
+    const Table* a = actual.FindTable(t.name);
+    if (!a) continue;
+    Table* other = also ? also->FindTable(t.name) : nullptr;
+    if (t.primary_key && t.primary_key->implied && a->primary_key &&
+        a->primary_key->columns == t.primary_key->columns) {
+      if (other && other->primary_key && other->primary_key->name == t.primary_key->name) {
+        other->primary_key->name = a->primary_key->name;
+      }
+      t.primary_key->name = a->primary_key->name;
+    }
+    AlignList(&Table::uniques, t, *a, other);
+    AlignList(&Table::checks, t, *a, other);
+    AlignList(&Table::foreign_keys, t, *a, other);
+  }
+}
+
+std::string ShortenConventionName(const std::string& name, size_t max_bytes) {
+  if (max_bytes == 0 || name.size() <= max_bytes || max_bytes <= 8) return name;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(name.data(), name.size(), digest, &size, EVP_md5(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string tail;
+  for (unsigned int i = size - 2; i < size; ++i) {
+    tail += kHex[digest[i] >> 4];
+    tail += kHex[digest[i] & 0xF];
+  }
+  return name.substr(0, max_bytes - 8) + "_" + tail;
 }
 
 }  // namespace retort::schema

@@ -1,7 +1,9 @@
 // The schema model: what a database holds, independent of any dialect.
-// Every constraint and index is table-level and named (names come from the
-// naming convention when a file leaves them out), so that operations,
-// rendering and comparison all speak of the same objects.
+// Every constraint and index is table-level and named, so that operations,
+// rendering and comparison all speak of the same objects. A name comes from
+// the file, else from the naming convention, else it is `implied`: the DDL
+// leaves the constraint unnamed, the database names it, and the model holds
+// the name PostgreSQL gives it (schema/naming.h, NameImplied).
 #pragma once
 
 #include <map>
@@ -48,7 +50,11 @@ std::string FormatAction(Action action);
 struct PrimaryKey {
   std::string name;
   std::vector<std::string> columns;
-  bool operator==(const PrimaryKey&) const = default;
+  bool implied = false;  // unnamed in the DDL; `name` is the database's
+  // By name and definition: whether the DDL named it changes nothing.
+  bool operator==(const PrimaryKey& o) const {
+    return name == o.name && columns == o.columns;
+  }
 };
 
 struct ForeignKey {
@@ -58,19 +64,33 @@ struct ForeignKey {
   std::vector<std::string> referred_columns;
   Action on_delete = Action::kNoAction;
   Action on_update = Action::kNoAction;
-  bool operator==(const ForeignKey&) const = default;
+  bool implied = false;  // unnamed in the DDL; `name` is the database's
+  // By name and definition: whether the DDL named it changes nothing.
+  bool operator==(const ForeignKey& o) const {
+    return name == o.name && columns == o.columns && referred_table == o.referred_table &&
+           referred_columns == o.referred_columns && on_delete == o.on_delete &&
+           on_update == o.on_update;
+  }
 };
 
 struct UniqueConstraint {
   std::string name;
   std::vector<std::string> columns;
-  bool operator==(const UniqueConstraint&) const = default;
+  bool implied = false;  // unnamed in the DDL; `name` is the database's
+  // By name and definition: whether the DDL named it changes nothing.
+  bool operator==(const UniqueConstraint& o) const {
+    return name == o.name && columns == o.columns;
+  }
 };
 
 struct CheckConstraint {
   std::string name;
   std::string expr;
-  bool operator==(const CheckConstraint&) const = default;
+  bool implied = false;  // unnamed in the DDL; `name` is the database's
+  // By name and definition: whether the DDL named it changes nothing.
+  bool operator==(const CheckConstraint& o) const {
+    return name == o.name && expr == o.expr;
+  }
 };
 
 struct Index {

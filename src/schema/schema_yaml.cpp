@@ -46,12 +46,12 @@ Action ParseActionAt(const YamlFile& file, const MapView& node,
   return *action;
 }
 
-// Names via the convention, reporting failures at `node`.
-std::string NameAt(const YamlFile& file, const YAML::Node& node,
-                   const NamingConvention& naming, std::string_view key,
-                   const NameParts& parts) {
+// The name `given` or the convention gives, else the implied one;
+// failures reported at `node`.
+ChosenName NameAt(const YamlFile& file, const YAML::Node& node, const NamingConvention& naming,
+                  std::string_view key, const std::string& given, const NameParts& parts) {
   try {
-    return ConventionName(naming, key, parts);
+    return ChooseName(naming, key, given, parts);
   } catch (const Error& e) {
     throw Error(e.kind(), e.message(), file.At(node));
   }
@@ -75,11 +75,10 @@ ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
   }
   fk.on_delete = ParseActionAt(file, m, "on_delete");
   fk.on_update = ParseActionAt(file, m, "on_update");
-  fk.name = file.OptString(m, "name").value_or("");
-  if (fk.name.empty()) {
-    fk.name = NameAt(file, node, naming, "fk",
-                     {table, fk.columns, fk.referred_table, fk.referred_columns, ""});
-  }
+  ChosenName name = NameAt(file, node, naming, "fk", file.OptString(m, "name").value_or(""),
+                           {table, fk.columns, fk.referred_table, fk.referred_columns, ""});
+  fk.name = name.name;
+  fk.implied = name.implied;
   return fk;
 }
 
@@ -191,24 +190,19 @@ void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
                             const NamingConvention& naming, Table& table) {
   const std::string& col = spec.column.name;
   if (spec.index) {
-    Index index{spec.index_name, {col}, spec.unique};
-    if (index.name.empty()) {
-      index.name = NameAt(file, spec.node, naming, "ix", {table.name, {col}, "", {}, ""});
-    }
+    Index index{"", {col}, spec.unique};
+    index.name = NameAt(file, spec.node, naming, "ix", spec.index_name, {table.name, {col}, "", {}, ""}).name;
     table.indexes.push_back(index);
   } else if (spec.unique) {
-    UniqueConstraint uq{spec.unique_name, {col}};
-    if (uq.name.empty()) {
-      uq.name = NameAt(file, spec.node, naming, "uq", {table.name, {col}, "", {}, ""});
-    }
-    table.uniques.push_back(uq);
+    ChosenName name = NameAt(file, spec.node, naming, "uq", spec.unique_name, {table.name, {col}, "", {}, ""});
+    table.uniques.push_back({name.name, {col}, name.implied});
   }
   if (spec.foreign_key) {
     ForeignKey fk = *spec.foreign_key;
-    if (fk.name.empty()) {
-      fk.name = NameAt(file, spec.node, naming, "fk",
-                       {table.name, fk.columns, fk.referred_table, fk.referred_columns, ""});
-    }
+    ChosenName name = NameAt(file, spec.node, naming, "fk", fk.name,
+                             {table.name, fk.columns, fk.referred_table, fk.referred_columns, ""});
+    fk.name = name.name;
+    fk.implied = name.implied;
     table.foreign_keys.push_back(fk);
   }
 }
@@ -271,9 +265,11 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
   } else if (!pk_columns.empty()) {
     t.primary_key = PrimaryKey{"", pk_columns};
   }
-  if (t.primary_key && t.primary_key->name.empty()) {
-    t.primary_key->name = NameAt(file, node, naming, "pk",
-                                 {t.name, t.primary_key->columns, "", {}, ""});
+  if (t.primary_key) {
+    ChosenName name = NameAt(file, node, naming, "pk", t.primary_key->name,
+                             {t.name, t.primary_key->columns, "", {}, ""});
+    t.primary_key->name = name.name;
+    t.primary_key->implied = name.implied;
   }
 
   for (const ColumnSpec& spec : specs) AttachColumnShorthands(file, spec, naming, t);
@@ -290,12 +286,12 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     file.RequireSequence(uqs, "'unique'");
     for (const auto& item : uqs) {
       file.CheckKeys(item, "unique constraint", {"name", "columns"});
-      UniqueConstraint uq{file.OptString(item, "name").value_or(""),
-                          file.RequiredStrings(item, "columns")};
+      UniqueConstraint uq{"", file.RequiredStrings(item, "columns")};
       RequireColumns(file, item, t, uq.columns);
-      if (uq.name.empty()) {
-        uq.name = NameAt(file, item, naming, "uq", {t.name, uq.columns, "", {}, ""});
-      }
+      ChosenName name = NameAt(file, item, naming, "uq", file.OptString(item, "name").value_or(""),
+                               {t.name, uq.columns, "", {}, ""});
+      uq.name = name.name;
+      uq.implied = name.implied;
       t.uniques.push_back(uq);
     }
   }
@@ -303,8 +299,11 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     file.RequireSequence(checks, "'checks'");
     for (const auto& item : checks) {
       file.CheckKeys(item, "check constraint", {"name", "expr"});
-      CheckConstraint ck{file.String(item, "name"), file.String(item, "expr")};
-      ck.name = NameAt(file, item, naming, "ck", {t.name, {}, "", {}, ck.name});
+      CheckConstraint ck{"", file.String(item, "expr")};
+      ChosenName name = NameAt(file, item, naming, "ck", file.OptString(item, "name").value_or(""),
+                               {t.name, {}, "", {}, ""});
+      ck.name = name.name;
+      ck.implied = name.implied;
       t.checks.push_back(ck);
     }
   }
@@ -312,17 +311,23 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     file.RequireSequence(indexes, "'indexes'");
     for (const auto& item : indexes) {
       file.CheckKeys(item, "index", {"name", "columns", "unique"});
-      Index index{file.OptString(item, "name").value_or(""),
-                  file.RequiredStrings(item, "columns"),
+      Index index{"", file.RequiredStrings(item, "columns"),
                   file.OptBool(item, "unique").value_or(false)};
       RequireColumns(file, item, t, index.columns);
-      if (index.name.empty()) {
-        index.name = NameAt(file, item, naming, "ix", {t.name, index.columns, "", {}, ""});
-      }
+      index.name = NameAt(file, item, naming, "ix", file.OptString(item, "name").value_or(""),
+                          {t.name, index.columns, "", {}, ""}).name;
       t.indexes.push_back(index);
     }
   }
 
+  {
+    // Implied names numbered among the table's own (NameImplied names them
+    // again among a whole schema's).
+    Schema alone;
+    alone.tables.push_back(std::move(t));
+    NameImplied(alone);
+    t = std::move(alone.tables[0]);
+  }
   std::set<std::string> names;
   auto unique_name = [&](const std::string& name) {
     if (!names.insert(name).second) {
@@ -342,8 +347,12 @@ NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& n
   file.CheckKeys(node, "naming_convention", {"pk", "fk", "uq", "ck", "ix"});
   NamingConvention convention;
   for (const auto& entry : node) {
+    if (entry.second.IsNull()) {  // null: no template for this key
+      convention.templates[entry.first.Scalar()] = "";
+      continue;
+    }
     if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
-      file.Fail(entry.second, "a naming template must be a string");
+      file.Fail(entry.second, "a naming template must be a string, or null for none");
     }
     convention.templates[entry.first.Scalar()] = entry.second.Scalar();
   }
@@ -437,6 +446,7 @@ static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& 
   for (size_t i = 0; i < schema.tables.size(); ++i) {
     ValidateSchemaReferences(schema, schema.tables[i], where[i]);
   }
+  NameImplied(schema);
   return schema;
 }
 

@@ -39,6 +39,12 @@ void WriteDefault(YAML::Emitter& out, const std::optional<schema::Default>& d) {
   }
 }
 
+// `name: ...`, left out for a constraint the database names.
+template <typename Constraint>
+void NameOf(YAML::Emitter& out, const Constraint& c) {
+  if (!c.implied) out << YAML::Key << "name" << YAML::Value << c.name;
+}
+
 void Names(YAML::Emitter& out, const char* key, const std::vector<std::string>& names) {
   out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const std::string& n : names) out << n;
@@ -71,11 +77,22 @@ void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null,
       named("index", index.name);
       if (index.unique) out << YAML::Key << "unique" << YAML::Value << true;
     }
-    for (const schema::UniqueConstraint& uq : with->uniques) named("unique", uq.name);
+    for (const schema::UniqueConstraint& uq : with->uniques) {
+      if (uq.implied) {
+        out << YAML::Key << "unique" << YAML::Value << true;
+      } else {
+        named("unique", uq.name);
+      }
+    }
     for (const schema::ForeignKey& fk : with->foreign_keys) {
-      out << YAML::Key << "references" << YAML::Value << YAML::Flow << YAML::BeginMap
-          << YAML::Key << "column" << YAML::Value << fk.referred_table + "." + fk.referred_columns.at(0)
-          << YAML::Key << "name" << YAML::Value << fk.name << YAML::EndMap;
+      std::string column = fk.referred_table + "." + fk.referred_columns.at(0);
+      if (fk.implied) {
+        out << YAML::Key << "references" << YAML::Value << column;
+      } else {
+        out << YAML::Key << "references" << YAML::Value << YAML::Flow << YAML::BeginMap
+            << YAML::Key << "column" << YAML::Value << column << YAML::Key << "name"
+            << YAML::Value << fk.name << YAML::EndMap;
+      }
       if (fk.on_delete != schema::Action::kNoAction) {
         out << YAML::Key << "on_delete" << YAML::Value << schema::FormatAction(fk.on_delete);
       }
@@ -88,7 +105,7 @@ void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null,
 }
 
 void ForeignKeyBody(YAML::Emitter& out, const schema::ForeignKey& fk) {
-  out << YAML::Key << "name" << YAML::Value << fk.name;
+  NameOf(out, fk);
   Names(out, "columns", fk.columns);
   out << YAML::Key << "referred_table" << YAML::Value << fk.referred_table;
   Names(out, "referred_columns", fk.referred_columns);
@@ -114,7 +131,7 @@ void WriteTable(YAML::Emitter& out, const Table& t) {
   out << YAML::EndSeq;
   if (t.primary_key) {
     out << YAML::Key << "primary_key" << YAML::Value << YAML::Flow << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value << t.primary_key->name;
+    NameOf(out, *t.primary_key);
     Names(out, "columns", t.primary_key->columns);
     out << YAML::EndMap;
   }
@@ -130,7 +147,8 @@ void WriteTable(YAML::Emitter& out, const Table& t) {
   if (!t.uniques.empty()) {
     out << YAML::Key << "unique" << YAML::Value << YAML::BeginSeq;
     for (const schema::UniqueConstraint& uq : t.uniques) {
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << uq.name;
+      out << YAML::Flow << YAML::BeginMap;
+      NameOf(out, uq);
       Names(out, "columns", uq.columns);
       out << YAML::EndMap;
     }
@@ -139,8 +157,9 @@ void WriteTable(YAML::Emitter& out, const Table& t) {
   if (!t.checks.empty()) {
     out << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
     for (const schema::CheckConstraint& ck : t.checks) {
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << ck.name
-          << YAML::Key << "expr" << YAML::Value << ck.expr << YAML::EndMap;
+      out << YAML::Flow << YAML::BeginMap;
+      NameOf(out, ck);
+      out << YAML::Key << "expr" << YAML::Value << ck.expr << YAML::EndMap;
     }
     out << YAML::EndSeq;
   }
@@ -215,12 +234,12 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             end();
           },
           [&](const ops::CreatePrimaryKey& op) {
-            flow(); key("name", op.key.name); key("table", op.table);
+            flow(); NameOf(out, op.key); key("table", op.table);
             Names(out, "columns", op.key.columns);
             end();
           },
           [&](const ops::CreateUniqueConstraint& op) {
-            flow(); key("name", op.constraint.name); key("table", op.table);
+            flow(); NameOf(out, op.constraint); key("table", op.table);
             Names(out, "columns", op.constraint.columns);
             end();
           },
@@ -231,7 +250,7 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             end();
           },
           [&](const ops::CreateCheckConstraint& op) {
-            flow(); key("name", op.check.name); key("table", op.table); key("expr", op.check.expr);
+            flow(); NameOf(out, op.check); key("table", op.table); key("expr", op.check.expr);
             end();
           },
           [&](const ops::DropConstraint& op) {

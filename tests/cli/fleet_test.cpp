@@ -142,7 +142,7 @@ TEST_F(SqliteFleet, DryRunTouchesNothing) {
             "  upgrade 2 -> 3, index\n"
             "    CREATE TABLE notes (\n"
             "      id INTEGER NOT NULL,\n"
-            "      CONSTRAINT pk_notes PRIMARY KEY (id)\n"
+            "      PRIMARY KEY (id)\n"
             "    );\n"
             "    ALTER TABLE notes ADD COLUMN body TEXT;\n"
             "    CREATE INDEX ix_notes_body ON notes (body);\n");

@@ -146,12 +146,82 @@ TEST(Naming, Tokens) {
   EXPECT_EQ(ConventionName(c, "uq", parts), "uq_t_ab");
   EXPECT_EQ(ConventionName(c, "ix", parts), "ix_t_a_t_b");
   EXPECT_EQ(ConventionName(c, "fk", parts), "fk_x");
-  EXPECT_EQ(ConventionName(c, "pk", parts), "pk_t");  // from the defaults
-  EXPECT_THROW(ConventionName(c, "ck", parts), Error);  // no constraint_name
+  EXPECT_EQ(ConventionName(c, "pk", parts), std::nullopt);  // no template: implied
+  EXPECT_EQ(ConventionName(WithDefaults(c), "ix", parts), "ix_t_a_t_b");  // its own kept
+  EXPECT_EQ(ConventionName(WithDefaults({}), "ix", {"t", {"a"}, "", {}, ""}), "ix_t_a");
+  // null (an empty template) turns the default off.
+  EXPECT_EQ(ConventionName(WithDefaults({{{"ix", ""}}}), "ix", parts), std::nullopt);
+  NamingConvention ck{{{"ck", "ck_%(table_name)s_%(constraint_name)s"}}};
+  EXPECT_THROW(ConventionName(ck, "ck", parts), Error);  // no constraint_name
+}
+
+// PostgreSQL's names for unnamed constraints, as a PostgreSQL 15 server
+// gives them (see the render and scenario cases for the server itself).
+TEST(Naming, ImpliedNames) {
+  auto none = [](const std::string&) { return false; };
+  EXPECT_EQ(ImpliedName("pk", {"t", {"a", "b"}, "", {}, ""}, none), "t_pkey");
+  EXPECT_EQ(ImpliedName("fk", {"u", {"x", "y"}, "t", {"a", "b"}, ""}, none), "u_x_y_fkey");
+  EXPECT_EQ(ImpliedName("uq", {"t", {"a", "b"}, "", {}, ""}, none), "t_a_b_key");
+  EXPECT_EQ(ImpliedName("ck", {"t", {"a"}, "", {}, ""}, none), "t_a_check");
+  EXPECT_EQ(ImpliedName("ck", {"t", {"a", "b"}, "", {}, ""}, none), "t_check");
+  EXPECT_EQ(ImpliedName("ck", {"t", {}, "", {}, ""}, none), "t_check");
+  EXPECT_EQ(ImpliedName("ix", {"t", {"a"}, "", {}, ""}, none), "t_a_idx");
+  // Numbered while taken.
+  auto taken = [](const std::string& n) { return n == "t_a_check" || n == "t_a_check1"; };
+  EXPECT_EQ(ImpliedName("ck", {"t", {"a"}, "", {}, ""}, taken), "t_a_check2");
+  // Shortened to 63 bytes, the longer part first.
+  const std::string table = "averyveryveryveryverylongtablenamethatgoesonandonandonforeverxx";
+  const std::string column = "averyveryveryveryverylongcolumnnamethatgoesonandonandonforevery";
+  EXPECT_EQ(ImpliedName("uq", {table, {column}, "", {}, ""}, none),
+            "averyveryveryveryverylongtabl_averyveryveryveryverylongcolu_key");
+  EXPECT_EQ(ImpliedName("ck", {table, {"b"}, "", {}, ""}, none),
+            "averyveryveryveryverylongtablenamethatgoesonandonandonf_b_check");
+}
+
+TEST(Naming, MentionedColumns) {
+  Table t{.name = "t", .columns = {{.name = "a"}, {.name = "b"}, {.name = "Mixed"}}};
+  using V = std::vector<std::string>;
+  EXPECT_EQ(MentionedColumns(t, "a > 0 AND a < 5"), V{"a"});
+  EXPECT_EQ(MentionedColumns(t, "a > b"), (V{"a", "b"}));
+  EXPECT_EQ(MentionedColumns(t, "1 = 1"), V{});
+  EXPECT_EQ(MentionedColumns(t, "'a b' <> 'x' AND lower(b) = 'b'"), V{"b"});
+  EXPECT_EQ(MentionedColumns(t, "a::text <> ''"), V{"a"});
+  EXPECT_EQ(MentionedColumns(t, "\"Mixed\" > 0 AND B > 0"), (V{"Mixed", "b"}));
+  EXPECT_EQ(MentionedColumns(t, "\"mixed\" > 0"), V{});  // quoted: exact
+}
+
+// Explicit names win over everything; a schema's tables name their implied
+// constraints among each other's names, as PostgreSQL's namespace does.
+TEST(Naming, ImpliedNamesInASchema) {
+  Schema s = LoadSchemaText(R"(tables:
+  - name: a
+    columns: [{name: b_c, type: integer, unique: true}, {name: v, type: integer}]
+    checks: [{expr: "b_c > 0"}, {expr: "b_c < 10"}, {expr: "b_c > v"}]
+  - name: a_b
+    columns: [{name: c, type: integer, unique: true}]
+    checks: [{expr: "c > 0"}]
+)", "s.yaml");
+  EXPECT_EQ(s.tables[0].checks[0].name, "a_b_c_check");
+  EXPECT_EQ(s.tables[0].checks[1].name, "a_b_c_check1");
+  EXPECT_EQ(s.tables[0].checks[2].name, "a_check");
+  EXPECT_EQ(s.tables[0].uniques[0].name, "a_b_c_key");
+  EXPECT_TRUE(s.tables[0].uniques[0].implied);
+  EXPECT_EQ(s.tables[1].checks[0].name, "a_b_c_check2");
+  EXPECT_EQ(s.tables[1].uniques[0].name, "a_b_c_key1");
+}
+
+// SQLAlchemy's shortening of a convention's long name (checked against
+// SQLAlchemy 1.4: the first 55 bytes, '_', the MD5's last 4 hex digits).
+TEST(Naming, ShortenedAsSqlalchemyShortens) {
+  EXPECT_EQ(ShortenConventionName(
+                "ix_customer_subscriptions_billing_period_started_at_in_the_customers_timezone", 63),
+            "ix_customer_subscriptions_billing_period_started_at_in__ffa6");
+  EXPECT_EQ(ShortenConventionName("ix_short", 63), "ix_short");
+  EXPECT_EQ(ShortenConventionName(std::string(200, 'x'), 0), std::string(200, 'x'));
 }
 
 TEST(Naming, CheckNameInTheTemplatesFormIsKept) {
-  const NamingConvention c = WithDefaults({});
+  const NamingConvention c{{{"ck", "ck_%(table_name)s_%(constraint_name)s"}}};
   EXPECT_EQ(ConventionName(c, "ck", {.table = "t", .constraint_name = "positive"}),
             "ck_t_positive");
   EXPECT_EQ(ConventionName(c, "ck", {.table = "t", .constraint_name = "ck_t_positive"}),

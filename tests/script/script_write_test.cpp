@@ -108,7 +108,8 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
   // What an add_column adds beside its column keeps its names.
   const auto& author = std::get<ops::AddColumn>(second[5].op);
   ASSERT_EQ(author.foreign_keys.size(), 1u);
-  EXPECT_EQ(author.foreign_keys[0].name, "fk_articles_author_id_users");
+  EXPECT_EQ(author.foreign_keys[0].name, "articles_author_id_fkey");
+  EXPECT_TRUE(author.foreign_keys[0].implied);
   EXPECT_EQ(author.foreign_keys[0].on_delete, schema::Action::kSetNull);
   ASSERT_EQ(author.indexes.size(), 1u);
   EXPECT_EQ(author.indexes[0].name, "ix_articles_author_id");

@@ -109,7 +109,7 @@ bool PostgresConnection::ResumeIndexBuild(const Statement& s) {
       "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
       "WHERE c.relname = $1 AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace "
       "WHERE nspname = $2)",
-      {index.name, schema_});
+      {dialect_.StoredName(index.name), schema_});
   if (found.empty()) return false;
   std::string columns;
   for (const std::string& c : index.columns) columns += (columns.empty() ? "" : "\x1f") + c;
@@ -120,7 +120,8 @@ bool PostgresConnection::ResumeIndexBuild(const Statement& s) {
   if (!same) return false;  // not this one: the CREATE says it exists
   if (r[0] == std::optional<std::string>("t")) return true;  // built: done before
   // Left invalid by a build that was stopped: dropped, then built anew.
-  ExecuteOne(Statement{"DROP INDEX CONCURRENTLY " + dialect_.Quote(index.name), {}, s.where});
+  ExecuteOne(Statement{"DROP INDEX CONCURRENTLY " + dialect_.Quote(dialect_.StoredName(index.name)),
+                       {}, s.where});
   return false;
 }
 

@@ -154,9 +154,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
   auto foreign_key = [&](const schema::ForeignKey& fk) {
     return "FOREIGN KEY (" + list(fk.columns) + ") " + ReferencesSql(fk);
   };
-  auto add_constraint = [&](const std::string& table, const std::string& name,
+  auto add_constraint = [&](const std::string& table, const std::string& name, bool implied,
                             const std::string& body) {
-    sql.push_back("ALTER TABLE " + Quote(table) + " ADD CONSTRAINT " + Quote(name) + " " + body);
+    sql.push_back("ALTER TABLE " + Quote(table) + " ADD " + ConstraintClause(name, implied) + body);
   };
   std::visit(
       ops::Overloaded{
@@ -173,9 +173,11 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             const Table& t = table_of(op.table);
             sql.push_back("ALTER TABLE " + Quote(t.name) + " ADD COLUMN " +
                           ColumnDefinition(t, op.column, before));
-            for (const auto& fk : op.foreign_keys) add_constraint(t.name, fk.name, foreign_key(fk));
+            for (const auto& fk : op.foreign_keys) {
+              add_constraint(t.name, fk.name, fk.implied, foreign_key(fk));
+            }
             for (const auto& uq : op.uniques) {
-              add_constraint(t.name, uq.name, "UNIQUE (" + list(uq.columns) + ")");
+              add_constraint(t.name, uq.name, uq.implied, "UNIQUE (" + list(uq.columns) + ")");
             }
             for (const auto& index : op.indexes) sql.push_back(CreateIndexSql(t.name, index, false));
           },
@@ -229,23 +231,27 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
           },
           [&](const ops::DropIndex& op) {
             sql.push_back(std::string("DROP INDEX ") + (op.concurrently ? "CONCURRENTLY " : "") +
-                          Quote(op.name));
+                          Quote(StoredName(op.name)));
           },
           [&](const ops::CreatePrimaryKey& op) {
-            add_constraint(op.table, op.key.name, "PRIMARY KEY (" + list(op.key.columns) + ")");
+            add_constraint(op.table, op.key.name, op.key.implied,
+                           "PRIMARY KEY (" + list(op.key.columns) + ")");
           },
           [&](const ops::CreateUniqueConstraint& op) {
-            add_constraint(op.table, op.constraint.name,
+            add_constraint(op.table, op.constraint.name, op.constraint.implied,
                            "UNIQUE (" + list(op.constraint.columns) + ")");
           },
           [&](const ops::CreateForeignKey& op) {
-            add_constraint(op.table, op.foreign_key.name, foreign_key(op.foreign_key));
+            add_constraint(op.table, op.foreign_key.name, op.foreign_key.implied,
+                           foreign_key(op.foreign_key));
           },
           [&](const ops::CreateCheckConstraint& op) {
-            add_constraint(op.table, op.check.name, "CHECK (" + op.check.expr + ")");
+            add_constraint(op.table, op.check.name, op.check.implied,
+                           "CHECK (" + op.check.expr + ")");
           },
           [&](const ops::DropConstraint& op) {
-            sql.push_back("ALTER TABLE " + Quote(op.table) + " DROP CONSTRAINT " + Quote(op.name));
+            sql.push_back("ALTER TABLE " + Quote(op.table) + " DROP CONSTRAINT " +
+                          Quote(StoredName(op.name)));
           },
           [&](const ops::CreateEnum& op) {
             std::string values;

@@ -594,6 +594,17 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
       }
     }
     for (schema::CheckConstraint& check : table.checks) check.expr = StripOuterParens(check.expr);
+    // Names as stored: a convention's long name shortened; an implied
+    // name is the one the server chose, like any other.
+    auto stored = [&](auto& c) {
+      c.name = StoredName(c.name);
+      c.implied = false;
+    };
+    if (table.primary_key) stored(*table.primary_key);
+    for (auto& x : table.foreign_keys) stored(x);
+    for (auto& x : table.uniques) stored(x);
+    for (auto& x : table.checks) stored(x);
+    for (auto& x : table.indexes) x.name = StoredName(x.name);
   }
   return out;
 }

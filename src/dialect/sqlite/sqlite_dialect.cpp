@@ -135,8 +135,11 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
 schema::CheckConstraint SqliteDialect::EnumCheck(const Table& table, const Column& c,
                                                  const Schema& schema) const {
   const schema::Enum* e = schema.FindEnum(c.type.enum_name);
-  std::string name = schema::ConventionName(
-      schema.naming, "ck", {table.name, {c.name}, "", {}, c.type.enum_name});
+  // Named as SQLAlchemy names an enum's CHECK: after the enum, through
+  // the ck template when there is one.
+  std::string name = schema::ConventionName(schema.naming, "ck",
+                                            {table.name, {c.name}, "", {}, c.type.enum_name})
+                         .value_or(c.type.enum_name);
   std::string values;
   if (e) {
     for (const std::string& v : e->values) {
@@ -183,7 +186,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             }
             std::string def = ColumnDefinition(t, op.column, before);
             for (const auto& fk : op.foreign_keys) {
-              def += " CONSTRAINT " + Quote(fk.name) + " " + ReferencesSql(fk);
+              def += " " + ConstraintClause(fk.name, fk.implied) + ReferencesSql(fk);
             }
             sql.push_back("ALTER TABLE " + Quote(t.name) + " ADD COLUMN " + def);
             for (const auto& index : op.indexes) sql.push_back(CreateIndexSql(t.name, index));

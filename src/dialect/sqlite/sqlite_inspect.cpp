@@ -18,7 +18,9 @@
 //    empty (SQLite has none); there are no enums; check expressions are the
 //    text between the CHECK's parentheses, trimmed;
 //  - constraint names come from the CREATE TABLE text; an unnamed
-//    constraint has an empty name;
+//    constraint is implied, named by schema::NameImplied (as PostgreSQL
+//    would name it in this table as it is now), and Normalize names the
+//    declared schema's implied constraints the same way;
 //  - column-level CHECK constraints (an enum's labels) are checks of the
 //    table;
 //  - partial and expression indexes are left out (the model has no place
@@ -33,6 +35,7 @@
 
 #include "dialect/sql_text.h"
 #include "dialect/sqlite/sqlite_connection.h"
+#include "schema/naming.h"
 
 namespace retort::dialect {
 namespace {
@@ -594,8 +597,14 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
     for (const ScannedConstraint& c : text.constraints) {
       if (c.kind == ScannedConstraint::kCheck) t.checks.push_back({c.name, c.expr});
     }
+    auto implied = [](auto& c) { c.implied = c.name.empty(); };
+    if (t.primary_key) implied(*t.primary_key);
+    for (auto& x : t.foreign_keys) implied(x);
+    for (auto& x : t.uniques) implied(x);
+    for (auto& x : t.checks) implied(x);
     out.tables.push_back(std::move(t));
   }
+  schema::NameImplied(out);
   return out;
 }
 
@@ -634,6 +643,7 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
     for (schema::CheckConstraint& ck : t.checks) ck.expr = TrimSpace(ck.expr);
     out.tables.push_back(std::move(t));
   }
+  schema::NameImplied(out);
   return out;
 }
 
