@@ -1,0 +1,174 @@
+// Databases SQLAlchemy builds (Debian's python3-sqlalchemy, create_all of a
+// model without a naming convention) are what retort builds from the same
+// model declared without one: retort adopts them with `stamp --baseline
+// --if-matches`, verifies them clean, migrates them on, and builds the same
+// constraint and index names itself.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "test_util.h"
+
+namespace retort {
+namespace {
+
+// The model, as SQLAlchemy declares it: unnamed keys, foreign keys, unique
+// and check constraints (left to the database), an enum with its CHECK
+// (create_constraint, named after the enum), indexes from index=True, and
+// server defaults as SQLAlchemy writes them.
+constexpr const char* kModel = R"py(
+import sys
+import sqlalchemy as sa
+
+url, schema = sys.argv[1], sys.argv[2]
+args = {"options": "-csearch_path=" + schema} if schema else {}
+engine = sa.create_engine(url, connect_args=args)
+if schema:
+    with engine.begin() as c:
+        c.execute(sa.text('CREATE SCHEMA IF NOT EXISTS "%s"' % schema))
+m = sa.MetaData()
+sa.Table("projects", m,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("phase", sa.Enum("PLAN", "BUILD", "DONE", name="phasetype", create_constraint=True),
+              nullable=False, server_default="PLAN"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()))
+sa.Table("checklist_item_templates", m,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.Integer, sa.ForeignKey("projects.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("checklist_sub_section_identifier_of_parent", sa.Integer,
+              sa.ForeignKey("projects.id"), nullable=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("done", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("project_id", "title"),
+    sa.CheckConstraint("size >= 0"),
+    sa.CheckConstraint("size < 1000"))
+m.create_all(engine)
+)py";
+
+constexpr const char* kDeclared = R"yaml(enums:
+  phasetype: [PLAN, BUILD, DONE]
+tables:
+  - name: projects
+    columns:
+      - {name: id, type: integer, primary_key: true}
+      - {name: name, type: string(100), nullable: false, unique: true}
+      - {name: phase, type: enum(phasetype), nullable: false, server_default: PLAN}
+      - {name: created_at, type: datetime(timezone), nullable: false, server_default: now()}
+  - name: checklist_item_templates
+    columns:
+      - {name: id, type: integer, primary_key: true}
+      - {name: project_id, type: integer, nullable: false, references: projects.id, on_delete: CASCADE, index: true}
+      - {name: checklist_sub_section_identifier_of_parent, type: integer, references: projects.id}
+      - {name: title, type: string(200), nullable: false}
+      - {name: size, type: integer, nullable: false, server_default: "0"}
+      - {name: done, type: boolean, nullable: false, server_default: "false"}
+    unique:
+      - {columns: [project_id, title]}
+    checks:
+      - {expr: "size >= 0"}
+      - {expr: "size < 1000"}
+)yaml";
+
+class SqlalchemyBuilt : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (testing::SkipWithoutServer(GetParam())) GTEST_SKIP() << "no PostgreSQL server";
+    ours_.emplace(GetParam(), dir_.path() / "ours");
+    theirs_.emplace(GetParam(), dir_.path() / "theirs");
+    std::filesystem::create_directories(dir_.path() / "ours");
+    std::filesystem::create_directories(dir_.path() / "theirs");
+    dir_.Write("model.py", kModel);
+    dir_.Write("schema/app.yaml", kDeclared);
+    dir_.Write("retort.toml", "script_location = \"migrations/versions\"\nschema = [\"schema/*.yaml\"]\n");
+    std::filesystem::create_directories(dir_.path() / "migrations" / "versions");
+  }
+
+  // SQLAlchemy's create_all of the model on `db`.
+  void CreateAll(const testing::TestDatabase& db) {
+    std::string url = db.url(), schema;
+    if (GetParam() == "postgresql") {
+      size_t q = url.find("?schema=");
+      schema = url.substr(q + 8);
+      url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
+    }
+    testing::CommandResult r = testing::RunProgram(
+        "/usr/bin/python3", {(dir_.path() / "model.py").string(), url, schema}, dir_.path(),
+        "/dev/null");
+    ASSERT_EQ(r.exit_code, 0) << "SQLAlchemy's create_all failed (python3-sqlalchemy installed?): "
+                              << r.err;
+  }
+
+  testing::CommandResult Retort(std::vector<std::string> args, const testing::TestDatabase& db) {
+    args.push_back("--url");
+    args.push_back(db.url());
+    return testing::RunRetort(args, dir_.path());
+  }
+
+  // Constraint and index names (SQLite: the CREATE statements, which name
+  // what is named), sorted.
+  std::vector<std::vector<std::string>> Names(const testing::TestDatabase& db) {
+    std::vector<std::vector<std::string>> rows =
+        GetParam() == "postgresql"
+            ? db.Query("SELECT conrelid::regclass::text, conname, contype::text FROM pg_constraint "
+                       "WHERE connamespace = current_schema()::regnamespace UNION ALL SELECT "
+                       "tablename, indexname, 'i' FROM pg_indexes WHERE schemaname = current_schema()")
+            : db.Query("SELECT tbl_name, name, type FROM sqlite_master WHERE name NOT LIKE "
+                       "'retort%' AND tbl_name NOT LIKE 'retort%' AND type = 'index'");
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
+
+  testing::ScratchDir dir_;
+  std::optional<testing::TestDatabase> ours_, theirs_;
+};
+
+TEST_P(SqlalchemyBuilt, IsAdoptedVerifiedAndMigratedOn) {
+  CreateAll(*theirs_);
+  ASSERT_EQ(testing::RunRetort({"revision", "--autogenerate", "-m", "baseline", "--rev-id", "0001"},
+                               dir_.path())
+                .exit_code,
+            0);
+  testing::CommandResult stamp = Retort({"stamp", "head", "--baseline", "--if-matches"}, *theirs_);
+  ASSERT_EQ(stamp.exit_code, 0) << stamp.out << stamp.err;
+  EXPECT_EQ(theirs_->VersionRows(), std::vector<std::string>{"0001"});
+  testing::CommandResult verify = Retort({"verify"}, *theirs_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  // retort builds the same names from the same model.
+  testing::CommandResult built = Retort({"upgrade", "head", "--create-schema"}, *ours_);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_EQ(Names(*ours_), Names(*theirs_));
+
+  // A further migration runs on what SQLAlchemy built: the checks and keys
+  // the database named are dropped and made by those names.
+  dir_.Write("schema/app.yaml", std::string(kDeclared) + R"yaml(  - name: notes
+    columns:
+      - {name: id, type: integer, primary_key: true}
+      - {name: template_id, type: integer, references: checklist_item_templates.id}
+)yaml");
+  std::string edited = testing::ReadFile(dir_.path() / "schema/app.yaml");
+  edited.replace(edited.find("      - {expr: \"size < 1000\"}\n"), 30, "");
+  dir_.Write("schema/app.yaml", edited);
+  testing::CommandResult rev = testing::RunRetort(
+      {"revision", "--autogenerate", "-m", "more", "--rev-id", "0002"}, dir_.path());
+  ASSERT_EQ(rev.exit_code, 0) << rev.err;
+  EXPECT_NE(rev.out.find("- constraint checklist_item_templates_size_check1"), std::string::npos)
+      << rev.out;
+  for (testing::TestDatabase* db : {&*theirs_, &*ours_}) {
+    testing::CommandResult up = Retort({"upgrade", "head"}, *db);
+    EXPECT_EQ(up.exit_code, 0) << up.err;
+    testing::CommandResult again = Retort({"verify"}, *db);
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  }
+  EXPECT_EQ(Names(*ours_), Names(*theirs_));
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, SqlalchemyBuilt, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace retort
