@@ -140,11 +140,21 @@ std::optional<std::string> ConventionName(const NamingConvention& convention,
 
 ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
                       const std::string& given, const NameParts& parts) {
-  if (!given.empty() && key != "ck") return {given, false};
+  // An explicit name is kept as it is written: one that some dialect would
+  // cut is refused here, when it is read, not first met at upgrade time.
+  auto explicit_name = [&]() -> ChosenName {
+    if (given.size() > 63) {
+      throw Error(ErrorKind::kInput, "the name '" + given + "' is " + std::to_string(given.size()) +
+                                         " bytes long and PostgreSQL would truncate it to 63 bytes; "
+                                         "name it in at most 63 bytes");
+    }
+    return {given, false};
+  };
+  if (!given.empty() && key != "ck") return explicit_name();
   NameParts with = parts;
   if (key == "ck") with.constraint_name = given;
   if (std::optional<std::string> name = ConventionName(convention, key, with)) return {*name, false};
-  if (!given.empty()) return {given, false};
+  if (!given.empty()) return explicit_name();
   return {ImpliedName(key, parts, [](const std::string&) { return false; }), true};
 }
 
