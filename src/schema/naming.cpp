@@ -293,29 +293,34 @@ namespace {
 // constraint names (pg_constraint) and index names (pg_class, with the
 // tables) apart, and a key's name is also its index's.
 struct TakenNames {
-  std::set<std::string> constraints, relations;
+  // The schema's tables, each with or without its implied names (those
+  // about to be named anew are not taken), looked through at each check:
+  // a check is rare, a copy of every name per operation is not.
+  std::vector<std::pair<const Table*, bool>> tables;
+  std::set<std::string> chosen_constraints, chosen_relations;  // named in this pass
 
-  void Add(const Table& t, bool with_implied) {
-    relations.insert(t.name);
-    for (const Index& ix : t.indexes) relations.insert(ix.name);
-    auto add = [&](const auto& c, bool index) {
-      if (c.implied && !with_implied) return;
-      constraints.insert(c.name);
-      if (index) relations.insert(c.name);
-    };
-    if (t.primary_key) add(*t.primary_key, true);
-    for (const UniqueConstraint& x : t.uniques) add(x, true);
-    for (const ForeignKey& x : t.foreign_keys) add(x, false);
-    for (const CheckConstraint& x : t.checks) add(x, false);
+  void Add(const Table& t, bool with_implied) { tables.emplace_back(&t, with_implied); }
+
+  bool Taken(const std::string& n, bool index) const {
+    if (chosen_constraints.count(n) > 0 || (index && chosen_relations.count(n) > 0)) return true;
+    for (const auto& [t, with_implied] : tables) {
+      auto is = [&](const auto& c) { return (with_implied || !c.implied) && c.name == n; };
+      if (t->primary_key && is(*t->primary_key)) return true;
+      if (std::any_of(t->uniques.begin(), t->uniques.end(), is) ||
+          std::any_of(t->foreign_keys.begin(), t->foreign_keys.end(), is) ||
+          std::any_of(t->checks.begin(), t->checks.end(), is)) {
+        return true;
+      }
+      if (index && (t->name == n || t->FindIndex(n) != nullptr)) return true;
+    }
+    return false;
   }
 
   std::string Choose(std::string_view key, const NameParts& parts) {
     bool index = key == "pk" || key == "uq" || key == "ix";
-    std::string name = ImpliedName(key, parts, [&](const std::string& n) {
-      return constraints.count(n) > 0 || (index && relations.count(n) > 0);
-    });
-    constraints.insert(name);
-    if (index) relations.insert(name);
+    std::string name = ImpliedName(key, parts, [&](const std::string& n) { return Taken(n, index); });
+    chosen_constraints.insert(name);
+    if (index) chosen_relations.insert(name);
     return name;
   }
 };
