@@ -303,7 +303,9 @@ struct TakenNames {
 
   bool Taken(const std::string& n, bool index) const {
     if (chosen_constraints.count(n) > 0 || (index && chosen_relations.count(n) > 0)) return true;
-    for (const auto& [t, with_implied] : tables) {
+    for (const auto& entry : tables) {
+      const Table* t = entry.first;
+      const bool with_implied = entry.second;
       auto is = [&](const auto& c) { return (with_implied || !c.implied) && c.name == n; };
       if (t->primary_key && is(*t->primary_key)) return true;
       if (std::any_of(t->uniques.begin(), t->uniques.end(), is) ||
