@@ -30,16 +30,72 @@ Location At(const std::string& file, const toml::source_region& region) {
 }
 
 // toml++ 3.3 reaches code it marks unreachable (undefined behaviour) when it
-// asks whether a character from U+FB26 to U+FEFE (Arabic presentation forms,
-// variation selectors, ...) is white space: such a character is refused
-// before it reads the text; in a string it can be written as \uXXXX.
+// asks whether a non-ASCII character is white space, which it does for any
+// such character outside strings and comments (where TOML allows none), and
+// for one from U+FB26 to U+FEFE (Arabic presentation forms, variation
+// selectors, ...) in a string: such characters are refused before it reads
+// the text; in a string the latter can be written as \uXXXX.
 void RefuseCharactersTomlMisreads(const std::string& text, const std::string& path) {
+  enum class In { kValue, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kValue;
   int line = 1, column = 1;
+  auto at = [&](size_t i, std::string_view s) { return text.compare(i, s.size(), s) == 0; };
   for (size_t i = 0; i < text.size(); ++column) {
     const auto c = static_cast<unsigned char>(text[i]);
+    size_t width = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     if (c == '\n') {
       ++line;
       column = 0;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kValue;
+    }
+    switch (in) {
+      case In::kValue:
+        if (c >= 0x80) {
+          throw Error(ErrorKind::kInput,
+                      "a character that is not ASCII outside a string or a comment (TOML "
+                      "allows none there)",
+                      Location{.file = path, .line = line, .column = column});
+        }
+        if (c == '#') {
+          in = In::kComment;
+        } else if (at(i, "\"\"\"")) {
+          in = In::kMultiBasic;
+          width = 3;
+        } else if (at(i, "\'\'\'")) {
+          in = In::kMultiLiteral;
+          width = 3;
+        } else if (c == '"') {
+          in = In::kBasic;
+        } else if (c == '\'') {
+          in = In::kLiteral;
+        }
+        break;
+      case In::kComment: break;
+      case In::kBasic:
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          width = 2;  // an escape: the next character is not the end
+        } else if (c == '"') {
+          in = In::kValue;
+        }
+        break;
+      case In::kMultiBasic:
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          width = 2;
+        } else if (at(i, "\"\"\"")) {
+          in = In::kValue;
+          width = 3;
+          while (width < 5 && at(i + width, "\"")) ++width;  // """a"""" ends in a quote
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'') in = In::kValue;
+        break;
+      case In::kMultiLiteral:
+        if (at(i, "\'\'\'")) {
+          in = In::kValue;
+          width = 3;
+          while (width < 5 && at(i + width, "\'")) ++width;
+        }
+        break;
     }
     // REQUIRES: valid UTF-8 (checked before): only three-byte sequences
     // starting with 0xEF hold these.
@@ -53,7 +109,8 @@ void RefuseCharactersTomlMisreads(const std::string& text, const std::string& pa
                     Location{.file = path, .line = line, .column = column});
       }
     }
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (c < 0x80) column += static_cast<int>(width) - 1;  // quotes or an escape at once
+    i += width;
   }
 }
 

@@ -143,7 +143,9 @@ ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
   // An explicit name is kept as it is written: one that some dialect would
   // cut is refused here, when it is read, not first met at upgrade time.
   auto explicit_name = [&]() -> ChosenName {
-    if (given.size() > 63) {
+    // The convention's own name, written back (by autogenerate, say), is
+    // shortened where it is too long, as the convention's.
+    if (given.size() > 63 && ConventionName(convention, key, parts) != given) {
       throw Error(ErrorKind::kInput, "the name '" + given + "' is " + std::to_string(given.size()) +
                                          " bytes long and PostgreSQL would truncate it to 63 bytes; "
                                          "name it in at most 63 bytes");

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "test_util.h"
 
 namespace retort::runtime {
@@ -68,6 +70,35 @@ TEST(Config, CharactersTheTomlReaderMisreads) {
   }
   dir.Write("retort.toml", "url = \"sqlite:///\\uFEF5.db\"\n");
   EXPECT_EQ(LoadConfig((dir.path() / "retort.toml").string()).url, "sqlite:///\xEF\xBB\xB5.db");
+}
+
+// Outside strings and comments TOML allows no character that is not ASCII,
+// and toml++ misreads one there: refused at its place. In strings and
+// comments (of every kind) they are fine.
+TEST(Config, NonAsciiOutsideStringsIsRefusedAtItsPlace) {
+  testing::ScratchDir dir;
+  for (const auto& [text, line, column] :
+       std::vector<std::tuple<std::string, int, int>>{{"url = \"x\" \xC3\xA9\n", 1, 11},
+                                                      {"lock_timeout = 1\n\xD2\x83 = 1\n", 2, 1},
+                                                      {"url = \"\"\"a\"\"\"\"\xC2\xA1\n", 1, 15},
+                                                      {"url = 'a\\' \xC2\xA1\n", 1, 12},
+                                                      {"url = \"\\\"\" \xC2\xA1\n", 1, 12}}) {
+    dir.Write("retort.toml", text);
+    try {
+      LoadConfig((dir.path() / "retort.toml").string());
+      ADD_FAILURE() << "taken: " << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("not ASCII outside a string or a comment"),
+                std::string::npos) << e.what();
+      EXPECT_EQ(e.where().line, line) << text;
+      EXPECT_EQ(e.where().column, column) << text;
+    }
+  }
+  dir.Write("retort.toml",
+            "# caf\xC3\xA9 \xD2\x83\nurl = \"sqlite:///caf\xC3\xA9.db\" # \xC2\xA1\n"
+            "script_location = 'v\xC3\xA9'\nschema = [\"\"\"s\xC3\xA9\"\"\", '''t\xC3\xA9''']\n");
+  Config config = LoadConfig((dir.path() / "retort.toml").string());
+  EXPECT_EQ(config.url, "sqlite:///caf\xC3\xA9.db");
 }
 
 // Integers a double cannot hold exactly are range-checked too.

@@ -119,6 +119,19 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
   EXPECT_TRUE(code.indexes.at(0).unique);
 }
 
+// A name the convention makes, too long for PostgreSQL, is written back as
+// it is and read back as the convention's (shortened where it is stored),
+// not refused as an explicit name would be.
+TEST(ScriptWrite, LongConventionNamesReadBack) {
+  const std::string column(60, 'e');
+  std::vector<ops::OpAt> first = Parse(
+      "upgrade:\n  - create_table: {name: users, columns: [{name: id, type: integer, primary_key: "
+      "true}, {name: " + column + ", type: integer, index: true}]}\n");
+  std::vector<ops::OpAt> second = Parse(Write(first));
+  EXPECT_EQ(std::get<ops::CreateTable>(second.at(0).op).table.indexes.at(0).name,
+            "ix_users_" + column);
+}
+
 TEST(ScriptWrite, MarksWhatMustBeAcknowledged) {
   std::string text = script::WriteOperations(
       {{ops::DropTable{"users"}, {"DESTRUCTIVE: drops table users."}, true}});
