@@ -104,6 +104,12 @@ class Comparer {
         changes.push_back(std::string("nullable ") + (ec.nullable ? "true" : "false") + " -> " +
                           (ac->nullable ? "true" : "false"));
       }
+      if (ec.autoincrement.value_or(false) && !ac->autoincrement.value_or(false)) {
+        // A key whose values must come from a sequence, and do not
+        // (PostgreSQL): an insert without it fails. The other way round is
+        // no fault: a column keeps its sequence when its key is dropped.
+        changes.push_back("values from a sequence yes -> no");
+      }
       if (!SameDefault(ec, *ac)) {
         changes.push_back("default " + DescribeDefault(ec.server_default) + " -> " +
                           DescribeDefault(ac->server_default));

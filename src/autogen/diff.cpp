@@ -325,6 +325,18 @@ std::vector<ops::Operation> Diff(const Schema& from, const Schema& to, const Dif
   return Differ(from, to, options).Run();
 }
 
+namespace {
+
+// (a, b) -> t (x, y), with its actions when they are not NO ACTION.
+std::string ForeignKeyText(const schema::ForeignKey& fk) {
+  std::string out = List(fk.columns) + " -> " + fk.referred_table + " " + List(fk.referred_columns);
+  if (fk.on_delete != schema::Action::kNoAction) out += " on delete " + schema::FormatAction(fk.on_delete);
+  if (fk.on_update != schema::Action::kNoAction) out += " on update " + schema::FormatAction(fk.on_update);
+  return out;
+}
+
+}  // namespace
+
 std::string Describe(const ops::Operation& operation, const Schema& before) {
   auto column = [&](const std::string& table, const std::string& name) -> const Column* {
     const Table* t = before.FindTable(table);
@@ -368,15 +380,29 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             return "+ unique constraint " + op.constraint.name + " on " + op.table + " " +
                    List(op.constraint.columns);
           },
-          [](const ops::CreateForeignKey& op) {
+          [&](const ops::CreateForeignKey& op) {
             return "+ foreign key " + op.foreign_key.name + " on " + op.table + " " +
-                   List(op.foreign_key.columns) + " -> " + op.foreign_key.referred_table + " " +
-                   List(op.foreign_key.referred_columns);
+                   ForeignKeyText(op.foreign_key);
           },
           [](const ops::CreateCheckConstraint& op) {
             return "+ check constraint " + op.check.name + " on " + op.table + " (" + op.check.expr + ")";
           },
-          [](const ops::DropConstraint& op) { return "- constraint " + op.name + " on " + op.table; },
+          [&](const ops::DropConstraint& op) {
+            // What is dropped, so that a drop and a create of one name
+            // show what changed.
+            const Table* t = before.FindTable(op.table);
+            std::string what = "constraint " + op.name + " on " + op.table;
+            if (t && t->primary_key && t->primary_key->name == op.name) {
+              what = "primary key " + what.substr(11) + " " + List(t->primary_key->columns);
+            } else if (const schema::ForeignKey* fk = t ? Named(t->foreign_keys, op.name) : nullptr) {
+              what = "foreign key " + what.substr(11) + " " + ForeignKeyText(*fk);
+            } else if (const schema::UniqueConstraint* uq = t ? Named(t->uniques, op.name) : nullptr) {
+              what = "unique constraint " + what.substr(11) + " " + List(uq->columns);
+            } else if (const schema::CheckConstraint* ck = t ? Named(t->checks, op.name) : nullptr) {
+              what = "check constraint " + what.substr(11) + " (" + ck->expr + ")";
+            }
+            return "- " + what;
+          },
           [](const ops::CreateEnum& op) {
             return "+ enum " + op.enumeration.name + " " + List(op.enumeration.values);
           },

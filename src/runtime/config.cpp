@@ -30,37 +30,62 @@ Location At(const std::string& file, const toml::source_region& region) {
 }
 
 // toml++ 3.3 reaches code it marks unreachable (undefined behaviour) when it
-// asks whether a non-ASCII character is white space, which it does for any
-// such character outside strings and comments (where TOML allows none), and
-// for one from U+FB26 to U+FEFE (Arabic presentation forms, variation
-// selectors, ...) in a string: such characters are refused before it reads
-// the text; in a string the latter can be written as \uXXXX.
-void RefuseCharactersTomlMisreads(const std::string& text, const std::string& path) {
+// asks whether a character that is not ASCII is white space, which it does
+// outside strings and, reading a malformed value, inside what would be
+// one. So it is given ASCII only: in a "..." string each such character
+// becomes its \uXXXX escape (the same string), in a comment a '?'; outside
+// strings and comments TOML allows none, and in a '...' string (where no
+// escape exists) one is refused, at its place. Columns toml++ reports after
+// an escaped character on the same line are off by the escape's length.
+std::string AsciiForToml(const std::string& text, const std::string& path) {
   enum class In { kValue, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kValue;
+  std::string out;
+  out.reserve(text.size());
   int line = 1, column = 1;
   auto at = [&](size_t i, std::string_view s) { return text.compare(i, s.size(), s) == 0; };
+  auto fail = [&](const std::string& message) {
+    throw Error(ErrorKind::kInput, message, Location{.file = path, .line = line, .column = column});
+  };
   for (size_t i = 0; i < text.size(); ++column) {
     const auto c = static_cast<unsigned char>(text[i]);
+    // REQUIRES: valid UTF-8 (checked before).
     size_t width = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     if (c == '\n') {
       ++line;
       column = 0;
       if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kValue;
     }
+    if (c >= 0x80) {
+      char32_t cp = width == 2 ? c & 0x1F : width == 3 ? c & 0x0F : c & 0x07;
+      for (size_t k = 1; k < width; ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
+      switch (in) {
+        case In::kComment: out += '?'; break;
+        case In::kBasic:
+        case In::kMultiBasic:
+          out += cp > 0xFFFF ? fmt::format("\\U{:08X}", static_cast<uint32_t>(cp))
+                             : fmt::format("\\u{:04X}", static_cast<uint32_t>(cp));
+          break;
+        case In::kLiteral:
+        case In::kMultiLiteral:
+          fail("a character that is not ASCII in a '...' string cannot be read here (the TOML "
+               "reader misreads it); write the string in \"...\"");
+          break;
+        case In::kValue:
+          fail("a character that is not ASCII outside a string or a comment (TOML allows none "
+               "there)");
+          break;
+      }
+      i += width;
+      continue;
+    }
     switch (in) {
       case In::kValue:
-        if (c >= 0x80) {
-          throw Error(ErrorKind::kInput,
-                      "a character that is not ASCII outside a string or a comment (TOML "
-                      "allows none there)",
-                      Location{.file = path, .line = line, .column = column});
-        }
         if (c == '#') {
           in = In::kComment;
         } else if (at(i, "\"\"\"")) {
           in = In::kMultiBasic;
           width = 3;
-        } else if (at(i, "\'\'\'")) {
+        } else if (at(i, "'''")) {
           in = In::kMultiLiteral;
           width = 3;
         } else if (c == '"') {
@@ -71,16 +96,13 @@ void RefuseCharactersTomlMisreads(const std::string& text, const std::string& pa
         break;
       case In::kComment: break;
       case In::kBasic:
-        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
-          width = 2;  // an escape: the next character is not the end
-        } else if (c == '"') {
-          in = In::kValue;
-        }
-        break;
       case In::kMultiBasic:
-        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
-          width = 2;
-        } else if (at(i, "\"\"\"")) {
+        if (c == '\\' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0x80 &&
+            text[i + 1] != '\n') {
+          width = 2;  // an escape: the next character is not the end
+        } else if (in == In::kBasic && c == '"') {
+          in = In::kValue;
+        } else if (in == In::kMultiBasic && at(i, "\"\"\"")) {
           in = In::kValue;
           width = 3;
           while (width < 5 && at(i + width, "\"")) ++width;  // """a"""" ends in a quote
@@ -90,28 +112,18 @@ void RefuseCharactersTomlMisreads(const std::string& text, const std::string& pa
         if (c == '\'') in = In::kValue;
         break;
       case In::kMultiLiteral:
-        if (at(i, "\'\'\'")) {
+        if (at(i, "'''")) {
           in = In::kValue;
           width = 3;
-          while (width < 5 && at(i + width, "\'")) ++width;
+          while (width < 5 && at(i + width, "'")) ++width;
         }
         break;
     }
-    // REQUIRES: valid UTF-8 (checked before): only three-byte sequences
-    // starting with 0xEF hold these.
-    if (c == 0xEF && i + 2 < text.size()) {
-      const char32_t cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
-      if (cp >= 0xFB26 && cp <= 0xFEFE) {
-        throw Error(ErrorKind::kInput,
-                    fmt::format("the character U+{:04X} cannot be read here (the TOML reader "
-                                "misreads U+FB26 to U+FEFE); in a string, write it as \\u{:04X}",
-                                static_cast<uint32_t>(cp), static_cast<uint32_t>(cp)),
-                    Location{.file = path, .line = line, .column = column});
-      }
-    }
-    if (c < 0x80) column += static_cast<int>(width) - 1;  // quotes or an escape at once
+    out.append(text, i, width);
+    column += static_cast<int>(width) - 1;  // quotes or an escape at once
     i += width;
   }
+  return out;
 }
 
 }  // namespace
@@ -142,10 +154,10 @@ Config LoadConfig(const std::string& path) {
   // toml++ misbehaves on bytes that are not UTF-8 (it reaches code it marks
   // unreachable): they are refused first, as in every file retort reads.
   schema::RequireUtf8Text(text, path, "TOML");
-  RefuseCharactersTomlMisreads(text, path);
+  const std::string ascii = AsciiForToml(text, path);
   toml::table table;
   try {
-    table = toml::parse(text, path);
+    table = toml::parse(ascii, path);
   } catch (const toml::parse_error& e) {
     throw Error(ErrorKind::kInput, "malformed TOML: " + std::string(e.description()),
                 At(path, e.source()));

@@ -686,7 +686,12 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
   runtime::Migrator migrator(scripts, impl_->Naming(), *d, impl_->OptionsFor(impl_->url));
   std::string sql = migrator.OfflineScript(heads, to, upgrade);
   if (url.scheme == "postgresql" && !schema_name.empty()) {
-    sql = "SET search_path TO " + d->Quote(schema_name) + ";\n" + sql;
+    std::string prologue;
+    // As a run would with --create-schema (or create_database_schema).
+    if (impl_->settings.create_schema.value_or(impl_->config.create_database_schema)) {
+      prologue = "CREATE SCHEMA IF NOT EXISTS " + d->Quote(schema_name) + ";\n";
+    }
+    sql = prologue + "SET search_path TO " + d->Quote(schema_name) + ";\n" + sql;
   }
   return sql;
 }

@@ -35,10 +35,16 @@ struct Column {
   bool nullable = true;
   std::optional<Default> server_default;
   // Single-column integer primary keys auto-increment unless this is false.
+  // Read back (PostgreSQL: true where the values come from a sequence), it
+  // is compared on its own (autogen/compare.h), not by ==: a column keeps
+  // its sequence when its key is dropped.
   std::optional<bool> autoincrement;
   std::string comment;
 
-  bool operator==(const Column&) const = default;
+  bool operator==(const Column& o) const {
+    return name == o.name && type == o.type && nullable == o.nullable &&
+           server_default == o.server_default && comment == o.comment;
+  }
 };
 
 enum class Action { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };

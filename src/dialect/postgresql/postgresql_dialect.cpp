@@ -13,12 +13,6 @@ using schema::Table;
 using schema::Type;
 using schema::TypeKind;
 
-// As SQLAlchemy decides: a column with a server default is not a serial.
-bool AutoIncrements(const Table& table, const Column& column) {
-  return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
-         column.autoincrement.value_or(true) && !column.server_default;
-}
-
 std::string SerialType(TypeKind kind) {
   switch (kind) {
     case TypeKind::kSmallInt: return "SMALLSERIAL";
@@ -32,6 +26,12 @@ bool IsStringType(const Type& type) {
 }
 
 }  // namespace
+
+bool PostgresDialect::AutoIncrements(const Table& table, const Column& column) {
+  // As SQLAlchemy decides: a column with a server default is not a serial.
+  return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
+         column.autoincrement.value_or(true) && !column.server_default;
+}
 
 std::string PostgresDialect::Quote(std::string_view identifier) const {
   if (identifier.size() > kMaxIdentifierBytes) {

@@ -13,6 +13,9 @@ class PostgresDialect final : public Dialect {
   static constexpr size_t kMaxIdentifierBytes = 63;
 
   std::string_view name() const override { return "postgresql"; }
+  // True when `column` of `table` is written as a serial (its values drawn
+  // from a sequence).
+  static bool AutoIncrements(const schema::Table& table, const schema::Column& column);
   // Throws Error(kInput) for an identifier longer than kMaxIdentifierBytes,
   // which PostgreSQL would silently truncate.
   std::string Quote(std::string_view identifier) const override;

@@ -10,8 +10,10 @@
 //  - a raw type keeps only its postgresql spelling, lower-cased, with the
 //    common aliases (int4, varchar, timestamptz, ...) resolved, and becomes
 //    the portable type when it names one;
-//  - autoincrement is unset (a serial reads back as a plain integer column
-//    without default: its nextval() default is left out);
+//  - autoincrement is true for a column whose values come from a sequence
+//    (a serial's nextval() default, which is not read as a default, or an
+//    identity column), unset otherwise; Normalize sets it where
+//    PostgresDialect writes a serial;
 //  - primary key columns are NOT NULL;
 //  - literal defaults read back as PostgreSQL prints them: booleans as
 //    true/false, numbers as the constant they parse to (an integer without
@@ -449,6 +451,10 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     // Identity and generated columns have no default of their own.
     bool identity = !Text(row[6]).empty(), generated = !Text(row[7]).empty();
     if (row[4] && !identity && !generated) column.server_default = ParseDefaultExpression(*row[4]);
+    if (identity || (row[4] && !column.server_default &&
+                     ToLower(TrimSpace(*row[4])).starts_with("nextval("))) {
+      column.autoincrement = true;
+    }
     table->columns.push_back(std::move(column));
   }
 
@@ -580,9 +586,12 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
   for (schema::Table& table : out.tables) {
     table.comment.clear();
-    for (schema::Column& column : table.columns) {
-      column.type = NormalizeType(column.type);
+    const schema::Table declared = table;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      schema::Column& column = table.columns[i];
       column.autoincrement.reset();
+      if (AutoIncrements(declared, declared.columns[i])) column.autoincrement = true;
+      column.type = NormalizeType(column.type);
       column.comment.clear();
       if (column.server_default) {
         column.server_default = NormalizeDefault(column.type, *column.server_default);
