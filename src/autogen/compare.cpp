@@ -47,6 +47,14 @@ std::string DescribeDefault(const std::optional<schema::Default>& d) {
     case schema::Default::Kind::kNow: return "now()";
     case schema::Default::Kind::kSql: return "{sql: " + d->value + "}";
     case schema::Default::Kind::kLiteral: return "'" + d->value + "'";
+    case schema::Default::Kind::kPerDialect: {
+      std::string out;
+      for (const auto& [dialect, one] : d->dialects) {
+        out += (out.empty() ? "{" : ", ") + dialect + ": " +
+               DescribeDefault(schema::Default{one.first, one.second, {}});
+      }
+      return out.empty() ? "{}" : out + "}";
+    }
   }
   return "none";
 }
@@ -57,6 +65,18 @@ bool SameDefault(const schema::Column& a, const schema::Column& b) {
   const schema::Default& x = *a.server_default;
   const schema::Default& y = *b.server_default;
   if (x.kind != y.kind) return false;
+  if (x.kind == schema::Default::Kind::kPerDialect) {
+    if (x.dialects.size() != y.dialects.size()) return false;
+    for (const auto& [dialect, one] : x.dialects) {
+      auto it = y.dialects.find(dialect);
+      if (it == y.dialects.end()) return false;
+      schema::Column a1 = a, b1 = b;
+      a1.server_default = schema::Default{one.first, one.second, {}};
+      b1.server_default = schema::Default{it->second.first, it->second.second, {}};
+      if (!SameDefault(a1, b1)) return false;
+    }
+    return true;
+  }
   if (x.kind != schema::Default::Kind::kLiteral) return x.value == y.value;
   return CanonicalLiteral(a.type, x.value) == CanonicalLiteral(b.type, y.value);
 }

@@ -16,6 +16,13 @@ auto FindByName(T& items, const std::string& name) -> decltype(&items[0]) {
 
 }  // namespace
 
+std::optional<Default> Default::For(std::string_view dialect) const {
+  if (kind != Kind::kPerDialect) return *this;
+  auto it = dialects.find(std::string(dialect));
+  if (it == dialects.end()) return std::nullopt;
+  return Default{it->second.first, it->second.second, {}};
+}
+
 std::optional<Action> ParseAction(const std::string& text) {
   std::string upper;
   for (char c : text) {

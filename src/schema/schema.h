@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,12 +20,20 @@ namespace retort::schema {
 // A column's server-side default.
 struct Default {
   enum class Kind {
-    kLiteral,  // a value, rendered for the column's type ('x', 3, true)
-    kNow,      // the portable now(): the current timestamp
-    kSql,      // a raw SQL expression, written as {sql: "..."}
+    kLiteral,     // a value, rendered for the column's type ('x', 3, true)
+    kNow,         // the portable now(): the current timestamp
+    kSql,         // a raw SQL expression, written as {sql: "..."}
+    kPerDialect,  // one of the above per dialect: {postgresql: ..., sqlite: ...}
   };
   Kind kind = Kind::kLiteral;
   std::string value;
+  // kPerDialect: each dialect's default (kind and value); a dialect not
+  // listed has none.
+  std::map<std::string, std::pair<Kind, std::string>> dialects;
+
+  // The default dialect `dialect` writes: this one, or its entry (nullopt:
+  // none there).
+  std::optional<Default> For(std::string_view dialect) const;
 
   bool operator==(const Default&) const = default;
 };

@@ -97,12 +97,27 @@ void RequireColumns(const YamlFile& file, const YAML::Node& node, const Table& t
 
 std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node) {
   if (!node || node.IsNull()) return std::nullopt;
+  if (node.IsMap() && !node["sql"]) {
+    // One default per dialect; a dialect left out (or null) has none.
+    file.CheckKeys(node, "server_default", {"sqlite", "postgresql"});
+    Default d{Default::Kind::kPerDialect, "", {}};
+    for (const auto& entry : node) {
+      if (entry.second.IsMap() && !entry.second["sql"]) {
+        file.Fail(entry.second, "a dialect's server_default is a value, now(), or {sql: ...}");
+      }
+      if (std::optional<Default> one = ParseDefault(file, entry.second)) {
+        d.dialects[entry.first.Scalar()] = {one->kind, one->value};
+      }
+    }
+    return d;
+  }
   if (node.IsMap()) {
     file.CheckKeys(node, "server_default", {"sql"});
     return Default{Default::Kind::kSql, file.String(node, "sql")};
   }
   if (!node.IsScalar()) {
-    file.Fail(node, "'server_default' must be a value, now(), or {sql: ...}");
+    file.Fail(node, "'server_default' must be a value, now(), {sql: ...}, or one of these per "
+                    "dialect ({postgresql: ..., sqlite: ...})");
   }
   std::string value = node.Scalar();
   std::string lower;

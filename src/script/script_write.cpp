@@ -26,6 +26,14 @@ void WriteDefault(YAML::Emitter& out, const std::optional<schema::Default>& d) {
     return;
   }
   switch (d->kind) {
+    case schema::Default::Kind::kPerDialect:
+      out << YAML::Flow << YAML::BeginMap;
+      for (const auto& [dialect, one] : d->dialects) {
+        out << YAML::Key << dialect << YAML::Value;
+        WriteDefault(out, schema::Default{one.first, one.second, {}});
+      }
+      out << YAML::EndMap;
+      return;
     case schema::Default::Kind::kNow: out << "now()"; return;
     case schema::Default::Kind::kSql:
       out << YAML::Flow << YAML::BeginMap << YAML::Key << "sql" << YAML::Value << d->value

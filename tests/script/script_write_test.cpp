@@ -38,6 +38,7 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
         - {name: raw, type: {postgresql: int4, sqlite: INTEGER}, server_default: {sql: "1 + 1"}}
         - {name: price, type: "numeric(10,2)", autoincrement: false, comment: "in cents"}
         - {name: status, type: enum(status)}
+        - {name: token, type: text, server_default: {postgresql: {sql: "gen_random_uuid()::text"}, sqlite: "x"}}
       primary_key: {name: pk_users, columns: [id]}
       unique:
         - {name: uq_users_email, columns: [email]}

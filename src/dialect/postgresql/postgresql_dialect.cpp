@@ -30,7 +30,8 @@ bool IsStringType(const Type& type) {
 bool PostgresDialect::AutoIncrements(const Table& table, const Column& column) {
   // As SQLAlchemy decides: a column with a server default is not a serial.
   return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
-         column.autoincrement.value_or(true) && !column.server_default;
+         column.autoincrement.value_or(true) &&
+         !(column.server_default && column.server_default->For("postgresql"));
 }
 
 std::string PostgresDialect::Quote(std::string_view identifier) const {
@@ -128,6 +129,9 @@ std::string PostgresDialect::DefaultExpression(const Type& type, const schema::D
     case schema::Default::Kind::kNow: return "now()";
     case schema::Default::Kind::kSql: return d.value;
     case schema::Default::Kind::kLiteral: return Literal(type, d.value);
+    case schema::Default::Kind::kPerDialect:
+      if (std::optional<schema::Default> mine = d.For(name())) return DefaultExpression(type, *mine);
+      return "NULL";  // not reached: callers resolve first
   }
   return d.value;
 }
@@ -138,7 +142,9 @@ std::string PostgresDialect::ColumnDefinition(const Table& table, const Column& 
                     (AutoIncrements(table, c) ? SerialType(c.type.kind)
                                               : ColumnType(c.type, schema));
   if (!c.nullable) out += " NOT NULL";
-  if (c.server_default) out += " DEFAULT " + DefaultExpression(c.type, *c.server_default);
+  if (std::optional<schema::Default> d = c.server_default ? c.server_default->For(name()) : std::nullopt) {
+    out += " DEFAULT " + DefaultExpression(c.type, *d);
+  }
   return out;
 }
 
@@ -195,21 +201,26 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             const std::string alter =
                 "ALTER TABLE " + Quote(t.name) + " ALTER COLUMN " + Quote(op.column);
             const Type& type = op.type ? *op.type : c->type;
+            // Defaults as this dialect has them (one per dialect resolved).
+            auto mine = [&](const std::optional<schema::Default>& d) {
+              return d ? d->For(name()) : std::nullopt;
+            };
+            const std::optional<schema::Default> old_default = mine(c->server_default);
             std::optional<schema::Default> final_default =
-                op.server_default ? *op.server_default : c->server_default;
+                op.server_default ? mine(*op.server_default) : old_default;
             bool changes_type = op.type && *op.type != c->type;
             bool changes_null = op.nullable && *op.nullable != c->nullable;
-            bool changes_default = op.server_default && *op.server_default != c->server_default;
+            bool changes_default = op.server_default && final_default != old_default;
             if (changes_type) {
               // The old default may not cast to the new type (text to an
               // enum): it comes off first and goes back on after.
-              if (c->server_default) sql.push_back(alter + " DROP DEFAULT");
+              if (old_default) sql.push_back(alter + " DROP DEFAULT");
               std::string target = ColumnType(type, before);
               bool via_text = type.kind == TypeKind::kEnum ||
                               (c->type.kind == TypeKind::kEnum && !IsStringType(type));
               sql.push_back(alter + " TYPE " + target + " USING " + Quote(op.column) +
                             (via_text ? "::text::" : "::") + target);
-              changes_default = c->server_default.has_value() || changes_default;
+              changes_default = old_default.has_value() || changes_default;
             }
             if (changes_null) {
               sql.push_back(alter + (*op.nullable ? " DROP NOT NULL" : " SET NOT NULL"));

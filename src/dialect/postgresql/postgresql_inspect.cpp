@@ -378,6 +378,10 @@ Type NormalizeType(const Type& type) {
 
 std::optional<Default> NormalizeDefault(const Type& type, const Default& d) {
   switch (d.kind) {
+    case Default::Kind::kPerDialect: {
+      std::optional<Default> mine = d.For("postgresql");
+      return mine ? NormalizeDefault(type, *mine) : std::nullopt;
+    }
     case Default::Kind::kNow: return d;
     case Default::Kind::kLiteral: return Default{d.kind, CanonicalLiteral(type, d.value)};
     case Default::Kind::kSql: {

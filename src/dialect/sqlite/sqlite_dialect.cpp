@@ -116,12 +116,13 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
   std::string out = Quote(c.name) + " " +
                     (AutoIncrements(table, c) ? "INTEGER" : ColumnType(c.type, schema));
   if (!c.nullable) out += " NOT NULL";
-  if (c.server_default) {
-    const schema::Default& d = *c.server_default;
+  if (std::optional<schema::Default> mine = c.server_default ? c.server_default->For(name()) : std::nullopt) {
+    const schema::Default& d = *mine;
     switch (d.kind) {
       case schema::Default::Kind::kNow: out += " DEFAULT CURRENT_TIMESTAMP"; break;
       case schema::Default::Kind::kSql: out += " DEFAULT (" + d.value + ")"; break;
       case schema::Default::Kind::kLiteral: out += " DEFAULT " + Literal(c.type, d.value); break;
+      case schema::Default::Kind::kPerDialect: break;  // resolved above
     }
   }
   if (c.type.kind == TypeKind::kEnum) {
@@ -180,8 +181,9 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (!op.uniques.empty()) NeedsRebuild(t.name);
             // SQLite adds no column whose default is not a constant
             // (CURRENT_TIMESTAMP, an expression) to a table holding rows.
-            if (op.column.server_default &&
-                op.column.server_default->kind != schema::Default::Kind::kLiteral) {
+            std::optional<schema::Default> mine =
+                op.column.server_default ? op.column.server_default->For(name()) : std::nullopt;
+            if (mine && mine->kind != schema::Default::Kind::kLiteral) {
               NeedsRebuild(t.name);
             }
             std::string def = ColumnDefinition(t, op.column, before);

@@ -621,9 +621,11 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
       bool auto_increments = d.type.IsInteger() && declared.IsSolePrimaryKey(d.name) &&
                              d.autoincrement.value_or(true);
       c.type = TypeFromDeclared(auto_increments ? "INTEGER" : ColumnType(d.type, schema));
-      if (d.server_default) {
-        const schema::Default& def = *d.server_default;
+      c.server_default.reset();
+      if (std::optional<schema::Default> mine = d.server_default ? d.server_default->For(name()) : std::nullopt) {
+        const schema::Default& def = *mine;
         switch (def.kind) {
+          case schema::Default::Kind::kPerDialect: break;  // resolved above
           case schema::Default::Kind::kNow: c.server_default = DefaultFromSql("CURRENT_TIMESTAMP"); break;
           case schema::Default::Kind::kSql: c.server_default = DefaultFromSql("(" + def.value + ")"); break;
           case schema::Default::Kind::kLiteral:
