@@ -165,6 +165,10 @@ struct SchemaChange {
 struct NewRevisionResult {
   std::string path;  // "" when autogenerate found no change and wrote nothing
   std::vector<SchemaChange> changes;
+  // With compare_database: what the database holds that no script made and
+  // the declared schema lacks ("index extra_ix on t"). The new script leaves
+  // it alone: a drop of it would not replay on the scripts' schema.
+  std::vector<std::string> left_alone;
 };
 
 // ---- Many databases in one run ----

@@ -31,6 +31,11 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
       Project project = ctx.OpenProject();
       options->head = {*heads};
       NewRevisionResult result = project.NewRevision(*options);
+      for (const std::string& what : result.left_alone) {
+        std::cout << "  ! " << what
+                  << ": the database holds it, but no script made it and the schema does not "
+                     "declare it; left as it is (drop it by hand, or declare it)\n";
+      }
       if (options->autogenerate && result.changes.empty()) {
         std::cout << "  No changes: the declared schema matches "
                   << (options->compare_database ? "the database" : "the scripts")

@@ -279,7 +279,8 @@ struct Project::Impl {
 
   // Fills `s` with the operations from the schema at its parents (or the
   // live database's) to the declared one; returns what they change.
-  std::vector<SchemaChange> Autogenerate(script::NewScript& s, bool compare_database) {
+  std::vector<SchemaChange> Autogenerate(script::NewScript& s, bool compare_database,
+                                         std::vector<std::string>* left_alone = nullptr) {
     StartDeclared();  // read while the scripts are
     const script::ScriptSet& all = Full();
     schema::Schema declared = Declared();
@@ -308,6 +309,8 @@ struct Project::Impl {
       from = conn->Inspect({config.version_table, config.history_table});
       stored = conn->dialect().Normalize(declared);
       conn->CanonicalizeExpressions(*stored);
+      LeaveAloneWhatNoScriptMade(from, conn->dialect().Normalize(all.SchemaAt(s.down_revisions, Naming())),
+                                 *stored, left_alone);
     }
     autogen::DiffOptions diff_options;
     if (stored) diff_options.stored_to = &*stored;
@@ -315,6 +318,51 @@ struct Project::Impl {
     s.upgrade = std::move(generated.upgrade);
     s.downgrade = std::move(generated.downgrade);
     return std::move(generated.changes);
+  }
+
+  // Takes out of `live` what neither the scripts' schema (`made`) nor the
+  // declared one (`wanted`) holds, each named in `left_alone`: a script
+  // dropping it would not replay where no script made it.
+  static void LeaveAloneWhatNoScriptMade(schema::Schema& live, const schema::Schema& made,
+                                         const schema::Schema& wanted,
+                                         std::vector<std::string>* left_alone) {
+    auto note = [&](const std::string& what) {
+      if (left_alone) left_alone->push_back(what);
+    };
+    std::vector<schema::Table> kept;
+    for (schema::Table& t : live.tables) {
+      const schema::Table* m = made.FindTable(t.name);
+      const schema::Table* w = wanted.FindTable(t.name);
+      if (!m && !w) {
+        note("table " + t.name);
+        continue;
+      }
+      auto unmade = [&](const auto& list, const auto& object) {
+        auto same = [&](const auto& x) { return x.name == object.name || x == object; };
+        bool in_made = m && std::any_of((m->*list).begin(), (m->*list).end(), same);
+        bool in_wanted = w && std::any_of((w->*list).begin(), (w->*list).end(), same);
+        return !in_made && !in_wanted;
+      };
+      auto sift = [&](auto list, const std::string& kind) {
+        auto& items = t.*list;
+        std::erase_if(items, [&](const auto& x) {
+          if (!unmade(list, x)) return false;
+          note(kind + " " + x.name + " on " + t.name);
+          return true;
+        });
+      };
+      sift(&schema::Table::indexes, "index");
+      sift(&schema::Table::uniques, "unique constraint");
+      sift(&schema::Table::checks, "check constraint");
+      sift(&schema::Table::foreign_keys, "foreign key");
+      std::erase_if(t.columns, [&](const schema::Column& c) {
+        if ((m && m->FindColumn(c.name)) || (w && w->FindColumn(c.name))) return false;
+        note("column " + t.name + "." + c.name);
+        return true;
+      });
+      kept.push_back(std::move(t));
+    }
+    live.tables = std::move(kept);
   }
 
   std::string WriteScript(script::NewScript s) {
@@ -520,7 +568,7 @@ NewRevisionResult Project::NewRevision(const NewRevisionOptions& options) {
   }
   NewRevisionResult result;
   if (options.autogenerate) {
-    result.changes = impl_->Autogenerate(s, options.compare_database);
+    result.changes = impl_->Autogenerate(s, options.compare_database, &result.left_alone);
     if (result.changes.empty()) return result;
   }
   result.path = impl_->WriteScript(std::move(s));
