@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what retort needs to build, from Debian's archive, when it is
 # missing; with --tests, also what the tests need (a PostgreSQL server,
-# clang with libFuzzer for the fuzz targets, and Debian's SQLAlchemy, whose
-# databases the tests compare with retort's).
+# clang with libFuzzer for the fuzz targets, and Debian's SQLAlchemy and
+# Alembic, whose databases the tests compare with retort's).
 # Safe to run again.
 set -euo pipefail
 
@@ -12,7 +12,7 @@ packages=(
   libssl-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libpq-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(postgresql postgresql-client clang libclang-rt-dev python3-sqlalchemy python3-psycopg2)
+  packages+=(postgresql postgresql-client clang libclang-rt-dev python3-sqlalchemy python3-psycopg2 python3-alembic)
 fi
 missing=()
 for p in "${packages[@]}"; do

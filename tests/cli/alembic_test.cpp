@@ -1,0 +1,164 @@
+// A database Alembic migrated (Debian's python3-alembic; version table
+// alembic_version) verifies clean against retort scripts of the same
+// revisions, and retort upgrades it on from there.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_util.h"
+
+namespace retort {
+namespace {
+
+constexpr const char* kEnv = R"py(
+import sqlalchemy as sa
+from alembic import context
+
+url = context.config.get_main_option("sqlalchemy.url")
+schema = context.get_x_argument(as_dictionary=True).get("schema", "")
+engine = sa.create_engine(url, connect_args={"options": "-csearch_path=" + schema} if schema else {})
+if schema:
+    with engine.begin() as connection:
+        connection.execute(sa.text('CREATE SCHEMA IF NOT EXISTS "%s"' % schema))
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+)py";
+
+constexpr const char* kFirst = R"py(
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a1b2c3d4e5f6"
+down_revision = None
+
+def upgrade():
+    op.create_table("users",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(255), nullable=False, unique=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+                  server_default=sa.func.now()))
+
+def downgrade():
+    op.drop_table("users")
+)py";
+
+constexpr const char* kSecond = R"py(
+import sqlalchemy as sa
+from alembic import op
+
+revision = "b2c3d4e5f6a7"
+down_revision = "a1b2c3d4e5f6"
+
+def upgrade():
+    op.create_table("posts",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.CheckConstraint("length(title) > 0"))
+    op.create_index("ix_posts_title", "posts", ["title"])
+    op.add_column("users", sa.Column("nick", sa.Text()))
+
+def downgrade():
+    op.drop_column("users", "nick")
+    op.drop_index("ix_posts_title", "posts")
+    op.drop_table("posts")
+)py";
+
+class AlembicMigrated : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (testing::SkipWithoutServer(GetParam())) GTEST_SKIP() << "no PostgreSQL server";
+    db_.emplace(GetParam(), dir_.path());
+    dir_.Write("alembic/env.py", kEnv);
+    dir_.Write("alembic/versions/a1b2c3d4e5f6_users.py", kFirst);
+    dir_.Write("alembic/versions/b2c3d4e5f6a7_posts.py", kSecond);
+    dir_.Write("retort.toml", "script_location = \"migrations\"\nversion_table = \"alembic_version\"\n");
+    dir_.Write("migrations/a1b2c3d4e5f6_users.yaml", R"yaml(revision: a1b2c3d4e5f6
+down_revision: null
+message: users
+upgrade:
+  - create_table:
+      name: users
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: email, type: string(255), nullable: false, unique: true}
+        - {name: created_at, type: datetime(timezone), nullable: false, server_default: now()}
+)yaml");
+    dir_.Write("migrations/b2c3d4e5f6a7_posts.yaml", R"yaml(revision: b2c3d4e5f6a7
+down_revision: a1b2c3d4e5f6
+message: posts
+upgrade:
+  - create_table:
+      name: posts
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: user_id, type: integer, nullable: false, references: users.id, on_delete: CASCADE}
+        - {name: title, type: string(200), nullable: false}
+      checks:
+        - {expr: "length(title) > 0"}
+  - create_index: {table: posts, columns: [title]}
+  - add_column: {table: users, column: {name: nick, type: text}}
+)yaml");
+  }
+
+  // `alembic upgrade head` on the test database.
+  void AlembicUpgrade() {
+    std::string url = db_->url(), schema;
+    if (GetParam() == "postgresql") {
+      size_t q = url.find("?schema=");
+      schema = url.substr(q + 8);
+      url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
+    }
+    dir_.Write("alembic.ini", "[alembic]\nscript_location = alembic\nsqlalchemy.url = " + url + "\n");
+    std::vector<std::string> args = {"-m", "alembic", "-c", (dir_.path() / "alembic.ini").string()};
+    if (!schema.empty()) args.insert(args.end(), {"-x", "schema=" + schema});
+    args.insert(args.end(), {"upgrade", "head"});
+    testing::CommandResult r = testing::RunProgram("/usr/bin/python3", args, dir_.path(), "/dev/null");
+    ASSERT_EQ(r.exit_code, 0) << "alembic upgrade failed (python3-alembic installed?): " << r.err;
+  }
+
+  testing::CommandResult Retort(std::vector<std::string> args) {
+    args.push_back("--url");
+    args.push_back(db_->url());
+    return testing::RunRetort(args, dir_.path());
+  }
+
+  testing::ScratchDir dir_;
+  std::optional<testing::TestDatabase> db_;
+};
+
+TEST_P(AlembicMigrated, VerifiesCleanAndUpgradesOn) {
+  AlembicUpgrade();
+  EXPECT_EQ(db_->VersionRows("alembic_version"), std::vector<std::string>{"b2c3d4e5f6a7"});
+  testing::CommandResult current = Retort({"current"});
+  EXPECT_EQ(current.exit_code, 0) << current.err;
+  EXPECT_NE(current.out.find("b2c3d4e5f6a7 (head)"), std::string::npos) << current.out;
+  testing::CommandResult verify = Retort({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  dir_.Write("migrations/c3d4e5f6a7b8_body.yaml", R"yaml(revision: c3d4e5f6a7b8
+down_revision: b2c3d4e5f6a7
+message: a body, and no check
+upgrade:
+  - add_column: {table: posts, column: {name: body, type: text}}
+  - drop_constraint: {table: posts, name: posts_title_check}
+  - drop_index: {table: posts, name: ix_posts_title}
+)yaml");
+  testing::CommandResult up = Retort({"upgrade", "head"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_EQ(db_->VersionRows("alembic_version"), std::vector<std::string>{"c3d4e5f6a7b8"});
+  verify = Retort({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  testing::CommandResult down = Retort({"downgrade", "b2c3d4e5f6a7"});
+  EXPECT_EQ(down.exit_code, 0) << down.err;
+  verify = Retort({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, AlembicMigrated, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace retort
