@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -21,12 +23,6 @@ constexpr const char* kModel = R"py(
 import sys
 import sqlalchemy as sa
 
-url, schema = sys.argv[1], sys.argv[2]
-args = {"options": "-csearch_path=" + schema} if schema else {}
-engine = sa.create_engine(url, connect_args=args)
-if schema:
-    with engine.begin() as c:
-        c.execute(sa.text('CREATE SCHEMA IF NOT EXISTS "%s"' % schema))
 m = sa.MetaData()
 sa.Table("projects", m,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -46,7 +42,15 @@ sa.Table("checklist_item_templates", m,
     sa.UniqueConstraint("project_id", "title"),
     sa.CheckConstraint("size >= 0"),
     sa.CheckConstraint("size < 1000"))
-m.create_all(engine)
+# Each (url, schema) pair of the arguments gets the model.
+for url, schema in zip(sys.argv[1::2], sys.argv[2::2]):
+    args = {"options": "-csearch_path=" + schema} if schema else {}
+    engine = sa.create_engine(url, connect_args=args)
+    if schema:
+        with engine.begin() as c:
+            c.execute(sa.text('CREATE SCHEMA IF NOT EXISTS "%s"' % schema))
+    m.create_all(engine)
+    engine.dispose()
 )py";
 
 constexpr const char* kDeclared = R"yaml(enums:
@@ -87,20 +91,24 @@ class SqlalchemyBuilt : public ::testing::TestWithParam<std::string> {
     std::filesystem::create_directories(dir_.path() / "migrations" / "versions");
   }
 
-  // SQLAlchemy's create_all of the model on `db`.
-  void CreateAll(const testing::TestDatabase& db) {
-    std::string url = db.url(), schema;
-    if (GetParam() == "postgresql") {
-      size_t q = url.find("?schema=");
-      schema = url.substr(q + 8);
-      url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
+  // SQLAlchemy's create_all of the model on each of `dbs`.
+  void CreateAll(const std::vector<const testing::TestDatabase*>& dbs) {
+    std::vector<std::string> args = {(dir_.path() / "model.py").string()};
+    for (const testing::TestDatabase* db : dbs) {
+      std::string url = db->url(), schema;
+      if (GetParam() == "postgresql") {
+        size_t q = url.find("?schema=");
+        schema = url.substr(q + 8);
+        url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
+      }
+      args.push_back(url);
+      args.push_back(schema);
     }
-    testing::CommandResult r = testing::RunProgram(
-        "/usr/bin/python3", {(dir_.path() / "model.py").string(), url, schema}, dir_.path(),
-        "/dev/null");
+    testing::CommandResult r = testing::RunProgram("/usr/bin/python3", args, dir_.path(), "/dev/null");
     ASSERT_EQ(r.exit_code, 0) << "SQLAlchemy's create_all failed (python3-sqlalchemy installed?): "
                               << r.err;
   }
+  void CreateAll(const testing::TestDatabase& db) { CreateAll(std::vector{&db}); }
 
   testing::CommandResult Retort(std::vector<std::string> args, const testing::TestDatabase& db) {
     args.push_back("--url");
@@ -167,6 +175,56 @@ TEST_P(SqlalchemyBuilt, IsAdoptedVerifiedAndMigratedOn) {
     EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   }
   EXPECT_EQ(Names(*ours_), Names(*theirs_));
+}
+
+// Eleven databases SQLAlchemy built, adopted as one fleet: all stamped, all
+// verify clean, and a further migration runs on all of them.
+TEST_P(SqlalchemyBuilt, AFleetOfThemIsAdopted) {
+  std::vector<std::unique_ptr<testing::TestDatabase>> fleet;
+  std::vector<const testing::TestDatabase*> dbs;
+  std::vector<std::string> urls;
+  for (int i = 0; i < 11; ++i) {
+    std::filesystem::path at = dir_.path() / ("db" + std::to_string(i));
+    std::filesystem::create_directories(at);
+    fleet.push_back(std::make_unique<testing::TestDatabase>(GetParam(), at));
+    dbs.push_back(fleet.back().get());
+    urls.insert(urls.end(), {"--url", fleet.back()->url()});
+  }
+  CreateAll(dbs);
+  ASSERT_EQ(testing::RunRetort({"revision", "--autogenerate", "-m", "baseline", "--rev-id", "0001"},
+                               dir_.path())
+                .exit_code,
+            0);
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), urls.begin(), urls.end());
+    return testing::RunRetort(args, dir_.path());
+  };
+  testing::CommandResult stamp = run({"stamp", "head", "--baseline", "--if-matches"});
+  ASSERT_EQ(stamp.exit_code, 0) << stamp.out << stamp.err;
+  for (const testing::TestDatabase* db : dbs) {
+    EXPECT_EQ(db->VersionRows(), std::vector<std::string>{"0001"}) << db->url();
+  }
+  testing::CommandResult verify = run({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  std::string edited = testing::ReadFile(dir_.path() / "schema/app.yaml");
+  edited.replace(edited.find("      - {expr: \"size < 1000\"}\n"), 30, "");
+  dir_.Write("schema/app.yaml", edited + R"yaml(  - name: notes
+    columns:
+      - {name: id, type: integer, primary_key: true}
+      - {name: template_id, type: integer, references: checklist_item_templates.id}
+)yaml");
+  ASSERT_EQ(testing::RunRetort({"revision", "--autogenerate", "-m", "more", "--rev-id", "0002"},
+                               dir_.path())
+                .exit_code,
+            0);
+  testing::CommandResult up = run({"upgrade", "head"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  for (const testing::TestDatabase* db : dbs) {
+    EXPECT_EQ(db->VersionRows(), std::vector<std::string>{"0002"}) << db->url();
+  }
+  verify = run({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SqlalchemyBuilt, ::testing::Values("sqlite", "postgresql"),
