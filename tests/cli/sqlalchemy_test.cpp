@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <regex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -229,6 +232,102 @@ TEST_P(SqlalchemyBuilt, AFleetOfThemIsAdopted) {
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SqlalchemyBuilt, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// The examples' applications (the seeds' models), declared as they are, and
+// built by SQLAlchemy's create_all from the same declarations
+// (to_sqlalchemy.py): the same constraint and index names on both dialects.
+struct ExampleParam {
+  std::string dialect, example;
+};
+
+class ExamplesAsSqlalchemyBuildsThem : public ::testing::TestWithParam<ExampleParam> {};
+
+// (table, kind, name) of the constraints and indexes of `db`. SQLite keeps
+// constraint names only in CREATE TABLE's text: named ones are read from
+// it, unnamed ones counted by kind.
+std::vector<std::vector<std::string>> ObjectNames(const testing::TestDatabase& db) {
+  std::vector<std::vector<std::string>> rows;
+  if (db.dialect() == "postgresql") {
+    rows = db.Query("SELECT conrelid::regclass::text, contype::text, conname FROM pg_constraint "
+                    "WHERE connamespace = current_schema()::regnamespace AND conrelid <> 0 "
+                    "AND conrelid::regclass::text NOT LIKE 'retort%' UNION ALL SELECT tablename, "
+                    "'i', indexname FROM pg_indexes WHERE schemaname = current_schema() AND "
+                    "tablename NOT LIKE 'retort%' UNION ALL SELECT '', 'enum', typname FROM "
+                    "pg_type WHERE typnamespace = current_schema()::regnamespace AND typtype = 'e'");
+  } else {
+    for (const auto& row : db.Query("SELECT tbl_name, type, name, coalesce(sql, '') FROM "
+                                    "sqlite_master WHERE tbl_name NOT LIKE 'retort%'")) {
+      if (row[1] == "index") {
+        rows.push_back({row[0], "i", row[2]});
+        continue;
+      }
+      const std::string& sql = row[3];
+      // Every foreign key, inline or not, has one REFERENCES.
+      auto kind_of = [](std::string k) {
+        for (char& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return k == "FOREIGN KEY" ? std::string("REFERENCES") : k;
+      };
+      static const std::regex named(
+          R"re(CONSTRAINT\s+"?([A-Za-z0-9_]+)"?\s+(PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|REFERENCES))re",
+          std::regex::icase);
+      std::map<std::string, int> unnamed;
+      for (auto it = std::sregex_iterator(sql.begin(), sql.end(), named); it != std::sregex_iterator(); ++it) {
+        rows.push_back({row[0], kind_of((*it)[2].str()), (*it)[1].str()});
+        --unnamed[kind_of((*it)[2].str())];
+      }
+      static const std::regex any(R"re(\b(PRIMARY KEY|UNIQUE|CHECK|REFERENCES)\b)re", std::regex::icase);
+      for (auto it = std::sregex_iterator(sql.begin(), sql.end(), any); it != std::sregex_iterator(); ++it) {
+        ++unnamed[kind_of((*it)[1].str())];
+      }
+      for (const auto& [kind, n] : unnamed) rows.push_back({row[0], kind, std::to_string(n)});
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+TEST_P(ExamplesAsSqlalchemyBuildsThem, WithTheSameNames) {
+  const ExampleParam& p = GetParam();
+  if (testing::SkipWithoutServer(p.dialect)) GTEST_SKIP() << "no PostgreSQL server";
+  testing::ScratchDir dir;
+  std::filesystem::copy(testing::SourceDir() / "examples" / p.example, dir.path(),
+                        std::filesystem::copy_options::recursive);
+  std::filesystem::create_directories(dir.path() / "ours");
+  std::filesystem::create_directories(dir.path() / "theirs");
+  testing::TestDatabase ours(p.dialect, dir.path() / "ours"), theirs(p.dialect, dir.path() / "theirs");
+  testing::CommandResult up =
+      testing::RunRetort({"upgrade", "head", "--create-schema", "--url", ours.url()}, dir.path());
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+
+  std::string url = theirs.url(), schema;
+  if (p.dialect == "postgresql") {
+    size_t q = url.find("?schema=");
+    schema = url.substr(q + 8);
+    url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
+  }
+  std::vector<std::string> args = {(testing::SourceDir() / "tests/cli/to_sqlalchemy.py").string(), url,
+                                   schema};
+  for (const auto& f : testing::FilesEndingWith(dir.path() / "schema", ".yaml")) args.push_back(f.string());
+  testing::CommandResult made = testing::RunProgram("/usr/bin/python3", args, dir.path(), "/dev/null");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::vector<std::vector<std::string>> names = ObjectNames(ours);
+  EXPECT_GT(names.size(), 10u);  // the example's tables hold that many at least
+  EXPECT_EQ(names, ObjectNames(theirs));
+}
+
+std::vector<ExampleParam> Examples() {
+  std::vector<ExampleParam> out;
+  for (const char* dialect : {"sqlite", "postgresql"}) {
+    for (const char* example : {"checklist_templates", "equipment_templates", "orchestration",
+                                "audit_engine"}) {
+      out.push_back({dialect, example});
+    }
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExamplesAsSqlalchemyBuildsThem, ::testing::ValuesIn(Examples()),
+                         [](const auto& info) { return info.param.dialect + "_" + info.param.example; });
 
 }  // namespace
 }  // namespace retort
