@@ -20,8 +20,12 @@ struct Parser {
   // names again, among the names the schema holds by then).
   schema::ChosenName Name(const MapView& node, std::string_view key,
                           const schema::NameParts& parts) const {
+    const std::string given = file.OptString(node, "name").value_or("");
     try {
-      return schema::ChooseName(naming, key, file.OptString(node, "name").value_or(""), parts);
+      return schema::ChooseName(naming, key, given, parts);
+    } catch (const schema::NameTooLong& e) {
+      file.Defer(node["name"], e.message());
+      return {given, false};
     } catch (const Error& e) {
       throw Error(e.kind(), e.message(), file.At(node.node()));
     }
@@ -36,7 +40,9 @@ struct Parser {
   }
   Operation RenameTableOp(const MapView& n) const {
     file.CheckKeys(n, "rename_table", {"name", "new_name"});
-    return RenameTable{file.String(n, "name"), file.String(n, "new_name")};
+    RenameTable op{file.String(n, "name"), file.String(n, "new_name")};
+    schema::NameFitsAt(file, n["new_name"], op.new_name);
+    return op;
   }
   Operation AddColumnOp(const MapView& n) const {
     file.CheckKeys(n, "add_column", {"table", "column"});
@@ -75,6 +81,7 @@ struct Parser {
     op.nullable = file.OptBool(n, "nullable");
     if (n["server_default"]) op.server_default = schema::ParseDefault(file, n["server_default"]);
     op.new_name = file.OptString(n, "new_name");
+    if (op.new_name) schema::NameFitsAt(file, n["new_name"], *op.new_name);
     if (!op.type && !op.nullable && !op.server_default && !op.new_name) {
       file.Fail(n, "alter_column changes nothing: give type, nullable, server_default or new_name");
     }
@@ -284,6 +291,8 @@ std::vector<OpAt> ParseOperations(const YamlFile& file, const YAML::Node& list,
     }
     out.push_back(OpAt{(parser.*found->handler)(MapView(body)), file.At(entry.first), acknowledged});
   }
+  // Names too long, all of them at once.
+  schema::YamlFile::ThrowDeferred({&file});
   return out;
 }
 

@@ -138,6 +138,14 @@ std::optional<std::string> ConventionName(const NamingConvention& convention,
   return Render(*tmpl, key, parts);
 }
 
+void RequireNameFits(const std::string& name) {
+  if (name.size() > 63) {
+    throw NameTooLong(ErrorKind::kInput, "the name '" + name + "' is " + std::to_string(name.size()) +
+                                             " bytes long and PostgreSQL would truncate it to 63 "
+                                             "bytes; name it in at most 63 bytes");
+  }
+}
+
 ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
                       const std::string& given, const NameParts& parts) {
   // An explicit name is kept as it is written: one that some dialect would
@@ -145,11 +153,7 @@ ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
   auto explicit_name = [&]() -> ChosenName {
     // The convention's own name, written back (by autogenerate, say), is
     // shortened where it is too long, as the convention's.
-    if (given.size() > 63 && ConventionName(convention, key, parts) != given) {
-      throw Error(ErrorKind::kInput, "the name '" + given + "' is " + std::to_string(given.size()) +
-                                         " bytes long and PostgreSQL would truncate it to 63 bytes; "
-                                         "name it in at most 63 bytes");
-    }
+    if (ConventionName(convention, key, parts) != given) RequireNameFits(given);
     return {given, false};
   };
   if (!given.empty() && key != "ck") return explicit_name();

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "retort/error.h"
 #include "schema/schema.h"
 
 namespace retort::schema {
@@ -44,6 +45,16 @@ std::optional<std::string> ConventionName(const NamingConvention& convention,
 // The name of a constraint or index that `given` names (may be empty):
 // given (a check's through the ck template when there is one), else the
 // template's, else implied (see NameImplied).
+// Thrown by ChooseName for an explicit name longer than 63 bytes, which
+// PostgreSQL would cut: readers defer it (YamlFile::Defer), to report all.
+class NameTooLong : public Error {
+ public:
+  using Error::Error;
+};
+
+// Throws NameTooLong when `name` is longer than 63 bytes.
+void RequireNameFits(const std::string& name);
+
 struct ChosenName {
   std::string name;
   bool implied = false;

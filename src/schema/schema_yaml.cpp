@@ -52,12 +52,24 @@ ChosenName NameAt(const YamlFile& file, const YAML::Node& node, const NamingConv
                   std::string_view key, const std::string& given, const NameParts& parts) {
   try {
     return ChooseName(naming, key, given, parts);
+  } catch (const NameTooLong& e) {
+    file.Defer(node, e.message());
+    return {given, false};
   } catch (const Error& e) {
     throw Error(e.kind(), e.message(), file.At(node));
   }
 }
 
+
 }  // namespace
+
+void NameFitsAt(const YamlFile& file, const YAML::Node& node, const std::string& name) {
+  try {
+    RequireNameFits(name);
+  } catch (const NameTooLong& e) {
+    file.Defer(node, e.message());
+  }
+}
 
 ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
                            const std::string& table,
@@ -144,6 +156,7 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   spec.node = node;
   Column& c = spec.column;
   c.name = file.String(m, "name");
+  NameFitsAt(file, m["name"], c.name);
   if (!m["type"]) file.Fail(node, "column '" + c.name + "' has no 'type'");
   c.type = ParseTypeNode(file, m["type"]);
   spec.primary_key = file.OptBool(m, "primary_key").value_or(false);
@@ -230,6 +243,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
                   "checks", "indexes", "comment", "renamed_from"});
   Table t;
   t.name = file.String(m, "name");
+  NameFitsAt(file, m["name"], t.name);
   auto rename_hint = [&](const YAML::Node& at, const std::string& old_name) {
     if (!hints) {
       file.Fail(at, "'renamed_from' belongs in schema files; a script renames with "
@@ -422,6 +436,7 @@ void LoadInto(const YamlFile& file, const YAML::Node& root, Schema& schema,
     file.RequireMap(enums, "'enums'");
     for (const auto& entry : enums) {
       Enum e{entry.first.Scalar(), {}};
+      NameFitsAt(file, entry.first, e.name);
       if (schema.FindEnum(e.name)) file.Fail(entry.first, "enum '" + e.name + "' declared twice");
       file.RequireSequence(entry.second, "an enum's values");
       for (const auto& v : entry.second) {
@@ -458,6 +473,9 @@ static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& 
       where.push_back(file.At(item));
     }
   }
+  std::vector<const YamlFile*> files;
+  for (const auto& doc : docs) files.push_back(&doc.first);
+  YamlFile::ThrowDeferred(files);
   for (size_t i = 0; i < schema.tables.size(); ++i) {
     ValidateSchemaReferences(schema, schema.tables[i], where[i]);
   }

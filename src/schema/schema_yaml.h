@@ -45,6 +45,10 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
 void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
                             const NamingConvention& naming, Table& table);
 
+// Defers (YamlFile::Defer) the error of an explicit `name` at `node` longer
+// than PostgreSQL keeps: loading reports every such name at once.
+void NameFitsAt(const YamlFile& file, const YAML::Node& node, const std::string& name);
+
 // Parses a foreign key map (name, columns, referred_table, referred_columns,
 // on_delete, on_update) of `table`, named by `naming` when unnamed.
 ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
@@ -54,7 +58,8 @@ ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
 // spellings (a raw type).
 Type ParseTypeNode(const YamlFile& file, const YAML::Node& node);
 
-// Parses `server_default`: a scalar literal, now(), or {sql: "..."}.
+// Parses `server_default`: a scalar literal, now(), {sql: "..."}, or a map
+// from dialect to one of these.
 std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node);
 
 NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& node);

@@ -286,4 +286,21 @@ std::vector<std::string> YamlFile::RequiredStrings(const MapView& node,
   return out;
 }
 
+void YamlFile::Defer(const YAML::Node& node, const std::string& message) const {
+  deferred_->emplace_back(At(node), message);
+}
+
+void YamlFile::ThrowDeferred(const std::vector<const YamlFile*>& files) {
+  std::vector<std::pair<Location, std::string>> all;
+  for (const YamlFile* f : files) all.insert(all.end(), f->deferred_->begin(), f->deferred_->end());
+  if (all.empty()) return;
+  if (all.size() == 1) throw Error(ErrorKind::kInput, all[0].second, all[0].first);
+  std::string message = std::to_string(all.size()) + " errors:";
+  for (const auto& [where, text] : all) {
+    message += "\n  " + where.file + ":" + std::to_string(where.line) + ":" +
+               std::to_string(where.column) + ": " + text;
+  }
+  throw Error(ErrorKind::kInput, message, all[0].first);
+}
+
 }  // namespace retort::schema

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,14 @@ class YamlFile {
   std::vector<std::string> RequiredStrings(const MapView& node,
                                            std::string_view key) const;
 
+  // An error that does not stop the reading, so that every one of its kind
+  // is reported at once (names too long): kept, with its place, for
+  // ThrowDeferred. Copies of this file keep them together.
+  void Defer(const YAML::Node& node, const std::string& message) const;
+  // Throws Error(kInput) with every error deferred in `files` (the first at
+  // its place, each listed at its file:line:column); nothing when none.
+  static void ThrowDeferred(const std::vector<const YamlFile*>& files);
+
  private:
   void CheckOneDocument(const std::string& text) const;
   struct CheckState {
@@ -88,6 +97,8 @@ class YamlFile {
   void CheckDocument(const std::string& text, const YAML::Node& node, CheckState& state) const;
 
   std::string path_;
+  std::shared_ptr<std::vector<std::pair<Location, std::string>>> deferred_ =
+      std::make_shared<std::vector<std::pair<Location, std::string>>>();
 };
 
 }  // namespace retort::schema

@@ -220,6 +220,22 @@ TEST(Naming, ShortenedAsSqlalchemyShortens) {
   EXPECT_EQ(ShortenConventionName(std::string(200, 'x'), 0), std::string(200, 'x'));
 }
 
+// Every explicit name too long, in every schema file, is reported at once.
+TEST(Naming, NamesTooLongInEveryFileAtOnce) {
+  const std::string long_name(64, 'n');
+  try {
+    LoadSchemaTexts({{"a.yaml", "tables:\n  - name: " + long_name + "\n    columns: [{name: id, type: integer}]\n"},
+                     {"b.yaml", "tables:\n  - name: t\n    columns: [{name: id, type: integer, unique: {name: " +
+                                    long_name + "}}]\n"}});
+    ADD_FAILURE() << "loaded";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("a.yaml:2:11: 2 errors:"), std::string::npos) << what;
+    EXPECT_NE(what.find("\n  a.yaml:2:11: the name '" + long_name + "' is 64 bytes long"), std::string::npos) << what;
+    EXPECT_NE(what.find("\n  b.yaml:3:15: the name '" + long_name + "' is 64 bytes long"), std::string::npos) << what;
+  }
+}
+
 TEST(Naming, CheckNameInTheTemplatesFormIsKept) {
   const NamingConvention c{{{"ck", "ck_%(table_name)s_%(constraint_name)s"}}};
   EXPECT_EQ(ConventionName(c, "ck", {.table = "t", .constraint_name = "positive"}),
