@@ -30,6 +30,7 @@ class Differ {
     // Constraints the database names match by definition.
     if (live_) {
       schema::AlignImpliedNames(stored_, cur_, &to_);
+      AdoptDeclaredNames();
     } else {
       schema::AlignImpliedNames(to_, cur_);
       stored_ = to_;
@@ -55,6 +56,48 @@ class Differ {
   }
 
  private:
+  // The database holds a declared object under the name it stores (a
+  // convention's long name shortened): the object is spoken of by its
+  // declared name, which the dialect shortens again when it renders.
+  void AdoptDeclaredNames() {
+    for (const Table& declared : to_.tables) {
+      const Table* stored = stored_.FindTable(declared.name);
+      Table* live = cur_.FindTable(declared.name);
+      if (!stored || !live) continue;
+      auto adopt = [](auto& live_list, const auto& stored_list, const auto& declared_list) {
+        for (size_t i = 0; i < declared_list.size() && i < stored_list.size(); ++i) {
+          if (stored_list[i].name == declared_list[i].name) continue;
+          for (auto& x : live_list) {
+            if (x.name == stored_list[i].name) x.name = declared_list[i].name;
+          }
+        }
+      };
+      adopt(live->indexes, stored->indexes, declared.indexes);
+      adopt(live->uniques, stored->uniques, declared.uniques);
+      adopt(live->checks, stored->checks, declared.checks);
+      adopt(live->foreign_keys, stored->foreign_keys, declared.foreign_keys);
+      if (live->primary_key && stored->primary_key && declared.primary_key &&
+          live->primary_key->name == stored->primary_key->name) {
+        live->primary_key->name = declared.primary_key->name;
+      }
+    }
+    // The stored form speaks of the declared names too.
+    for (Table& stored : stored_.tables) {
+      const Table* declared = to_.FindTable(stored.name);
+      if (!declared) continue;
+      auto rename = [](auto& stored_list, const auto& declared_list) {
+        for (size_t i = 0; i < declared_list.size() && i < stored_list.size(); ++i) {
+          stored_list[i].name = declared_list[i].name;
+        }
+      };
+      rename(stored.indexes, declared->indexes);
+      rename(stored.uniques, declared->uniques);
+      rename(stored.checks, declared->checks);
+      rename(stored.foreign_keys, declared->foreign_keys);
+      if (stored.primary_key && declared->primary_key) stored.primary_key->name = declared->primary_key->name;
+    }
+  }
+
   void Emit(ops::Operation op) {
     ops::KeepImpliedNames(op, cur_);
     ops::Apply(ops::OpAt{op, {}}, cur_);

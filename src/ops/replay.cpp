@@ -239,6 +239,12 @@ class Replayer {
     FreshName(t, key.name);
     FreshIndexName(key.name);
     for (const std::string& c : key.columns) t.FindColumn(c)->nullable = false;
+    // A column that becomes the key later was made without a sequence: it
+    // does not auto-increment (as it would, had it been the key at once).
+    if (key.columns.size() == 1) {
+      schema::Column* c = t.FindColumn(key.columns[0]);
+      if (c->type.IsInteger() && !c->autoincrement) c->autoincrement = false;
+    }
     t.primary_key = key;
   }
   void operator()(const CreateUniqueConstraint& op) {
@@ -329,9 +335,16 @@ class Replayer {
     // it, and PostgreSQL could not even put it back after the type change.
     for (const Table& t : s_.tables) {
       for (const auto& c : t.columns) {
-        if (c.type.kind == schema::TypeKind::kEnum && c.type.enum_name == op.name &&
-            c.server_default && c.server_default->kind == schema::Default::Kind::kLiteral &&
-            c.server_default->value == op.value) {
+        auto defaults_to_it = [&](const std::optional<schema::Default>& d) {
+          return d && d->kind == schema::Default::Kind::kLiteral && d->value == op.value;
+        };
+        bool defaults = false;
+        if (c.server_default) {
+          for (const char* dialect : {"sqlite", "postgresql"}) {
+            defaults = defaults || defaults_to_it(c.server_default->For(dialect));
+          }
+        }
+        if (c.type.kind == schema::TypeKind::kEnum && c.type.enum_name == op.name && defaults) {
           Fail("cannot drop value '" + op.value + "' of enum '" + op.name + "': column '" +
                t.name + "." + c.name + "' defaults to it");
         }

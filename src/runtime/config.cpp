@@ -46,7 +46,8 @@ std::string AsciiForToml(const std::string& text, const std::string& path) {
   auto fail = [&](const std::string& message) {
     throw Error(ErrorKind::kInput, message, Location{.file = path, .line = line, .column = column});
   };
-  for (size_t i = 0; i < text.size(); ++column) {
+  // A byte-order mark may start the file; the reader is given none.
+  for (size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < text.size(); ++column) {
     const auto c = static_cast<unsigned char>(text[i]);
     // REQUIRES: valid UTF-8 (checked before).
     size_t width = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -97,8 +98,9 @@ std::string AsciiForToml(const std::string& text, const std::string& path) {
       case In::kComment: break;
       case In::kBasic:
       case In::kMultiBasic:
-        if (c == '\\' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0x80 &&
-            text[i + 1] != '\n') {
+        if (c == '\\' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80) {
+          fail("an escape of a character that is not ASCII (TOML has none)");
+        } else if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
           width = 2;  // an escape: the next character is not the end
         } else if (in == In::kBasic && c == '"') {
           in = In::kValue;

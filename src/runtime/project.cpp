@@ -351,6 +351,10 @@ struct Project::Impl {
           return true;
         });
       };
+      if (t.primary_key && !(m && m->primary_key) && !(w && w->primary_key)) {
+        note("primary key " + t.primary_key->name + " on " + t.name);
+        t.primary_key.reset();
+      }
       sift(&schema::Table::indexes, "index");
       sift(&schema::Table::uniques, "unique constraint");
       sift(&schema::Table::checks, "check constraint");
@@ -363,6 +367,11 @@ struct Project::Impl {
       kept.push_back(std::move(t));
     }
     live.tables = std::move(kept);
+    std::erase_if(live.enums, [&](const schema::Enum& e) {
+      if (made.FindEnum(e.name) || wanted.FindEnum(e.name)) return false;
+      note("enum " + e.name);
+      return true;
+    });
   }
 
   std::string WriteScript(script::NewScript s) {

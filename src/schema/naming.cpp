@@ -153,7 +153,16 @@ ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
   auto explicit_name = [&]() -> ChosenName {
     // The convention's own name, written back (by autogenerate, say), is
     // shortened where it is too long, as the convention's.
-    if (ConventionName(convention, key, parts) != given) RequireNameFits(given);
+    if (given.size() > 63) {
+      std::optional<std::string> conventional;
+      try {
+        NameParts with = parts;
+        with.constraint_name = given;
+        conventional = ConventionName(convention, key, with);
+      } catch (const Error&) {
+      }
+      if (conventional != given) RequireNameFits(given);
+    }
     return {given, false};
   };
   if (!given.empty() && key != "ck") return explicit_name();

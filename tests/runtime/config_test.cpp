@@ -70,6 +70,7 @@ TEST(Config, CharactersTheTomlReaderMisreads) {
            {"url = \"\\\"\" \xC2\xA1\n", 1, 12, "not ASCII outside a string or a comment"},
            {"url = 'caf\xC3\xA9'\n", 1, 11, "in a '...' string"},
            {"url = '''\ncaf\xC3\xA9'''\n", 2, 4, "in a '...' string"},
+           {"url = \"a\\\xC3\xA9\"\n", 1, 9, "an escape of a character that is not ASCII"},
        }) {
     dir.Write("retort.toml", text);
     try {
@@ -89,6 +90,9 @@ TEST(Config, CharactersTheTomlReaderMisreads) {
             "schema = [\"\"\"s\xC3\xA9\"\"\"]\n");
   Config config = LoadConfig((dir.path() / "retort.toml").string());
   EXPECT_EQ(config.url, "sqlite:///caf\xC3\xA9\xEF\xBB\xB5\xF0\x9F\x98\x80.db");
+  // A byte-order mark may start the file.
+  dir.Write("retort.toml", "\xEF\xBB\xBFurl = \"sqlite:///x.db\"\n");
+  EXPECT_EQ(LoadConfig((dir.path() / "retort.toml").string()).url, "sqlite:///x.db");
 }
 
 // Integers a double cannot hold exactly are range-checked too.

@@ -236,6 +236,18 @@ TEST(Naming, NamesTooLongInEveryFileAtOnce) {
   }
 }
 
+// A template with %(constraint_name)s does not stand in the way of an
+// explicit name (SQLAlchemy allows such templates for any key).
+TEST(Naming, ExplicitNamesWithAConstraintNameTemplate) {
+  Schema s = LoadSchemaText(R"(naming_convention:
+  uq: "uq_%(constraint_name)s"
+tables:
+  - name: t
+    columns: [{name: id, type: integer}, {name: a, type: integer, unique: {name: own}}]
+)", "s.yaml");
+  EXPECT_EQ(s.tables[0].uniques.at(0).name, "own");
+}
+
 TEST(Naming, CheckNameInTheTemplatesFormIsKept) {
   const NamingConvention c{{{"ck", "ck_%(table_name)s_%(constraint_name)s"}}};
   EXPECT_EQ(ConventionName(c, "ck", {.table = "t", .constraint_name = "positive"}),

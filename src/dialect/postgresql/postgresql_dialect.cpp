@@ -312,13 +312,12 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 // new one; no cast exists between two enums either, so the
                 // values go through text (a row holding the dropped label
                 // fails there).
-                if (c.server_default) sql.push_back(alter + " DROP DEFAULT");
+                std::optional<schema::Default> mine =
+                    c.server_default ? c.server_default->For(name()) : std::nullopt;
+                if (mine) sql.push_back(alter + " DROP DEFAULT");
                 sql.push_back(alter + " TYPE " + type + " USING " + Quote(c.name) + "::text::" +
                               type);
-                if (c.server_default) {
-                  sql.push_back(alter + " SET DEFAULT " +
-                                DefaultExpression(c.type, *c.server_default));
-                }
+                if (mine) sql.push_back(alter + " SET DEFAULT " + DefaultExpression(c.type, *mine));
               }
             }
             sql.push_back("DROP TYPE " + TypeName(old_name));

@@ -607,12 +607,10 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
       }
     }
     for (schema::CheckConstraint& check : table.checks) check.expr = StripOuterParens(check.expr);
-    // Names as stored: a convention's long name shortened; an implied
-    // name is the one the server chose, like any other.
-    auto stored = [&](auto& c) {
-      c.name = StoredName(c.name);
-      c.implied = false;
-    };
+    // Names as stored: a convention's long name shortened. An implied
+    // constraint stays marked so: comparisons match it by its definition
+    // where the server named it otherwise (a table renamed since).
+    auto stored = [&](auto& c) { c.name = StoredName(c.name); };
     if (table.primary_key) stored(*table.primary_key);
     for (auto& x : table.foreign_keys) stored(x);
     for (auto& x : table.uniques) stored(x);

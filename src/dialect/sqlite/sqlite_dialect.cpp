@@ -216,7 +216,11 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (!c) throw Error(ErrorKind::kInput, "table '" + t.name + "' has no column '" + op.column + "'");
             bool changes_type = op.type && *op.type != c->type;
             bool changes_null = op.nullable && *op.nullable != c->nullable;
-            bool changes_default = op.server_default && *op.server_default != c->server_default;
+            auto mine = [&](const std::optional<schema::Default>& d) {
+              return d ? d->For(name()) : std::nullopt;
+            };
+            bool changes_default =
+                op.server_default && mine(*op.server_default) != mine(c->server_default);
             if (changes_type || changes_null || changes_default) NeedsRebuild(t.name);
             if (op.new_name && *op.new_name != op.column) {
               sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " + Quote(op.column) +
