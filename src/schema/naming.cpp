@@ -234,38 +234,76 @@ std::string ImpliedName(std::string_view key, const NameParts& parts,
 
 std::vector<std::string> MentionedColumns(const Table& table, const std::string& expr) {
   std::vector<std::string> out;
-  auto mention = [&](const std::string& word, bool quoted) {
+  // As PostgreSQL reads a name: quoted exactly, else folded to lower case.
+  auto mention = [&](std::string word, bool quoted) {
+    if (!quoted) {
+      for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
     for (const Column& c : table.columns) {
-      bool same = quoted ? c.name == word : c.name.size() == word.size() &&
-                                                std::equal(word.begin(), word.end(), c.name.begin(),
-                                                           [](char a, char b) {
-                                                             return std::tolower(static_cast<unsigned char>(a)) ==
-                                                                    std::tolower(static_cast<unsigned char>(b));
-                                                           });
-      if (same && std::find(out.begin(), out.end(), c.name) == out.end()) out.push_back(c.name);
+      if (c.name == word && std::find(out.begin(), out.end(), c.name) == out.end()) {
+        out.push_back(c.name);
+      }
     }
   };
   auto word_char = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
            static_cast<unsigned char>(c) >= 0x80;
   };
+  // Skips a string opened at `i` by `quote`, with backslash escapes or not.
+  auto skip_string = [&](size_t i, bool backslashes) {
+    for (++i; i < expr.size(); ++i) {
+      if (backslashes && expr[i] == '\\') {
+        ++i;
+      } else if (expr[i] == '\'') {
+        if (i + 1 < expr.size() && expr[i + 1] == '\'') {
+          ++i;
+        } else {
+          break;
+        }
+      }
+    }
+    return i + 1;
+  };
+  std::string previous;  // the last word, upper-cased ("AS" names a type next)
+  bool after_cast = false;  // the last token was "::": a type's name comes
   size_t i = 0;
   while (i < expr.size()) {
     char c = expr[i];
-    if (c == '\'') {  // a string: no names inside
-      for (++i; i < expr.size(); ++i) {
-        if (expr[i] == '\'') {
-          if (i + 1 < expr.size() && expr[i + 1] == '\'') {
-            ++i;
-          } else {
-            break;
-          }
-        }
-      }
+    if (std::isspace(static_cast<unsigned char>(c))) {
       ++i;
       continue;
     }
-    bool after_cast = i >= 2 && expr.compare(i - 2, 2, "::") == 0;
+    bool type_next = after_cast || previous == "AS";
+    after_cast = false;
+    previous.clear();
+    if (expr.compare(i, 2, "::") == 0) {
+      after_cast = true;
+      i += 2;
+      continue;
+    }
+    if (expr.compare(i, 2, "--") == 0) {  // a comment to the end of the line
+      size_t end = expr.find('\n', i);
+      i = end == std::string::npos ? expr.size() : end + 1;
+      continue;
+    }
+    if (expr.compare(i, 2, "/*") == 0) {
+      size_t end = expr.find("*/", i + 2);
+      i = end == std::string::npos ? expr.size() : end + 2;
+      continue;
+    }
+    if (c == '\'') {  // a string: no names inside
+      i = skip_string(i, false);
+      continue;
+    }
+    if (c == '$') {  // $tag$ ... $tag$
+      size_t close = expr.find('$', i + 1);
+      if (close != std::string::npos) {
+        std::string tag = expr.substr(i, close - i + 1);
+        size_t end = expr.find(tag, close + 1);
+        i = end == std::string::npos ? expr.size() : end + tag.size();
+        continue;
+      }
+    }
     if (c == '"') {
       std::string word;
       for (++i; i < expr.size(); ++i) {
@@ -281,16 +319,28 @@ std::vector<std::string> MentionedColumns(const Table& table, const std::string&
         }
       }
       ++i;
-      if (!after_cast) mention(word, true);
+      // "schema"."type" after :: names a type in both parts.
+      if (!type_next) mention(word, true);
+      after_cast = type_next && i < expr.size() && expr[i] == '.';
       continue;
     }
     if (word_char(c) && !std::isdigit(static_cast<unsigned char>(c))) {
       size_t start = i;
       while (i < expr.size() && word_char(expr[i])) ++i;
+      std::string word = expr.substr(start, i - start);
+      if ((word == "E" || word == "e") && i < expr.size() && expr[i] == '\'') {
+        i = skip_string(i, true);  // E'...': backslash escapes
+        continue;
+      }
       size_t next = i;
       while (next < expr.size() && std::isspace(static_cast<unsigned char>(expr[next]))) ++next;
       bool call = next < expr.size() && expr[next] == '(';
-      if (!after_cast && !call) mention(expr.substr(start, i - start), false);
+      bool qualifies = next < expr.size() && expr[next] == '.';
+      if (!type_next && !call) mention(word, false);
+      for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      previous = word;
+      after_cast = type_next && qualifies;  // public.mood: both parts name the type
+      if (after_cast) i = next + 1;
       continue;
     }
     if (std::isdigit(static_cast<unsigned char>(c))) {

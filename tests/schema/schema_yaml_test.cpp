@@ -188,6 +188,11 @@ TEST(Naming, MentionedColumns) {
   EXPECT_EQ(MentionedColumns(t, "a::text <> ''"), V{"a"});
   EXPECT_EQ(MentionedColumns(t, "\"Mixed\" > 0 AND B > 0"), (V{"Mixed", "b"}));
   EXPECT_EQ(MentionedColumns(t, "\"mixed\" > 0"), V{});  // quoted: exact
+  EXPECT_EQ(MentionedColumns(t, "Mixed > 0"), V{});  // unquoted: folded to mixed
+  EXPECT_EQ(MentionedColumns(t, "CAST(a AS b) > 0"), V{"a"});
+  EXPECT_EQ(MentionedColumns(t, "a :: b > 0 AND a::public.b > 0"), V{"a"});
+  EXPECT_EQ(MentionedColumns(t, "a > 0 -- b\n/* b */"), V{"a"});
+  EXPECT_EQ(MentionedColumns(t, "E'\\' b' = a AND $x$ b $x$ = a"), V{"a"});
 }
 
 // Explicit names win over everything; a schema's tables name their implied
