@@ -119,7 +119,8 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
   if (std::optional<schema::Default> mine = c.server_default ? c.server_default->For(name()) : std::nullopt) {
     const schema::Default& d = *mine;
     switch (d.kind) {
-      case schema::Default::Kind::kNow: out += " DEFAULT CURRENT_TIMESTAMP"; break;
+      // As SQLAlchemy writes func.now() here.
+      case schema::Default::Kind::kNow: out += " DEFAULT (CURRENT_TIMESTAMP)"; break;
       case schema::Default::Kind::kSql: out += " DEFAULT (" + d.value + ")"; break;
       case schema::Default::Kind::kLiteral: out += " DEFAULT " + Literal(c.type, d.value); break;
       case schema::Default::Kind::kPerDialect: break;  // resolved above

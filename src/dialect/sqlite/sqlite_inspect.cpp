@@ -626,7 +626,7 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
         const schema::Default& def = *mine;
         switch (def.kind) {
           case schema::Default::Kind::kPerDialect: break;  // resolved above
-          case schema::Default::Kind::kNow: c.server_default = DefaultFromSql("CURRENT_TIMESTAMP"); break;
+          case schema::Default::Kind::kNow: c.server_default = DefaultFromSql("(CURRENT_TIMESTAMP)"); break;
           case schema::Default::Kind::kSql: c.server_default = DefaultFromSql("(" + def.value + ")"); break;
           case schema::Default::Kind::kLiteral:
             c.server_default = DefaultFromSql(Literal(d.type, def.value));
