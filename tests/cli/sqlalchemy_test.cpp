@@ -235,7 +235,8 @@ INSTANTIATE_TEST_SUITE_P(Dialects, SqlalchemyBuilt, ::testing::Values("sqlite", 
 
 // The examples' applications (the seeds' models), declared as they are, and
 // built by SQLAlchemy's create_all from the same declarations
-// (to_sqlalchemy.py): the same constraint and index names on both dialects.
+// (to_sqlalchemy.py): the same constraint, index and enum names, and the
+// same defaults as the catalogs print them, on both dialects.
 struct ExampleParam {
   std::string dialect, example;
   // Declares Alembic's recommended convention too: foreign key names longer
@@ -256,13 +257,21 @@ std::vector<std::vector<std::string>> ObjectNames(const testing::TestDatabase& d
                     "AND conrelid::regclass::text NOT LIKE 'retort%' UNION ALL SELECT tablename, "
                     "'i', indexname FROM pg_indexes WHERE schemaname = current_schema() AND "
                     "tablename NOT LIKE 'retort%' UNION ALL SELECT '', 'enum', typname FROM "
-                    "pg_type WHERE typnamespace = current_schema()::regnamespace AND typtype = 'e'");
+                    "pg_type WHERE typnamespace = current_schema()::regnamespace AND typtype = 'e' "
+                    "UNION ALL SELECT c.relname, 'default ' || a.attname, pg_get_expr(d.adbin, d.adrelid) "
+                    "FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid JOIN pg_attribute a ON "
+                    "a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE c.relnamespace = "
+                    "current_schema()::regnamespace AND c.relname NOT LIKE 'retort%' AND "
+                    "pg_get_expr(d.adbin, d.adrelid) NOT LIKE 'nextval(%'");
   } else {
     for (const auto& row : db.Query("SELECT tbl_name, type, name, coalesce(sql, '') FROM "
                                     "sqlite_master WHERE tbl_name NOT LIKE 'retort%'")) {
       if (row[1] == "index") {
         rows.push_back({row[0], "i", row[2]});
         continue;
+      }
+      for (const auto& c : db.Query("SELECT name, dflt_value FROM pragma_table_info('" + row[0] + "')")) {
+        if (c[1] != "NULL") rows.push_back({row[0], "default " + c[0], c[1]});
       }
       const std::string& sql = row[3];
       // Every foreign key, inline or not, has one REFERENCES.
@@ -324,6 +333,9 @@ TEST_P(ExamplesAsSqlalchemyBuildsThem, WithTheSameNames) {
   ASSERT_EQ(made.exit_code, 0) << made.err;
   std::vector<std::vector<std::string>> names = ObjectNames(ours);
   EXPECT_GT(names.size(), 10u);  // the example's tables hold that many at least
+  EXPECT_TRUE(std::any_of(names.begin(), names.end(), [](const auto& r) {
+    return r[1].starts_with("default ");
+  }));  // defaults compared too
   EXPECT_EQ(names, ObjectNames(theirs));
   if (p.with_convention && p.dialect == "postgresql") {
     // The name too long for PostgreSQL, shortened as SQLAlchemy shortens it.

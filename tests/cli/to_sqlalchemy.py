@@ -5,9 +5,10 @@ usage: to_sqlalchemy.py URL SCHEMA FILE...
 The model declares what the files declare, as a SQLAlchemy user would: the
 same naming convention (none: SQLAlchemy's default), tables, keys, foreign
 keys, unique and check constraints, indexes and enums (a native type on
-PostgreSQL, a named CHECK on SQLite). Only names and kinds of objects are
-compared with what retort builds, so types are approximate (uuid is a
-string) and defaults are left out.
+PostgreSQL, a named CHECK on SQLite), and server defaults as a SQLAlchemy
+model writes their meaning (func.now(), true(), text("0"), "LABEL"). Names,
+kinds of objects and defaults are compared with what retort builds, so
+types are approximate (uuid is a string).
 """
 import re
 import sys
@@ -53,6 +54,26 @@ def column_type(spelling):
     raise SystemExit("unknown type " + str(spelling))
 
 
+def server_default(column):
+    """The column's server default as a SQLAlchemy model writes it."""
+    d = column.get("server_default")
+    if d is None:
+        return None
+    if isinstance(d, dict):
+        if "sql" in d:
+            return sa.text(d["sql"])
+        raise SystemExit("per-dialect defaults are not translated")
+    text = str(d).lower() if isinstance(d, bool) else str(d)
+    if text.lower() in ("now()", "current_timestamp"):
+        return sa.func.now()
+    base = str(column["type"]).split("(")[0]
+    if base == "boolean":
+        return sa.true() if text.lower() in ("true", "1", "yes", "on", "t") else sa.false()
+    if base in ("integer", "bigint", "smallint", "numeric", "float"):
+        return sa.text(text)
+    return text
+
+
 def flag(value):
     """(on, name) of a unique/index shorthand: true, or {name: ...}."""
     if isinstance(value, dict):
@@ -64,7 +85,7 @@ for t in tables:
     columns, constraints, indexes = [], [], []  # indexes: (name, columns, unique)
     for c in t["columns"]:
         args = [c["name"], column_type(c["type"])]
-        kwargs = {"nullable": c.get("nullable", True)}
+        kwargs = {"nullable": c.get("nullable", True), "server_default": server_default(c)}
         if c.get("primary_key"):
             kwargs["primary_key"] = True
         if c.get("autoincrement") is not None:
