@@ -17,6 +17,13 @@ std::string DefaultText(const std::optional<Default>& d) {
     case Default::Kind::kNow: return " default now()";
     case Default::Kind::kSql: return " default {sql: " + d->value + "}";
     case Default::Kind::kLiteral: return " default '" + d->value + "'";
+    case Default::Kind::kPerDialect: {
+      std::string out = " default per dialect:";
+      for (const auto& [dialect, one] : d->dialects) {
+        out += " " + dialect + DefaultText(Default{one.first, one.second, {}});
+      }
+      return out;
+    }
   }
   return "";
 }

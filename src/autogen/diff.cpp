@@ -4,8 +4,8 @@
 #include <set>
 
 #include "autogen/compare.h"
-#include "schema/naming.h"
 #include "ops/replay.h"
+#include "schema/naming.h"
 
 namespace retort::autogen {
 namespace {
@@ -103,8 +103,6 @@ class Differ {
     ops::Apply(ops::OpAt{op, {}}, cur_);
     out_.push_back(std::move(op));
   }
-
-
 
   // The declared table as the database stores it (itself without a live
   // database).
@@ -433,18 +431,22 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
           [&](const ops::DropConstraint& op) {
             // What is dropped, so that a drop and a create of one name
             // show what changed.
+            const std::string place = op.name + " on " + op.table;
             const Table* t = before.FindTable(op.table);
-            std::string what = "constraint " + op.name + " on " + op.table;
-            if (t && t->primary_key && t->primary_key->name == op.name) {
-              what = "primary key " + what.substr(11) + " " + List(t->primary_key->columns);
-            } else if (const schema::ForeignKey* fk = t ? Named(t->foreign_keys, op.name) : nullptr) {
-              what = "foreign key " + what.substr(11) + " " + ForeignKeyText(*fk);
-            } else if (const schema::UniqueConstraint* uq = t ? Named(t->uniques, op.name) : nullptr) {
-              what = "unique constraint " + what.substr(11) + " " + List(uq->columns);
-            } else if (const schema::CheckConstraint* ck = t ? Named(t->checks, op.name) : nullptr) {
-              what = "check constraint " + what.substr(11) + " (" + ck->expr + ")";
+            if (!t) return "- constraint " + place;
+            if (t->primary_key && t->primary_key->name == op.name) {
+              return "- primary key " + place + " " + List(t->primary_key->columns);
             }
-            return "- " + what;
+            if (const schema::ForeignKey* fk = Named(t->foreign_keys, op.name)) {
+              return "- foreign key " + place + " " + ForeignKeyText(*fk);
+            }
+            if (const schema::UniqueConstraint* uq = Named(t->uniques, op.name)) {
+              return "- unique constraint " + place + " " + List(uq->columns);
+            }
+            if (const schema::CheckConstraint* ck = Named(t->checks, op.name)) {
+              return "- check constraint " + place + " (" + ck->expr + ")";
+            }
+            return "- constraint " + place;
           },
           [](const ops::CreateEnum& op) {
             return "+ enum " + op.enumeration.name + " " + List(op.enumeration.values);

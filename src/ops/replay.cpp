@@ -339,10 +339,8 @@ class Replayer {
           return d && d->kind == schema::Default::Kind::kLiteral && d->value == op.value;
         };
         bool defaults = false;
-        if (c.server_default) {
-          for (const char* dialect : {"sqlite", "postgresql"}) {
-            defaults = defaults || defaults_to_it(c.server_default->For(dialect));
-          }
+        for (const char* dialect : {"sqlite", "postgresql"}) {
+          defaults = defaults || defaults_to_it(schema::DefaultFor(c.server_default, dialect));
         }
         if (c.type.kind == schema::TypeKind::kEnum && c.type.enum_name == op.name && defaults) {
           Fail("cannot drop value '" + op.value + "' of enum '" + op.name + "': column '" +
@@ -396,7 +394,7 @@ void Apply(const OpAt& op, Schema& schema) {
   std::visit(replayer, op.op);
 }
 
-void KeepImpliedNames(Operation& op, const Schema& schema) {
+void KeepImpliedNames(Operation& op, Schema& schema) {
   auto keep = [](auto& c, const std::string& would_be) {
     if (c.implied && c.name != would_be) c.implied = false;
   };
@@ -406,10 +404,11 @@ void KeepImpliedNames(Operation& op, const Schema& schema) {
   std::visit(
       Overloaded{
           [&](CreateTable& o) {
-            Schema after = schema;
-            after.tables.push_back(o.table);
-            schema::NameImplied(after, o.table.name);
-            const Table& named = after.tables.back();
+            // Named as the new table, for a moment, then taken out again.
+            schema.tables.push_back(o.table);
+            schema::NameImplied(schema, o.table.name);
+            const Table named = std::move(schema.tables.back());
+            schema.tables.pop_back();
             if (o.table.primary_key) keep(*o.table.primary_key, named.primary_key->name);
             for (size_t i = 0; i < o.table.uniques.size(); ++i) keep(o.table.uniques[i], named.uniques[i].name);
             for (size_t i = 0; i < o.table.checks.size(); ++i) keep(o.table.checks[i], named.checks[i].name);
@@ -571,7 +570,10 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
                           [](const CreateForeignKey& o) { return o.foreign_key.implied; },
                           [](const CreateCheckConstraint& o) { return o.check.implied; },
                           [](const AddColumn& o) {
-                            return !o.foreign_keys.empty() || !o.uniques.empty();
+                            auto any = [](const auto& v) {
+                              return std::any_of(v.begin(), v.end(), [](const auto& c) { return c.implied; });
+                            };
+                            return any(o.foreign_keys) || any(o.uniques);
                           },
                           [](const auto&) { return false; },
                       },

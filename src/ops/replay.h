@@ -17,7 +17,8 @@ void Apply(const OpAt& op, schema::Schema& schema);
 // Makes explicit each name `op` leaves for the database to choose
 // (implied) where the database, holding `schema`, would choose another: the
 // table was renamed since the name was made, or the name is taken.
-void KeepImpliedNames(Operation& op, const schema::Schema& schema);
+// `schema` is as it was on return.
+void KeepImpliedNames(Operation& op, schema::Schema& schema);
 
 // The operations that undo `op`, given the schema just before it ran.
 // REQUIRES: IsReversible(op.op); Apply(op, before) succeeds.

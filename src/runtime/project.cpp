@@ -170,7 +170,7 @@ struct Project::Impl {
     std::unique_ptr<dialect::Connection> connection = dialect::Connect(
         parsed, {.create = create,
                  .lock_timeout_ms = config.lock_timeout_ms,
-                 .create_schema = settings.create_schema.value_or(config.create_database_schema),
+                 .create_schema = CreatesSchema(),
                  .lock_name = config.version_table});
     if (settings.on_progress) connection->SetProgress(settings.on_progress);
     return connection;
@@ -329,14 +329,14 @@ struct Project::Impl {
     auto note = [&](const std::string& what) {
       if (left_alone) left_alone->push_back(what);
     };
-    std::vector<schema::Table> kept;
+    std::erase_if(live.tables, [&](const schema::Table& t) {
+      if (made.FindTable(t.name) || wanted.FindTable(t.name)) return false;
+      note("table " + t.name);
+      return true;
+    });
     for (schema::Table& t : live.tables) {
       const schema::Table* m = made.FindTable(t.name);
       const schema::Table* w = wanted.FindTable(t.name);
-      if (!m && !w) {
-        note("table " + t.name);
-        continue;
-      }
       auto unmade = [&](const auto& list, const auto& object) {
         auto same = [&](const auto& x) { return x.name == object.name || x == object; };
         bool in_made = m && std::any_of((m->*list).begin(), (m->*list).end(), same);
@@ -364,14 +364,17 @@ struct Project::Impl {
         note("column " + t.name + "." + c.name);
         return true;
       });
-      kept.push_back(std::move(t));
     }
-    live.tables = std::move(kept);
     std::erase_if(live.enums, [&](const schema::Enum& e) {
       if (made.FindEnum(e.name) || wanted.FindEnum(e.name)) return false;
       note("enum " + e.name);
       return true;
     });
+  }
+
+  // Whether a run may create a missing PostgreSQL schema.
+  bool CreatesSchema() const {
+    return settings.create_schema.value_or(config.create_database_schema);
   }
 
   std::string WriteScript(script::NewScript s) {
@@ -745,7 +748,7 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
   if (url.scheme == "postgresql" && !schema_name.empty()) {
     std::string prologue;
     // As a run would with --create-schema (or create_database_schema).
-    if (impl_->settings.create_schema.value_or(impl_->config.create_database_schema)) {
+    if (impl_->CreatesSchema()) {
       prologue = "CREATE SCHEMA IF NOT EXISTS " + d->Quote(schema_name) + ";\n";
     }
     sql = prologue + "SET search_path TO " + d->Quote(schema_name) + ";\n" + sql;

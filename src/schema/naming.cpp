@@ -138,8 +138,16 @@ std::optional<std::string> ConventionName(const NamingConvention& convention,
   return Render(*tmpl, key, parts);
 }
 
+namespace {
+
+// The longest name PostgreSQL keeps (NAMEDATALEN - 1), the strictest
+// dialect's: explicit names must fit it, implied ones are cut to it.
+constexpr size_t kPostgresMaxBytes = 63;
+
+}  // namespace
+
 void RequireNameFits(const std::string& name) {
-  if (name.size() > 63) {
+  if (name.size() > kPostgresMaxBytes) {
     throw NameTooLong(ErrorKind::kInput, "the name '" + name + "' is " + std::to_string(name.size()) +
                                              " bytes long and PostgreSQL would truncate it to 63 "
                                              "bytes; name it in at most 63 bytes");
@@ -153,7 +161,7 @@ ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
   auto explicit_name = [&]() -> ChosenName {
     // The convention's own name, written back (by autogenerate, say), is
     // shortened where it is too long, as the convention's.
-    if (given.size() > 63) {
+    if (given.size() > kPostgresMaxBytes) {
       std::optional<std::string> conventional;
       try {
         NameParts with = parts;
@@ -174,8 +182,6 @@ ChosenName ChooseName(const NamingConvention& convention, std::string_view key,
 }
 
 namespace {
-
-constexpr size_t kPostgresMaxBytes = 63;
 
 // The length of the longest prefix of `text` of at most `bytes` bytes that
 // ends on a character boundary (PostgreSQL's pg_mbcliplen for UTF-8).
@@ -249,7 +255,8 @@ std::vector<std::string> MentionedColumns(const Table& table, const std::string&
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
            static_cast<unsigned char>(c) >= 0x80;
   };
-  // Skips a string opened at `i` by `quote`, with backslash escapes or not.
+  // The position after the '...' string opened at `i` (with backslash
+  // escapes for an E'...' string).
   auto skip_string = [&](size_t i, bool backslashes) {
     for (++i; i < expr.size(); ++i) {
       if (backslashes && expr[i] == '\\') {

@@ -23,6 +23,10 @@ std::optional<Default> Default::For(std::string_view dialect) const {
   return Default{it->second.first, it->second.second, {}};
 }
 
+std::optional<Default> DefaultFor(const std::optional<Default>& d, std::string_view dialect) {
+  return d ? d->For(dialect) : std::nullopt;
+}
+
 std::optional<Action> ParseAction(const std::string& text) {
   std::string upper;
   for (char c : text) {

@@ -38,6 +38,9 @@ struct Default {
   bool operator==(const Default&) const = default;
 };
 
+// The default `d` (a column's, none or one) that dialect `dialect` writes.
+std::optional<Default> DefaultFor(const std::optional<Default>& d, std::string_view dialect);
+
 struct Column {
   std::string name;
   Type type;

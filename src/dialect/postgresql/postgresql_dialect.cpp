@@ -31,7 +31,7 @@ bool PostgresDialect::AutoIncrements(const Table& table, const Column& column) {
   // As SQLAlchemy decides: a column with a server default is not a serial.
   return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
          column.autoincrement.value_or(true) &&
-         !(column.server_default && column.server_default->For("postgresql"));
+         !schema::DefaultFor(column.server_default, "postgresql");
 }
 
 std::string PostgresDialect::Quote(std::string_view identifier) const {
@@ -142,7 +142,7 @@ std::string PostgresDialect::ColumnDefinition(const Table& table, const Column& 
                     (AutoIncrements(table, c) ? SerialType(c.type.kind)
                                               : ColumnType(c.type, schema));
   if (!c.nullable) out += " NOT NULL";
-  if (std::optional<schema::Default> d = c.server_default ? c.server_default->For(name()) : std::nullopt) {
+  if (std::optional<schema::Default> d = schema::DefaultFor(c.server_default, name())) {
     out += " DEFAULT " + DefaultExpression(c.type, *d);
   }
   return out;
@@ -202,12 +202,10 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 "ALTER TABLE " + Quote(t.name) + " ALTER COLUMN " + Quote(op.column);
             const Type& type = op.type ? *op.type : c->type;
             // Defaults as this dialect has them (one per dialect resolved).
-            auto mine = [&](const std::optional<schema::Default>& d) {
-              return d ? d->For(name()) : std::nullopt;
-            };
-            const std::optional<schema::Default> old_default = mine(c->server_default);
+            const std::optional<schema::Default> old_default =
+                schema::DefaultFor(c->server_default, name());
             std::optional<schema::Default> final_default =
-                op.server_default ? mine(*op.server_default) : old_default;
+                op.server_default ? schema::DefaultFor(*op.server_default, name()) : old_default;
             bool changes_type = op.type && *op.type != c->type;
             bool changes_null = op.nullable && *op.nullable != c->nullable;
             bool changes_default = op.server_default && final_default != old_default;
@@ -312,8 +310,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 // new one; no cast exists between two enums either, so the
                 // values go through text (a row holding the dropped label
                 // fails there).
-                std::optional<schema::Default> mine =
-                    c.server_default ? c.server_default->For(name()) : std::nullopt;
+                std::optional<schema::Default> mine = schema::DefaultFor(c.server_default, name());
                 if (mine) sql.push_back(alter + " DROP DEFAULT");
                 sql.push_back(alter + " TYPE " + type + " USING " + Quote(c.name) + "::text::" +
                               type);

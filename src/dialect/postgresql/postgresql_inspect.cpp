@@ -590,11 +590,13 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
   for (schema::Table& table : out.tables) {
     table.comment.clear();
-    const schema::Table declared = table;
+    // Which columns are serials, decided before normalizing changes them.
+    std::vector<bool> serial;
+    for (const schema::Column& column : table.columns) serial.push_back(AutoIncrements(table, column));
     for (size_t i = 0; i < table.columns.size(); ++i) {
       schema::Column& column = table.columns[i];
       column.autoincrement.reset();
-      if (AutoIncrements(declared, declared.columns[i])) column.autoincrement = true;
+      if (serial[i]) column.autoincrement = true;
       column.type = NormalizeType(column.type);
       column.comment.clear();
       if (column.server_default) {

@@ -116,7 +116,7 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
   std::string out = Quote(c.name) + " " +
                     (AutoIncrements(table, c) ? "INTEGER" : ColumnType(c.type, schema));
   if (!c.nullable) out += " NOT NULL";
-  if (std::optional<schema::Default> mine = c.server_default ? c.server_default->For(name()) : std::nullopt) {
+  if (std::optional<schema::Default> mine = schema::DefaultFor(c.server_default, name())) {
     const schema::Default& d = *mine;
     switch (d.kind) {
       // As SQLAlchemy writes func.now() here.
@@ -182,8 +182,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (!op.uniques.empty()) NeedsRebuild(t.name);
             // SQLite adds no column whose default is not a constant
             // (CURRENT_TIMESTAMP, an expression) to a table holding rows.
-            std::optional<schema::Default> mine =
-                op.column.server_default ? op.column.server_default->For(name()) : std::nullopt;
+            std::optional<schema::Default> mine = schema::DefaultFor(op.column.server_default, name());
             if (mine && mine->kind != schema::Default::Kind::kLiteral) {
               NeedsRebuild(t.name);
             }
@@ -217,11 +216,9 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (!c) throw Error(ErrorKind::kInput, "table '" + t.name + "' has no column '" + op.column + "'");
             bool changes_type = op.type && *op.type != c->type;
             bool changes_null = op.nullable && *op.nullable != c->nullable;
-            auto mine = [&](const std::optional<schema::Default>& d) {
-              return d ? d->For(name()) : std::nullopt;
-            };
             bool changes_default =
-                op.server_default && mine(*op.server_default) != mine(c->server_default);
+                op.server_default && schema::DefaultFor(*op.server_default, name()) !=
+                                         schema::DefaultFor(c->server_default, name());
             if (changes_type || changes_null || changes_default) NeedsRebuild(t.name);
             if (op.new_name && *op.new_name != op.column) {
               sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " + Quote(op.column) +

@@ -622,7 +622,7 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
                              d.autoincrement.value_or(true);
       c.type = TypeFromDeclared(auto_increments ? "INTEGER" : ColumnType(d.type, schema));
       c.server_default.reset();
-      if (std::optional<schema::Default> mine = d.server_default ? d.server_default->For(name()) : std::nullopt) {
+      if (std::optional<schema::Default> mine = schema::DefaultFor(d.server_default, name())) {
         const schema::Default& def = *mine;
         switch (def.kind) {
           case schema::Default::Kind::kPerDialect: break;  // resolved above
