@@ -4,7 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -37,7 +37,7 @@ class Differ {
     }
     // A dialect that keeps no enums (SQLite) stores them in each column's
     // CHECK: there is nothing to create, only names the columns use.
-    skip_enums_ = live_ && stored_.enums.empty() && !to_.enums.empty();
+    skip_enums_ = live_ && !options.native_enums;
     if (skip_enums_) cur_.enums = to_.enums;
   }
 

@@ -18,6 +18,10 @@ struct DiffOptions {
   // `to` (SQLite's enum CHECK constraints) are not dropped, and enums are
   // left alone when the dialect keeps none (SQLite).
   const schema::Schema* stored_to = nullptr;
+  // With stored_to: whether that database keeps enums as types of their
+  // own; when not, their labels live in each column's CHECK and there is
+  // no enum to create or drop.
+  bool native_enums = true;
 };
 
 // The operations that turn `from` into `to`, in an order that replays

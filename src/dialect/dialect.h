@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dialect/registry.h"
 #include "ops/operation.h"
 #include "schema/schema.h"
 
@@ -61,14 +62,17 @@ class Dialect {
  public:
   virtual ~Dialect() = default;
 
-  // "sqlite" or "postgresql": the key of per-dialect spellings in files.
-  virtual std::string_view name() const = 0;
+  // Its registry entry (registry.h): name, URL schemes, capabilities.
+  virtual const DialectInfo& info() const = 0;
+  // The key of per-dialect spellings in files ("sqlite", "postgresql").
+  std::string_view name() const { return info().name; }
+  const Capabilities& caps() const { return info().caps; }
 
   // The identifier as it must appear in SQL (quoted when it has to be).
   virtual std::string Quote(std::string_view identifier) const = 0;
 
   // The longest identifier this dialect keeps whole, in bytes; 0: no limit.
-  virtual size_t MaxIdentifierBytes() const { return 0; }
+  size_t MaxIdentifierBytes() const { return caps().max_identifier_bytes; }
 
   // The name a constraint or index named `name` in the model has here: a
   // naming convention's name too long for the dialect shortened as

@@ -5,11 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "dialect/registry.h"
 #include "retort/error.h"
 
 namespace retort::dialect {
-
-namespace {
 
 // The query string's parameters, in order, undecoded.
 std::vector<std::pair<std::string, std::string>> QueryParameters(const std::string& query) {
@@ -30,7 +29,7 @@ std::vector<std::pair<std::string, std::string>> QueryParameters(const std::stri
 
 // %XX decoded; a '+' is a space in a query (`plus_is_space`), but not in
 // user information, as libpq reads it.
-std::string PercentDecode(const std::string& s, bool plus_is_space = true) {
+std::string PercentDecode(const std::string& s, bool plus_is_space) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
@@ -56,7 +55,7 @@ size_t QueryStart(const std::string& url) {
 }
 
 // RFC 3986: a letter, then letters, digits, '+', '-' and '.'.
-bool IsScheme(const std::string& s) {
+static bool IsScheme(const std::string& s) {
   return !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
          std::all_of(s.begin(), s.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
@@ -79,8 +78,6 @@ std::string JoinQuery(const std::string& base,
   }
   return out;
 }
-
-}  // namespace
 
 namespace {
 
@@ -231,116 +228,21 @@ DatabaseUrl ParseUrl(const std::string& url) {
   // URL.
   if (sep == std::string::npos || !IsScheme(url.substr(0, sep))) {
     throw Error(ErrorKind::kUsage,
-                "not a database URL (expected sqlite:///file.db or postgresql://...)",
+                "not a database URL (expected <scheme>://..., the schemes being " + SchemeNames() +
+                    ")",
                 Location{.target = MaskPassword(url)});
   }
   std::string scheme = url.substr(0, sep);
   if (size_t plus = scheme.find('+'); plus != std::string::npos) scheme.resize(plus);
-  if (scheme == "sqlite") {
-    out.scheme = "sqlite";
-    std::string rest = url.substr(sep + 3);
-    if (rest == ":memory:" || rest == "/:memory:" || rest.empty() || rest == "/") {
-      out.path = ":memory:";
-    } else if (rest[0] == '/') {
-      out.path = rest.substr(1);  // sqlite:///rel -> rel; sqlite:////abs -> /abs
-      if (out.path.empty()) {
-        throw Error(ErrorKind::kUsage, "sqlite URL without a file",
-                    Location{.target = url});
-      }
-    } else {
-      throw Error(ErrorKind::kUsage,
-                  "sqlite URLs are sqlite:///relative.db, sqlite:////absolute.db or "
-                  "sqlite://:memory:",
-                  Location{.target = url});
-    }
-    if (size_t q = out.path.find('?'); q != std::string::npos) out.path.resize(q);
-    return out;
+  const DialectInfo* info = FindScheme(scheme);
+  if (!info) {
+    throw Error(ErrorKind::kUsage,
+                "unknown database scheme '" + scheme + "' (the schemes are " + SchemeNames() + ")",
+                Location{.target = MaskPassword(url)});
   }
-  if (scheme == "postgresql" || scheme == "postgres") {
-    out.scheme = "postgresql";
-    // What libpq would misread, or quote back in its error (a password
-    // among it), is refused here without echoing it.
-    if (url.find_first_of(" \t\r\n") != std::string::npos) {
-      throw Error(ErrorKind::kUsage, "the URL holds a space: percent-encode it as %20",
-                  Location{.target = out.Masked()});
-    }
-    for (size_t p = url.find('%'); p != std::string::npos; p = url.find('%', p + 1)) {
-      if (p + 2 >= url.size() || !std::isxdigit(static_cast<unsigned char>(url[p + 1])) ||
-          !std::isxdigit(static_cast<unsigned char>(url[p + 2]))) {
-        throw Error(ErrorKind::kUsage,
-                    "a '%' in the URL is not followed by two hex digits: write '%' as %25",
-                    Location{.target = out.Masked()});
-      }
-    }
-    {
-      // libpq: user information ends at the first '@' before any '/';
-      // another '@' before the query means a password or user name holding
-      // an unencoded '@' (or '/'), which libpq would split wrongly.
-      std::string rest = url.substr(sep + 3);
-      size_t first_at = rest.find('@');
-      bool has_info = first_at != std::string::npos && first_at < rest.find('/');
-      size_t host_start = has_info ? first_at + 1 : 0;
-      size_t query = rest.find('?', host_start);
-      size_t stray = rest.find('@', host_start);
-      if (stray != std::string::npos && stray < query) {
-        throw Error(ErrorKind::kUsage,
-                    "the URL holds an '@' after its user information: percent-encode '@' as "
-                    "%40 (and '/' as %2F, ':' as %3A) in the user name and password",
-                    Location{.target = out.Masked()});
-      }
-      // The hosts (host[:port], comma-separated; [v6]:port): a port that is
-      // no number is a password with its host missing, or an unencoded ':',
-      // which libpq would quote back.
-      std::string hosts = rest.substr(host_start, rest.find_first_of("/?", host_start) - host_start);
-      for (size_t h = 0; h <= hosts.size();) {
-        size_t comma = hosts.find(',', h);
-        if (comma == std::string::npos) comma = hosts.size();
-        std::string item = hosts.substr(h, comma - h);
-        size_t colon = item.starts_with("[") ? item.find("]:") : item.rfind(':');
-        if (colon != std::string::npos) {
-          std::string port = item.substr(colon + (item.starts_with("[") ? 2 : 1));
-          if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) {
-                return std::isdigit(static_cast<unsigned char>(c));
-              })) {
-            throw Error(ErrorKind::kUsage,
-                        "a port in the URL is not a number (a host missing before it, or an "
-                        "unencoded ':' in the user name or password: write %3A)",
-                        Location{.target = out.Masked()});
-          }
-        }
-        h = comma + 1;
-      }
-      if (has_info) {
-        std::string info = rest.substr(0, first_at);
-        size_t colon = info.find(':');
-        out.user = PercentDecode(info.substr(0, colon), false);
-        if (colon != std::string::npos) out.password = PercentDecode(info.substr(colon + 1), false);
-      }
-    }
-    size_t q = QueryStart(url);
-    std::vector<std::pair<std::string, std::string>> params;
-    if (q != std::string::npos) params = QueryParameters(url.substr(q + 1));
-    bool has_timeout = false;
-    std::vector<std::pair<std::string, std::string>> kept;
-    for (auto& [key, value] : params) {
-      if (key == "schema") {
-        out.schema = PercentDecode(value);
-        if (out.schema.empty()) {
-          throw Error(ErrorKind::kUsage, "empty ?schema= in the URL", Location{.target = out.Masked()});
-        }
-        continue;
-      }
-      has_timeout = has_timeout || key == "connect_timeout";
-      kept.emplace_back(key, value);
-    }
-    if (!has_timeout) kept.emplace_back("connect_timeout", "10");
-    // libpq knows "postgresql://" and "postgres://", not "postgresql+driver://".
-    out.conninfo = JoinQuery("postgresql" + url.substr(sep, q == std::string::npos ? std::string::npos : q - sep), kept);
-    return out;
-  }
-  throw Error(ErrorKind::kUsage, "unknown database scheme '" + scheme +
-                                     "' (expected sqlite or postgresql)",
-              Location{.target = MaskPassword(url)});
+  out.scheme = std::string(info->name);
+  info->parse_url(url, sep, out);
+  return out;
 }
 
 }  // namespace retort::dialect

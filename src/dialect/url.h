@@ -4,11 +4,13 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace retort::dialect {
 
 struct DatabaseUrl {
-  std::string scheme;  // "sqlite" or "postgresql"
+  std::string scheme;  // the dialect's name (DialectInfo::name), whatever the URL's spelling
   std::string path;    // sqlite: the file path, or ":memory:"
   std::string text;    // the URL as given
   // postgresql: the schema of `?schema=` ("" when absent), and the URL for
@@ -24,8 +26,23 @@ struct DatabaseUrl {
   std::string Masked() const;
 };
 
-// Throws Error(kUsage) for a URL of no known scheme or shape.
+// Throws Error(kUsage) for a URL of no known scheme (naming the schemes
+// there are) or shape.
 DatabaseUrl ParseUrl(const std::string& url);
+
+// For the dialects' URL readers:
+// The query string's parameters, in order, undecoded.
+std::vector<std::pair<std::string, std::string>> QueryParameters(const std::string& query);
+// %XX decoded; a '+' is a space in a query (`plus_is_space`), but not in
+// user information, as libpq reads it.
+std::string PercentDecode(const std::string& s, bool plus_is_space = true);
+// Where the query ('?') of `url` starts, or npos: after the user
+// information, which ends at the first '@' before any '/', so that a '?' in
+// a password starts no query.
+size_t QueryStart(const std::string& url);
+// `base` with `params` as its query ('@' in them written %40).
+std::string JoinQuery(const std::string& base,
+                      const std::vector<std::pair<std::string, std::string>>& params);
 
 // `url` with query parameter `key` set to `value` (added or replaced), or
 // removed when `value` is nullopt.

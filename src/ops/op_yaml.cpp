@@ -3,6 +3,7 @@
 #include <functional>
 #include <string_view>
 
+#include "schema/dialect_keys.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
 
@@ -214,12 +215,16 @@ struct Parser {
     YAML::Node sql = n["sql"];
     if (!sql) file.Fail(n, "execute needs 'sql'");
     std::optional<std::string> dialect = file.OptString(n, "dialect");
-    if (dialect && *dialect != "sqlite" && *dialect != "postgresql") {
-      file.Fail(n["dialect"], "unknown dialect '" + *dialect + "' (expected sqlite, postgresql)");
+    if (dialect && !schema::IsFileDialect(*dialect)) {
+      file.Fail(n["dialect"],
+                "unknown dialect '" + *dialect + "' (expected " + schema::FileDialectList() + ")");
     }
     if (sql.IsMap()) {
       if (dialect) file.Fail(n["dialect"], "give either per-dialect sql or 'dialect', not both");
-      file.CheckKeys(sql, "execute's sql", {"sqlite", "postgresql", "default"});
+      std::vector<std::string_view> keys(schema::FileDialects().begin(),
+                                         schema::FileDialects().end());
+      keys.push_back("default");
+      file.CheckKeys(sql, "execute's sql", keys);
       for (const auto& entry : sql) {
         std::string key = entry.first.Scalar();
         op.sql[key == "default" ? "" : key] = file.String(sql, key);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schema/dialect_keys.h"
 #include "schema/naming.h"
 #include "schema/schema_yaml.h"
 
@@ -339,7 +340,7 @@ class Replayer {
           return d && d->kind == schema::Default::Kind::kLiteral && d->value == op.value;
         };
         bool defaults = false;
-        for (const char* dialect : {"sqlite", "postgresql"}) {
+        for (const std::string& dialect : schema::FileDialects()) {
           defaults = defaults || defaults_to_it(schema::DefaultFor(c.server_default, dialect));
         }
         if (c.type.kind == schema::TypeKind::kEnum && c.type.enum_name == op.name && defaults) {

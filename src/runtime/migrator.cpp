@@ -361,7 +361,7 @@ std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
   CheckKnown(heads);
   std::vector<PreparedStep> steps = Prepare(heads, target, upgrade);
   VersionStore store(dialect_, options_.version_table, options_.history_table);
-  bool sqlite = dialect_.name() == "sqlite";
+  bool sqlite = dialect_.caps().rebuilds_tables;
   std::string out = std::string("-- ") + (upgrade ? "upgrade " : "downgrade ") + HeadsText(heads) +
                     " -> " + target + ": " + std::to_string(steps.size()) + " steps for " +
                     std::string(dialect_.name()) + ", written by retort " + retort::Version() + "\n";

@@ -13,7 +13,8 @@
 
 #include "autogen/compare.h"
 #include "autogen/diff.h"
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "dialect/targets.h"
 #include "retort/retort.h"
 #include "runtime/autogenerate.h"
@@ -162,11 +163,12 @@ struct Project::Impl {
   // a PostgreSQL URL that names no schema.
   std::unique_ptr<dialect::Connection> ConnectTo(const std::string& target, bool create) const {
     dialect::DatabaseUrl parsed = dialect::ParseUrl(target);
-    if (parsed.scheme == "postgresql" && parsed.schema.empty() && !config.database_schema.empty()) {
+    if (dialect::DialectOf(parsed).caps.schemas && parsed.schema.empty() &&
+        !config.database_schema.empty()) {
       parsed = dialect::ParseUrl(dialect::WithQueryParameter(target, "schema", config.database_schema));
     }
     // Before anything is created (a schema, say): names the dialect cannot keep.
-    dialect::DialectFor(parsed)->CheckVersionTables(config.version_table, config.history_table);
+    dialect::DialectOf(parsed).dialect().CheckVersionTables(config.version_table, config.history_table);
     std::unique_ptr<dialect::Connection> connection = dialect::Connect(
         parsed, {.create = create,
                  .lock_timeout_ms = config.lock_timeout_ms,
@@ -286,6 +288,7 @@ struct Project::Impl {
     schema::Schema declared = Declared();
     schema::Schema from;
     std::optional<schema::Schema> stored;
+    bool native_enums = true;
     if (!compare_database) {
       from = all.SchemaAt(s.down_revisions, Naming());
     } else {
@@ -308,12 +311,16 @@ struct Project::Impl {
       }
       from = conn->Inspect({config.version_table, config.history_table});
       stored = conn->dialect().Normalize(declared);
+      native_enums = conn->dialect().caps().enums == dialect::EnumStorage::kNativeType;
       conn->CanonicalizeExpressions(*stored);
       LeaveAloneWhatNoScriptMade(from, conn->dialect().Normalize(all.SchemaAt(s.down_revisions, Naming())),
                                  *stored, left_alone);
     }
     autogen::DiffOptions diff_options;
-    if (stored) diff_options.stored_to = &*stored;
+    if (stored) {
+      diff_options.stored_to = &*stored;
+      diff_options.native_enums = native_enums;
+    }
     runtime::GeneratedScript generated = runtime::GenerateScript(from, declared, diff_options);
     s.upgrade = std::move(generated.upgrade);
     s.downgrade = std::move(generated.downgrade);
@@ -737,15 +744,13 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
   if (dialect.empty()) {
     url = dialect::ParseUrl(impl_->Url());
     schema_name = url.schema.empty() ? impl_->config.database_schema : url.schema;
-  } else if (dialect == "sqlite" || dialect == "postgresql") {
-    url.scheme = dialect;
   } else {
-    throw Error(ErrorKind::kUsage, "unknown dialect '" + dialect + "' (expected sqlite, postgresql)");
+    url.scheme = std::string(dialect::DialectNamed(dialect).name);
   }
-  std::unique_ptr<dialect::Dialect> d = dialect::DialectFor(url);
+  const dialect::Dialect* d = &dialect::DialectOf(url).dialect();
   runtime::Migrator migrator(scripts, impl_->Naming(), *d, impl_->OptionsFor(impl_->url));
   std::string sql = migrator.OfflineScript(heads, to, upgrade);
-  if (url.scheme == "postgresql" && !schema_name.empty()) {
+  if (d->caps().schemas && !schema_name.empty()) {
     std::string prologue;
     // As a run would with --create-schema (or create_database_schema).
     if (impl_->CreatesSchema()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "schema/dialect_keys.h"
 #include "schema/naming.h"
 
 namespace retort::schema {
@@ -12,9 +13,9 @@ Type ParseTypeNode(const YamlFile& file, const YAML::Node& node) {
     type.kind = TypeKind::kRaw;
     for (const auto& entry : node) {
       std::string dialect = entry.first.Scalar();
-      if (dialect != "sqlite" && dialect != "postgresql") {
-        file.Fail(entry.first, "unknown dialect '" + dialect +
-                                   "' in a raw type (expected sqlite, postgresql)");
+      if (!IsFileDialect(dialect)) {
+        file.Fail(entry.first, "unknown dialect '" + dialect + "' in a raw type (expected " +
+                                   FileDialectList() + ")");
       }
       if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
         file.Fail(entry.second, "a raw type's spelling must be a string");
@@ -111,7 +112,8 @@ std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node
   if (!node || node.IsNull()) return std::nullopt;
   if (node.IsMap() && !node["sql"]) {
     // One default per dialect; a dialect left out (or null) has none.
-    file.CheckKeys(node, "server_default", {"sqlite", "postgresql"});
+    file.CheckKeys(node, "server_default",
+                   std::vector<std::string_view>(FileDialects().begin(), FileDialects().end()));
     Default d{Default::Kind::kPerDialect, "", {}};
     for (const auto& entry : node) {
       if (entry.second.IsMap() && !entry.second["sql"]) {

@@ -216,6 +216,11 @@ void YamlFile::RequireSequence(const YAML::Node& node,
 
 void YamlFile::CheckKeys(const MapView& node, std::string_view what,
                          std::initializer_list<std::string_view> allowed) const {
+  CheckKeys(node, what, std::vector<std::string_view>(allowed));
+}
+
+void YamlFile::CheckKeys(const MapView& node, std::string_view what,
+                         const std::vector<std::string_view>& allowed) const {
   RequireMap(node.node(), what);
   for (const MapView::Entry& entry : node.entries()) {
     const std::string& key = entry.key;

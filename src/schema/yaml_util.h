@@ -64,6 +64,8 @@ class YamlFile {
   // REQUIRES: node is a map. Fails on any key not in `allowed`, naming it.
   void CheckKeys(const MapView& node, std::string_view what,
                  std::initializer_list<std::string_view> allowed) const;
+  void CheckKeys(const MapView& node, std::string_view what,
+                 const std::vector<std::string_view>& allowed) const;
   void RequireMap(const YAML::Node& node, std::string_view what) const;
   void RequireSequence(const YAML::Node& node, std::string_view what) const;
 

@@ -8,7 +8,8 @@
 #include <fstream>
 #include <random>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "dialect/url.h"
 #include "retort/retort.h"
 #include "test_util.h"

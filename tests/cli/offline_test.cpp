@@ -4,7 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "autogen/compare.h"
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "dialect/url.h"
 #include "retort/retort.h"
 #include "test_util.h"

@@ -6,7 +6,8 @@
 #include <regex>
 #include <thread>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 
 #include "dialect/url.h"
 #include "test_util.h"

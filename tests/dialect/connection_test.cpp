@@ -1,7 +1,8 @@
 // What every connection refuses before the database sees it.
 #include <gtest/gtest.h>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "test_util.h"
 
 namespace retort {

@@ -34,7 +34,8 @@
 #include <algorithm>
 #include <memory>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/sqlite/sqlite_dialect.h"

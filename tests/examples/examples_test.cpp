@@ -9,7 +9,8 @@
 #include <regex>
 #include <set>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/sqlite/sqlite_dialect.h"
 #include "retort/retort.h"
@@ -222,7 +223,7 @@ TEST_P(Example, UpgradeReadBackDowngradeReupgrade) {
     // the dialect stores it.
     std::unique_ptr<dialect::Connection> conn =
         dialect::Connect(dialect::ParseUrl(db.url()), {.create = false});
-    std::unique_ptr<dialect::Dialect> d = dialect::DialectFor(dialect::ParseUrl(db.url()));
+    const dialect::Dialect* d = &conn->dialect();
     EXPECT_EQ(schema::Canonical(conn->Inspect({"retort_version", "retort_history"}), false),
               schema::Canonical(d->Normalize(declared), false));
   }

@@ -14,7 +14,8 @@
 #include <random>
 #include <thread>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "test_util.h"
 
 namespace retort {

@@ -4,7 +4,8 @@
 
 #include <string>
 
-#include "dialect/connect.h"
+#include "dialect/dialect.h"
+#include "dialect/registry.h"
 #include "dialect/dialect.h"
 #include "dialect/postgresql/libpq.h"
 #include "dialect/postgresql/postgresql_dialect.h"

@@ -7,19 +7,20 @@
 
 namespace retort::dialect {
 
+const DialectInfo& PostgresInfo();  // postgresql_package.cpp
+
 class PostgresDialect final : public Dialect {
  public:
   // PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
   static constexpr size_t kMaxIdentifierBytes = 63;
 
-  std::string_view name() const override { return "postgresql"; }
+  const DialectInfo& info() const override { return PostgresInfo(); }
   // True when `column` of `table` is written as a serial (its values drawn
   // from a sequence).
   static bool AutoIncrements(const schema::Table& table, const schema::Column& column);
   // Throws Error(kInput) for an identifier longer than kMaxIdentifierBytes,
   // which PostgreSQL would silently truncate.
   std::string Quote(std::string_view identifier) const override;
-  size_t MaxIdentifierBytes() const override { return kMaxIdentifierBytes; }
   // An enum's name where SQL names a type: always quoted (a bare `integer`
   // is the built-in type, whatever the schema holds). Throws Error(kInput)
   // for the name of a type of pg_catalog (`text`, `int4`, `uuid`, ...),

@@ -5,9 +5,11 @@
 
 namespace retort::dialect {
 
+const DialectInfo& SqliteInfo();  // sqlite_package.cpp
+
 class SqliteDialect final : public Dialect {
  public:
-  std::string_view name() const override { return "sqlite"; }
+  const DialectInfo& info() const override { return SqliteInfo(); }
   std::string Quote(std::string_view identifier) const override;
   std::vector<std::string> Render(const ops::Operation& op,
                                   const schema::Schema& before) const override;
