@@ -38,21 +38,34 @@ Error UnexpectedChanges(const Statement& statement, int64_t changed) {
 
 void Connection::ExecuteOne(const Statement& s) {
   try {
-    if (s.fail_if_rows.empty()) {
-      Execute(s.sql, s.params);
-      if (s.expect_changes && Changes() != *s.expect_changes) throw UnexpectedChanges(s, Changes());
-      return;
-    }
-    std::vector<Row> rows = Query(s.sql, s.params);
-    std::string count = rows.empty() || rows[0].empty() ? "0" : rows[0][0].value_or("0");
-    if (count != "0") {
-      std::string message = s.fail_if_rows;
-      if (size_t p = message.find("{count}"); p != std::string::npos) message.replace(p, 7, count);
-      throw Error(ErrorKind::kDatabase, message, Location{.statement = s.sql});
-    }
+    Execute(s.sql, s.params);
+    if (s.expect_changes && Changes() != *s.expect_changes) throw UnexpectedChanges(s, Changes());
   } catch (const Error& e) {
     throw e.WithContext(s.where);
   }
+}
+
+void Connection::Run(const std::vector<Step>& steps) {
+  for (const Step& step : steps) {
+    if (const Statement* s = std::get_if<Statement>(&step)) {
+      RefuseNul(s->sql, s->params, label());
+    } else {
+      for (const Statement* s : std::get<std::shared_ptr<const CompositeStep>>(step)->Statements()) {
+        RefuseNul(s->sql, s->params, label());
+      }
+    }
+  }
+  std::vector<Statement> batch;
+  for (const Step& step : steps) {
+    if (const Statement* s = std::get_if<Statement>(&step)) {
+      batch.push_back(*s);
+      continue;
+    }
+    if (!batch.empty()) ExecuteAll(batch);
+    batch.clear();
+    std::get<std::shared_ptr<const CompositeStep>>(step)->Run(*this);
+  }
+  if (!batch.empty()) ExecuteAll(batch);
 }
 
 void Connection::ExecuteAll(const std::vector<Statement>& statements) {
@@ -168,9 +181,9 @@ std::vector<std::string> Dialect::InsertSql(const schema::Table& t, const ops::B
   return out;
 }
 
-std::vector<Statement> Dialect::RenderOps(const std::vector<ops::OpAt>& operations,
-                                         schema::Schema& schema) const {
-  std::vector<Statement> out;
+std::vector<Step> Dialect::RenderOps(const std::vector<ops::OpAt>& operations,
+                                     schema::Schema& schema) const {
+  std::vector<Step> out;
   for (const ops::OpAt& op : operations) {
     std::vector<std::string> sql;
     try {
@@ -184,7 +197,7 @@ std::vector<Statement> Dialect::RenderOps(const std::vector<ops::OpAt>& operatio
     bool single = !std::holds_alternative<ops::Execute>(op.op);
     for (std::string& s : sql) out.push_back(Statement{std::move(s), {}, op.where, single});
     if (const auto* create = std::get_if<ops::CreateIndex>(&op.op); create && create->concurrently) {
-      out.back().builds_index_concurrently = {create->table, create->index};
+      std::get<Statement>(out.back()).builds_index_concurrently = {create->table, create->index};
     }
     ops::Apply(op, schema);
   }

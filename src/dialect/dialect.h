@@ -10,45 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "dialect/plan.h"
 #include "dialect/registry.h"
 #include "ops/operation.h"
 #include "schema/schema.h"
 
 namespace retort::dialect {
-
-using Value = std::optional<std::string>;  // nullopt is NULL
-using Row = std::vector<Value>;
-
-// A statement to run, with the place it came from for errors.
-struct Statement {
-  std::string sql;
-  std::vector<Value> params;
-  Location where;      // the operation's place in its script
-  bool single = true;  // one SQL command (raw SQL may hold several)
-  // When set, `sql` counts rows that break something: a count above zero
-  // fails the run with this message, "{count}" standing for the count.
-  std::string fail_if_rows;
-  // With fail_if_rows: count only when a later statement of the same
-  // rebuild fails with an error starting with this text (the count then
-  // says which constraint, and how many rows, made it fail).
-  std::string on_failure;
-  // Set on each statement of a table rebuild (SQLite): the connection keeps
-  // the table's triggers across it, and the run must suspend foreign-key
-  // actions (see Connection::BeginWrite).
-  std::string rebuilds_table;
-  // The rebuild's copy of the rows (INSERT ... SELECT ... FROM the table,
-  // without WHERE), which a connection may run in slices to report progress.
-  bool copies_rows = false;
-  // Set on a CREATE INDEX CONCURRENTLY (its table and index): outside a
-  // transaction, a run killed while it ran may have left the index behind,
-  // built or not, which a connection takes into account (see
-  // PostgresConnection::ExecuteAll).
-  std::optional<std::pair<std::string, schema::Index>> builds_index_concurrently;
-  // When set, the rows this INSERT, UPDATE or DELETE must change: any other
-  // count fails the run (the version table moved under it), which then
-  // rolls back.
-  std::optional<int64_t> expect_changes;
-};
 
 // The error of a statement that changed `changed` rows where it had to
 // change `statement.expect_changes`.
@@ -99,8 +66,13 @@ class Dialect {
   // schema (checked first, as the clearer message), else what rendering
   // throws. A dialect may render several operations together (SQLite folds
   // consecutive changes of one table into one rebuild).
-  virtual std::vector<Statement> RenderOps(const std::vector<ops::OpAt>& operations,
-                                           schema::Schema& schema) const;
+  virtual std::vector<Step> RenderOps(const std::vector<ops::OpAt>& operations,
+                                      schema::Schema& schema) const;
+
+  // What an offline script says before its first BEGIN when one of its
+  // steps needs foreign-key actions suspended (SQLite switches them only
+  // outside a transaction); "" when nothing needs saying.
+  virtual std::string SuspendForeignKeysSql() const { return ""; }
 
   // The SQL type for a portable type (enums: the storage type).
   virtual std::string ColumnType(const schema::Type& type,
@@ -165,9 +137,13 @@ class Connection {
   // (PostgreSQL pipelines them) instead of waiting for each.
   virtual void ExecuteAll(const std::vector<Statement>& statements);
 
-  // Runs one statement of ExecuteAll: a fail_if_rows count, or a command
-  // (checking expect_changes).
+  // Runs one statement of ExecuteAll, checking expect_changes.
   void ExecuteOne(const Statement& statement);
+
+  // Runs rendered steps in order: runs of statements through ExecuteAll,
+  // composite steps by themselves. Refuses a NUL in any of them before
+  // anything runs.
+  void Run(const std::vector<Step>& steps);
 
   // The rows the last INSERT, UPDATE or DELETE run through Execute changed.
   virtual int64_t Changes() const = 0;
@@ -212,6 +188,14 @@ class Connection {
  protected:
   // RefuseNul over every statement of a batch, before any of it runs.
   void RefuseNulInAll(const std::vector<Statement>& statements) const;
+
+ public:
+  // The target as errors name it (its URL, password masked).
+  const std::string& target_label() const { return label(); }
+  // The progress callback, empty when unset.
+  const ProgressCallback& progress() const { return progress_; }
+
+ protected:
   // The target as errors name it (its URL, password masked).
   virtual const std::string& label() const = 0;
 

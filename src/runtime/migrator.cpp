@@ -117,7 +117,7 @@ std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::str
       const std::vector<ops::OpAt>& operations =
           upgrade ? p.script->upgrade : downgrades.at(step.revision);
       if (upgrade) RefuseUnacknowledged(operations, schema);
-      p.statements = dialect.RenderOps(operations, schema);
+      p.rendered = dialect.RenderOps(operations, schema);
     } catch (const Error& e) {
       throw InContext(e, step.revision);
     }
@@ -171,15 +171,15 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
     if (p.script->transactional) {
       // The step and its version change go to the database together; the
       // history row follows with the time they took.
-      std::vector<dialect::Statement> all = p.statements;
+      std::vector<dialect::Step> all = p.rendered;
       for (dialect::Statement& s : store.ChangeStatements(p.step.remove, p.step.add)) {
         all.push_back(std::move(s));
       }
-      connection_->ExecuteAll(all);
+      connection_->Run(all);
       ms = elapsed_ms();
       store.Record(p.step.revision, direction, p.script->checksum(), ms);
     } else {
-      connection_->ExecuteAll(p.statements);
+      connection_->Run(p.rendered);
       ms = elapsed_ms();
       dialect::Transaction own(*connection_);
       store.Change(p.step.remove, p.step.add);
@@ -197,10 +197,8 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
 }
 
 bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
-  return std::any_of(prepared.begin(), prepared.end(), [](const PreparedStep& p) {
-    return std::any_of(p.statements.begin(), p.statements.end(),
-                       [](const dialect::Statement& s) { return !s.rebuilds_table.empty(); });
-  });
+  return std::any_of(prepared.begin(), prepared.end(),
+                     [](const PreparedStep& p) { return dialect::SuspendsForeignKeys(p.rendered); });
 }
 
 Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
@@ -321,33 +319,6 @@ std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) 
 
 namespace {
 
-// `statement` with its parameters written in as literals ("?" in order, or
-// "$n").
-std::string Inlined(const dialect::Statement& statement) {
-  std::string sql = statement.sql;
-  auto literal = [](const dialect::Value& v) { return v ? dialect::QuoteLiteral(*v) : std::string("NULL"); };
-  if (statement.params.empty()) return sql;
-  if (sql.find('?') != std::string::npos) {
-    std::string out;
-    size_t next = 0;
-    for (char c : sql) {
-      if (c == '?' && next < statement.params.size()) {
-        out += literal(statement.params[next++]);
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-  for (size_t n = statement.params.size(); n >= 1; --n) {
-    std::string mark = "$" + std::to_string(n);
-    for (size_t at; (at = sql.find(mark)) != std::string::npos;) {
-      sql.replace(at, mark.size(), literal(statement.params[n - 1]));
-    }
-  }
-  return sql;
-}
-
 std::string HeadsText(const std::vector<std::string>& heads) {
   std::string out;
   for (const std::string& h : heads) out += (out.empty() ? "" : ", ") + h;
@@ -361,51 +332,36 @@ std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
   CheckKnown(heads);
   std::vector<PreparedStep> steps = Prepare(heads, target, upgrade);
   VersionStore store(dialect_, options_.version_table, options_.history_table);
-  bool sqlite = dialect_.caps().rebuilds_tables;
-  std::string out = std::string("-- ") + (upgrade ? "upgrade " : "downgrade ") + HeadsText(heads) +
-                    " -> " + target + ": " + std::to_string(steps.size()) + " steps for " +
-                    std::string(dialect_.name()) + ", written by retort " + retort::Version() + "\n";
-  auto emit = [&](const dialect::Statement& st) {
-    if (!st.fail_if_rows.empty()) return;  // a count that needs the database
-    out += Inlined(st) + ";\n";
-  };
-  bool rebuilds = std::any_of(steps.begin(), steps.end(), [](const PreparedStep& p) {
-    return std::any_of(p.statements.begin(), p.statements.end(),
-                       [](const dialect::Statement& st) { return !st.rebuilds_table.empty(); });
+  dialect::SqlText out;
+  out.Comment(std::string(upgrade ? "upgrade " : "downgrade ") + HeadsText(heads) + " -> " + target +
+              ": " + std::to_string(steps.size()) + " steps for " + std::string(dialect_.name()) +
+              ", written by retort " + retort::Version());
+  bool suspends = std::any_of(steps.begin(), steps.end(), [](const PreparedStep& p) {
+    return dialect::SuspendsForeignKeys(p.rendered);
   });
-  // A table rebuild drops the old table: its foreign-key actions must not
-  // fire (as a run suspends them); SQLite switches them only outside a
-  // transaction.
-  if (sqlite && rebuilds) out += "PRAGMA foreign_keys = OFF;\n";
-  out += "BEGIN;\n";
-  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out += sql + ";\n";
-  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out += sql + ";\n";
+  // As a run's transactions do when a step needs it (a table rebuild).
+  if (suspends && !dialect_.SuspendForeignKeysSql().empty()) out.Add(dialect_.SuspendForeignKeysSql());
+  out.Add("BEGIN");
+  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
+  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
   for (const PreparedStep& p : steps) {
     bool up = p.step.direction == script::Step::Direction::kUpgrade;
     const char* direction = up ? "upgrade" : "downgrade";
-    if (!p.script->transactional) out += "COMMIT;\n";
-    out += std::string("\n-- Running ") + direction + " " +
-           HeadsText(up ? p.script->down_revisions : std::vector<std::string>{p.step.revision}) +
-           " -> " + HeadsText(up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions) +
-           ", " + p.script->message + "\n";
-    std::string rebuilding;
-    for (const dialect::Statement& st : p.statements) {
-      if (sqlite && st.rebuilds_table != rebuilding) {
-        // The new table takes the old one's name without the references
-        // to it being rewritten (as the connection's rebuild does).
-        out += st.rebuilds_table.empty() ? "PRAGMA legacy_alter_table = OFF;\n"
-                                         : (rebuilding.empty() ? "PRAGMA legacy_alter_table = ON;\n" : "");
-        rebuilding = st.rebuilds_table;
-      }
-      emit(st);
-    }
-    if (!rebuilding.empty()) out += "PRAGMA legacy_alter_table = OFF;\n";
-    if (!p.script->transactional) out += "BEGIN;\n";
-    for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) emit(st);
-    emit(store.RecordStatement(p.step.revision, direction, p.script->checksum(), 0));
+    if (!p.script->transactional) out.Add("COMMIT");
+    out.Comment(std::string("Running ") + direction + " " +
+                    HeadsText(up ? p.script->down_revisions : std::vector<std::string>{p.step.revision}) +
+                    " -> " +
+                    HeadsText(up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions) +
+                    ", " + p.script->message,
+                true);
+    dialect::WriteSteps(p.rendered, out);
+    if (!p.script->transactional) out.Add("BEGIN");
+    for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) out.Add(st);
+    out.Add(store.RecordStatement(p.step.revision, direction, p.script->checksum(), 0));
   }
-  out += "\nCOMMIT;\n";
-  return out;
+  out.Blank();
+  out.Add("COMMIT");
+  return out.text();
 }
 
 }  // namespace retort::runtime

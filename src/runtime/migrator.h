@@ -39,8 +39,8 @@ class Migrator {
   // with the version and history tables' updates, nothing connected:
   // statements end in ";", values are inlined, each step is preceded by a
   // comment line, the run is one transaction (scripts that cannot run in
-  // one go between COMMIT and BEGIN). Checks that need a database (the
-  // counts a SQLite rebuild makes when it fails) are left out.
+  // one go between COMMIT and BEGIN). The steps are written as a live run
+  // executes them (dialect::CompositeStep::Write).
   std::string OfflineScript(const std::vector<std::string>& heads, const std::string& target,
                             bool upgrade) const;
 
@@ -52,7 +52,7 @@ class Migrator {
   struct PreparedStep {
     script::Step step;
     const script::MigrationScript* script = nullptr;
-    std::vector<dialect::Statement> statements;
+    std::vector<dialect::Step> rendered;
   };
   // What a run to `target` would do now, touching nothing: the version
   // table's rows and the rendered steps. Throws what Prepare throws, and

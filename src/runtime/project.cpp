@@ -666,11 +666,11 @@ void Project::CreateAll() {
   std::vector<ops::OpAt> operations;
   for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
   std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  std::vector<dialect::Statement> statements = conn->dialect().RenderOps(operations, empty);
+  std::vector<dialect::Step> statements = conn->dialect().RenderOps(operations, empty);
   // Foreign keys that close a cycle are added afterwards, which SQLite
   // does by rebuilding the table: foreign keys suspended, as a run does.
   dialect::Transaction txn(*conn, true);
-  conn->ExecuteAll(statements);
+  conn->Run(statements);
   txn.Commit();
 }
 
@@ -842,7 +842,9 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
         for (const runtime::Migrator::PreparedStep& p : plan.steps) {
           r.steps.push_back(Planned(p));
           if (command.with_sql) {
-            for (const dialect::Statement& st : p.statements) r.statements.push_back(st.sql);
+            dialect::SqlText text;
+            dialect::WriteSteps(p.rendered, text);
+            for (const std::string& sql : text.statements()) r.statements.push_back(sql);
           }
         }
         r.status = plan.steps.empty() ? Status::kUpToDate : Status::kWouldMigrate;

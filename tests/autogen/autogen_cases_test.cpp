@@ -90,14 +90,14 @@ void RunOn(dialect::Connection& db, const dialect::Dialect& d, const CaseRun& r)
   schema::Schema empty;
   empty.naming = r.before.naming;
   schema::Schema building = empty;
-  db.ExecuteAll(d.RenderOps(Located(autogen::Diff(empty, r.before)), building));
+  db.Run(d.RenderOps(Located(autogen::Diff(empty, r.before)), building));
   schema::Schema stored_before = d.Normalize(r.before);
   db.CanonicalizeExpressions(stored_before);
   ASSERT_EQ(Differences(stored_before, db.Inspect({})), "")
       << "the database built at 'before' differs from it";
 
   schema::Schema current = r.before;
-  db.ExecuteAll(d.RenderOps(r.upgrade, current));
+  db.Run(d.RenderOps(r.upgrade, current));
   schema::Schema stored = d.Normalize(r.after);
   db.CanonicalizeExpressions(stored);
   schema::Schema live = db.Inspect({});
@@ -111,7 +111,7 @@ void RunOn(dialect::Connection& db, const dialect::Dialect& d, const CaseRun& r)
   }
   EXPECT_EQ(again, "") << "autogenerate against the upgraded database still finds changes";
 
-  db.ExecuteAll(d.RenderOps(r.downgrade, current));
+  db.Run(d.RenderOps(r.downgrade, current));
   EXPECT_EQ(Differences(stored_before, db.Inspect({})), "")
       << "after the downgrade, the live schema differs from 'before'";
 }
@@ -191,7 +191,9 @@ TEST_P(AutogenCase, Generates) {
   std::string sql;
   try {
     schema::Schema s = r.before;
-    for (const dialect::Statement& st : d->RenderOps(r.upgrade, s)) sql += st.sql + ";\n";
+    dialect::SqlText text;
+    dialect::WriteSteps(d->RenderOps(r.upgrade, s), text);
+    sql = text.text();
   } catch (const Error& e) {
     FAIL() << "rendering failed: " << e.what();
   }

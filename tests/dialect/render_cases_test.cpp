@@ -88,7 +88,7 @@ struct Rendered {
   schema::Schema before;
   schema::Schema after;
   std::vector<ops::OpAt> operations;
-  std::vector<dialect::Statement> statements;
+  std::vector<dialect::Step> statements;
   bool downgrade = true;  // run the derived downgrade too
 };
 
@@ -99,14 +99,14 @@ struct Rendered {
 void RunOn(dialect::Connection& db, const dialect::Dialect& d, const Rendered& r) {
   schema::Schema empty;
   empty.naming = r.before.naming;
-  db.ExecuteAll(d.RenderOps(CreationOps(r.before), empty));
-  db.ExecuteAll(r.statements);
+  db.Run(d.RenderOps(CreationOps(r.before), empty));
+  db.Run(r.statements);
   EXPECT_EQ(Normalized(db.Inspect({})), Normalized(d.Normalize(r.after)))
       << "the live schema read back differs from the replayed one";
   if (!r.downgrade) return;
   schema::Schema current = r.after;
   std::vector<ops::OpAt> undo = ops::DeriveDowngrade(r.operations, r.before);
-  db.ExecuteAll(d.RenderOps(undo, current));
+  db.Run(d.RenderOps(undo, current));
   EXPECT_EQ(Normalized(db.Inspect({})), Normalized(d.Normalize(r.before)))
       << "after the derived downgrade, the live schema read back differs from the starting one";
   EXPECT_EQ(Normalized(current), Normalized(r.before))
@@ -159,16 +159,18 @@ TEST_P(RenderCase, Renders) {
     error = e.what();
   }
   if (expected_error) {
-    std::string sql;
-    for (const dialect::Statement& st : r.statements) sql += st.sql + ";\n";
+    dialect::SqlText text;
+    dialect::WriteSteps(r.statements, text);
+    std::string sql = text.text();
     EXPECT_NE(error.find(*expected_error), std::string::npos)
         << "expected an error containing: " << *expected_error << "\ngot: " << error
         << (error.empty() ? "\nrendered:\n" + sql : "");
     return;
   }
   ASSERT_EQ(error, "");
-  std::vector<std::string> sql;
-  for (const dialect::Statement& s : r.statements) sql.push_back(s.sql);
+  dialect::SqlText text;
+  dialect::WriteSteps(r.statements, text);
+  const std::vector<std::string>& sql = text.statements();
   if (testing::Blessing() && JoinStatements(sql) != *expected_sql) {
     testing::Bless(path, name, JoinStatements(sql));
     expected_sql = JoinStatements(sql);

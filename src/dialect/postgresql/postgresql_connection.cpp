@@ -219,13 +219,13 @@ void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
   size_t i = 0;
   while (i < statements.size()) {
     size_t j = i;
-    while (j < statements.size() && statements[j].single && statements[j].fail_if_rows.empty()) ++j;
+    while (j < statements.size() && statements[j].single) ++j;
     if (j - i > 1) {
       Pipeline(statements, i, j);
       i = j;
       continue;
     }
-    // A lone command, a count, or raw SQL that may hold several commands.
+    // A lone command, or raw SQL that may hold several commands.
     ExecuteOne(statements[i]);
     ++i;
   }

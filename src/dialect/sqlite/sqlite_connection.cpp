@@ -1,5 +1,7 @@
 #include "dialect/sqlite/sqlite_connection.h"
 
+#include "dialect/sqlite/sqlite_rebuild.h"
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -173,37 +175,48 @@ void SqliteConnection::RestoreForeignKeys() {
   Execute("PRAGMA foreign_keys = ON");
 }
 
-void SqliteConnection::ExecuteAll(const std::vector<Statement>& statements) {
-  RefuseNulInAll(statements);
-  size_t i = 0;
-  while (i < statements.size()) {
-    const std::string& table = statements[i].rebuilds_table;
-    if (table.empty()) {
-      ExecuteOne(statements[i++]);
-      continue;
+void SqliteTableRebuild::Run(Connection& connection) const {
+  auto* sqlite = dynamic_cast<SqliteConnection*>(&connection);
+  if (!sqlite) {
+    throw Error(ErrorKind::kDatabase, "internal: a SQLite table rebuild on another kind of database",
+                where);
+  }
+  sqlite->Rebuild(*this);
+}
+
+void SqliteConnection::Rebuild(const SqliteTableRebuild& rebuild) {
+  if (sqlite3_get_autocommit(db_)) {
+    // Outside a run's transaction (a non-transactional script): give the
+    // rebuild one of its own, as the procedure requires.
+    BeginWrite(true);
+    try {
+      RunRebuild(rebuild);
+      Commit();
+    } catch (...) {
+      Rollback();
+      throw;
     }
-    size_t j = i;
-    while (j < statements.size() && statements[j].rebuilds_table == table) ++j;
-    if (sqlite3_get_autocommit(db_)) {
-      // Outside a run's transaction (a non-transactional script): give the
-      // rebuild one of its own, as the procedure requires.
-      BeginWrite(true);
-      try {
-        RunRebuild(statements, i, j);
-        Commit();
-      } catch (...) {
-        Rollback();
-        throw;
-      }
-    } else {
-      if (!foreign_keys_suspended_) {
-        throw Error(ErrorKind::kDatabase,
-                    "internal: a table rebuild inside a transaction that did not suspend foreign keys",
-                    Location{.target = label_});
-      }
-      RunRebuild(statements, i, j);
+    return;
+  }
+  if (!foreign_keys_suspended_) {
+    throw Error(ErrorKind::kDatabase,
+                "internal: a table rebuild inside a transaction that did not suspend foreign keys",
+                Location{.target = label_});
+  }
+  RunRebuild(rebuild);
+}
+
+void SqliteConnection::Check(const RowCheck& check) {
+  try {
+    std::vector<Row> rows = Query(check.count.sql, check.count.params);
+    std::string count = rows.empty() || rows[0].empty() ? "0" : rows[0][0].value_or("0");
+    if (count != "0") {
+      std::string message = check.message;
+      if (size_t p = message.find("{count}"); p != std::string::npos) message.replace(p, 7, count);
+      throw Error(ErrorKind::kDatabase, message, Location{.statement = check.count.sql});
     }
-    i = j;
+  } catch (const Error& e) {
+    throw e.WithContext(check.count.where);
   }
 }
 
@@ -243,8 +256,8 @@ void SqliteConnection::CopyInSlices(const Statement& copy, const std::string& ta
   }
 }
 
-void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end) {
-  const std::string& table = statements[begin].rebuilds_table;
+void SqliteConnection::RunRebuild(const SqliteTableRebuild& rebuild) {
+  const std::string& table = rebuild.table;
   // Triggers go with the dropped table: keep their SQL to create them again.
   std::vector<Row> triggers =
       Query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {table});
@@ -272,13 +285,13 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
   Execute("PRAGMA legacy_alter_table = ON");
   // The counts of rows breaking a new constraint cost a scan each: they run
   // only when the copy fails on that kind of constraint.
-  std::vector<const Statement*> checks;
   try {
-    for (size_t k = begin; k < end; ++k) {
-      const Statement& s = statements[k];
-      if (!s.on_failure.empty()) {
-        checks.push_back(&s);
-      } else if (s.copies_rows && progress_) {
+    for (const RowCheck& check : rebuild.checks) {
+      if (check.on_failure.empty()) Check(check);
+    }
+    for (size_t k = 0; k < rebuild.statements.size(); ++k) {
+      const Statement& s = rebuild.statements[k];
+      if (rebuild.copy == k && progress_) {
         CopyInSlices(s, table);
       } else {
         ExecuteOne(s);
@@ -286,27 +299,26 @@ void SqliteConnection::RunRebuild(const std::vector<Statement>& statements, size
     }
   } catch (const Error& failure) {
     Execute("PRAGMA legacy_alter_table = OFF");
-    for (const Statement* check : checks) {
-      if (!failure.message().starts_with(check->on_failure)) continue;
+    for (const RowCheck& check : rebuild.checks) {
+      if (check.on_failure.empty() || !failure.message().starts_with(check.on_failure)) continue;
       std::vector<Row> rows;
       try {
-        rows = Query(check->sql);
+        rows = Query(check.count.sql);
       } catch (const Error&) {
         continue;  // a count that cannot run here says nothing
       }
-      if (!rows.empty() && rows[0][0].value_or("0") != "0") ExecuteOne(*check);  // throws
+      if (!rows.empty() && rows[0][0].value_or("0") != "0") Check(check);  // throws
     }
     throw;
   }
   Execute("PRAGMA legacy_alter_table = OFF");
   for (const Row& trigger : triggers) {
-    if (trigger[0]) ExecuteOne(Statement{*trigger[0], {}, statements[begin].where});
+    if (trigger[0]) ExecuteOne(Statement{*trigger[0], {}, rebuild.where});
   }
   std::string broken = NewViolations(before, violations());
   if (!broken.empty()) {
     throw Error(ErrorKind::kDatabase, "foreign keys would fail:" + broken,
-                statements[begin].where.empty() ? Location{.target = label_}
-                                                : statements[begin].where);
+                rebuild.where.empty() ? Location{.target = label_} : rebuild.where);
   }
 }
 

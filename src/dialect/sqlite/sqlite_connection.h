@@ -11,6 +11,9 @@
 
 namespace retort::dialect {
 
+class SqliteTableRebuild;
+struct RowCheck;
+
 class SqliteConnection final : public Connection {
  public:
   // Opens `path` (":memory:" for an in-memory database). With create=false a
@@ -27,8 +30,9 @@ class SqliteConnection final : public Connection {
   // With suspend_foreign_keys: PRAGMA foreign_keys = OFF first (it cannot
   // change inside a transaction), and PRAGMA foreign_key_check before COMMIT.
   void BeginWrite(bool suspend_foreign_keys = false) override;
-  // Runs table rebuilds keeping the table's triggers (see sqlite_rebuild.h).
-  void ExecuteAll(const std::vector<Statement>& statements) override;
+  // Runs a table rebuild (sqlite_rebuild.h), in a transaction of its own
+  // when none is open.
+  void Rebuild(const SqliteTableRebuild& rebuild);
   int64_t Changes() const override { return sqlite3_changes64(db_); }
   void Commit() override;
   void Rollback() override;
@@ -40,7 +44,9 @@ class SqliteConnection final : public Connection {
 
  private:
   [[noreturn]] void Fail(const std::string& sql) const;
-  void RunRebuild(const std::vector<Statement>& statements, size_t begin, size_t end);
+  void RunRebuild(const SqliteTableRebuild& rebuild);
+  // Throws the check's message when its count is above zero.
+  void Check(const RowCheck& check);
   // Runs a rebuild's copy in slices of rows, reporting progress.
   void CopyInSlices(const Statement& copy, const std::string& table);
   void RestoreForeignKeys();

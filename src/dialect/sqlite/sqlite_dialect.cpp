@@ -154,9 +154,9 @@ schema::CheckConstraint SqliteDialect::EnumCheck(const Table& table, const Colum
 std::vector<std::string> SqliteDialect::Render(const ops::Operation& operation,
                                                const Schema& before) const {
   Schema schema = before;
-  std::vector<std::string> out;
-  for (Statement& s : RenderOps({ops::OpAt{operation, {}}}, schema)) out.push_back(std::move(s.sql));
-  return out;
+  SqlText text;
+  WriteSteps(RenderOps({ops::OpAt{operation, {}}}, schema), text);
+  return text.statements();
 }
 
 std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& operation,
@@ -276,10 +276,10 @@ std::vector<ops::OpAt> SplitRenames(const std::vector<ops::OpAt>& operations) {
 
 }  // namespace
 
-std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& requested,
-                                                Schema& schema) const {
+std::vector<Step> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& requested,
+                                           Schema& schema) const {
   const std::vector<ops::OpAt> operations = SplitRenames(requested);
-  std::vector<Statement> out;
+  std::vector<Step> out;
   size_t i = 0;
   while (i < operations.size()) {
     const ops::OpAt& op = operations[i];
@@ -307,10 +307,8 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
       ops::Apply(op, schema);
       for (const std::string& name : rebuild->tables) {
         const Table& b = *before.FindTable(name);
-        for (Statement& s : RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), before,
-                                         schema, op.where)) {
-          out.push_back(std::move(s));
-        }
+        out.push_back(RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), before,
+                                   schema, op.where));
       }
       ++i;
       continue;
@@ -371,10 +369,8 @@ std::vector<Statement> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& re
       ops::Apply(next, schema);
       ++j;
     }
-    for (Statement& s : RebuildTable(*this, *before.FindTable(table), *schema.FindTable(table), sources,
-                                     before, schema, op.where)) {
-      out.push_back(std::move(s));
-    }
+    out.push_back(RebuildTable(*this, *before.FindTable(table), *schema.FindTable(table), sources,
+                               before, schema, op.where));
     i = j;
   }
   return out;

@@ -15,8 +15,9 @@ class SqliteDialect final : public Dialect {
                                   const schema::Schema& before) const override;
   // Operations SQLite's ALTER TABLE cannot do become a table rebuild
   // (sqlite_rebuild.h); consecutive ones on one table share a rebuild.
-  std::vector<Statement> RenderOps(const std::vector<ops::OpAt>& operations,
-                                   schema::Schema& schema) const override;
+  std::vector<Step> RenderOps(const std::vector<ops::OpAt>& operations,
+                              schema::Schema& schema) const override;
+  std::string SuspendForeignKeysSql() const override { return "PRAGMA foreign_keys = OFF"; }
   std::string ColumnType(const schema::Type& type,
                          const schema::Schema& schema) const override;
   std::vector<std::string> CreateVersionTable(const std::string& table) const override;

@@ -47,15 +47,20 @@ void TrackSources(const ops::Operation& op, const Table& table, RebuildSources& 
              op);
 }
 
-std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before, const Table& after,
-                                    const RebuildSources& sources, const schema::Schema& old_schema,
-                                    const schema::Schema& schema, const Location& where) {
+std::shared_ptr<const SqliteTableRebuild> RebuildTable(
+    const SqliteDialect& d, const Table& before, const Table& after, const RebuildSources& sources,
+    const schema::Schema& old_schema, const schema::Schema& schema, const Location& where) {
   const std::string t = d.Quote(before.name);
-  std::vector<Statement> out;
+  auto out = std::make_shared<SqliteTableRebuild>();
+  out->table = after.name;
+  out->where = where;
   auto add = [&](std::string sql, std::string fail_if_rows = "", std::string on_failure = "") {
-    Statement s{.sql = std::move(sql), .where = where, .fail_if_rows = std::move(fail_if_rows),
-                .on_failure = std::move(on_failure), .rebuilds_table = after.name};
-    out.push_back(std::move(s));
+    Statement s{.sql = std::move(sql), .where = where};
+    if (fail_if_rows.empty()) {
+      out->statements.push_back(std::move(s));
+    } else {
+      out->checks.push_back({std::move(s), std::move(fail_if_rows), std::move(on_failure)});
+    }
   };
   auto source_of = [&](const std::string& column) -> const ColumnSource* {
     auto it = sources.find(column);
@@ -181,12 +186,76 @@ std::vector<Statement> RebuildTable(const SqliteDialect& d, const Table& before,
   if (!targets.empty()) {
     add("INSERT INTO " + temp + " (" + join(targets, ", ") + ") SELECT " + join(values, ", ") +
         " FROM " + t);
-    out.back().copies_rows = true;
+    out->copy = out->statements.size() - 1;
   }
   add("DROP TABLE " + t);
   add("ALTER TABLE " + temp + " RENAME TO " + t);
   for (const schema::Index& index : after.indexes) add(d.CreateIndexSql(after.name, index));
 
+  return out;
+}
+
+namespace {
+
+// Statements that fail the script when one of `checks` (a count, and its
+// message) counts more than zero, with that message (SQLite's "CHECK
+// constraint failed: <message>"): a temporary table with a column and a
+// named CHECK constraint for each, filled with one row of the counts.
+void WriteGuards(SqlText& out, const std::vector<std::pair<std::string, std::string>>& checks) {
+  std::string columns, counts;
+  for (size_t i = 0; i < checks.size(); ++i) {
+    std::string message = checks[i].second;
+    if (size_t p = message.find("{count}"); p != std::string::npos) message.replace(p, 7, "some");
+    std::string name;
+    for (char c : message) name += c == '"' ? std::string("\"\"") : std::string(1, c);
+    std::string column = "n" + std::to_string(i + 1);
+    columns += std::string(i ? ",\n  " : "\n  ") + column + " INTEGER CONSTRAINT \"" + name +
+               "\" CHECK (" + column + " = 0)";
+    counts += std::string(i ? ",\n  " : "\n  ") + "(" + checks[i].first + ")";
+  }
+  out.Add("CREATE TEMP TABLE retort_check (" + columns + "\n)");
+  out.Add("INSERT INTO temp.retort_check VALUES (" + counts + "\n)");
+  out.Add("DROP TABLE temp.retort_check");
+}
+
+// The rows breaking a foreign key, by table and referred table.
+constexpr const char* kViolations =
+    "SELECT \"table\" AS t, parent AS p, count(*) AS n FROM pragma_foreign_key_check GROUP BY 1, 2";
+
+}  // namespace
+
+void SqliteTableRebuild::Write(SqlText& out) const {
+  std::vector<std::pair<std::string, std::string>> before;
+  for (const RowCheck& check : checks) {
+    // The counts that only explain a failure are left to the failure's own
+    // message.
+    if (check.on_failure.empty()) before.emplace_back(check.count.sql, check.message);
+  }
+  before.emplace_back(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = " + QuoteLiteral(table),
+      "table '" + table +
+          "' has triggers, which an offline script cannot create again after rebuilding the "
+          "table: run this migration on the database instead (retort upgrade), or drop the "
+          "triggers before it and create them after it");
+  WriteGuards(out, before);
+  out.Add(std::string("CREATE TEMP TABLE retort_violations AS ") + kViolations);
+  // Views naming the table stay; the rename must not check them while the
+  // table is away.
+  out.Add("PRAGMA legacy_alter_table = ON");
+  for (const Statement& s : statements) out.Add(s);
+  out.Add("PRAGMA legacy_alter_table = OFF");
+  WriteGuards(out, {{std::string("SELECT count(*) FROM (") + kViolations +
+                         ") AS a WHERE a.n > coalesce((SELECT b.n FROM temp.retort_violations AS "
+                         "b WHERE b.t = a.t AND b.p = a.p), 0)",
+                     "foreign keys would fail: after rebuilding '" + table +
+                         "', rows refer to no row of the table they reference"}});
+  out.Add("DROP TABLE temp.retort_violations");
+}
+
+std::vector<const Statement*> SqliteTableRebuild::Statements() const {
+  std::vector<const Statement*> out;
+  for (const RowCheck& check : checks) out.push_back(&check.count);
+  for (const Statement& s : statements) out.push_back(&s);
   return out;
 }
 

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,13 +37,44 @@ RebuildSources IdentitySources(const schema::Table& table);
 // type changes, dropped and added columns.
 void TrackSources(const ops::Operation& op, const schema::Table& table, RebuildSources& sources);
 
+// A count of rows that break something: above zero, the rebuild fails with
+// `message`, "{count}" standing for the count.
+struct RowCheck {
+  Statement count;
+  std::string message;
+  // Empty: checked before the rebuild. Else checked only when the rebuild
+  // fails with an error starting with this text (the count then says which
+  // constraint, and how many rows, made it fail); each costs a scan.
+  std::string on_failure;
+};
+
+// One table rebuilt, as one step. Live (Run): the checks, the rebuild with
+// foreign-key actions suspended and views left alone while the table is
+// away, the copy in slices when progress is reported, the table's triggers
+// created again, and its foreign keys (and those referring to it) checked
+// against what they were before. Offline (Write): the same as SQL, where
+// each check fails the script through a temporary table's named CHECK
+// constraint; an offline script cannot read a trigger's text to create it
+// again, so it refuses to rebuild a table that has triggers.
+class SqliteTableRebuild final : public CompositeStep {
+ public:
+  std::string table;
+  std::vector<RowCheck> checks;
+  std::vector<Statement> statements;  // create, copy, drop, rename, indexes
+  std::optional<size_t> copy;         // which of them copies the rows
+  Location where;
+
+  void Run(Connection& connection) const override;  // sqlite_connection.cpp
+  void Write(SqlText& out) const override;
+  bool SuspendsForeignKeys() const override { return true; }
+  std::vector<const Statement*> Statements() const override;
+};
+
 // The statements rebuilding `before` (of `old_schema`) into `after` (same
 // name, of `schema`): a count for each constraint the rows must newly
 // satisfy (NOT NULL, foreign key, unique, check, an enum's labels), failing
-// with how many rows break it, then the rebuild itself. Every statement is
-// tagged with the table. The connection runs the counts only when the
-// rebuild fails (foreign keys: see BeginWrite).
-std::vector<Statement> RebuildTable(const SqliteDialect& dialect, const schema::Table& before,
+// with how many rows break it, then the rebuild itself.
+std::shared_ptr<const SqliteTableRebuild> RebuildTable(const SqliteDialect& dialect, const schema::Table& before,
                                     const schema::Table& after, const RebuildSources& sources,
                                     const schema::Schema& old_schema, const schema::Schema& schema,
                                     const Location& where);
