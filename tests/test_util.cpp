@@ -6,6 +6,8 @@
 
 #include "dialect/dialect.h"
 #include "dialect/registry.h"
+#include "dialect/sql_text.h"
+#include "schema_printer.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -332,6 +334,55 @@ std::string CaseTestName(const CaseFile& param) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
   return name;
+}
+
+std::string DatabaseState(const std::string& url, const std::vector<std::string>& skip, bool rows_too) {
+  std::unique_ptr<dialect::Connection> conn = Open(url, false);
+  schema::Schema live = conn->Inspect(skip);
+  std::ostringstream out;
+  schema::PrintTo(schema::Canonical(live, true), &out);
+  out << "\n";
+  bool sqlite = conn->dialect().name() == "sqlite";
+  std::string objects =
+      sqlite ? "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') "
+               "ORDER BY type, name"
+             : "SELECT 'view', viewname, '', definition FROM pg_views WHERE schemaname = "
+               "current_schema() UNION ALL SELECT 'trigger', t.tgname, c.relname, "
+               "pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+               "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+               "ORDER BY 1, 2";
+  for (const std::vector<std::string>& row : AsText(conn->Query(objects))) {
+    for (const std::string& cell : row) out << cell << " | ";
+    out << "\n";
+  }
+  for (const schema::Table& t : schema::Canonical(live, true).tables) {
+    if (!rows_too) break;
+    std::vector<std::vector<std::string>> rows =
+        AsText(conn->Query("SELECT * FROM " + conn->dialect().Quote(t.name)));
+    std::sort(rows.begin(), rows.end());
+    out << "rows of " << t.name << ":\n";
+    for (const std::vector<std::string>& row : rows) {
+      for (const std::string& cell : row) out << "  " << cell;
+      out << "\n";
+    }
+  }
+  return out.str();
+}
+
+CommandResult RunSqlShell(const std::string& url, const std::string& sql,
+                          const std::filesystem::path& scratch) {
+  dialect::DatabaseUrl parsed = dialect::ParseUrl(url);
+  std::filesystem::path script = scratch / "offline.sql";
+  std::string text = sql;
+  if (parsed.scheme != "sqlite" && !parsed.schema.empty()) {
+    text = "SET search_path TO " + dialect::QuoteIdentifier(parsed.schema) + ";\n" + text;
+  }
+  std::ofstream(script) << text;
+  if (parsed.scheme == "sqlite") {
+    return RunProgram("/usr/bin/sqlite3", {"-bail", parsed.path}, scratch, script);
+  }
+  return RunProgram("/usr/bin/psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", parsed.conninfo}, scratch,
+                    script);
 }
 
 }  // namespace retort::testing

@@ -59,6 +59,19 @@ class RetortProcess {
   std::filesystem::path out_, err_;
 };
 
+// What an offline script and a live run must agree on, as text: the schema
+// read back (tables but `skip`, enums), the views and triggers, and every
+// row of every table but `skip`, sorted. Throws Error.
+// Without `rows`, the rows are left out (values drawn at random).
+std::string DatabaseState(const std::string& url, const std::vector<std::string>& skip = {},
+                          bool rows = true);
+
+// Runs the SQL script `sql` with the database's own shell on `url`
+// (sqlite3 -bail; psql with ON_ERROR_STOP, in the URL's ?schema=), as a
+// user applies an offline script.
+CommandResult RunSqlShell(const std::string& url, const std::string& sql,
+                          const std::filesystem::path& scratch);
+
 // Rows of `sql` on the SQLite file `db`, each cell as text ("NULL" for NULL).
 std::vector<std::vector<std::string>> SqliteQuery(const std::filesystem::path& db,
                                                   const std::string& sql);

@@ -12,6 +12,9 @@
 //             only these dialects (default: all)
 //   skip_downgrade:, skip_downgrade_sqlite:, skip_downgrade_postgresql: <why>
 //             do not run the derived downgrade (on both, or on one)
+//   random_rows: <why>
+//             the rows hold values drawn at random: the offline script's
+//             are compared without them
 //   transactional: false
 //             as in a migration script: the operations may include what
 //             cannot run inside a transaction (CONCURRENTLY), and
@@ -24,7 +27,10 @@
 // derived downgrade runs and must restore the starting schema. SQLite runs
 // in memory. PostgreSQL runs in a fresh schema of RETORT_TEST_PG_URL's
 // database, inside a transaction that is rolled back; without that variable
-// this part is skipped (and fails under CI=true).
+// this part is skipped (and fails under CI=true). Then the same steps are
+// written as the offline script writes them and applied with the
+// database's shell (sqlite3, psql) to another database, which must end up
+// with the same schema, views, triggers and rows as a live run.
 //
 // RETORT_BLESS=1 rewrites a case's SQL with what its dialect renders, for
 // review with git diff.
@@ -113,6 +119,50 @@ void RunOn(dialect::Connection& db, const dialect::Dialect& d, const Rendered& r
       << "the derived downgrade does not restore the schema";
 }
 
+// The offline way: the same steps written as SQL (what `--sql` prints) and
+// applied with the database's own shell must leave the same schema, views,
+// triggers and rows as the live run, after the operations and after the
+// way back.
+void OfflineMatchesLive(const std::string& name, const dialect::Dialect& d, const Rendered& r,
+                        bool transactional, bool rows) {
+  testing::ScratchDir scratch;
+  fs::create_directories(scratch.path() / "live");
+  fs::create_directories(scratch.path() / "offline");
+  testing::TestDatabase live(name, scratch.path() / "live");
+  testing::TestDatabase offline(name, scratch.path() / "offline");
+  schema::Schema empty;
+  empty.naming = r.before.naming;
+  std::vector<std::vector<dialect::Step>> phases = {d.RenderOps(CreationOps(r.before), empty),
+                                                     r.statements};
+  if (r.downgrade) {
+    schema::Schema current = r.after;
+    phases.push_back(d.RenderOps(ops::DeriveDowngrade(r.operations, r.before), current));
+  }
+  std::unique_ptr<dialect::Connection> conn =
+      dialect::Connect(dialect::ParseUrl(live.url()), {.create_schema = true});
+  dialect::Connect(dialect::ParseUrl(offline.url()), {.create_schema = true});
+  for (size_t i = 0; i < phases.size(); ++i) {
+    SCOPED_TRACE(i == 0 ? "creating the starting schema" : i == 1 ? "the operations" : "the way back");
+    bool suspend = dialect::SuspendsForeignKeys(phases[i]);
+    {
+      std::optional<dialect::Transaction> txn;
+      if (transactional || i == 0) txn.emplace(*conn, suspend);
+      conn->Run(phases[i]);
+      if (txn) txn->Commit();
+    }
+    dialect::SqlText text;
+    if (suspend && !d.SuspendForeignKeysSql().empty()) text.Add(d.SuspendForeignKeysSql());
+    if (transactional || i == 0) text.Add("BEGIN");
+    dialect::WriteSteps(phases[i], text);
+    if (transactional || i == 0) text.Add("COMMIT");
+    testing::CommandResult applied = testing::RunSqlShell(offline.url(), text.text(), scratch.path());
+    ASSERT_EQ(applied.exit_code, 0) << applied.err << "\nscript:\n" << text.text();
+    EXPECT_EQ(testing::DatabaseState(offline.url(), {}, rows),
+              testing::DatabaseState(live.url(), {}, rows))
+        << "script:\n" << text.text();
+  }
+}
+
 class RenderCase : public ::testing::TestWithParam<CaseParam> {};
 
 TEST_P(RenderCase, Renders) {
@@ -128,7 +178,7 @@ TEST_P(RenderCase, Renders) {
     file.CheckKeys(root, "case",
                    {"schema", "ops", "sqlite", "postgresql", "error", "error_sqlite",
                     "error_postgresql", "dialects", "skip_downgrade", "skip_downgrade_sqlite",
-                    "skip_downgrade_postgresql", "transactional"});
+                    "skip_downgrade_postgresql", "transactional", "random_rows"});
     if (root["schema"]) {
       r.before = schema::LoadSchemaText(YAML::Dump(root["schema"]), path.string());
     }
@@ -187,6 +237,7 @@ TEST_P(RenderCase, Renders) {
       dialect::Transaction txn(db, true);
       RunOn(db, *d, r);
       txn.Commit();
+      OfflineMatchesLive(name, *d, r, transactional, !root["random_rows"]);
     } catch (const Error& e) {
       FAIL() << e.what();
     }
@@ -201,6 +252,7 @@ TEST_P(RenderCase, Renders) {
     if (transactional) db->BeginWrite();
     RunOn(*db, *d, r);
     if (transactional) db->Rollback();
+    OfflineMatchesLive(name, *d, r, transactional, !root["random_rows"]);
   } catch (const Error& e) {
     FAIL() << e.what();
   }
