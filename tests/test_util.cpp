@@ -225,7 +225,11 @@ bool Blessing() {
   return bless && std::string(bless) == "1";
 }
 
-std::vector<std::string> TestDialects() { return {"sqlite", "postgresql"}; }
+std::vector<std::string> TestDialects() {
+  std::vector<std::string> out;
+  for (const dialect::DialectInfo* d : dialect::Dialects()) out.emplace_back(d->name);
+  return out;
+}
 
 std::optional<std::string> PostgresUrl() {
   const char* url = std::getenv("RETORT_TEST_PG_URL");

@@ -69,10 +69,11 @@ class Dialect {
   virtual std::vector<Step> RenderOps(const std::vector<ops::OpAt>& operations,
                                       schema::Schema& schema) const;
 
-  // What an offline script says before its first BEGIN when one of its
-  // steps needs foreign-key actions suspended (SQLite switches them only
-  // outside a transaction); "" when nothing needs saying.
-  virtual std::string SuspendForeignKeysSql() const { return ""; }
+  // What an offline script says before its first BEGIN so that foreign
+  // keys act as in a live run: suspended (a step rebuilds a table) or
+  // enforced (SQLite switches them only outside a transaction, and its
+  // shell starts with them off); "" when nothing needs saying.
+  virtual std::string ForeignKeysSql(bool suspended) const { return ""; }
 
   // The SQL type for a portable type (enums: the storage type).
   virtual std::string ColumnType(const schema::Type& type,

@@ -339,8 +339,8 @@ std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
   bool suspends = std::any_of(steps.begin(), steps.end(), [](const PreparedStep& p) {
     return dialect::SuspendsForeignKeys(p.rendered);
   });
-  // As a run's transactions do when a step needs it (a table rebuild).
-  if (suspends && !dialect_.SuspendForeignKeysSql().empty()) out.Add(dialect_.SuspendForeignKeysSql());
+  // Foreign keys suspended or enforced, as in a live run.
+  if (!dialect_.ForeignKeysSql(suspends).empty()) out.Add(dialect_.ForeignKeysSql(suspends));
   out.Add("BEGIN");
   for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
   for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);

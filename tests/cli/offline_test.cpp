@@ -19,6 +19,7 @@ struct Param {
   std::string example;
   std::string dialect;
 };
+void PrintTo(const Param& p, std::ostream* out) { *out << p.dialect << " " << p.example; }
 
 class Offline : public ::testing::TestWithParam<Param> {};
 

@@ -17,10 +17,19 @@
 //   edit: {path: [old, new]}   replaces text in a file before the step runs
 //   file_has: {path: [substrings]}   what a file holds after the step
 // A scenario's `config: |` is added to the retort.toml it runs with.
+//
+// On SQLite, a step that upgrades or downgrades to a fixed target from one
+// revision (or none) is also done offline: `--sql` over the same range,
+// applied with the sqlite3 shell to a copy of the database taken before the
+// step, must leave the same schema, views, triggers and rows (the history
+// table aside). An offline script may refuse to rebuild a table that has
+// triggers (it cannot create them again); a scenario where it does says
+// why in `offline_refuses: <why>`.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "schema/yaml_util.h"
@@ -70,6 +79,9 @@ struct ScenarioParam {
   fs::path path;
   std::string dialect;
 };
+void PrintTo(const ScenarioParam& p, std::ostream* out) {
+  *out << p.dialect << " " << p.path.lexically_relative(testing::SourceDir()).string();
+}
 
 class Scenario : public ::testing::TestWithParam<ScenarioParam> {};
 
@@ -88,7 +100,7 @@ TEST_P(Scenario, Runs) {
   YAML::Node root;
   try {
     root = file.Load();
-    file.CheckKeys(root, "scenario", {"files", "config", "dialects", "steps"});
+    file.CheckKeys(root, "scenario", {"files", "config", "dialects", "steps", "offline_refuses"});
     for (const auto& step : root["steps"]) {
       file.CheckKeys(step, "step",
                      {"run", "exit", "stdout", "stdout_has", "stdout_has_sqlite", "stdout_has_postgresql",
@@ -110,6 +122,9 @@ TEST_P(Scenario, Runs) {
                                "\"\ncreate_database_schema = true\n" +
                                (root["config"] ? root["config"].Scalar() : std::string()));
   int index = 0;
+  const fs::path db_file = dir.path() / "test.db";
+  // Set when an offline script refused to rebuild a table with triggers.
+  bool offline_refused_triggers = false;
   for (const auto& step : root["steps"]) {
     ++index;
     for (const auto& f : step["write"]) dir.Write(f.first.Scalar(), f.second.Scalar());
@@ -126,9 +141,40 @@ TEST_P(Scenario, Runs) {
     SCOPED_TRACE("step " + std::to_string(index) + ": retort " + command);
     std::map<std::string, std::string> env;
     for (const auto& e : step["env"]) env[e.first.Scalar()] = e.second.Scalar();
-    testing::CommandResult r = testing::RunRetort(Split(command), dir.path(), env);
+    // An upgrade or downgrade to a fixed target, from one revision or none,
+    // is also done offline, on a copy of the database as it is now.
+    std::vector<std::string> args = Split(command);
+    std::optional<std::string> offline_range;
+    fs::path twin = dir.path() / "offline-twin.db";
+    if (dialect == "sqlite" && args.size() == 2 && (args[0] == "upgrade" || args[0] == "downgrade") &&
+        args[1].find_first_of("+-") == std::string::npos && fs::exists(db_file)) {
+      std::vector<std::string> rows = db.VersionRows();
+      if (rows.size() == 1 || (rows.empty() && args[0] == "upgrade")) {
+        offline_range = rows.empty() ? args[1] : rows[0] + ":" + args[1];
+        fs::copy_file(db_file, twin, fs::copy_options::overwrite_existing);
+      }
+    }
+    testing::CommandResult r = testing::RunRetort(args, dir.path(), env);
     int expected_exit = step["exit"] ? step["exit"].as<int>() : 0;
     ASSERT_EQ(r.exit_code, expected_exit) << "stdout:\n" << r.out << "stderr:\n" << r.err;
+    if (offline_range && r.exit_code == 0) {
+      SCOPED_TRACE("the same offline: retort " + args[0] + " " + *offline_range + " --sql, with sqlite3");
+      testing::CommandResult sql = testing::RunRetort({args[0], *offline_range, "--sql"}, dir.path(), env);
+      ASSERT_EQ(sql.exit_code, 0) << sql.err;
+      testing::CommandResult applied =
+          testing::RunSqlShell("sqlite:///" + twin.string(), sql.out, dir.path());
+      if (applied.exit_code != 0 &&
+          applied.err.find("has triggers, which an offline script cannot create again") !=
+              std::string::npos) {
+        // Refused, rather than losing the triggers: what it cannot do.
+        offline_refused_triggers = true;
+      } else {
+        ASSERT_EQ(applied.exit_code, 0) << applied.err << "\nscript:\n" << sql.out;
+        EXPECT_EQ(testing::DatabaseState("sqlite:///" + twin.string(), {"retort_history"}),
+                  testing::DatabaseState(db.url(), {"retort_history"}))
+            << "script:\n" << sql.out;
+      }
+    }
     if (step["stdout"]) {
       EXPECT_EQ(r.out, step["stdout"].Scalar());
     }
@@ -168,6 +214,10 @@ TEST_P(Scenario, Runs) {
       }
     }
   }
+  // Only a scenario that says so may have an offline run refused.
+  EXPECT_EQ(offline_refused_triggers, root["offline_refuses"].IsDefined())
+      << "an offline script refused to rebuild a table with triggers; a scenario where that is "
+         "expected says why in `offline_refuses:`";
 }
 
 std::vector<ScenarioParam> Params() {

@@ -243,6 +243,9 @@ struct ExampleParam {
   // than PostgreSQL keeps, which both shorten (MD5) the same way.
   bool with_convention = false;
 };
+void PrintTo(const ExampleParam& p, std::ostream* out) {
+  *out << p.dialect << " " << p.example << (p.with_convention ? " with a naming convention" : "");
+}
 
 class ExamplesAsSqlalchemyBuildsThem : public ::testing::TestWithParam<ExampleParam> {};
 

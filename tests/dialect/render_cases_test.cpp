@@ -58,7 +58,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kDialects = {"sqlite", "postgresql"};
+const std::vector<std::string> kDialects = testing::TestDialects();
 
 using CaseParam = testing::CaseFile;
 
@@ -78,11 +78,6 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
 
 // Order-insensitive: a restored column comes back at the end of its table.
 schema::Schema Normalized(const schema::Schema& s) { return schema::Canonical(s, true); }
-
-std::unique_ptr<dialect::Dialect> DialectNamed(const std::string& name) {
-  if (name == "sqlite") return std::make_unique<dialect::SqliteDialect>();
-  return std::make_unique<dialect::PostgresDialect>();
-}
 
 std::optional<std::string> OptText(const YAML::Node& root, const std::string& key) {
   if (!root[key]) return std::nullopt;
@@ -151,7 +146,7 @@ void OfflineMatchesLive(const std::string& name, const dialect::Dialect& d, cons
       if (txn) txn->Commit();
     }
     dialect::SqlText text;
-    if (suspend && !d.SuspendForeignKeysSql().empty()) text.Add(d.SuspendForeignKeysSql());
+    if (!d.ForeignKeysSql(suspend).empty()) text.Add(d.ForeignKeysSql(suspend));
     if (transactional || i == 0) text.Add("BEGIN");
     dialect::WriteSteps(phases[i], text);
     if (transactional || i == 0) text.Add("COMMIT");
@@ -186,7 +181,7 @@ TEST_P(RenderCase, Renders) {
     FAIL() << "malformed case: " << e.what();
   }
   r.before.naming = schema::WithDefaults(r.before.naming);
-  std::unique_ptr<dialect::Dialect> d = DialectNamed(name);
+  const dialect::Dialect* d = &dialect::DialectNamed(name).dialect();
 
   std::optional<std::string> expected_sql = OptText(root, name);
   std::optional<std::string> expected_error = OptText(root, "error_" + name);

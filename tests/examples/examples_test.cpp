@@ -179,6 +179,7 @@ struct ExampleParam {
   std::string name;
   std::string dialect;
 };
+void PrintTo(const ExampleParam& p, std::ostream* out) { *out << p.dialect << " " << p.name; }
 
 class Example : public ::testing::TestWithParam<ExampleParam> {};
 

@@ -76,6 +76,7 @@ struct BadSchema {
   const char* text;
   const char* message;
 };
+void PrintTo(const BadSchema& c, std::ostream* out) { *out << "expecting: " << c.message; }
 
 class BadSchemaTest : public ::testing::TestWithParam<BadSchema> {};
 

@@ -17,7 +17,9 @@ class SqliteDialect final : public Dialect {
   // (sqlite_rebuild.h); consecutive ones on one table share a rebuild.
   std::vector<Step> RenderOps(const std::vector<ops::OpAt>& operations,
                               schema::Schema& schema) const override;
-  std::string SuspendForeignKeysSql() const override { return "PRAGMA foreign_keys = OFF"; }
+  std::string ForeignKeysSql(bool suspended) const override {
+    return suspended ? "PRAGMA foreign_keys = OFF" : "PRAGMA foreign_keys = ON";
+  }
   std::string ColumnType(const schema::Type& type,
                          const schema::Schema& schema) const override;
   std::vector<std::string> CreateVersionTable(const std::string& table) const override;
