@@ -5,6 +5,11 @@
 //   retort::RunResult result = project.Upgrade("head");
 //   for (const std::string& rev : project.Current()) std::cout << rev << "\n";
 //
+// or on a connection the application keeps (its own, or retort's):
+//
+//   retort::Database db = retort::Database::Borrow(my_sqlite3_handle);
+//   project.Upgrade(db, "head");
+//
 // Every failure throws retort::Error (retort/error.h). A Project is not
 // thread-safe; use one per thread.
 #pragma once
@@ -17,6 +22,8 @@
 #include <vector>
 
 #include "retort/error.h"
+
+struct sqlite3;  // SQLite's connection handle (sqlite3.h)
 
 namespace retort {
 
@@ -241,6 +248,33 @@ struct FleetReport {
 // Called as each target finishes, with how many have (calls never overlap).
 using TargetCallback = std::function<void(const TargetResult&, size_t done, size_t total)>;
 
+// An open database connection that commands run on, kept open across
+// calls: retort's own (Project::OpenDatabase), or the application's,
+// borrowed. Not thread-safe; one command at a time.
+class Database {
+ public:
+  // The application's own SQLite connection, borrowed: retort runs on it
+  // and never closes it. While the Database lives, foreign keys are
+  // enforced on it (as on retort's own connections; the application's
+  // setting is put back when it goes); its busy timeout is the
+  // application's. `label` names it in errors.
+  static Database Borrow(sqlite3* handle,
+                         const std::string& label = "sqlite (the application's connection)");
+
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  // What errors call it: the URL with its password masked, or the label.
+  const std::string& label() const;
+
+ private:
+  friend class Project;
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class Project {
  public:
   // Reads the config file and the migration scripts. Throws Error.
@@ -320,6 +354,25 @@ class Project {
 
   // Sets the version table without running migrations. Returns the new rows.
   std::vector<std::string> Stamp(const std::string& target, bool purge = false);
+
+  // ---- Database, on a connection kept open ----
+  // Each command above that uses the database opens a connection to the
+  // project's URL and closes it again. These run on `db` instead: one
+  // opened once (OpenDatabase, e.g. sqlite://:memory:, which lives as
+  // long as its connection) or the application's own (Database::Borrow).
+  // Opens the project's URL with its settings (lock timeout, schema),
+  // creating a missing SQLite file, and keeps it open.
+  Database OpenDatabase() const;
+  RunResult Upgrade(Database& db, const std::string& target, const StepCallback& on_step = {});
+  RunResult Downgrade(Database& db, const std::string& target, const StepCallback& on_step = {});
+  std::vector<std::string> Stamp(Database& db, const std::string& target, bool purge = false);
+  std::vector<std::string> Current(Database& db) const;
+  std::vector<HistoryRecord> AppliedHistory(Database& db) const;
+  std::vector<SchemaDifference> Verify(Database& db);
+  std::vector<ScriptChange> Validate(Database& db);
+  std::vector<ScriptChange> Repair(Database& db);
+  void CreateAll(Database& db);
+  std::vector<SchemaDifference> CompareWithDeclared(Database& db);
 
   // Runs `command` on every target of `options`, `options.jobs` at a time,
   // each target with its own connection, transactions and lock. A target's

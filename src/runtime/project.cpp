@@ -15,6 +15,7 @@
 #include "autogen/diff.h"
 #include "dialect/dialect.h"
 #include "dialect/registry.h"
+#include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/targets.h"
 #include "retort/retort.h"
 #include "runtime/autogenerate.h"
@@ -631,24 +632,69 @@ std::vector<SchemaDifference> Project::Check() {
   return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->Naming()));
 }
 
+// ---- Databases kept open ----
+
+struct Database::Impl {
+  std::unique_ptr<dialect::Connection> connection;
+  std::string label;
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+const std::string& Database::label() const { return impl_->label; }
+
+Database Database::Borrow(sqlite3* handle, const std::string& label) {
+  auto impl = std::make_unique<Impl>();
+  impl->connection = std::make_unique<dialect::SqliteConnection>(handle, label);
+  impl->label = label;
+  return Database(std::move(impl));
+}
+
+Database Project::OpenDatabase() const {
+  auto impl = std::make_unique<Database::Impl>();
+  impl->connection = impl_->Connect(true);
+  impl->label = MaskedUrl();
+  return Database(std::move(impl));
+}
+
 std::vector<SchemaDifference> Project::Verify() {
   impl_->Full();
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  return impl_->VerifyOn(*conn, MaskedUrl());
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return Verify(db);
+}
+
+std::vector<SchemaDifference> Project::Verify(Database& db) {
+  impl_->Full();
+  return impl_->VerifyOn(*db.impl_->connection, db.label());
 }
 
 std::vector<ScriptChange> Project::Validate() {
+  impl_->Full();
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return Validate(db);
+}
+
+std::vector<ScriptChange> Project::Validate(Database& db) {
   const script::ScriptSet& scripts = impl_->Full();
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::VersionStore store(*conn, impl_->config.version_table, impl_->config.history_table);
+  runtime::VersionStore store(*db.impl_->connection, impl_->config.version_table,
+                              impl_->config.history_table);
   return runtime::ChangedScripts(scripts, store.History(), store.Heads());
 }
 
 std::vector<ScriptChange> Project::Repair() {
+  impl_->Full();
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return Repair(db);
+}
+
+std::vector<ScriptChange> Project::Repair(Database& db) {
   const script::ScriptSet& scripts = impl_->Full();
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::VersionStore store(*conn, impl_->config.version_table, impl_->config.history_table);
-  dialect::Transaction txn(*conn);
+  dialect::Connection& conn = *db.impl_->connection;
+  runtime::VersionStore store(conn, impl_->config.version_table, impl_->config.history_table);
+  dialect::Transaction txn(conn);
   std::vector<ScriptChange> changes =
       runtime::ChangedScripts(scripts, store.History(), store.Heads());
   // Accepted as the script now reads, in the current checksum's version.
@@ -660,26 +706,38 @@ std::vector<ScriptChange> Project::Repair() {
 }
 
 void Project::CreateAll() {
+  impl_->Declared();  // a bad schema file changes nothing, not even a new SQLite file
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(true), MaskedUrl()}));
+  CreateAll(db);
+}
+
+void Project::CreateAll(Database& db) {
   schema::Schema declared = impl_->Declared();
   schema::Schema empty;
   empty.naming = declared.naming;
   std::vector<ops::OpAt> operations;
   for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  std::vector<dialect::Step> statements = conn->dialect().RenderOps(operations, empty);
+  dialect::Connection& conn = *db.impl_->connection;
+  std::vector<dialect::Step> statements = conn.dialect().RenderOps(operations, empty);
   // Foreign keys that close a cycle are added afterwards, which SQLite
   // does by rebuilding the table: foreign keys suspended, as a run does.
-  dialect::Transaction txn(*conn, true);
-  conn->Run(statements);
+  dialect::Transaction txn(conn, true);
+  conn.Run(statements);
   txn.Commit();
 }
 
 std::vector<SchemaDifference> Project::CompareWithDeclared() {
+  impl_->Declared();
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return CompareWithDeclared(db);
+}
+
+std::vector<SchemaDifference> Project::CompareWithDeclared(Database& db) {
   schema::Schema declared = impl_->Declared();
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  schema::Schema expected = conn->dialect().Normalize(declared);
-  conn->CanonicalizeExpressions(expected);
-  return Differences(expected, conn->Inspect({impl_->config.version_table, impl_->config.history_table}));
+  dialect::Connection& conn = *db.impl_->connection;
+  schema::Schema expected = conn.dialect().Normalize(declared);
+  conn.CanonicalizeExpressions(expected);
+  return Differences(expected, conn.Inspect({impl_->config.version_table, impl_->config.history_table}));
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }
@@ -693,34 +751,63 @@ std::vector<std::string> Project::DependedOn(const std::vector<std::string>& row
 }
 
 std::vector<std::string> Project::Current() const {
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  return runtime::VersionStore(*conn, impl_->config.version_table, impl_->config.history_table)
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return Current(db);
+}
+
+std::vector<std::string> Project::Current(Database& db) const {
+  return runtime::VersionStore(*db.impl_->connection, impl_->config.version_table,
+                               impl_->config.history_table)
       .Heads();
 }
 
 std::vector<HistoryRecord> Project::AppliedHistory() const {
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::VersionStore store(*conn, impl_->config.version_table, impl_->config.history_table);
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return AppliedHistory(db);
+}
+
+std::vector<HistoryRecord> Project::AppliedHistory(Database& db) const {
+  runtime::VersionStore store(*db.impl_->connection, impl_->config.version_table,
+                              impl_->config.history_table);
   return store.History();
 }
 
 RunResult Project::Upgrade(const std::string& target, const StepCallback& on_step) {
-  const script::ScriptSet& scripts = impl_->Full();  // before the database is touched
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  runtime::Migrator migrator(scripts, impl_->Naming(), *conn, impl_->Options());
+  impl_->Full();  // before the database is touched
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(true), MaskedUrl()}));
+  return Upgrade(db, target, on_step);
+}
+
+RunResult Project::Upgrade(Database& db, const std::string& target, const StepCallback& on_step) {
+  const script::ScriptSet& scripts = impl_->Full();
+  dialect::Connection& conn = *db.impl_->connection;
+  if (impl_->settings.on_progress) conn.SetProgress(impl_->settings.on_progress);
+  runtime::Migrator migrator(scripts, impl_->Naming(), conn, impl_->OptionsFor(db.label()));
   return migrator.Upgrade(target, on_step);
 }
 
 RunResult Project::Downgrade(const std::string& target, const StepCallback& on_step) {
+  impl_->Full();
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return Downgrade(db, target, on_step);
+}
+
+RunResult Project::Downgrade(Database& db, const std::string& target, const StepCallback& on_step) {
   const script::ScriptSet& scripts = impl_->Full();
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(false);
-  runtime::Migrator migrator(scripts, impl_->Naming(), *conn, impl_->Options());
+  dialect::Connection& conn = *db.impl_->connection;
+  if (impl_->settings.on_progress) conn.SetProgress(impl_->settings.on_progress);
+  runtime::Migrator migrator(scripts, impl_->Naming(), conn, impl_->OptionsFor(db.label()));
   return migrator.Downgrade(target, on_step);
 }
 
 std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
-  std::unique_ptr<dialect::Connection> conn = impl_->Connect(true);
-  runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), *conn, impl_->Options());
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(true), MaskedUrl()}));
+  return Stamp(db, target, purge);
+}
+
+std::vector<std::string> Project::Stamp(Database& db, const std::string& target, bool purge) {
+  runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), *db.impl_->connection,
+                             impl_->OptionsFor(db.label()));
   return migrator.Stamp(target, purge);
 }
 

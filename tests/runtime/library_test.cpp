@@ -2,6 +2,7 @@
 // retort_embed_migrations compiles in), create_all for tests, and the check
 // that a migrated database equals the declared schema.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "retort/retort.h"
 #include "test_util.h"
@@ -91,6 +92,88 @@ TEST_P(Library, CreateAllBuildsTheDeclaredSchema) {
 
 INSTANTIATE_TEST_SUITE_P(Dialects, Library, ::testing::ValuesIn(testing::TestDialects()),
                          [](const auto& info) { return info.param; });
+
+// An in-memory database lives as long as its connection: migrated on one
+// kept open, it is there for the next command, and the application's.
+TEST(LibraryConnection, MigratesAnInMemoryDatabaseAndKeepsIt) {
+  testing::ScratchDir dir;
+  Project project = Project::Open({.config_path = (dir.path() / "none.toml").string(),
+                                   .scripts = kScripts,
+                                   .schema_files = kSchema,
+                                   .url = "sqlite://:memory:"});
+  Database db = project.OpenDatabase();
+  RunResult run = project.Upgrade(db, "head");
+  EXPECT_EQ(run.steps.size(), 2u);
+  EXPECT_EQ(project.Current(db), std::vector<std::string>{"2"});
+  EXPECT_TRUE(project.Verify(db).empty());
+  EXPECT_TRUE(project.CompareWithDeclared(db).empty());
+  EXPECT_EQ(project.AppliedHistory(db).size(), 2u);
+  project.Downgrade(db, "1");
+  EXPECT_EQ(project.Current(db), std::vector<std::string>{"1"});
+  // Another connection to :memory: is another, empty database.
+  EXPECT_TRUE(project.Current().empty());
+}
+
+int64_t Count(sqlite3* handle, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(handle, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW) << sql;
+  int64_t n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  return n;
+}
+
+// The application opens its database, hands retort the connection, and
+// goes on using it: the tables are there, and retort closed nothing.
+TEST(LibraryConnection, RunsOnTheApplicationsSqliteConnection) {
+  testing::ScratchDir dir;
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &handle), SQLITE_OK);
+  Project project = Project::Open({.config_path = (dir.path() / "none.toml").string(),
+                                   .scripts = kScripts,
+                                   .schema_files = kSchema,
+                                   .url = "sqlite://:memory:"});
+  {
+    Database db = Database::Borrow(handle, "the app's database");
+    project.Upgrade(db, "head");
+    EXPECT_EQ(project.Current(db), std::vector<std::string>{"2"});
+    // Foreign keys act while retort works on it.
+    EXPECT_EQ(Count(handle, "PRAGMA foreign_keys"), 1);
+    EXPECT_EQ(db.label(), "the app's database");
+  }
+  // The application's setting is back, and its connection still works.
+  EXPECT_EQ(Count(handle, "PRAGMA foreign_keys"), 0);
+  ASSERT_EQ(sqlite3_exec(handle,
+                         "INSERT INTO users (id, email) VALUES (1, 'a@example.com');"
+                         "INSERT INTO posts (id, author_id) VALUES (10, 1), (11, 1);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(handle);
+  EXPECT_EQ(Count(handle, "SELECT count(*) FROM posts JOIN users ON users.id = posts.author_id"), 2);
+  EXPECT_EQ(Count(handle, "SELECT count(*) FROM retort_version WHERE version_num = '2'"), 1);
+  EXPECT_EQ(sqlite3_close(handle), SQLITE_OK);
+}
+
+// retort runs its own transactions: a connection inside one is refused,
+// and left as it was.
+TEST(LibraryConnection, RefusesAConnectionInsideATransaction) {
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &handle), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(handle, "BEGIN; CREATE TABLE mine (x INTEGER);", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  try {
+    Database::Borrow(handle);
+    ADD_FAILURE() << "a connection inside a transaction must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(e.what()).find("inside a transaction"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(sqlite3_get_autocommit(handle), 0);
+  EXPECT_EQ(sqlite3_exec(handle, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(Count(handle, "SELECT count(*) FROM mine"), 0);
+  EXPECT_EQ(sqlite3_close(handle), SQLITE_OK);
+  EXPECT_THROW(Database::Borrow(nullptr), Error);
+}
 
 }  // namespace
 }  // namespace retort

@@ -39,7 +39,31 @@ SqliteConnection::SqliteConnection(const std::string& path, bool create,
   }
 }
 
-SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
+SqliteConnection::SqliteConnection(sqlite3* handle, const std::string& label)
+    : db_(handle), borrowed_(true), label_(label) {
+  if (!handle) throw Error(ErrorKind::kUsage, "no SQLite connection given", Location{.target = label_});
+  if (!sqlite3_get_autocommit(db_)) {
+    throw Error(ErrorKind::kUsage,
+                "the application's SQLite connection is inside a transaction: retort runs its "
+                "own, so commit or roll back first",
+                Location{.target = label_});
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  std::vector<Row> on = Query("PRAGMA foreign_keys");
+  foreign_keys_before_ = !on.empty() && on[0][0].value_or("0") == "1";
+  Execute("PRAGMA foreign_keys = ON");
+}
+
+SqliteConnection::~SqliteConnection() {
+  if (!borrowed_) {
+    sqlite3_close(db_);
+    return;
+  }
+  try {
+    if (sqlite3_get_autocommit(db_) && !foreign_keys_before_) Execute("PRAGMA foreign_keys = OFF");
+  } catch (...) {
+  }
+}
 
 void SqliteConnection::Fail(const std::string& sql) const {
   throw Error(ErrorKind::kDatabase, sqlite3_errmsg(db_),

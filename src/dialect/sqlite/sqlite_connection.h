@@ -21,6 +21,10 @@ class SqliteConnection final : public Connection {
   // the target in errors. Throws Error(kDatabase).
   SqliteConnection(const std::string& path, bool create, int busy_timeout_ms,
                    const std::string& label);
+  // Runs on `handle`, the application's, without ever closing it: foreign
+  // keys are enforced while this lives and set back as they were after;
+  // the busy timeout stays the application's.
+  SqliteConnection(sqlite3* handle, const std::string& label);
   ~SqliteConnection() override;
 
   const Dialect& dialect() const override { return dialect_; }
@@ -60,6 +64,8 @@ class SqliteConnection final : public Connection {
   std::vector<Row> Run(const std::string& sql, const std::vector<Value>& params, bool collect);
 
   sqlite3* db_ = nullptr;
+  bool borrowed_ = false;
+  bool foreign_keys_before_ = false;  // borrowed: the application's setting
   std::string label_;
   int busy_timeout_ms_ = 0;
   bool foreign_keys_suspended_ = false;
