@@ -14,6 +14,7 @@
 // thread-safe; use one per thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,6 +45,18 @@ struct SourceFile {
   std::string text;
 };
 
+// Where the library reads the world around it: environment variables, the
+// clock, randomness (new revision ids), and the user and host the history
+// table records. Each member left empty reads the process's own; a test or
+// an embedding application may give its own.
+struct Environment {
+  std::function<std::optional<std::string>(const std::string& name)> variable;
+  std::function<std::chrono::system_clock::time_point()> now;
+  std::function<uint64_t()> random;
+  std::function<std::string()> user;
+  std::function<std::string()> host;
+};
+
 struct Settings {
   // The config file; relative paths in it are taken from its folder. With
   // scripts or schema files given in memory, a missing config file is fine
@@ -72,6 +85,8 @@ struct Settings {
   // lock, 0 to fail at once when locked, at most 86400) when set;
   // Project::Open throws Error(kUsage) for any other value.
   std::optional<double> lock_timeout_seconds;
+  // The environment variables, clock, randomness, user and host to use.
+  Environment environment;
 };
 
 struct RevisionInfo {

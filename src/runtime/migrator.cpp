@@ -202,7 +202,8 @@ bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
 }
 
 Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
-  VersionStore store(*connection_, options_.version_table, options_.history_table);
+  VersionStore store(*connection_, options_.version_table, options_.history_table,
+                     options_.environment);
   Plan plan;
   plan.heads = store.Heads();
   CheckKnown(plan.heads);
@@ -212,7 +213,8 @@ Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
 
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
   RunResult result;
-  VersionStore store(*connection_, options_.version_table, options_.history_table);
+  VersionStore store(*connection_, options_.version_table, options_.history_table,
+                     options_.environment);
   {
     // A database already at the target costs one read, outside any
     // transaction and lock: what a rerun over many databases meets most.
@@ -302,7 +304,8 @@ RunResult Migrator::Downgrade(const std::string& target, const StepCallback& on_
 }
 
 std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) {
-  VersionStore store(*connection_, options_.version_table, options_.history_table);
+  VersionStore store(*connection_, options_.version_table, options_.history_table,
+                     options_.environment);
   dialect::Transaction txn(*connection_);
   store.EnsureTables();
   std::vector<std::string> heads = store.Heads();
@@ -331,7 +334,8 @@ std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
                                     const std::string& target, bool upgrade) const {
   CheckKnown(heads);
   std::vector<PreparedStep> steps = Prepare(heads, target, upgrade);
-  VersionStore store(dialect_, options_.version_table, options_.history_table);
+  VersionStore store(dialect_, options_.version_table, options_.history_table,
+                     options_.environment);
   dialect::SqlText out;
   out.Comment(std::string(upgrade ? "upgrade " : "downgrade ") + HeadsText(heads) + " -> " + target +
               ": " + std::to_string(steps.size()) + " steps for " + std::string(dialect_.name()) +

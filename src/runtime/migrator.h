@@ -24,6 +24,7 @@ struct MigratorOptions {
   std::string history_table = "retort_history";
   bool transaction_per_migration = false;
   std::string target_label;  // the masked URL, for error locations
+  const Environment* environment = nullptr;  // null: the process's
 };
 
 class Migrator {

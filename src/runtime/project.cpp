@@ -21,6 +21,7 @@
 #include "runtime/autogenerate.h"
 #include "runtime/checksums.h"
 #include "runtime/config.h"
+#include "runtime/environment.h"
 #include "runtime/fleet.h"
 #include "runtime/version_store.h"
 #include "runtime/migrator.h"
@@ -183,7 +184,7 @@ struct Project::Impl {
   runtime::MigratorOptions OptionsFor(const std::string& target) const {
     return {config.version_table, config.history_table,
             settings.transaction_per_migration.value_or(config.transaction_per_migration),
-            dialect::MaskPassword(target)};
+            dialect::MaskPassword(target), &settings.environment};
   }
 
   // The live database of `conn` against the schema `expected_at` (the
@@ -390,8 +391,7 @@ struct Project::Impl {
       throw Error(ErrorKind::kUsage, "the scripts were given in memory: there is no folder to write a new one to");
     }
     if (s.revision.empty()) {
-      std::random_device rd;
-      std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+      std::mt19937_64 gen(runtime::Random(settings.environment));
       static constexpr char kHex[] = "0123456789abcdef";
       for (int i = 0; i < 12; ++i) s.revision += kHex[gen() % 16];
     }
@@ -399,7 +399,7 @@ struct Project::Impl {
       throw Error(ErrorKind::kDuplicateRevision, "revision id '" + s.revision + "' already exists",
                   Location{.file = scripts->Get(s.revision).path});
     }
-    std::time_t now = std::time(nullptr);
+    std::time_t now = std::chrono::system_clock::to_time_t(runtime::Now(settings.environment));
     std::tm tm{};
     gmtime_r(&now, &tm);
     char date[16], stamp[32];
@@ -472,7 +472,9 @@ Project Project::Open(const Settings& settings) {
   impl->url = settings.url;
   for (const char* var : {"RETORT_DATABASE_URL", "DATABASE_URL"}) {
     if (!impl->url.empty()) break;
-    if (const char* value = std::getenv(var)) impl->url = value;
+    if (std::optional<std::string> value = runtime::Variable(settings.environment, var)) {
+      impl->url = *value;
+    }
   }
   if (impl->url.empty()) impl->url = impl->config.url;
   impl->LoadScripts(true);
@@ -904,7 +906,8 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
   std::unique_ptr<dialect::Connection> conn = ConnectTo(target, writes);
   conn->SetProgress({});  // targets run on several threads: no row-copy progress
   runtime::Migrator migrator(*scripts, Naming(), *conn, OptionsFor(target));
-  runtime::VersionStore store(*conn, config.version_table, config.history_table);
+  runtime::VersionStore store(*conn, config.version_table, config.history_table,
+                              &settings.environment);
   switch (command.kind) {
     case Kind::kCurrent:
       r.heads_before = r.heads_after = store.Heads();

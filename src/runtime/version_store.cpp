@@ -1,7 +1,6 @@
 #include "runtime/version_store.h"
 
-#include <pwd.h>
-#include <unistd.h>
+#include "runtime/environment.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -10,9 +9,9 @@
 namespace retort::runtime {
 namespace {
 
-std::string UtcNow() {
+std::string UtcNow(const Environment& env) {
   using namespace std::chrono;
-  auto now = system_clock::now();
+  auto now = runtime::Now(env);
   std::time_t seconds = system_clock::to_time_t(now);
   auto micros = duration_cast<microseconds>(now.time_since_epoch()).count() % 1000000;
   std::tm tm{};
@@ -24,39 +23,25 @@ std::string UtcNow() {
   return buf;
 }
 
-std::string CurrentUser() {
-  if (const char* user = std::getenv("USER"); user && *user) return user;
-  if (passwd* pw = getpwuid(getuid())) return pw->pw_name;
-  return "";
-}
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
-}
-
 }  // namespace
 
 VersionStore::VersionStore(dialect::Connection& connection, std::string version_table,
-                           std::string history_table)
+                           std::string history_table, const Environment* environment)
     : connection_(&connection),
       dialect_(connection.dialect()),
       version_table_(std::move(version_table)),
       history_table_(std::move(history_table)),
-      user_(CurrentUser()),
-      host_(HostName()) {
+      environment_(environment ? environment : &ProcessEnvironment()) {
   dialect_.CheckVersionTables(version_table_, history_table_);
 }
 
 VersionStore::VersionStore(const dialect::Dialect& dialect, std::string version_table,
-                           std::string history_table)
+                           std::string history_table, const Environment* environment)
     : connection_(nullptr),
       dialect_(dialect),
       version_table_(std::move(version_table)),
       history_table_(std::move(history_table)),
-      user_(CurrentUser()),
-      host_(HostName()) {
+      environment_(environment ? environment : &ProcessEnvironment()) {
   dialect_.CheckVersionTables(version_table_, history_table_);
 }
 
@@ -126,8 +111,9 @@ dialect::Statement VersionStore::RecordStatement(const std::string& revision,
   return {"INSERT INTO " + d.Quote(history_table_) +
               " (revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
               "tool_version) VALUES (" + placeholders + ")",
-          {revision, direction, checksum.empty() ? dialect::Value() : checksum, UtcNow(),
-           std::to_string(duration_ms), user_, host_, std::string(retort::Version())}};
+          {revision, direction, checksum.empty() ? dialect::Value() : checksum, UtcNow(*environment_),
+           std::to_string(duration_ms), User(*environment_), Host(*environment_),
+           std::string(retort::Version())}};
 }
 
 void VersionStore::Record(const std::string& revision, const std::string& direction,

@@ -14,11 +14,13 @@ namespace retort::runtime {
 class VersionStore {
  public:
   // Both throw what Dialect::CheckVersionTables throws.
+  // `environment` (null: the process's) gives the time, user and host of
+  // history rows.
   VersionStore(dialect::Connection& connection, std::string version_table,
-               std::string history_table);
+               std::string history_table, const Environment* environment = nullptr);
   // Without a database: for the statements only (offline scripts).
   VersionStore(const dialect::Dialect& dialect, std::string version_table,
-               std::string history_table);
+               std::string history_table, const Environment* environment = nullptr);
 
   // Creates both tables when missing. REQUIRES: inside a write transaction.
   void EnsureTables();
@@ -49,8 +51,7 @@ class VersionStore {
   const dialect::Dialect& dialect_;
   std::string version_table_;
   std::string history_table_;
-  std::string user_;
-  std::string host_;
+  const Environment* environment_;
 };
 
 }  // namespace retort::runtime

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include "retort/retort.h"
 #include "test_util.h"
 
@@ -121,6 +123,33 @@ int64_t Count(sqlite3* handle, const std::string& sql) {
   int64_t n = sqlite3_column_int64(stmt, 0);
   sqlite3_finalize(stmt);
   return n;
+}
+
+// The environment variables, the clock, the user and the host come from the
+// one place the settings give.
+TEST(LibraryEnvironment, ReadsTheWorldThroughTheSettings) {
+  testing::ScratchDir dir;
+  std::string file = (dir.path() / "env.db").string();
+  Environment env;
+  env.variable = [&](const std::string& name) -> std::optional<std::string> {
+    if (name == "RETORT_DATABASE_URL") return "sqlite:///" + file;
+    return std::nullopt;
+  };
+  env.now = [] { return std::chrono::system_clock::from_time_t(1893553445); };  // 2030-01-02 03:04:05
+  env.user = [] { return std::string("ci-user"); };
+  env.host = [] { return std::string("build-7"); };
+  Project project = Project::Open({.config_path = (dir.path() / "none.toml").string(),
+                                   .scripts = kScripts,
+                                   .environment = env});
+  EXPECT_EQ(project.MaskedUrl(), "sqlite:///" + file);
+  project.Upgrade("head");
+  std::vector<HistoryRecord> history = project.AppliedHistory();
+  ASSERT_EQ(history.size(), 2u);
+  for (const HistoryRecord& h : history) {
+    EXPECT_EQ(h.applied_at, "2030-01-02T03:04:05.000000Z");
+    EXPECT_EQ(h.applied_by, "ci-user");
+    EXPECT_EQ(h.host, "build-7");
+  }
 }
 
 // The application opens its database, hands retort the connection, and
