@@ -5,8 +5,16 @@
 #include <cstdint>
 #include <string>
 
+#include "dialect/registry.h"
 #include "retort/error.h"
 #include "schema/schema_yaml.h"
+
+// Files name dialects by the registry's names: linking it in tells the
+// schema layer which there are.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  retort::dialect::Dialects();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -17,6 +17,7 @@
 #include "dialect/sqlite/sqlite_dialect.h"
 #include "ops/op_yaml.h"
 #include "ops/replay.h"
+#include "dialect/registry.h"
 #include "retort/error.h"
 #include "schema/naming.h"
 #include "schema/yaml_util.h"
@@ -102,6 +103,13 @@ void FuzzOne(const std::string& text) {
 
 }  // namespace
 }  // namespace retort
+
+// Files name dialects by the registry's names: linking it in tells the
+// schema layer which there are.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  retort::dialect::Dialects();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   retort::FuzzOne(std::string(reinterpret_cast<const char*>(data), size));

@@ -25,6 +25,7 @@
 #include "retort/error.h"
 
 struct sqlite3;  // SQLite's connection handle (sqlite3.h)
+struct pg_conn;  // libpq's PGconn (libpq-fe.h)
 
 namespace retort {
 
@@ -275,6 +276,11 @@ class Database {
   // application's. `label` names it in errors.
   static Database Borrow(sqlite3* handle,
                          const std::string& label = "sqlite (the application's connection)");
+  // The application's own libpq connection (PGconn*), borrowed: retort
+  // works in its current schema (the first of its search_path), takes its
+  // run lock on it, never changes its search path and never closes it.
+  static Database Borrow(pg_conn* handle,
+                         const std::string& label = "postgresql (the application's connection)");
 
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;

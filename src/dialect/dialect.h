@@ -185,6 +185,9 @@ class Connection {
   // lives and dies with each transaction.
   virtual void LockSession() {}
   virtual void UnlockSession() {}
+  // Keys the run lock on `name` (the version table), for a connection
+  // opened before the project was known (a borrowed one).
+  virtual void UseLockName(const std::string& /*name*/) {}
 
  protected:
   // RefuseNul over every statement of a batch, before any of it runs.

@@ -15,6 +15,7 @@
 #include "autogen/diff.h"
 #include "dialect/dialect.h"
 #include "dialect/registry.h"
+#include "dialect/postgresql/postgresql_connection.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/targets.h"
 #include "retort/retort.h"
@@ -212,6 +213,10 @@ struct Project::Impl {
   }
 
   void RunTarget(const FleetCommand& command, const std::string& target, TargetResult& r);
+
+  // The connection of `db`, its run lock keyed on this project's version
+  // table and its progress reported as the settings ask.
+  dialect::Connection& On(Database& db) const;
 
   RevisionInfo Info(const std::string& id) const {
     const script::MigrationScript& s = scripts->Get(id);
@@ -648,9 +653,23 @@ Database::~Database() = default;
 
 const std::string& Database::label() const { return impl_->label; }
 
+dialect::Connection& Project::Impl::On(Database& db) const {
+  dialect::Connection& conn = *db.impl_->connection;
+  conn.UseLockName(config.version_table);
+  if (settings.on_progress) conn.SetProgress(settings.on_progress);
+  return conn;
+}
+
 Database Database::Borrow(sqlite3* handle, const std::string& label) {
   auto impl = std::make_unique<Impl>();
   impl->connection = std::make_unique<dialect::SqliteConnection>(handle, label);
+  impl->label = label;
+  return Database(std::move(impl));
+}
+
+Database Database::Borrow(pg_conn* handle, const std::string& label) {
+  auto impl = std::make_unique<Impl>();
+  impl->connection = std::make_unique<dialect::PostgresConnection>(handle, label, dialect::ConnectOptions{});
   impl->label = label;
   return Database(std::move(impl));
 }
@@ -670,7 +689,7 @@ std::vector<SchemaDifference> Project::Verify() {
 
 std::vector<SchemaDifference> Project::Verify(Database& db) {
   impl_->Full();
-  return impl_->VerifyOn(*db.impl_->connection, db.label());
+  return impl_->VerifyOn(impl_->On(db), db.label());
 }
 
 std::vector<ScriptChange> Project::Validate() {
@@ -681,7 +700,7 @@ std::vector<ScriptChange> Project::Validate() {
 
 std::vector<ScriptChange> Project::Validate(Database& db) {
   const script::ScriptSet& scripts = impl_->Full();
-  runtime::VersionStore store(*db.impl_->connection, impl_->config.version_table,
+  runtime::VersionStore store(impl_->On(db), impl_->config.version_table,
                               impl_->config.history_table);
   return runtime::ChangedScripts(scripts, store.History(), store.Heads());
 }
@@ -694,7 +713,7 @@ std::vector<ScriptChange> Project::Repair() {
 
 std::vector<ScriptChange> Project::Repair(Database& db) {
   const script::ScriptSet& scripts = impl_->Full();
-  dialect::Connection& conn = *db.impl_->connection;
+  dialect::Connection& conn = impl_->On(db);
   runtime::VersionStore store(conn, impl_->config.version_table, impl_->config.history_table);
   dialect::Transaction txn(conn);
   std::vector<ScriptChange> changes =
@@ -719,7 +738,7 @@ void Project::CreateAll(Database& db) {
   empty.naming = declared.naming;
   std::vector<ops::OpAt> operations;
   for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
-  dialect::Connection& conn = *db.impl_->connection;
+  dialect::Connection& conn = impl_->On(db);
   std::vector<dialect::Step> statements = conn.dialect().RenderOps(operations, empty);
   // Foreign keys that close a cycle are added afterwards, which SQLite
   // does by rebuilding the table: foreign keys suspended, as a run does.
@@ -736,7 +755,7 @@ std::vector<SchemaDifference> Project::CompareWithDeclared() {
 
 std::vector<SchemaDifference> Project::CompareWithDeclared(Database& db) {
   schema::Schema declared = impl_->Declared();
-  dialect::Connection& conn = *db.impl_->connection;
+  dialect::Connection& conn = impl_->On(db);
   schema::Schema expected = conn.dialect().Normalize(declared);
   conn.CanonicalizeExpressions(expected);
   return Differences(expected, conn.Inspect({impl_->config.version_table, impl_->config.history_table}));
@@ -758,7 +777,7 @@ std::vector<std::string> Project::Current() const {
 }
 
 std::vector<std::string> Project::Current(Database& db) const {
-  return runtime::VersionStore(*db.impl_->connection, impl_->config.version_table,
+  return runtime::VersionStore(impl_->On(db), impl_->config.version_table,
                                impl_->config.history_table)
       .Heads();
 }
@@ -769,7 +788,7 @@ std::vector<HistoryRecord> Project::AppliedHistory() const {
 }
 
 std::vector<HistoryRecord> Project::AppliedHistory(Database& db) const {
-  runtime::VersionStore store(*db.impl_->connection, impl_->config.version_table,
+  runtime::VersionStore store(impl_->On(db), impl_->config.version_table,
                               impl_->config.history_table);
   return store.History();
 }
@@ -782,8 +801,7 @@ RunResult Project::Upgrade(const std::string& target, const StepCallback& on_ste
 
 RunResult Project::Upgrade(Database& db, const std::string& target, const StepCallback& on_step) {
   const script::ScriptSet& scripts = impl_->Full();
-  dialect::Connection& conn = *db.impl_->connection;
-  if (impl_->settings.on_progress) conn.SetProgress(impl_->settings.on_progress);
+  dialect::Connection& conn = impl_->On(db);
   runtime::Migrator migrator(scripts, impl_->Naming(), conn, impl_->OptionsFor(db.label()));
   return migrator.Upgrade(target, on_step);
 }
@@ -796,8 +814,7 @@ RunResult Project::Downgrade(const std::string& target, const StepCallback& on_s
 
 RunResult Project::Downgrade(Database& db, const std::string& target, const StepCallback& on_step) {
   const script::ScriptSet& scripts = impl_->Full();
-  dialect::Connection& conn = *db.impl_->connection;
-  if (impl_->settings.on_progress) conn.SetProgress(impl_->settings.on_progress);
+  dialect::Connection& conn = impl_->On(db);
   runtime::Migrator migrator(scripts, impl_->Naming(), conn, impl_->OptionsFor(db.label()));
   return migrator.Downgrade(target, on_step);
 }
@@ -808,7 +825,7 @@ std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
 }
 
 std::vector<std::string> Project::Stamp(Database& db, const std::string& target, bool purge) {
-  runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), *db.impl_->connection,
+  runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), impl_->On(db),
                              impl_->OptionsFor(db.label()));
   return migrator.Stamp(target, purge);
 }

@@ -6,6 +6,10 @@
 
 #include <chrono>
 
+#include "dialect/dialect.h"
+#include "dialect/postgresql/libpq.h"
+#include "dialect/registry.h"
+#include "dialect/sql_text.h"
 #include "retort/retort.h"
 #include "test_util.h"
 
@@ -201,7 +205,47 @@ TEST(LibraryConnection, RefusesAConnectionInsideATransaction) {
   EXPECT_EQ(sqlite3_exec(handle, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(Count(handle, "SELECT count(*) FROM mine"), 0);
   EXPECT_EQ(sqlite3_close(handle), SQLITE_OK);
-  EXPECT_THROW(Database::Borrow(nullptr), Error);
+  EXPECT_THROW(Database::Borrow(static_cast<sqlite3*>(nullptr)), Error);
+}
+
+// The same with the application's libpq connection, in its current schema.
+TEST(LibraryConnection, RunsOnTheApplicationsPostgresConnection) {
+  if (testing::SkipWithoutServer("postgresql")) GTEST_SKIP() << "no PostgreSQL server";
+  testing::ScratchDir dir;
+  testing::TestDatabase target("postgresql", dir.path());
+  dialect::DatabaseUrl url = dialect::ParseUrl(target.url());
+  dialect::Connect(url, {.create_schema = true});  // the schema, made
+  dialect::LibPq pq;
+  PGconn* handle = pq.connectdb(url.conninfo.c_str());
+  ASSERT_EQ(pq.status(handle), CONNECTION_OK) << pq.errorMessage(handle);
+  auto exec = [&](const std::string& sql) {
+    PGresult* result = pq.exec(handle, sql.c_str());
+    ExecStatusType status = pq.resultStatus(result);
+    std::string value = status == PGRES_TUPLES_OK && pq.ntuples(result) > 0 ? pq.getvalue(result, 0, 0) : "";
+    EXPECT_TRUE(status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) << sql << ": " << pq.errorMessage(handle);
+    pq.clear(result);
+    return value;
+  };
+  exec("SET search_path TO " + dialect::QuoteIdentifier(url.schema));
+  Project project = Project::Open({.config_path = (dir.path() / "none.toml").string(),
+                                   .scripts = kScripts,
+                                   .schema_files = kSchema,
+                                   .url = target.url()});
+  {
+    Database db = Database::Borrow(handle, "the app's server");
+    project.Upgrade(db, "head");
+    EXPECT_EQ(project.Current(db), std::vector<std::string>{"2"});
+    EXPECT_TRUE(project.Verify(db).empty());
+  }
+  // Still the application's, in its schema, with the tables made.
+  exec("INSERT INTO users (id, email) VALUES (1, 'a@example.com')");
+  EXPECT_EQ(exec("SELECT count(*) FROM users"), "1");
+  EXPECT_EQ(exec("SELECT current_schema()"), url.schema);
+  EXPECT_EQ(exec("SELECT version_num FROM retort_version"), "2");
+  exec("BEGIN");
+  EXPECT_THROW(Database::Borrow(handle), Error);
+  exec("ROLLBACK");
+  pq.finish(handle);
 }
 
 }  // namespace

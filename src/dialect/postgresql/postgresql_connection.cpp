@@ -87,7 +87,7 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
       throw Error(ErrorKind::kDatabase, "schema '" + schema_ + "' is gone", Location{.target = label_});
     }
     schema_ = *stored[0][0];
-    lock_key_ = "retort:" + schema_ + "." + options.lock_name;
+    UseLockName(options.lock_name);
   } catch (...) {
     pq_.finish(conn_);
     conn_ = nullptr;
@@ -156,8 +156,35 @@ void PostgresConnection::CheckLibpqReadsUrl(const DatabaseUrl& url) {
   if (user_differs || password_differs) throw Error(ErrorKind::kUsage, kEncode, Location{.target = label_});
 }
 
+PostgresConnection::PostgresConnection(PGconn* handle, const std::string& label,
+                                       const ConnectOptions& options)
+    : conn_(handle), borrowed_(true), label_(label), lock_timeout_ms_(options.lock_timeout_ms) {
+  if (!handle || pq_.status(conn_) != CONNECTION_OK) {
+    throw Error(ErrorKind::kUsage, "the application's PostgreSQL connection is not connected",
+                Location{.target = label_});
+  }
+  if (pq_.transactionStatus(conn_) != PQTRANS_IDLE) {
+    throw Error(ErrorKind::kUsage,
+                "the application's PostgreSQL connection is inside a transaction: retort runs "
+                "its own, so commit or roll back first",
+                Location{.target = label_});
+  }
+  std::vector<Row> rows = Query("SELECT current_schema()");
+  if (rows.empty() || !rows[0][0]) {
+    throw Error(ErrorKind::kDatabase,
+                "no current schema (the connection's search_path names none that exists)",
+                Location{.target = label_});
+  }
+  schema_ = *rows[0][0];
+  UseLockName(options.lock_name);
+}
+
+void PostgresConnection::UseLockName(const std::string& name) {
+  lock_key_ = "retort:" + schema_ + "." + name;
+}
+
 PostgresConnection::~PostgresConnection() {
-  if (conn_) pq_.finish(conn_);
+  if (conn_ && !borrowed_) pq_.finish(conn_);
 }
 
 std::vector<Row> PostgresConnection::Run(const std::string& sql, const std::vector<Value>& params) {

@@ -19,6 +19,10 @@ class PostgresConnection final : public Connection {
   // and the schema key the run lock. Throws Error(kDatabase) for an unreachable server,
   // refused credentials, or a missing schema.
   PostgresConnection(const DatabaseUrl& url, const ConnectOptions& options);
+  // Runs on `handle`, the application's, in its current schema, without
+  // ever closing it or changing its search path. Throws Error(kUsage) when
+  // it is not connected, or inside a transaction.
+  PostgresConnection(PGconn* handle, const std::string& label, const ConnectOptions& options);
   ~PostgresConnection() override;
 
   const Dialect& dialect() const override { return dialect_; }
@@ -37,6 +41,7 @@ class PostgresConnection final : public Connection {
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // postgresql_inspect.cpp
   void CanonicalizeExpressions(schema::Schema& expected) override;  // postgresql_inspect.cpp
   void LockSession() override;
+  void UseLockName(const std::string& name) override;
   void UnlockSession() override;
 
   const std::string& schema() const { return schema_; }
@@ -69,6 +74,7 @@ class PostgresConnection final : public Connection {
 
   LibPq pq_;  // first: outlives conn_
   PGconn* conn_ = nullptr;
+  bool borrowed_ = false;
   std::string label_;
   std::string schema_;
   std::string lock_key_;
