@@ -18,13 +18,16 @@
 //   file_has: {path: [substrings]}   what a file holds after the step
 // A scenario's `config: |` is added to the retort.toml it runs with.
 //
-// On SQLite, a step that upgrades or downgrades to a fixed target from one
-// revision (or none) is also done offline: `--sql` over the same range,
-// applied with the sqlite3 shell to a copy of the database taken before the
-// step, must leave the same schema, views, triggers and rows (the history
-// table aside). An offline script may refuse to rebuild a table that has
+// A step that upgrades or downgrades to a fixed target from one revision
+// (or none) is also done offline: `--sql` over the same range, applied with
+// the database's shell (sqlite3, psql) to a twin of the database, must leave
+// the same schema, views, triggers and rows (the history table aside). On
+// SQLite the twin is a copy of the file taken before the step; on
+// PostgreSQL a schema of its own that follows the live one through the
+// offline scripts, compared whenever the two agree before the step. An offline script may refuse to rebuild a table that has
 // triggers (it cannot create them again); a scenario where it does says
-// why in `offline_refuses: <why>`.
+// why in `offline_refuses: <why>`; one whose rows hold times or random
+// values compares the twins without them (`offline_rows_differ: <why>`).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -85,6 +88,16 @@ void PrintTo(const ScenarioParam& p, std::ostream* out) {
 
 class Scenario : public ::testing::TestWithParam<ScenarioParam> {};
 
+// What the offline twin and the live database must agree on (the history
+// table aside: its times differ); "" for a database not made yet.
+std::string StateOf(const std::string& url, bool rows = true) {
+  try {
+    return testing::DatabaseState(url, {"retort_history"}, rows);
+  } catch (const Error&) {
+    return "";
+  }
+}
+
 // `key` and `key_<dialect>` of `node`, as a list.
 std::vector<std::string> ForDialect(const YAML::Node& node, const std::string& key,
                                     const std::string& dialect) {
@@ -100,7 +113,8 @@ TEST_P(Scenario, Runs) {
   YAML::Node root;
   try {
     root = file.Load();
-    file.CheckKeys(root, "scenario", {"files", "config", "dialects", "steps", "offline_refuses"});
+    file.CheckKeys(root, "scenario", {"files", "config", "dialects", "steps", "offline_refuses",
+                                        "offline_rows_differ"});
     for (const auto& step : root["steps"]) {
       file.CheckKeys(step, "step",
                      {"run", "exit", "stdout", "stdout_has", "stdout_has_sqlite", "stdout_has_postgresql",
@@ -123,6 +137,14 @@ TEST_P(Scenario, Runs) {
                                (root["config"] ? root["config"].Scalar() : std::string()));
   int index = 0;
   const fs::path db_file = dir.path() / "test.db";
+  // The offline twin: a SQLite file copied before each step, or a schema
+  // of its own.
+  const fs::path twin = dir.path() / "offline-twin.db";
+  // Rows holding the time or random values differ between the two.
+  const bool offline_rows = !root["offline_rows_differ"];
+  std::optional<testing::TestDatabase> pg_twin;
+  if (dialect != "sqlite") pg_twin.emplace(dialect, dir.path());
+  const std::string twin_url = pg_twin ? pg_twin->url() : "sqlite:///" + twin.string();
   // Set when an offline script refused to rebuild a table with triggers.
   bool offline_refused_triggers = false;
   for (const auto& step : root["steps"]) {
@@ -142,27 +164,37 @@ TEST_P(Scenario, Runs) {
     std::map<std::string, std::string> env;
     for (const auto& e : step["env"]) env[e.first.Scalar()] = e.second.Scalar();
     // An upgrade or downgrade to a fixed target, from one revision or none,
-    // is also done offline, on a copy of the database as it is now.
+    // is also done offline, on a twin of the database as it is now.
     std::vector<std::string> args = Split(command);
     std::optional<std::string> offline_range;
-    fs::path twin = dir.path() / "offline-twin.db";
-    if (dialect == "sqlite" && args.size() == 2 && (args[0] == "upgrade" || args[0] == "downgrade") &&
-        args[1].find_first_of("+-") == std::string::npos && fs::exists(db_file)) {
+    // (A step that names its database through the environment runs on
+    // another than the scenario's.)
+    if (!step["env"] && args.size() == 2 && (args[0] == "upgrade" || args[0] == "downgrade") &&
+        args[1].find_first_of("+-") == std::string::npos) {
       std::vector<std::string> rows = db.VersionRows();
       if (rows.size() == 1 || (rows.empty() && args[0] == "upgrade")) {
-        offline_range = rows.empty() ? args[1] : rows[0] + ":" + args[1];
-        fs::copy_file(db_file, twin, fs::copy_options::overwrite_existing);
+        bool twin_ready = true;
+        if (dialect == "sqlite") {
+          fs::remove(twin);
+          if (fs::exists(db_file)) fs::copy_file(db_file, twin);
+        } else {
+          // A schema cannot be copied: the twin follows the live one
+          // through the offline scripts, and serves while they agree.
+          twin_ready = StateOf(twin_url, offline_rows) == StateOf(db.url(), offline_rows);
+        }
+        if (twin_ready) offline_range = rows.empty() ? args[1] : rows[0] + ":" + args[1];
       }
     }
     testing::CommandResult r = testing::RunRetort(args, dir.path(), env);
     int expected_exit = step["exit"] ? step["exit"].as<int>() : 0;
     ASSERT_EQ(r.exit_code, expected_exit) << "stdout:\n" << r.out << "stderr:\n" << r.err;
     if (offline_range && r.exit_code == 0) {
-      SCOPED_TRACE("the same offline: retort " + args[0] + " " + *offline_range + " --sql, with sqlite3");
-      testing::CommandResult sql = testing::RunRetort({args[0], *offline_range, "--sql"}, dir.path(), env);
+      SCOPED_TRACE("the same offline: retort " + args[0] + " " + *offline_range +
+                   " --sql, applied with the database's shell");
+      testing::CommandResult sql = testing::RunRetort(
+          {"--url", twin_url, args[0], *offline_range, "--sql"}, dir.path(), env);
       ASSERT_EQ(sql.exit_code, 0) << sql.err;
-      testing::CommandResult applied =
-          testing::RunSqlShell("sqlite:///" + twin.string(), sql.out, dir.path());
+      testing::CommandResult applied = testing::RunSqlShell(twin_url, sql.out, dir.path());
       if (applied.exit_code != 0 &&
           applied.err.find("has triggers, which an offline script cannot create again") !=
               std::string::npos) {
@@ -170,8 +202,7 @@ TEST_P(Scenario, Runs) {
         offline_refused_triggers = true;
       } else {
         ASSERT_EQ(applied.exit_code, 0) << applied.err << "\nscript:\n" << sql.out;
-        EXPECT_EQ(testing::DatabaseState("sqlite:///" + twin.string(), {"retort_history"}),
-                  testing::DatabaseState(db.url(), {"retort_history"}))
+        EXPECT_EQ(StateOf(twin_url, offline_rows), StateOf(db.url(), offline_rows))
             << "script:\n" << sql.out;
       }
     }
