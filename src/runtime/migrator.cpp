@@ -34,27 +34,19 @@ bool IsAbsolute(const std::string& target) {
 
 }  // namespace
 
+Planner::Planner(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+                 const dialect::Dialect& dialect, MigratorOptions options)
+    : scripts_(scripts), naming_(naming), dialect_(dialect), options_(std::move(options)) {}
+
 Migrator::Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
                    dialect::Connection& connection, MigratorOptions options)
-    : scripts_(scripts),
-      naming_(naming),
-      connection_(&connection),
-      dialect_(connection.dialect()),
-      options_(std::move(options)) {}
+    : Planner(scripts, naming, connection.dialect(), std::move(options)), connection_(connection) {}
 
-Migrator::Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
-                   const dialect::Dialect& dialect, MigratorOptions options)
-    : scripts_(scripts),
-      naming_(naming),
-      connection_(nullptr),
-      dialect_(dialect),
-      options_(std::move(options)) {}
-
-Error Migrator::InContext(const Error& e, const std::string& revision) const {
+Error Planner::InContext(const Error& e, const std::string& revision) const {
   return e.WithContext(Location{.revision = revision, .target = options_.target_label});
 }
 
-void Migrator::CheckKnown(const std::vector<std::string>& heads) const {
+void Planner::CheckKnown(const std::vector<std::string>& heads) const {
   for (const std::string& head : heads) {
     if (!scripts_.graph().Find(head)) {
       throw Error(ErrorKind::kUnknownRevision,
@@ -91,7 +83,7 @@ void RefuseUnacknowledged(const std::vector<ops::OpAt>& operations, const schema
 
 }  // namespace
 
-std::vector<Migrator::PreparedStep> Migrator::Prepare(const std::vector<std::string>& heads,
+std::vector<Planner::PreparedStep> Planner::Prepare(const std::vector<std::string>& heads,
                                                       const std::string& target,
                                                       bool upgrade) const {
   const script::RevisionGraph& graph = scripts_.graph();
@@ -154,7 +146,7 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
   if (!p.script->transactional) {
     // Outside a transaction: hold the lock ourselves, and make sure no other
     // run moved the database since this one planned.
-    lock.emplace(*connection_);
+    lock.emplace(connection_);
     if (AsSet(store.Heads()) != AsSet(heads)) {
       throw Error(ErrorKind::kDatabase, "another run changed the database during this one; run again",
                   Location{.revision = p.step.revision, .target = options_.target_label});
@@ -175,13 +167,13 @@ StepEvent Migrator::Execute(const PreparedStep& p, VersionStore& store,
       for (dialect::Statement& s : store.ChangeStatements(p.step.remove, p.step.add)) {
         all.push_back(std::move(s));
       }
-      connection_->Run(all);
+      connection_.Run(all);
       ms = elapsed_ms();
       store.Record(p.step.revision, direction, p.script->checksum(), ms);
     } else {
-      connection_->Run(p.rendered);
+      connection_.Run(p.rendered);
       ms = elapsed_ms();
-      dialect::Transaction own(*connection_);
+      dialect::Transaction own(connection_);
       store.Change(p.step.remove, p.step.add);
       store.Record(p.step.revision, direction, p.script->checksum(), ms);
       own.Commit();
@@ -202,7 +194,7 @@ bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
 }
 
 Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
-  VersionStore store(*connection_, options_.version_table, options_.history_table,
+  VersionStore store(connection_, options_.version_table, options_.history_table,
                      options_.environment);
   Plan plan;
   plan.heads = store.Heads();
@@ -213,7 +205,7 @@ Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
 
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
   RunResult result;
-  VersionStore store(*connection_, options_.version_table, options_.history_table,
+  VersionStore store(connection_, options_.version_table, options_.history_table,
                      options_.environment);
   {
     // A database already at the target costs one read, outside any
@@ -237,7 +229,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
   auto begin_and_plan = [&] {
     for (;;) {
       txn.reset();
-      txn.emplace(*connection_, suspend);
+      txn.emplace(connection_, suspend);
       store.EnsureTables();
       heads = store.Heads();
       CheckKnown(heads);
@@ -274,7 +266,7 @@ RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallb
         txn.reset();
         break;
       }
-      txn.emplace(*connection_, suspend);
+      txn.emplace(connection_, suspend);
       if (AsSet(store.Heads()) != AsSet(heads)) {
         // Another run moved the database between our transactions.
         if (!IsAbsolute(target)) {
@@ -304,9 +296,9 @@ RunResult Migrator::Downgrade(const std::string& target, const StepCallback& on_
 }
 
 std::vector<std::string> Migrator::Stamp(const std::string& target, bool purge) {
-  VersionStore store(*connection_, options_.version_table, options_.history_table,
+  VersionStore store(connection_, options_.version_table, options_.history_table,
                      options_.environment);
-  dialect::Transaction txn(*connection_);
+  dialect::Transaction txn(connection_);
   store.EnsureTables();
   std::vector<std::string> heads = store.Heads();
   if (!purge) CheckKnown(heads);
@@ -330,12 +322,12 @@ std::string HeadsText(const std::vector<std::string>& heads) {
 
 }  // namespace
 
-std::string Migrator::OfflineScript(const std::vector<std::string>& heads,
+std::string Planner::OfflineScript(const std::vector<std::string>& heads,
                                     const std::string& target, bool upgrade) const {
   CheckKnown(heads);
   std::vector<PreparedStep> steps = Prepare(heads, target, upgrade);
-  VersionStore store(dialect_, options_.version_table, options_.history_table,
-                     options_.environment);
+  VersionStatements store(dialect_, options_.version_table, options_.history_table,
+                          options_.environment);
   dialect::SqlText out;
   out.Comment(std::string(upgrade ? "upgrade " : "downgrade ") + HeadsText(heads) + " -> " + target +
               ": " + std::to_string(steps.size()) + " steps for " + std::string(dialect_.name()) +

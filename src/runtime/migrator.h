@@ -27,14 +27,13 @@ struct MigratorOptions {
   const Environment* environment = nullptr;  // null: the process's
 };
 
-class Migrator {
+// Plans runs for a dialect, with no database: renders each step in
+// advance, and writes a run as an offline SQL script.
+class Planner {
  public:
-  // `scripts`, `naming` and `connection` must outlive the migrator.
-  Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
-           dialect::Connection& connection, MigratorOptions options);
-  // A migrator without a database, for offline scripts only.
-  Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
-           const dialect::Dialect& dialect, MigratorOptions options);
+  // `scripts` and `naming` must outlive the planner.
+  Planner(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+          const dialect::Dialect& dialect, MigratorOptions options);
 
   // The run from `heads` to `target` as one SQL script for the dialect,
   // with the version and history tables' updates, nothing connected:
@@ -45,24 +44,12 @@ class Migrator {
   std::string OfflineScript(const std::vector<std::string>& heads, const std::string& target,
                             bool upgrade) const;
 
-  RunResult Upgrade(const std::string& target, const StepCallback& on_step);
-  RunResult Downgrade(const std::string& target, const StepCallback& on_step);
-  std::vector<std::string> Stamp(const std::string& target, bool purge);
-
   // A step with every statement it will run, rendered in advance.
   struct PreparedStep {
     script::Step step;
     const script::MigrationScript* script = nullptr;
     std::vector<dialect::Step> rendered;
   };
-  // What a run to `target` would do now, touching nothing: the version
-  // table's rows and the rendered steps. Throws what Prepare throws, and
-  // Error(kUnknownRevision) for a row no script declares.
-  struct Plan {
-    std::vector<std::string> heads;
-    std::vector<PreparedStep> steps;
-  };
-  Plan PlanOnly(const std::string& target, bool upgrade);
 
   // Throws Error(kUnknownRevision) for a version row no script declares.
   void CheckKnown(const std::vector<std::string>& heads) const;
@@ -73,6 +60,35 @@ class Migrator {
   std::vector<PreparedStep> Prepare(const std::vector<std::string>& heads,
                                     const std::string& target, bool upgrade) const;
 
+ protected:
+  Error InContext(const Error& e, const std::string& revision) const;
+
+  const script::ScriptSet& scripts_;
+  const schema::NamingConvention& naming_;
+  const dialect::Dialect& dialect_;
+  MigratorOptions options_;
+};
+
+// Runs plans on one database.
+class Migrator : public Planner {
+ public:
+  // `scripts`, `naming` and `connection` must outlive the migrator.
+  Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
+           dialect::Connection& connection, MigratorOptions options);
+
+  RunResult Upgrade(const std::string& target, const StepCallback& on_step);
+  RunResult Downgrade(const std::string& target, const StepCallback& on_step);
+  std::vector<std::string> Stamp(const std::string& target, bool purge);
+
+  // What a run to `target` would do now, touching nothing: the version
+  // table's rows and the rendered steps. Throws what Prepare throws, and
+  // Error(kUnknownRevision) for a row no script declares.
+  struct Plan {
+    std::vector<std::string> heads;
+    std::vector<PreparedStep> steps;
+  };
+  Plan PlanOnly(const std::string& target, bool upgrade);
+
  private:
   RunResult Run(const std::string& target, bool upgrade, const StepCallback& on_step);
   // True when a step rebuilds a table: the run's transactions must suspend
@@ -81,13 +97,8 @@ class Migrator {
   // Runs one step and records it. `heads` are the version rows before it.
   StepEvent Execute(const PreparedStep& prepared, VersionStore& store,
                     const std::vector<std::string>& heads);
-  Error InContext(const Error& e, const std::string& revision) const;
 
-  const script::ScriptSet& scripts_;
-  const schema::NamingConvention& naming_;
-  dialect::Connection* connection_;  // null offline
-  const dialect::Dialect& dialect_;
-  MigratorOptions options_;
+  dialect::Connection& connection_;
 };
 
 }  // namespace retort::runtime

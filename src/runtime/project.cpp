@@ -854,8 +854,8 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
     url.scheme = std::string(dialect::DialectNamed(dialect).name);
   }
   const dialect::Dialect* d = &dialect::DialectOf(url).dialect();
-  runtime::Migrator migrator(scripts, impl_->Naming(), *d, impl_->OptionsFor(impl_->url));
-  std::string sql = migrator.OfflineScript(heads, to, upgrade);
+  runtime::Planner planner(scripts, impl_->Naming(), *d, impl_->OptionsFor(impl_->url));
+  std::string sql = planner.OfflineScript(heads, to, upgrade);
   if (d->caps().schemas && !schema_name.empty()) {
     std::string prologue;
     // As a run would with --create-schema (or create_database_schema).

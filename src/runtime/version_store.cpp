@@ -25,47 +25,42 @@ std::string UtcNow(const Environment& env) {
 
 }  // namespace
 
-VersionStore::VersionStore(dialect::Connection& connection, std::string version_table,
-                           std::string history_table, const Environment* environment)
-    : connection_(&connection),
-      dialect_(connection.dialect()),
+VersionStatements::VersionStatements(const dialect::Dialect& dialect, std::string version_table,
+                                     std::string history_table, const Environment* environment)
+    : dialect_(dialect),
       version_table_(std::move(version_table)),
       history_table_(std::move(history_table)),
       environment_(environment ? environment : &ProcessEnvironment()) {
   dialect_.CheckVersionTables(version_table_, history_table_);
 }
 
-VersionStore::VersionStore(const dialect::Dialect& dialect, std::string version_table,
+VersionStore::VersionStore(dialect::Connection& connection, std::string version_table,
                            std::string history_table, const Environment* environment)
-    : connection_(nullptr),
-      dialect_(dialect),
-      version_table_(std::move(version_table)),
-      history_table_(std::move(history_table)),
-      environment_(environment ? environment : &ProcessEnvironment()) {
-  dialect_.CheckVersionTables(version_table_, history_table_);
-}
+    : VersionStatements(connection.dialect(), std::move(version_table), std::move(history_table),
+                        environment),
+      connection_(connection) {}
 
 void VersionStore::EnsureTables() {
   const dialect::Dialect& d = dialect_;
-  if (!connection_->TableExists(version_table_)) {
-    for (const std::string& sql : d.CreateVersionTable(version_table_)) connection_->Execute(sql);
+  if (!connection_.TableExists(version_table_)) {
+    for (const std::string& sql : d.CreateVersionTable(version_table_)) connection_.Execute(sql);
   }
-  if (!connection_->TableExists(history_table_)) {
-    for (const std::string& sql : d.CreateHistoryTable(history_table_)) connection_->Execute(sql);
+  if (!connection_.TableExists(history_table_)) {
+    for (const std::string& sql : d.CreateHistoryTable(history_table_)) connection_.Execute(sql);
   }
 }
 
 std::vector<std::string> VersionStore::Heads() {
   std::vector<std::string> heads;
-  if (!connection_->TableExists(version_table_)) return heads;
-  for (const dialect::Row& row : connection_->Query(
+  if (!connection_.TableExists(version_table_)) return heads;
+  for (const dialect::Row& row : connection_.Query(
            "SELECT version_num FROM " + dialect_.Quote(version_table_))) {
     if (row[0]) heads.push_back(*row[0]);
   }
   return heads;
 }
 
-std::vector<dialect::Statement> VersionStore::ChangeStatements(
+std::vector<dialect::Statement> VersionStatements::ChangeStatements(
     const std::vector<std::string>& remove, const std::vector<std::string>& add) const {
   const dialect::Dialect& d = dialect_;
   std::string table = d.Quote(version_table_);
@@ -89,7 +84,7 @@ std::vector<dialect::Statement> VersionStore::ChangeStatements(
 
 void VersionStore::Change(const std::vector<std::string>& remove,
                           const std::vector<std::string>& add) {
-  connection_->ExecuteAll(ChangeStatements(remove, add));
+  connection_.ExecuteAll(ChangeStatements(remove, add));
 }
 
 void VersionStore::Replace(const std::vector<std::string>& current,
@@ -98,10 +93,10 @@ void VersionStore::Replace(const std::vector<std::string>& current,
   clear.expect_changes = static_cast<int64_t>(current.size());
   std::vector<dialect::Statement> all = {clear};
   for (dialect::Statement& s : ChangeStatements({}, rows)) all.push_back(std::move(s));
-  connection_->ExecuteAll(all);
+  connection_.ExecuteAll(all);
 }
 
-dialect::Statement VersionStore::RecordStatement(const std::string& revision,
+dialect::Statement VersionStatements::RecordStatement(const std::string& revision,
                                                  const std::string& direction,
                                                  const std::string& checksum,
                                                  double duration_ms) const {
@@ -118,13 +113,13 @@ dialect::Statement VersionStore::RecordStatement(const std::string& revision,
 
 void VersionStore::Record(const std::string& revision, const std::string& direction,
                           const std::string& checksum, double duration_ms) {
-  connection_->ExecuteAll({RecordStatement(revision, direction, checksum, duration_ms)});
+  connection_.ExecuteAll({RecordStatement(revision, direction, checksum, duration_ms)});
 }
 
 std::vector<HistoryRecord> VersionStore::History() {
   std::vector<HistoryRecord> out;
-  if (!connection_->TableExists(history_table_)) return out;
-  for (const dialect::Row& row : connection_->Query(
+  if (!connection_.TableExists(history_table_)) return out;
+  for (const dialect::Row& row : connection_.Query(
            "SELECT revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
            "tool_version FROM " + dialect_.Quote(history_table_) + " ORDER BY id")) {
     auto text = [&](size_t i) { return row[i].value_or(""); };
