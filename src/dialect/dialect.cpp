@@ -195,10 +195,7 @@ std::vector<Step> Dialect::RenderOps(const std::vector<ops::OpAt>& operations,
     }
     // Raw SQL may hold several commands; what the dialect renders holds one.
     bool single = !std::holds_alternative<ops::Execute>(op.op);
-    for (std::string& s : sql) out.push_back(Statement{std::move(s), {}, op.where, single});
-    if (const auto* create = std::get_if<ops::CreateIndex>(&op.op); create && create->concurrently) {
-      std::get<Statement>(out.back()).builds_index_concurrently = {create->table, create->index};
-    }
+    for (std::string& s : sql) out.push_back(StepOf(op, Statement{std::move(s), {}, op.where, single}));
     ops::Apply(op, schema);
   }
   return out;

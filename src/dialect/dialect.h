@@ -68,6 +68,9 @@ class Dialect {
   // consecutive changes of one table into one rebuild).
   virtual std::vector<Step> RenderOps(const std::vector<ops::OpAt>& operations,
                                       schema::Schema& schema) const;
+  // The step of one statement that `op` rendered to: the statement itself,
+  // unless the dialect runs it in a way of its own (a composite step).
+  virtual Step StepOf(const ops::OpAt& op, Statement statement) const { return statement; }
 
   // What an offline script says before its first BEGIN so that foreign
   // keys act as in a live run: suspended (a step rebuilds a table) or

@@ -30,11 +30,6 @@ struct Statement {
   std::vector<Value> params;
   Location where;      // the operation's place in its script
   bool single = true;  // one SQL command (raw SQL may hold several)
-  // Set on a CREATE INDEX CONCURRENTLY (its table and index): outside a
-  // transaction, a run killed while it ran may have left the index behind,
-  // built or not, which a connection takes into account (see
-  // PostgresConnection::ExecuteAll).
-  std::optional<std::pair<std::string, schema::Index>> builds_index_concurrently;
   // When set, the rows this INSERT, UPDATE or DELETE must change: any other
   // count fails the run (the version table moved under it), which then
   // rolls back.

@@ -95,8 +95,25 @@ PostgresConnection::PostgresConnection(const DatabaseUrl& url, const ConnectOpti
   }
 }
 
-bool PostgresConnection::ResumeIndexBuild(const Statement& s) {
-  const auto& [table, index] = *s.builds_index_concurrently;
+void ConcurrentIndexBuild::Run(Connection& connection) const {
+  auto* postgres = dynamic_cast<PostgresConnection*>(&connection);
+  if (!postgres) {
+    throw Error(ErrorKind::kDatabase, "internal: a PostgreSQL index build on another kind of database",
+                create.where);
+  }
+  postgres->BuildIndexConcurrently(*this);
+}
+
+void PostgresConnection::BuildIndexConcurrently(const ConcurrentIndexBuild& build) {
+  RefuseNul(build.create.sql, build.create.params, label_);
+  if (pq_.transactionStatus(conn_) == PQTRANS_IDLE && ResumeIndexBuild(build)) return;
+  ExecuteOne(build.create);
+}
+
+bool PostgresConnection::ResumeIndexBuild(const ConcurrentIndexBuild& build) {
+  const std::string& table = build.table;
+  const schema::Index& index = build.index;
+  const Statement& s = build.create;
   // The index of that name, its table, and whether it is the one the
   // statement builds: the same columns in order, unique or not, plain
   // column entries only.
@@ -237,10 +254,7 @@ void PostgresConnection::ExecuteAll(const std::vector<Statement>& statements) {
     // Outside a transaction each statement must commit on its own (a
     // pipeline would share one implicit transaction, which CREATE INDEX
     // CONCURRENTLY refuses).
-    for (const Statement& s : statements) {
-      if (s.builds_index_concurrently && ResumeIndexBuild(s)) continue;
-      ExecuteOne(s);
-    }
+    for (const Statement& s : statements) ExecuteOne(s);
     return;
   }
   size_t i = 0;

@@ -40,6 +40,9 @@ class PostgresConnection final : public Connection {
   bool TableExists(const std::string& table) override;
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // postgresql_inspect.cpp
   void CanonicalizeExpressions(schema::Schema& expected) override;  // postgresql_inspect.cpp
+  // Runs `build`: outside a transaction, the very index left valid by a
+  // killed run is taken as built, and one left invalid is dropped first.
+  void BuildIndexConcurrently(const ConcurrentIndexBuild& build);
   void LockSession() override;
   void UseLockName(const std::string& name) override;
   void UnlockSession() override;
@@ -55,7 +58,7 @@ class PostgresConnection final : public Connection {
   // while it built it, is taken as built when valid (true: the statement is
   // skipped), and dropped first when PostgreSQL marks it invalid. Another
   // index of that name is left for the CREATE to fail on.
-  bool ResumeIndexBuild(const Statement& s);
+  bool ResumeIndexBuild(const ConcurrentIndexBuild& build);
   // Throws Error(kUsage), without libpq's words, when libpq cannot parse
   // the URL or reads another user name or password from it than the URL
   // means (an unencoded '@' or ':' in a password).

@@ -353,4 +353,14 @@ std::vector<std::string> PostgresDialect::CreateHistoryTable(const std::string& 
           ")"};
 }
 
+Step PostgresDialect::StepOf(const ops::OpAt& op, Statement statement) const {
+  const auto* create = std::get_if<ops::CreateIndex>(&op.op);
+  if (!create || !create->concurrently) return statement;
+  auto build = std::make_shared<ConcurrentIndexBuild>();
+  build->create = std::move(statement);
+  build->table = create->table;
+  build->index = create->index;
+  return build;
+}
+
 }  // namespace retort::dialect

@@ -9,8 +9,25 @@ namespace retort::dialect {
 
 const DialectInfo& PostgresInfo();  // postgresql_package.cpp
 
+// A CREATE INDEX CONCURRENTLY, outside a transaction: a run killed while
+// it ran may have left the index behind, built or not, which a live run
+// takes into account (PostgresConnection::BuildIndexConcurrently); offline
+// it is the statement.
+class ConcurrentIndexBuild final : public CompositeStep {
+ public:
+  Statement create;
+  std::string table;
+  schema::Index index;
+
+  void Run(Connection& connection) const override;  // postgresql_connection.cpp
+  void Write(SqlText& out) const override { out.Add(create); }
+  std::vector<const Statement*> Statements() const override { return {&create}; }
+};
+
 class PostgresDialect final : public Dialect {
  public:
+  // A concurrent index build becomes a ConcurrentIndexBuild.
+  Step StepOf(const ops::OpAt& op, Statement statement) const override;
   // PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
   static constexpr size_t kMaxIdentifierBytes = 63;
 
