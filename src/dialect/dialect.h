@@ -195,14 +195,6 @@ class Connection {
  protected:
   // RefuseNul over every statement of a batch, before any of it runs.
   void RefuseNulInAll(const std::vector<Statement>& statements) const;
-
- public:
-  // The target as errors name it (its URL, password masked).
-  const std::string& target_label() const { return label(); }
-  // The progress callback, empty when unset.
-  const ProgressCallback& progress() const { return progress_; }
-
- protected:
   // The target as errors name it (its URL, password masked).
   virtual const std::string& label() const = 0;
 
