@@ -5,8 +5,8 @@ include(GNUInstallDirs)
 
 # The layers' archives merged into one, so that a consumer links one
 # library (GNU ar's MRI script).
-set(retort_layers retort_runtime retort_autogen retort_dialect retort_script retort_ops
-                  retort_schema retort_base)
+set(retort_layers retort_runtime retort_autogen retort_dialect retort_script retort_format
+                  retort_ops retort_schema retort_base)
 set(retort_archive "${CMAKE_CURRENT_BINARY_DIR}/libretort.a")
 set(retort_mri "create ${retort_archive}\n")
 foreach(layer IN LISTS retort_layers)
@@ -24,7 +24,7 @@ add_custom_target(retort_library ALL DEPENDS "${retort_archive}")
 
 # What libretort.a needs from the system, as the build found it (static
 # where Debian ships static libraries).
-set(RETORT_LINK_DEPS ${RETORT_YAML} ${OPENSSL_CRYPTO_LIBRARY})
+set(RETORT_LINK_DEPS ${RETORT_YAML} ${RETORT_LIBYAML} ${OPENSSL_CRYPTO_LIBRARY})
 if(SQLITE3_STATIC)
   list(APPEND RETORT_LINK_DEPS ${SQLITE3_STATIC})
 else()

@@ -7,7 +7,7 @@
 
 #include "dialect/registry.h"
 #include "retort/error.h"
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 
 // Files name dialects by the registry's names: linking it in tells the
 // schema layer which there are.
@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    retort::schema::LoadSchemaText(text, "fuzz.yaml");
+    retort::format::LoadSchemaText(text, "fuzz.yaml");
   } catch (const retort::Error&) {
   }
   return 0;

@@ -15,12 +15,12 @@
 
 #include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/sqlite/sqlite_dialect.h"
-#include "ops/op_yaml.h"
+#include "script/op_read.h"
 #include "ops/replay.h"
 #include "dialect/registry.h"
 #include "retort/error.h"
 #include "schema/naming.h"
-#include "schema/yaml_util.h"
+#include "format/file.h"
 #include "script/script.h"
 #include "script/script_write.h"
 
@@ -66,10 +66,11 @@ std::string Write(const std::vector<ops::OpAt>& operations) {
 // back, and writing that again must give the same text.
 void RoundTrip(const std::vector<ops::OpAt>& operations) {
   const std::string written = Write(operations);
-  schema::YamlFile file("written.yaml");
+  format::File file("written.yaml");
   std::vector<ops::OpAt> read;
   try {
-    read = ops::ParseOperations(file, file.Parse(written)["upgrade"], Naming());
+    format::Document doc = file.Parse(written);
+    read = script::ParseOperations(file, doc.root()["upgrade"], Naming());
   } catch (const Error& e) {
     Fail(std::string("written operations do not read back: ") + e.what(), written);
   }

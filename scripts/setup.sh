@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev
+  libsqlite3-dev sqlite3 libyaml-cpp-dev libyaml-dev libcli11-dev libfmt-dev
   libssl-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libpq-dev
 )
 if [ "${1:-}" = "--tests" ]; then

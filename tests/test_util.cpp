@@ -7,12 +7,12 @@
 #include "dialect/dialect.h"
 #include "dialect/registry.h"
 #include "dialect/sql_text.h"
+#include "format/file.h"
 #include "schema_printer.h"
 
 #include <fcntl.h>
 #include <spawn.h>
 #include <sqlite3.h>
-#include <yaml-cpp/yaml.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -321,8 +321,11 @@ std::vector<CaseFile> CaseFiles(const fs::path& dir) {
   for (const fs::path& path : FilesEndingWith(dir, ".case")) {
     std::vector<std::string> dialects = {"sqlite", "postgresql"};
     try {
-      YAML::Node only = YAML::LoadFile(path.string())["dialects"];
-      if (only) dialects = only.as<std::vector<std::string>>();
+      format::Document doc = format::File(path.string()).Load();
+      if (format::Node only = doc.root()["dialects"]; only.IsSequence()) {
+        dialects.clear();
+        for (const format::Node d : only) dialects.push_back(d.Scalar());
+      }
     } catch (const std::exception&) {
       // Malformed: every dialect's test reports it.
     }

@@ -4,7 +4,6 @@
 
 #include "schema/dialect_keys.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
 
 namespace retort::ops {
 namespace {

@@ -12,7 +12,7 @@
 #include <toml++/toml.h>
 
 #include "retort/error.h"
-#include "schema/utf8.h"
+#include "format/utf8.h"
 
 namespace retort::runtime {
 namespace {
@@ -155,7 +155,7 @@ Config LoadConfig(const std::string& path) {
   }
   // toml++ misbehaves on bytes that are not UTF-8 (it reaches code it marks
   // unreachable): they are refused first, as in every file retort reads.
-  schema::RequireUtf8Text(text, path, "TOML");
+  format::RequireUtf8Text(text, path, "TOML");
   const std::string ascii = AsciiForToml(text, path);
   toml::table table;
   try {

@@ -27,7 +27,7 @@
 #include "runtime/version_store.h"
 #include "runtime/migrator.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 #include "script/new_file.h"
 #include "script/script_set.h"
 
@@ -81,7 +81,7 @@ struct Project::Impl {
         for (const SourceFile& f : settings.schema_files) sources.emplace_back(f.name, f.text);
         std::promise<schema::Schema> loaded;
         try {
-          loaded.set_value(schema::LoadSchemaTexts(sources));
+          loaded.set_value(format::LoadSchemaTexts(sources));
         } catch (...) {
           loaded.set_exception(std::current_exception());
         }
@@ -91,7 +91,7 @@ struct Project::Impl {
       std::vector<std::string> paths = runtime::SchemaPaths(config);
       if (paths.empty()) return false;
       declared_files = std::async(std::launch::async, [paths] {
-                         return schema::LoadSchemaFiles(paths);
+                         return format::LoadSchemaFiles(paths);
                        }).share();
     }
     return true;

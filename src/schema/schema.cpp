@@ -82,4 +82,34 @@ const Enum* Schema::FindEnum(const std::string& name) const {
   return FindByName(enums, name);
 }
 
+void ValidateSchemaReferences(const Schema& schema, const Table& table,
+                              const Location& where) {
+  for (const Column& c : table.columns) {
+    if (c.type.kind == TypeKind::kEnum && !schema.FindEnum(c.type.enum_name)) {
+      throw Error(ErrorKind::kInput, "column '" + table.name + "." + c.name +
+                                         "' uses enum '" + c.type.enum_name +
+                                         "', which is not declared", where);
+    }
+  }
+  for (const ForeignKey& fk : table.foreign_keys) {
+    const Table* referred = fk.referred_table == table.name
+                                ? &table
+                                : schema.FindTable(fk.referred_table);
+    if (!referred) {
+      throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +
+                                         table.name + "' refers to table '" +
+                                         fk.referred_table + "', which does not exist",
+                  where);
+    }
+    for (const std::string& rc : fk.referred_columns) {
+      if (!referred->FindColumn(rc)) {
+        throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +
+                                           table.name + "' refers to column '" +
+                                           fk.referred_table + "." + rc +
+                                           "', which does not exist", where);
+      }
+    }
+  }
+}
+
 }  // namespace retort::schema

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "retort/error.h"
 #include "schema/types.h"
 
 namespace retort::schema {
@@ -175,5 +176,10 @@ struct Schema {
   const Table* FindTable(const std::string& table) const;
   const Enum* FindEnum(const std::string& name) const;
 };
+
+// Checks what no single table can: enum types name declared enums, foreign
+// keys name existing tables and columns. Throws Error(kInput) at `where`.
+void ValidateSchemaReferences(const Schema& schema, const Table& table,
+                              const Location& where);
 
 }  // namespace retort::schema

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "ops/op_yaml.h"
-#include "schema/yaml_util.h"
+#include "format/file.h"
+#include "script/op_read.h"
 #include "script/script_write.h"
 
 namespace retort::script {
@@ -30,43 +30,31 @@ void AppendQuoted(std::string& out, const std::string& s) {
 
 // A canonical text of the parsed document: comments, whitespace, quoting
 // style, line endings and the order of map keys do not change it.
-void Canonical(const YAML::Node& node, std::string& out) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      out += "null";
-      return;
-    case YAML::NodeType::Scalar:
-      AppendQuoted(out, node.Scalar());
-      return;
-    case YAML::NodeType::Sequence:
-      out += '[';
-      for (size_t i = 0; i < node.size(); ++i) {
-        if (i) out += ',';
-        Canonical(node[i], out);
-      }
-      out += ']';
-      return;
-    case YAML::NodeType::Map: {
-      // Sort keys through indices: assigning YAML::Node values (as a sort
-      // of the nodes would) writes through to the document.
-      std::vector<YAML::Node> values;
-      std::vector<std::pair<std::string, size_t>> keys;
-      for (const auto& e : node) {
-        keys.emplace_back(e.first.Scalar(), values.size());
-        values.push_back(e.second);
-      }
-      std::sort(keys.begin(), keys.end());
-      out += '{';
-      for (size_t i = 0; i < keys.size(); ++i) {
-        if (i) out += ',';
-        AppendQuoted(out, keys[i].first);
-        out += ':';
-        Canonical(values[keys[i].second], out);
-      }
-      out += '}';
-      return;
+void Canonical(const format::Node& node, std::string& out) {
+  if (!node || node.IsNull()) {
+    out += "null";
+  } else if (node.IsScalar()) {
+    AppendQuoted(out, node.Scalar());
+  } else if (node.IsSequence()) {
+    out += '[';
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (i) out += ',';
+      Canonical(node[i], out);
     }
+    out += ']';
+  } else {
+    std::vector<format::Node::Entry> entries = node.entries();
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      return a.first.Scalar() < b.first.Scalar();
+    });
+    out += '{';
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (i) out += ',';
+      AppendQuoted(out, entries[i].first.Scalar());
+      out += ':';
+      Canonical(entries[i].second, out);
+    }
+    out += '}';
   }
 }
 
@@ -83,7 +71,7 @@ std::string Sha256Hex(const std::string& data) {
   return hex;
 }
 
-std::string RevisionId(const schema::YamlFile& file, const YAML::Node& node) {
+std::string RevisionId(const format::File& file, const format::Node& node) {
   if (!node.IsScalar() || node.Scalar().empty()) {
     file.Fail(node, "a revision id must be a non-empty string");
   }
@@ -116,12 +104,13 @@ void CheckTransactional(const std::vector<ops::OpAt>& operations) {
 
 MigrationScript ParseScript(const std::string& text, const std::string& name,
                             const schema::NamingConvention& naming) {
-  return ScriptFromYaml(schema::YamlFile(name).Parse(text), name, naming);
+  format::Document doc = format::ParseYaml(text, name);
+  return ScriptFromYaml(doc.root(), name, naming);
 }
 
-MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
+MigrationScript ScriptFromYaml(const format::Node& root, const std::string& name,
                                const schema::NamingConvention& naming) {
-  schema::YamlFile file(name);
+  format::File file(name);
   if (!root.IsMap()) file.Fail(root, "a migration script must be a map");
   file.CheckKeys(root, "migration script",
                  {"revision", "down_revision", "message", "branch_labels", "depends_on",
@@ -133,7 +122,7 @@ MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
   if (!root["down_revision"]) {
     file.Fail(root, "missing 'down_revision' (null for a first revision)");
   }
-  YAML::Node down = root["down_revision"];
+  format::Node down = root["down_revision"];
   if (down.IsSequence()) {
     for (const auto& d : down) {
       std::string id = RevisionId(file, d);
@@ -150,9 +139,9 @@ MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
   s.depends_on = file.Strings(root, "depends_on");
   s.create_date = file.OptString(root, "create_date").value_or("");
   s.transactional = file.OptBool(root, "transactional").value_or(true);
-  s.upgrade = ops::ParseOperations(file, root["upgrade"], naming);
+  s.upgrade = ParseOperations(file, root["upgrade"], naming);
   if (root["downgrade"]) {
-    s.downgrade = ops::ParseOperations(file, root["downgrade"], naming);
+    s.downgrade = ParseOperations(file, root["downgrade"], naming);
   }
   if (s.transactional) {
     CheckTransactional(s.upgrade);
@@ -207,7 +196,8 @@ std::string MeaningChecksum(const MigrationScript& s) {
 
 MigrationScript LoadScriptFile(const std::string& path,
                                const schema::NamingConvention& naming) {
-  return ScriptFromYaml(schema::YamlFile(path).Load(), path, naming);
+  format::Document doc = format::File(path).Load();
+  return ScriptFromYaml(doc.root(), path, naming);
 }
 
 std::string RenderNewScript(const NewScript& s) {

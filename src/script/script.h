@@ -1,14 +1,13 @@
 // A migration script: one YAML file per revision.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "format/document.h"
 #include "ops/operation.h"
 #include "schema/schema.h"
 
@@ -68,9 +67,9 @@ MigrationScript ParseScript(const std::string& text, const std::string& name,
                             const schema::NamingConvention& naming);
 
 // ParseScript's second half: a script from its parsed YAML document (the
-// first half, yaml-cpp's parse, needs no naming convention and may run on
-// another thread).
-MigrationScript ScriptFromYaml(const YAML::Node& root, const std::string& name,
+// first half, the parse, needs no naming convention and may run on another
+// thread).
+MigrationScript ScriptFromYaml(const format::Node& root, const std::string& name,
                                const schema::NamingConvention& naming);
 
 // The "2:..." checksum of `script` (see MigrationScript::checksum).

@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "ops/replay.h"
-#include "schema/yaml_util.h"
+#include "format/file.h"
 #include "script/script_cache.h"
 
 namespace retort::script {
@@ -45,13 +45,13 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   // Reading YAML is most of the time a load takes, and needs no naming
   // convention (which may itself be parsed meanwhile): files are parsed on
   // every core, then turned into scripts in order.
-  std::vector<YAML::Node> documents(paths.size());
+  std::vector<format::Document> documents(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
   size_t workers = std::min<size_t>(paths.size(), std::max(1u, std::thread::hardware_concurrency()));
   auto parse = [&](size_t first) {
     for (size_t i = first; i < paths.size(); i += workers) {
       try {
-        documents[i] = schema::YamlFile(paths[i]).Load();
+        documents[i] = format::File(paths[i]).Load();
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -66,7 +66,7 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   scripts.reserve(paths.size());
   for (size_t i = 0; i < paths.size(); ++i) {
     if (errors[i]) std::rethrow_exception(errors[i]);
-    scripts.push_back(ScriptFromYaml(documents[i], paths[i], naming()));
+    scripts.push_back(ScriptFromYaml(documents[i].root(), paths[i], naming()));
   }
   return ScriptSet(std::move(scripts));
 }

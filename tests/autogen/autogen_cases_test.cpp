@@ -37,11 +37,11 @@
 #include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/sqlite/sqlite_dialect.h"
-#include "ops/op_yaml.h"
+#include "script/op_read.h"
 #include "ops/replay.h"
 #include "runtime/autogenerate.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 #include "schema_printer.h"
 #include "test_util.h"
 
@@ -67,9 +67,9 @@ std::vector<ops::OpAt> Located(const std::vector<ops::Operation>& operations) {
   return out;
 }
 
-schema::Schema LoadSide(const YAML::Node& root, const char* key, const fs::path& path) {
+schema::Schema LoadSide(const format::Node& root, const char* key, const fs::path& path) {
   schema::Schema s;
-  if (root[key]) s = schema::LoadSchemaText(YAML::Dump(root[key]), path.string() + ":" + key);
+  if (root[key]) s = format::LoadSchemaNode(format::File(path.string()), root[key]);
   s.naming = schema::WithDefaults(s.naming);
   return s;
 }
@@ -128,11 +128,13 @@ class AutogenCase : public ::testing::TestWithParam<CaseParam> {};
 TEST_P(AutogenCase, Generates) {
   const fs::path& path = GetParam().path;
   const std::string& name = GetParam().dialect;
-  schema::YamlFile file(path.string());
-  YAML::Node root;
+  format::File file(path.string());
+  format::Document root_doc;
+  format::Node root;
   CaseRun r;
   try {
-    root = file.Load();
+    root_doc = file.Load();
+    root = root_doc.root();
     file.CheckKeys(root, "case",
                    {"before", "after", "ops", "downgrade", "sqlite", "postgresql", "dialects"});
     r.before = LoadSide(root, "before", path);
@@ -149,23 +151,25 @@ TEST_P(AutogenCase, Generates) {
   if (testing::Blessing()) {
     testing::Bless(path, "ops", Dedent(generated.upgrade));
     testing::Bless(path, "downgrade", Dedent(generated.downgrade));
-    root = file.Load();
+    root_doc = file.Load();
+    root = root_doc.root();
   }
   ASSERT_TRUE(root["ops"]) << "the case gives no `ops`";
-  EXPECT_EQ(Dedent(generated.upgrade), root["ops"].as<std::string>())
+  EXPECT_EQ(Dedent(generated.upgrade), root["ops"].Scalar())
       << "written:\n" << generated.upgrade;
   if (root["downgrade"]) {
-    EXPECT_EQ(Dedent(generated.downgrade), root["downgrade"].as<std::string>())
+    EXPECT_EQ(Dedent(generated.downgrade), root["downgrade"].Scalar())
         << "written:\n" << generated.downgrade;
   }
 
   // The written lists read back as a script reads them, and replay.
   try {
-    schema::YamlFile written(path.string() + " (written)");
-    YAML::Node doc = written.Parse("upgrade:\n" + generated.upgrade + "downgrade:\n" +
-                                   generated.downgrade);
-    r.upgrade = ops::ParseOperations(written, doc["upgrade"], r.after.naming);
-    r.downgrade = ops::ParseOperations(written, doc["downgrade"], r.after.naming);
+    format::File written(path.string() + " (written)");
+    format::Document parsed = written.Parse("upgrade:\n" + generated.upgrade + "downgrade:\n" +
+                                            generated.downgrade);
+    format::Node doc = parsed.root();
+    r.upgrade = script::ParseOperations(written, doc["upgrade"], r.after.naming);
+    r.downgrade = script::ParseOperations(written, doc["downgrade"], r.after.naming);
   } catch (const Error& e) {
     FAIL() << "the written operations do not read back: " << e.what() << "\n"
            << generated.upgrade << generated.downgrade;
@@ -194,11 +198,12 @@ TEST_P(AutogenCase, Generates) {
   }
   if (testing::Blessing()) {
     testing::Bless(path, name, sql);
-    root = file.Load();
+    root_doc = file.Load();
+    root = root_doc.root();
   }
   ASSERT_TRUE(root[name]) << "no expectation for " << name << ": give `" << name
                           << ": |` (or restrict the case with `dialects:`)";
-  EXPECT_EQ(sql, root[name].as<std::string>()) << "rendered:\n" << sql;
+  EXPECT_EQ(sql, root[name].Scalar()) << "rendered:\n" << sql;
 
   if (name == "sqlite") {
     dialect::SqliteConnection db(":memory:", true, 1000, "case");

@@ -35,7 +35,7 @@
 #include <optional>
 #include <sstream>
 
-#include "schema/yaml_util.h"
+#include "format/file.h"
 #include "test_util.h"
 
 namespace retort {
@@ -70,7 +70,7 @@ std::vector<std::string> Split(const std::string& s) {
   return out;
 }
 
-std::vector<std::string> Strings(const YAML::Node& node) {
+std::vector<std::string> Strings(const format::Node& node) {
   std::vector<std::string> out;
   if (!node) return out;
   if (node.IsScalar()) return {node.Scalar()};
@@ -99,7 +99,7 @@ std::string StateOf(const std::string& url, bool rows = true) {
 }
 
 // `key` and `key_<dialect>` of `node`, as a list.
-std::vector<std::string> ForDialect(const YAML::Node& node, const std::string& key,
+std::vector<std::string> ForDialect(const format::Node& node, const std::string& key,
                                     const std::string& dialect) {
   std::vector<std::string> out = Strings(node[key]);
   for (const std::string& s : Strings(node[key + "_" + dialect])) out.push_back(s);
@@ -109,10 +109,12 @@ std::vector<std::string> ForDialect(const YAML::Node& node, const std::string& k
 TEST_P(Scenario, Runs) {
   const std::string& dialect = GetParam().dialect;
   // Read as retort reads its own files: a duplicate or misspelt key fails.
-  schema::YamlFile file(GetParam().path.string());
-  YAML::Node root;
+  format::File file(GetParam().path.string());
+  format::Document root_doc;
+  format::Node root;
   try {
-    root = file.Load();
+    root_doc = file.Load();
+    root = root_doc.root();
     file.CheckKeys(root, "scenario", {"files", "config", "dialects", "steps", "offline_refuses",
                                         "offline_rows_differ"});
     for (const auto& step : root["steps"]) {
@@ -131,7 +133,7 @@ TEST_P(Scenario, Runs) {
   if (testing::SkipWithoutServer(dialect)) GTEST_SKIP() << "no PostgreSQL server";
   ScratchDir dir;
   testing::TestDatabase db(dialect, dir.path());
-  for (const auto& f : root["files"]) dir.Write(f.first.Scalar(), f.second.Scalar());
+  for (const format::Node::Entry& f : root["files"].entries()) dir.Write(f.first.Scalar(), f.second.Scalar());
   dir.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"" + db.url() +
                                "\"\ncreate_database_schema = true\n" +
                                (root["config"] ? root["config"].Scalar() : std::string()));
@@ -149,9 +151,9 @@ TEST_P(Scenario, Runs) {
   bool offline_refused_triggers = false;
   for (const auto& step : root["steps"]) {
     ++index;
-    for (const auto& f : step["write"]) dir.Write(f.first.Scalar(), f.second.Scalar());
+    for (const format::Node::Entry& f : step["write"].entries()) dir.Write(f.first.Scalar(), f.second.Scalar());
     for (const std::string& f : Strings(step["remove"])) fs::remove(dir.path() / f);
-    for (const auto& e : step["edit"]) {
+    for (const format::Node::Entry& e : step["edit"].entries()) {
       std::vector<std::string> change = Strings(e.second);
       ASSERT_EQ(change.size(), 2u) << "edit: {path: [old, new]}";
       std::string text = testing::ReadFile(dir.path() / e.first.Scalar());
@@ -162,7 +164,7 @@ TEST_P(Scenario, Runs) {
     std::string command = step["run"].Scalar();
     SCOPED_TRACE("step " + std::to_string(index) + ": retort " + command);
     std::map<std::string, std::string> env;
-    for (const auto& e : step["env"]) env[e.first.Scalar()] = e.second.Scalar();
+    for (const format::Node::Entry& e : step["env"].entries()) env[e.first.Scalar()] = e.second.Scalar();
     // An upgrade or downgrade to a fixed target, from one revision or none,
     // is also done offline, on a twin of the database as it is now.
     std::vector<std::string> args = Split(command);
@@ -186,7 +188,7 @@ TEST_P(Scenario, Runs) {
       }
     }
     testing::CommandResult r = testing::RunRetort(args, dir.path(), env);
-    int expected_exit = step["exit"] ? step["exit"].as<int>() : 0;
+    int expected_exit = step["exit"] ? std::stoi(step["exit"].Scalar()) : 0;
     ASSERT_EQ(r.exit_code, expected_exit) << "stdout:\n" << r.out << "stderr:\n" << r.err;
     if (offline_range && r.exit_code == 0) {
       SCOPED_TRACE("the same offline: retort " + args[0] + " " + *offline_range +
@@ -219,7 +221,7 @@ TEST_P(Scenario, Runs) {
       EXPECT_EQ(r.out.find(s), std::string::npos) << "stdout has: " << s << "\n" << r.out;
       EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr has: " << s << "\n" << r.err;
     }
-    for (const auto& f : step["file_has"]) {
+    for (const format::Node::Entry& f : step["file_has"].entries()) {
       std::string text = testing::ReadFile(dir.path() / f.first.Scalar());
       for (const std::string& s : Strings(f.second)) {
         EXPECT_NE(text.find(s), std::string::npos) << f.first.Scalar() << " lacks: " << s << "\n" << text;
@@ -238,7 +240,7 @@ TEST_P(Scenario, Runs) {
       EXPECT_EQ(tables, expected);
     }
     for (const std::string& key : std::vector<std::string>{"query", "query_" + dialect}) {
-      if (YAML::Node q = step[key]) {
+      if (format::Node q = step[key]) {
         std::vector<std::vector<std::string>> expected;
         for (const auto& row : q["rows"]) expected.push_back(Strings(row));
         EXPECT_EQ(db.Query(q["sql"].Scalar()), expected) << q["sql"].Scalar();
@@ -246,7 +248,7 @@ TEST_P(Scenario, Runs) {
     }
   }
   // Only a scenario that says so may have an offline run refused.
-  EXPECT_EQ(offline_refused_triggers, root["offline_refuses"].IsDefined())
+  EXPECT_EQ(offline_refused_triggers, static_cast<bool>(root["offline_refuses"]))
       << "an offline script refused to rebuild a table with triggers; a scenario where that is "
          "expected says why in `offline_refuses:`";
 }
@@ -255,7 +257,7 @@ std::vector<ScenarioParam> Params() {
   std::vector<ScenarioParam> out;
   for (const fs::path& path :
        testing::FilesEndingWith(testing::SourceDir() / "tests" / "scenarios", ".yaml")) {
-    std::vector<std::string> only = Strings(schema::YamlFile(path.string()).Load()["dialects"]);
+    std::vector<std::string> only = Strings(format::File(path.string()).Load().root()["dialects"]);
     for (const std::string& dialect : testing::TestDialects()) {
       if (only.empty() || std::find(only.begin(), only.end(), dialect) != only.end()) {
         out.push_back({path, dialect});

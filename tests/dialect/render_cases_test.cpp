@@ -45,10 +45,10 @@
 #include "dialect/postgresql/postgresql_dialect.h"
 #include "dialect/sqlite/sqlite_connection.h"
 #include "dialect/sqlite/sqlite_dialect.h"
-#include "ops/op_yaml.h"
+#include "script/op_read.h"
 #include "ops/replay.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 #include "script/script.h"
 #include "schema_printer.h"
 #include "test_util.h"
@@ -79,9 +79,9 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
 // Order-insensitive: a restored column comes back at the end of its table.
 schema::Schema Normalized(const schema::Schema& s) { return schema::Canonical(s, true); }
 
-std::optional<std::string> OptText(const YAML::Node& root, const std::string& key) {
+std::optional<std::string> OptText(const format::Node& root, const std::string& key) {
   if (!root[key]) return std::nullopt;
-  return root[key].as<std::string>();
+  return root[key].Scalar();
 }
 
 // A rendered case, ready to run on a database.
@@ -165,17 +165,19 @@ TEST_P(RenderCase, Renders) {
   const std::string& name = GetParam().dialect;
   ASSERT_NE(std::find(kDialects.begin(), kDialects.end(), name), kDialects.end())
       << "unknown dialect '" << name << "' in `dialects:`";
-  schema::YamlFile file(path.string());
-  YAML::Node root;
+  format::File file(path.string());
+  format::Document root_doc;
+  format::Node root;
   Rendered r;
   try {
-    root = file.Load();
+    root_doc = file.Load();
+    root = root_doc.root();
     file.CheckKeys(root, "case",
                    {"schema", "ops", "sqlite", "postgresql", "error", "error_sqlite",
                     "error_postgresql", "dialects", "skip_downgrade", "skip_downgrade_sqlite",
                     "skip_downgrade_postgresql", "transactional", "random_rows"});
     if (root["schema"]) {
-      r.before = schema::LoadSchemaText(YAML::Dump(root["schema"]), path.string());
+      r.before = format::LoadSchemaNode(file, root["schema"]);
     }
   } catch (const Error& e) {
     FAIL() << "malformed case: " << e.what();
@@ -192,11 +194,11 @@ TEST_P(RenderCase, Renders) {
       << "no expectation for " << name << ": give `" << name << ": |`, `error:` or `error_"
       << name << ":` (or restrict the case with `dialects:`)";
 
-  bool transactional = !root["transactional"] || root["transactional"].as<bool>();
+  bool transactional = file.OptBool(root, "transactional").value_or(true);
   std::string error;
   r.after = r.before;
   try {
-    r.operations = ops::ParseOperations(file, root["ops"], r.before.naming);
+    r.operations = script::ParseOperations(file, root["ops"], r.before.naming);
     // What loading a script with these operations checks.
     if (transactional) script::CheckTransactional(r.operations);
     r.statements = d->RenderOps(r.operations, r.after);

@@ -16,7 +16,7 @@
 #include "retort/retort.h"
 #include "runtime/config.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 #include "schema_printer.h"
 #include "test_util.h"
 
@@ -198,7 +198,7 @@ TEST_P(Example, UpgradeReadBackDowngradeReupgrade) {
   };
 
   runtime::Config config = runtime::LoadConfig(settings.config_path);
-  schema::Schema declared = schema::LoadSchemaFiles(runtime::SchemaPaths(config));
+  schema::Schema declared = format::LoadSchemaFiles(runtime::SchemaPaths(config));
   declared.naming = schema::WithDefaults(declared.naming);
 
   std::vector<RevisionInfo> heads = project.Heads();

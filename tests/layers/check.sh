@@ -12,14 +12,15 @@ trap 'rm -rf "$probe_dir"' EXIT
 # layer, one of its sources, the layers it may include (its own first).
 layers=(
   "schema   src/schema/schema.cpp           schema"
+  "format   src/format/file.cpp             format schema"
   "ops      src/ops/replay.cpp              ops schema"
-  "script   src/script/script.cpp           script ops schema"
+  "script   src/script/script.cpp           script ops format schema"
   "dialect  src/dialect/dialect.cpp         dialect ops schema"
   "autogen  src/autogen/diff.cpp            autogen ops schema"
-  "runtime  src/runtime/migrator.cpp        runtime script dialect autogen ops schema"
+  "runtime  src/runtime/migrator.cpp        runtime script dialect autogen ops format schema"
 )
 declare -A header=(
-  [schema]=schema/schema.h [ops]=ops/operation.h [script]=script/script.h
+  [schema]=schema/schema.h [format]=format/document.h [ops]=ops/operation.h [script]=script/script.h
   [dialect]=dialect/dialect.h [autogen]=autogen/diff.h [runtime]=runtime/migrator.h
   [cli]=cli/cli.h
 )

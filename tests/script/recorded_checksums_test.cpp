@@ -12,10 +12,10 @@
 #include <map>
 #include <sstream>
 
-#include "ops/op_yaml.h"
+#include "script/op_read.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
-#include "schema/yaml_util.h"
+#include "format/schema_read.h"
+#include "format/file.h"
 #include "script/script.h"
 #include "test_util.h"
 
@@ -57,7 +57,7 @@ std::map<std::string, Sums> Compute() {
       schema_files.push_back(f.string());
     }
     schema::NamingConvention naming =
-        schema::WithDefaults(schema::LoadSchemaFiles(schema_files).naming);
+        schema::WithDefaults(format::LoadSchemaFiles(schema_files).naming);
     for (const fs::path& f : testing::FilesEndingWith(dir / "migrations", ".yaml")) {
       script(Relative(f), testing::ReadFile(f), naming);
     }
@@ -68,24 +68,26 @@ std::map<std::string, Sums> Compute() {
     out[Relative(f)] = {s.legacy_checksum, s.checksum()};
   }
   for (const fs::path& f : testing::FilesEndingWith(testing::SourceDir() / "tests/scenarios", ".yaml")) {
-    schema::YamlFile file(f.string());
-    YAML::Node doc = file.Load();
-    schema::MapView files(doc["files"]);
-    for (const schema::MapView::Entry& e : files.entries()) {
-      if (e.key.find("versions/") != std::string::npos && e.value.IsScalar()) {
-        script(Relative(f) + ":" + e.key, e.value.Scalar(), defaults);
+    format::File file(f.string());
+    format::Document loaded = file.Load();
+    format::Node doc = loaded.root();
+    format::Node files(doc["files"]);
+    for (const format::Node::Entry& e : files.entries()) {
+      if (e.first.Scalar().find("versions/") != std::string::npos && e.second.IsScalar()) {
+        script(Relative(f) + ":" + e.first.Scalar(), e.second.Scalar(), defaults);
       }
     }
   }
   for (const char* dir : {"tests/cases", "tests/autogen/cases"}) {
     for (const fs::path& f : testing::FilesEndingWith(testing::SourceDir() / dir, ".case")) {
-      schema::YamlFile file(f.string());
+      format::File file(f.string());
       try {
-        YAML::Node doc = file.Load();
+        format::Document loaded = file.Load();
+        format::Node doc = loaded.root();
         if (!doc["ops"]) continue;
         script::MigrationScript s;
         s.revision = "case";
-        s.upgrade = ops::ParseOperations(file, doc["ops"], defaults);
+        s.upgrade = script::ParseOperations(file, doc["ops"], defaults);
         out[Relative(f) + ":ops"] = {"-", script::MeaningChecksum(s)};
       } catch (const Error&) {
         // An error case: its operations are refused.

@@ -2,18 +2,19 @@
 // writing what was read gives the same text again, for every operation.
 #include <gtest/gtest.h>
 
-#include "ops/op_yaml.h"
+#include "script/op_read.h"
 #include "schema/naming.h"
-#include "schema/yaml_util.h"
+#include "format/file.h"
 #include "script/script_write.h"
 
 namespace retort {
 namespace {
 
 std::vector<ops::OpAt> Parse(const std::string& text) {
-  schema::YamlFile file("ops.yaml");
-  YAML::Node doc = file.Parse(text);
-  return ops::ParseOperations(file, doc["upgrade"],
+  format::File file("ops.yaml");
+  format::Document parsed = file.Parse(text);
+  format::Node doc = parsed.root();
+  return script::ParseOperations(file, doc["upgrade"],
                               schema::WithDefaults(schema::NamingConvention{}));
 }
 

@@ -2,20 +2,19 @@
 // syntax shared with migration scripts (create_table, add_column).
 #pragma once
 
-#include <yaml-cpp/yaml.h>
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "schema/schema.h"
-#include "schema/yaml_util.h"
+#include "format/file.h"
 
-namespace retort::schema {
+namespace retort::format {
 
 // A column as written, with its column-level shorthands still attached.
 struct ColumnSpec {
-  Column column;
+  schema::Column column;
   bool primary_key = false;
   bool unique = false;
   bool index = false;
@@ -24,60 +23,58 @@ struct ColumnSpec {
   std::string index_name;
   // From `references: table.column` (or `{column: table.column, name: n}`,
   // its name then set).
-  std::optional<ForeignKey> foreign_key;
+  std::optional<schema::ForeignKey> foreign_key;
   std::string renamed_from;               // schema files only
-  YAML::Node node;                        // for error locations
+  Node node;                        // for error locations
 };
 
-ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node);
+ColumnSpec ParseColumn(const File& file, const Node& node);
 
 // Parses a table (the `tables:` entries and create_table's body); every
 // constraint and index gets a name, from `naming` where the file gives none.
 // Checks that every named column exists and that names are unique.
 // `renamed_from` (on the table or a column) is accepted only with `hints`,
 // which receives it: schema files say what was renamed, scripts say how.
-Table ParseTable(const YamlFile& file, const YAML::Node& node,
-                 const NamingConvention& naming, RenameHints* hints = nullptr);
+schema::Table ParseTable(const File& file, const Node& node,
+                 const schema::NamingConvention& naming, schema::RenameHints* hints = nullptr);
 
 // Turns a column's shorthands into table-level objects of `table`, named by
 // `naming`: unique+index -> a unique index, unique -> a unique constraint,
 // index -> an index, references -> a foreign key.
-void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
-                            const NamingConvention& naming, Table& table);
+void AttachColumnShorthands(const File& file, const ColumnSpec& spec,
+                            const schema::NamingConvention& naming, schema::Table& table);
 
-// Defers (YamlFile::Defer) the error of an explicit `name` at `node` longer
+// Defers (File::Defer) the error of an explicit `name` at `node` longer
 // than PostgreSQL keeps: loading reports every such name at once.
-void NameFitsAt(const YamlFile& file, const YAML::Node& node, const std::string& name);
+void NameFitsAt(const File& file, const Node& node, const std::string& name);
 
 // Parses a foreign key map (name, columns, referred_table, referred_columns,
 // on_delete, on_update) of `table`, named by `naming` when unnamed.
-ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
-                           const std::string& table, const NamingConvention& naming);
+schema::ForeignKey ParseForeignKey(const File& file, const Node& node,
+                           const std::string& table, const schema::NamingConvention& naming);
 
 // Parses a `type:` value: a portable type name or a map of per-dialect
 // spellings (a raw type).
-Type ParseTypeNode(const YamlFile& file, const YAML::Node& node);
+schema::Type ParseTypeNode(const File& file, const Node& node);
 
 // Parses `server_default`: a scalar literal, now(), {sql: "..."}, or a map
 // from dialect to one of these.
-std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node);
+std::optional<schema::Default> ParseDefault(const File& file, const Node& node);
 
-NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& node);
+schema::NamingConvention ParseNamingConvention(const File& file, const Node& node);
 
 // Loads one or more schema files into one schema (tables in file order).
 // Throws Error(kInput) with file:line:column.
-Schema LoadSchemaFiles(const std::vector<std::string>& paths);
+schema::Schema LoadSchemaFiles(const std::vector<std::string>& paths);
 
 // Loads a schema from YAML text; `name` is used in error locations.
-Schema LoadSchemaText(const std::string& text, const std::string& name);
+schema::Schema LoadSchemaText(const std::string& text, const std::string& name);
 
 // Loads one schema from several texts, as LoadSchemaFiles does from files:
 // pairs of (name, text).
-Schema LoadSchemaTexts(const std::vector<std::pair<std::string, std::string>>& sources);
+schema::Schema LoadSchemaTexts(const std::vector<std::pair<std::string, std::string>>& sources);
 
-// Checks what no single table can: enum types name declared enums, foreign
-// keys name existing tables and columns. Throws Error(kInput) at `where`.
-void ValidateSchemaReferences(const Schema& schema, const Table& table,
-                              const Location& where);
+// Loads a schema from a document already parsed (`root`, of `file`).
+schema::Schema LoadSchemaNode(const File& file, const Node& root);
 
-}  // namespace retort::schema
+}  // namespace retort::format

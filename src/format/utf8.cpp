@@ -1,10 +1,10 @@
-#include "schema/utf8.h"
+#include "format/utf8.h"
 
 #include <algorithm>
 
 #include "retort/error.h"
 
-namespace retort::schema {
+namespace retort::format {
 
 size_t FirstNonUtf8Text(std::string_view text) {
   size_t i = 0;
@@ -53,4 +53,4 @@ void RequireUtf8Text(std::string_view text, const std::string& path, std::string
               where);
 }
 
-}  // namespace retort::schema
+}  // namespace retort::format

@@ -2,19 +2,18 @@
 // lists. Each entry is a one-key map: {create_table: {...}}.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
 
 #include <vector>
 
 #include "ops/operation.h"
-#include "schema/yaml_util.h"
+#include "format/file.h"
 
-namespace retort::ops {
+namespace retort::script {
 
 // Parses a list of operations. Unnamed constraints and indexes are named by
 // `naming`. Throws Error(kInput) at the offending node: an unknown operation
 // or key, a missing field, a bad type.
-std::vector<OpAt> ParseOperations(const schema::YamlFile& file, const YAML::Node& list,
+std::vector<ops::OpAt> ParseOperations(const format::File& file, const format::Node& list,
                                   const schema::NamingConvention& naming);
 
-}  // namespace retort::ops
+}  // namespace retort::script

@@ -1,4 +1,4 @@
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 
 #include <algorithm>
 #include <set>
@@ -6,12 +6,14 @@
 #include "schema/dialect_keys.h"
 #include "schema/naming.h"
 
-namespace retort::schema {
-Type ParseTypeNode(const YamlFile& file, const YAML::Node& node) {
+namespace retort::format {
+
+using namespace retort::schema;  // NOLINT: this file reads the schema model
+Type ParseTypeNode(const File& file, const Node& node) {
   if (node.IsMap()) {
     Type type;
     type.kind = TypeKind::kRaw;
-    for (const auto& entry : node) {
+    for (const Node::Entry& entry : node.entries()) {
       std::string dialect = entry.first.Scalar();
       if (!IsFileDialect(dialect)) {
         file.Fail(entry.first, "unknown dialect '" + dialect + "' in a raw type (expected " +
@@ -34,7 +36,7 @@ Type ParseTypeNode(const YamlFile& file, const YAML::Node& node) {
 
 namespace {
 
-Action ParseActionAt(const YamlFile& file, const MapView& node,
+Action ParseActionAt(const File& file, const Node& node,
                      std::string_view key) {
   std::optional<std::string> text = file.OptString(node, key);
   if (!text) return Action::kNoAction;
@@ -49,7 +51,7 @@ Action ParseActionAt(const YamlFile& file, const MapView& node,
 
 // The name `given` or the convention gives, else the implied one;
 // failures reported at `node`.
-ChosenName NameAt(const YamlFile& file, const YAML::Node& node, const NamingConvention& naming,
+ChosenName NameAt(const File& file, const Node& node, const NamingConvention& naming,
                   std::string_view key, const std::string& given, const NameParts& parts) {
   try {
     return ChooseName(naming, key, given, parts);
@@ -64,7 +66,7 @@ ChosenName NameAt(const YamlFile& file, const YAML::Node& node, const NamingConv
 
 }  // namespace
 
-void NameFitsAt(const YamlFile& file, const YAML::Node& node, const std::string& name) {
+void NameFitsAt(const File& file, const Node& node, const std::string& name) {
   try {
     RequireNameFits(name);
   } catch (const NameTooLong& e) {
@@ -72,10 +74,10 @@ void NameFitsAt(const YamlFile& file, const YAML::Node& node, const std::string&
   }
 }
 
-ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
+ForeignKey ParseForeignKey(const File& file, const Node& node,
                            const std::string& table,
                            const NamingConvention& naming) {
-  const MapView m(node);
+  const Node& m = node;
   file.CheckKeys(m, "foreign key",
                  {"name", "columns", "referred_table", "referred_columns",
                   "on_delete", "on_update"});
@@ -97,7 +99,7 @@ ForeignKey ParseForeignKey(const YamlFile& file, const YAML::Node& node,
 
 namespace {
 
-void RequireColumns(const YamlFile& file, const YAML::Node& node, const Table& t,
+void RequireColumns(const File& file, const Node& node, const Table& t,
                     const std::vector<std::string>& columns) {
   for (const std::string& c : columns) {
     if (!t.FindColumn(c)) {
@@ -108,14 +110,14 @@ void RequireColumns(const YamlFile& file, const YAML::Node& node, const Table& t
 
 }  // namespace
 
-std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node) {
+std::optional<Default> ParseDefault(const File& file, const Node& node) {
   if (!node || node.IsNull()) return std::nullopt;
   if (node.IsMap() && !node["sql"]) {
     // One default per dialect; a dialect left out (or null) has none.
     file.CheckKeys(node, "server_default",
                    std::vector<std::string_view>(FileDialects().begin(), FileDialects().end()));
     Default d{Default::Kind::kPerDialect, "", {}};
-    for (const auto& entry : node) {
+    for (const Node::Entry& entry : node.entries()) {
       if (entry.second.IsMap() && !entry.second["sql"]) {
         file.Fail(entry.second, "a dialect's server_default is a value, now(), or {sql: ...}");
       }
@@ -142,11 +144,11 @@ std::optional<Default> ParseDefault(const YamlFile& file, const YAML::Node& node
   return Default{Default::Kind::kLiteral, value};
 }
 
-ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
-  const MapView m(node);
-  for (const MapView::Entry& entry : m.entries()) {
-    if (entry.key.ends_with(")")) {
-      file.Fail(entry.key_node, "a type with a comma must be quoted inside {...}, "
+ColumnSpec ParseColumn(const File& file, const Node& node) {
+  const Node& m = node;
+  for (const Node::Entry& entry : m.entries()) {
+    if (entry.first.Scalar().ends_with(")")) {
+      file.Fail(entry.first, "a type with a comma must be quoted inside {...}, "
                                 "e.g. type: \"numeric(10,2)\"");
     }
   }
@@ -170,8 +172,8 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   c.server_default = ParseDefault(file, m["server_default"]);
   // `unique` and `index`: true, or {name: ...} for a name of its own.
   auto flag = [&](const char* key, bool& on, std::string& name) {
-    if (YAML::Node v = m[key]; v && v.IsMap()) {
-      const MapView vm(v);
+    if (Node v = m[key]; v && v.IsMap()) {
+      const Node& vm = v;
       file.CheckKeys(vm, key, {"name"});
       name = file.String(vm, "name");
       on = true;
@@ -189,8 +191,8 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   // ForeignKey("table.column", name=...)).
   std::optional<std::string> ref;
   std::string fk_name;
-  if (YAML::Node r = m["references"]; r && r.IsMap()) {
-    const MapView rm(r);
+  if (Node r = m["references"]; r && r.IsMap()) {
+    const Node& rm = r;
     file.CheckKeys(rm, "references", {"column", "name"});
     ref = file.String(rm, "column");
     fk_name = file.OptString(rm, "name").value_or("");
@@ -216,7 +218,7 @@ ColumnSpec ParseColumn(const YamlFile& file, const YAML::Node& node) {
   return spec;
 }
 
-void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
+void AttachColumnShorthands(const File& file, const ColumnSpec& spec,
                             const NamingConvention& naming, Table& table) {
   const std::string& col = spec.column.name;
   if (spec.index) {
@@ -237,16 +239,16 @@ void AttachColumnShorthands(const YamlFile& file, const ColumnSpec& spec,
   }
 }
 
-Table ParseTable(const YamlFile& file, const YAML::Node& node,
+Table ParseTable(const File& file, const Node& node,
                  const NamingConvention& naming, RenameHints* hints) {
-  const MapView m(node);
+  const Node& m = node;
   file.CheckKeys(m, "table",
                  {"name", "columns", "primary_key", "foreign_keys", "unique",
                   "checks", "indexes", "comment", "renamed_from"});
   Table t;
   t.name = file.String(m, "name");
   NameFitsAt(file, m["name"], t.name);
-  auto rename_hint = [&](const YAML::Node& at, const std::string& old_name) {
+  auto rename_hint = [&](const Node& at, const std::string& old_name) {
     if (!hints) {
       file.Fail(at, "'renamed_from' belongs in schema files; a script renames with "
                     "rename_table or alter_column's new_name");
@@ -259,7 +261,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     hints->tables[t.name] = *old_name;
   }
   t.comment = file.OptString(m, "comment").value_or("");
-  YAML::Node columns = m["columns"];
+  Node columns = m["columns"];
   if (!columns || !columns.IsSequence() || columns.size() == 0) {
     file.Fail(node, "table '" + t.name + "' needs a non-empty 'columns' list");
   }
@@ -283,7 +285,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
     specs.push_back(std::move(spec));
   }
 
-  if (YAML::Node pk = m["primary_key"]) {
+  if (Node pk = m["primary_key"]) {
     if (!pk_columns.empty()) {
       file.Fail(pk, "primary key declared both on columns and on the table");
     }
@@ -305,7 +307,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
 
   for (const ColumnSpec& spec : specs) AttachColumnShorthands(file, spec, naming, t);
 
-  if (YAML::Node fks = m["foreign_keys"]) {
+  if (Node fks = m["foreign_keys"]) {
     file.RequireSequence(fks, "'foreign_keys'");
     for (const auto& item : fks) {
       ForeignKey fk = ParseForeignKey(file, item, t.name, naming);
@@ -313,7 +315,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
       t.foreign_keys.push_back(fk);
     }
   }
-  if (YAML::Node uqs = m["unique"]) {
+  if (Node uqs = m["unique"]) {
     file.RequireSequence(uqs, "'unique'");
     for (const auto& item : uqs) {
       file.CheckKeys(item, "unique constraint", {"name", "columns"});
@@ -326,7 +328,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
       t.uniques.push_back(uq);
     }
   }
-  if (YAML::Node checks = m["checks"]) {
+  if (Node checks = m["checks"]) {
     file.RequireSequence(checks, "'checks'");
     for (const auto& item : checks) {
       file.CheckKeys(item, "check constraint", {"name", "expr"});
@@ -338,7 +340,7 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
       t.checks.push_back(ck);
     }
   }
-  if (YAML::Node indexes = m["indexes"]) {
+  if (Node indexes = m["indexes"]) {
     file.RequireSequence(indexes, "'indexes'");
     for (const auto& item : indexes) {
       file.CheckKeys(item, "index", {"name", "columns", "unique"});
@@ -374,10 +376,10 @@ Table ParseTable(const YamlFile& file, const YAML::Node& node,
   return t;
 }
 
-NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& node) {
+NamingConvention ParseNamingConvention(const File& file, const Node& node) {
   file.CheckKeys(node, "naming_convention", {"pk", "fk", "uq", "ck", "ix"});
   NamingConvention convention;
-  for (const auto& entry : node) {
+  for (const Node::Entry& entry : node.entries()) {
     if (entry.second.IsNull()) {  // null: no template for this key
       convention.templates[entry.first.Scalar()] = "";
       continue;
@@ -390,43 +392,13 @@ NamingConvention ParseNamingConvention(const YamlFile& file, const YAML::Node& n
   return convention;
 }
 
-void ValidateSchemaReferences(const Schema& schema, const Table& table,
-                              const Location& where) {
-  for (const Column& c : table.columns) {
-    if (c.type.kind == TypeKind::kEnum && !schema.FindEnum(c.type.enum_name)) {
-      throw Error(ErrorKind::kInput, "column '" + table.name + "." + c.name +
-                                         "' uses enum '" + c.type.enum_name +
-                                         "', which is not declared", where);
-    }
-  }
-  for (const ForeignKey& fk : table.foreign_keys) {
-    const Table* referred = fk.referred_table == table.name
-                                ? &table
-                                : schema.FindTable(fk.referred_table);
-    if (!referred) {
-      throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +
-                                         table.name + "' refers to table '" +
-                                         fk.referred_table + "', which does not exist",
-                  where);
-    }
-    for (const std::string& rc : fk.referred_columns) {
-      if (!referred->FindColumn(rc)) {
-        throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +
-                                           table.name + "' refers to column '" +
-                                           fk.referred_table + "." + rc +
-                                           "', which does not exist", where);
-      }
-    }
-  }
-}
-
 namespace {
 
-void LoadInto(const YamlFile& file, const YAML::Node& root, Schema& schema,
+void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
   file.CheckKeys(root, "schema file", {"naming_convention", "enums", "tables"});
-  if (YAML::Node naming = root["naming_convention"]) {
+  if (Node naming = root["naming_convention"]) {
     NamingConvention convention = ParseNamingConvention(file, naming);
     if (has_naming && convention != schema.naming) {
       file.Fail(naming, "a second, different naming_convention; declare it once");
@@ -434,9 +406,9 @@ void LoadInto(const YamlFile& file, const YAML::Node& root, Schema& schema,
     schema.naming = convention;
     has_naming = true;
   }
-  if (YAML::Node enums = root["enums"]) {
+  if (Node enums = root["enums"]) {
     file.RequireMap(enums, "'enums'");
-    for (const auto& entry : enums) {
+    for (const Node::Entry& entry : enums.entries()) {
       Enum e{entry.first.Scalar(), {}};
       NameFitsAt(file, entry.first, e.name);
       if (schema.FindEnum(e.name)) file.Fail(entry.first, "enum '" + e.name + "' declared twice");
@@ -456,17 +428,18 @@ void LoadInto(const YamlFile& file, const YAML::Node& root, Schema& schema,
 
 }  // namespace
 
-static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& docs) {
+static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& docs) {
   Schema schema;
   bool has_naming = false;
   std::vector<std::pair<size_t, Location>> locs;
   // Conventions and enums first: tables in any file may use them.
-  for (const auto& [file, root] : docs) LoadInto(file, root, schema, has_naming, locs);
+  for (const auto& [file, root] : docs) LoadInto(*file, root, schema, has_naming, locs);
   NamingConvention naming = WithDefaults(schema.naming);
   std::vector<Location> where;
-  for (const auto& [file, root] : docs) {
+  for (const auto& [f, root] : docs) {
+    const File& file = *f;
     if (!root || root.IsNull() || !root["tables"]) continue;
-    YAML::Node tables = root["tables"];
+    Node tables = root["tables"];
     file.RequireSequence(tables, "'tables'");
     for (const auto& item : tables) {
       Table t = ParseTable(file, item, naming, &schema.renames);
@@ -475,9 +448,9 @@ static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& 
       where.push_back(file.At(item));
     }
   }
-  std::vector<const YamlFile*> files;
-  for (const auto& doc : docs) files.push_back(&doc.first);
-  YamlFile::ThrowDeferred(files);
+  std::vector<const File*> files;
+  for (const auto& doc : docs) files.push_back(doc.first);
+  File::ThrowDeferred(files);
   for (size_t i = 0; i < schema.tables.size(); ++i) {
     ValidateSchemaReferences(schema, schema.tables[i], where[i]);
   }
@@ -486,27 +459,37 @@ static Schema LoadDocuments(const std::vector<std::pair<YamlFile, YAML::Node>>& 
 }
 
 Schema LoadSchemaFiles(const std::vector<std::string>& paths) {
-  std::vector<std::pair<YamlFile, YAML::Node>> docs;
+  std::vector<std::pair<File, Document>> read;
+  read.reserve(paths.size());
   for (const std::string& path : paths) {
-    YamlFile file(path);
-    YAML::Node root = file.Load();
-    docs.emplace_back(file, root);
+    File file(path);
+    Document doc = file.Load();
+    read.emplace_back(std::move(file), std::move(doc));
   }
+  std::vector<std::pair<const File*, Node>> docs;
+  for (const auto& [file, doc] : read) docs.emplace_back(&file, doc.root());
   return LoadDocuments(docs);
 }
 
 Schema LoadSchemaText(const std::string& text, const std::string& name) {
-  YamlFile file(name);
-  return LoadDocuments({{file, file.Parse(text)}});
+  return LoadSchemaTexts({{name, text}});
 }
 
 Schema LoadSchemaTexts(const std::vector<std::pair<std::string, std::string>>& sources) {
-  std::vector<std::pair<YamlFile, YAML::Node>> docs;
+  std::vector<std::pair<File, Document>> read;
+  read.reserve(sources.size());
   for (const auto& [name, text] : sources) {
-    YamlFile file(name);
-    docs.emplace_back(file, file.Parse(text));
+    File file(name);
+    Document doc = file.Parse(text);
+    read.emplace_back(std::move(file), std::move(doc));
   }
+  std::vector<std::pair<const File*, Node>> docs;
+  for (const auto& [file, doc] : read) docs.emplace_back(&file, doc.root());
   return LoadDocuments(docs);
 }
 
-}  // namespace retort::schema
+Schema LoadSchemaNode(const File& file, const Node& root) {
+  return LoadDocuments({{&file, root}});
+}
+
+}  // namespace retort::format

@@ -1,25 +1,26 @@
-#include "ops/op_yaml.h"
+#include "script/op_read.h"
 
 #include <functional>
 #include <string_view>
 
 #include "schema/dialect_keys.h"
 #include "schema/naming.h"
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 
-namespace retort::ops {
+namespace retort::script {
 namespace {
 
-using schema::MapView;
-using schema::YamlFile;
+using namespace retort::ops;  // NOLINT: this file builds operations
+using format::File;
+using format::Node;
 
 struct Parser {
-  const YamlFile& file;
+  const File& file;
   const schema::NamingConvention& naming;
 
   // The given name, the convention's, or the implied one (which replay
   // names again, among the names the schema holds by then).
-  schema::ChosenName Name(const MapView& node, std::string_view key,
+  schema::ChosenName Name(const Node& node, std::string_view key,
                           const schema::NameParts& parts) const {
     const std::string given = file.OptString(node, "name").value_or("");
     try {
@@ -28,29 +29,29 @@ struct Parser {
       file.Defer(node["name"], e.message());
       return {given, false};
     } catch (const Error& e) {
-      throw Error(e.kind(), e.message(), file.At(node.node()));
+      throw Error(e.kind(), e.message(), file.At(node));
     }
   }
 
-  Operation CreateTableOp(const MapView& n) const {
-    return CreateTable{schema::ParseTable(file, n.node(), naming)};
+  Operation CreateTableOp(const Node& n) const {
+    return CreateTable{format::ParseTable(file, n, naming)};
   }
-  Operation DropTableOp(const MapView& n) const {
+  Operation DropTableOp(const Node& n) const {
     file.CheckKeys(n, "drop_table", {"name"});
     return DropTable{file.String(n, "name")};
   }
-  Operation RenameTableOp(const MapView& n) const {
+  Operation RenameTableOp(const Node& n) const {
     file.CheckKeys(n, "rename_table", {"name", "new_name"});
     RenameTable op{file.String(n, "name"), file.String(n, "new_name")};
-    schema::NameFitsAt(file, n["new_name"], op.new_name);
+    format::NameFitsAt(file, n["new_name"], op.new_name);
     return op;
   }
-  Operation AddColumnOp(const MapView& n) const {
+  Operation AddColumnOp(const Node& n) const {
     file.CheckKeys(n, "add_column", {"table", "column"});
     AddColumn op;
     op.table = file.String(n, "table");
     if (!n["column"]) file.Fail(n, "add_column needs 'column'");
-    schema::ColumnSpec spec = schema::ParseColumn(file, n["column"]);
+    format::ColumnSpec spec = format::ParseColumn(file, n["column"]);
     if (n["column"]["renamed_from"]) {
       file.Fail(n["column"]["renamed_from"],
                 "'renamed_from' belongs in schema files; a script renames with "
@@ -61,34 +62,34 @@ struct Parser {
                              "add the column, then create_primary_key");
     }
     schema::Table scratch{.name = op.table, .columns = {spec.column}};
-    schema::AttachColumnShorthands(file, spec, naming, scratch);
+    format::AttachColumnShorthands(file, spec, naming, scratch);
     op.column = spec.column;
     op.foreign_keys = scratch.foreign_keys;
     op.uniques = scratch.uniques;
     op.indexes = scratch.indexes;
     return op;
   }
-  Operation DropColumnOp(const MapView& n) const {
+  Operation DropColumnOp(const Node& n) const {
     file.CheckKeys(n, "drop_column", {"table", "column"});
     return DropColumn{file.String(n, "table"), file.String(n, "column")};
   }
-  Operation AlterColumnOp(const MapView& n) const {
+  Operation AlterColumnOp(const Node& n) const {
     file.CheckKeys(n, "alter_column",
                    {"table", "column", "type", "nullable", "server_default", "new_name"});
     AlterColumn op;
     op.table = file.String(n, "table");
     op.column = file.String(n, "column");
-    if (n["type"]) op.type = schema::ParseTypeNode(file, n["type"]);
+    if (n["type"]) op.type = format::ParseTypeNode(file, n["type"]);
     op.nullable = file.OptBool(n, "nullable");
-    if (n["server_default"]) op.server_default = schema::ParseDefault(file, n["server_default"]);
+    if (n["server_default"]) op.server_default = format::ParseDefault(file, n["server_default"]);
     op.new_name = file.OptString(n, "new_name");
-    if (op.new_name) schema::NameFitsAt(file, n["new_name"], *op.new_name);
+    if (op.new_name) format::NameFitsAt(file, n["new_name"], *op.new_name);
     if (!op.type && !op.nullable && !op.server_default && !op.new_name) {
       file.Fail(n, "alter_column changes nothing: give type, nullable, server_default or new_name");
     }
     return op;
   }
-  Operation CreateIndexOp(const MapView& n) const {
+  Operation CreateIndexOp(const Node& n) const {
     file.CheckKeys(n, "create_index", {"name", "table", "columns", "unique", "concurrently"});
     CreateIndex op;
     op.table = file.String(n, "table");
@@ -98,12 +99,12 @@ struct Parser {
     op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""}).name;
     return op;
   }
-  Operation DropIndexOp(const MapView& n) const {
+  Operation DropIndexOp(const Node& n) const {
     file.CheckKeys(n, "drop_index", {"name", "table", "concurrently"});
     return DropIndex{file.String(n, "table"), file.String(n, "name"),
                      file.OptBool(n, "concurrently").value_or(false)};
   }
-  Operation CreatePrimaryKeyOp(const MapView& n) const {
+  Operation CreatePrimaryKeyOp(const Node& n) const {
     file.CheckKeys(n, "create_primary_key", {"name", "table", "columns"});
     CreatePrimaryKey op;
     op.table = file.String(n, "table");
@@ -113,7 +114,7 @@ struct Parser {
     op.key.implied = name.implied;
     return op;
   }
-  Operation CreateUniqueOp(const MapView& n) const {
+  Operation CreateUniqueOp(const Node& n) const {
     file.CheckKeys(n, "create_unique_constraint", {"name", "table", "columns"});
     CreateUniqueConstraint op;
     op.table = file.String(n, "table");
@@ -123,19 +124,19 @@ struct Parser {
     op.constraint.implied = name.implied;
     return op;
   }
-  Operation CreateForeignKeyOp(const MapView& n) const {
+  Operation CreateForeignKeyOp(const Node& n) const {
     file.CheckKeys(n, "create_foreign_key",
                    {"name", "table", "columns", "referred_table", "referred_columns",
                     "on_delete", "on_update"});
     CreateForeignKey op;
     op.table = file.String(n, "table");
     // The same shape as a table's foreign_keys entry, plus `table`.
-    YAML::Node body = YAML::Clone(n.node());
-    body.remove("table");
-    op.foreign_key = schema::ParseForeignKey(file, body, op.table, naming);
+    format::Document scratch;
+    op.foreign_key =
+        format::ParseForeignKey(file, format::WithoutKey(scratch, n, "table"), op.table, naming);
     return op;
   }
-  Operation CreateCheckOp(const MapView& n) const {
+  Operation CreateCheckOp(const Node& n) const {
     file.CheckKeys(n, "create_check_constraint", {"name", "table", "expr"});
     CreateCheckConstraint op;
     op.table = file.String(n, "table");
@@ -145,20 +146,20 @@ struct Parser {
     op.check.implied = name.implied;
     return op;
   }
-  Operation DropConstraintOp(const MapView& n) const {
+  Operation DropConstraintOp(const Node& n) const {
     file.CheckKeys(n, "drop_constraint", {"name", "table"});
     return DropConstraint{file.String(n, "table"), file.String(n, "name")};
   }
-  Operation CreateEnumOp(const MapView& n) const {
+  Operation CreateEnumOp(const Node& n) const {
     file.CheckKeys(n, "create_enum", {"name", "values"});
     CreateEnum op{{file.String(n, "name"), file.RequiredStrings(n, "values")}};
     return op;
   }
-  Operation DropEnumOp(const MapView& n) const {
+  Operation DropEnumOp(const Node& n) const {
     file.CheckKeys(n, "drop_enum", {"name"});
     return DropEnum{file.String(n, "name")};
   }
-  Operation AddEnumValueOp(const MapView& n) const {
+  Operation AddEnumValueOp(const Node& n) const {
     file.CheckKeys(n, "add_enum_value", {"name", "value", "before", "after"});
     AddEnumValue op;
     op.name = file.String(n, "name");
@@ -168,21 +169,21 @@ struct Parser {
     if (op.before && op.after) file.Fail(n["after"], "give either 'before' or 'after', not both");
     return op;
   }
-  Operation DropEnumValueOp(const MapView& n) const {
+  Operation DropEnumValueOp(const Node& n) const {
     file.CheckKeys(n, "drop_enum_value", {"name", "value"});
     return DropEnumValue{file.String(n, "name"), file.String(n, "value")};
   }
-  Operation BulkInsertOp(const MapView& n) const {
+  Operation BulkInsertOp(const Node& n) const {
     file.CheckKeys(n, "bulk_insert", {"table", "rows"});
     BulkInsert op;
     op.table = file.String(n, "table");
-    YAML::Node rows = n["rows"];
+    Node rows = n["rows"];
     if (!rows) file.Fail(n, "bulk_insert needs 'rows'");
     file.RequireSequence(rows, "'rows'");
     for (const auto& row : rows) {
       file.RequireMap(row, "a row");
       BulkInsert::Row out;
-      for (const auto& cell : row) {
+      for (const Node::Entry& cell : row.entries()) {
         if (cell.second.IsNull()) {
           out.emplace_back(cell.first.Scalar(), std::nullopt);
         } else if (cell.second.IsScalar()) {
@@ -195,14 +196,14 @@ struct Parser {
     }
     return op;
   }
-  Operation ExecuteOp(const MapView& n) const {
+  Operation ExecuteOp(const Node& n) const {
     Execute op;
-    if (n.node().IsScalar()) {
-      op.sql[""] = n.node().Scalar();
+    if (n.IsScalar()) {
+      op.sql[""] = n.Scalar();
       return op;
     }
     file.CheckKeys(n, "execute", {"sql", "dialect", "effect"});
-    if (YAML::Node effect = n["effect"]) {
+    if (Node effect = n["effect"]) {
       op.effect = ParseOperations(file, effect, naming);
       for (const OpAt& e : op.effect) {
         if (std::holds_alternative<Execute>(e.op) || std::holds_alternative<BulkInsert>(e.op)) {
@@ -212,7 +213,7 @@ struct Parser {
         }
       }
     }
-    YAML::Node sql = n["sql"];
+    Node sql = n["sql"];
     if (!sql) file.Fail(n, "execute needs 'sql'");
     std::optional<std::string> dialect = file.OptString(n, "dialect");
     if (dialect && !schema::IsFileDialect(*dialect)) {
@@ -225,7 +226,7 @@ struct Parser {
                                          schema::FileDialects().end());
       keys.push_back("default");
       file.CheckKeys(sql, "execute's sql", keys);
-      for (const auto& entry : sql) {
+      for (const Node::Entry& entry : sql.entries()) {
         std::string key = entry.first.Scalar();
         op.sql[key == "default" ? "" : key] = file.String(sql, key);
       }
@@ -236,7 +237,7 @@ struct Parser {
   }
 };
 
-using Handler = Operation (Parser::*)(const MapView&) const;
+using Handler = Operation (Parser::*)(const Node&) const;
 struct Entry {
   std::string_view name;
   Handler handler;
@@ -265,17 +266,18 @@ constexpr Entry kHandlers[] = {
 
 }  // namespace
 
-std::vector<OpAt> ParseOperations(const YamlFile& file, const YAML::Node& list,
+std::vector<OpAt> ParseOperations(const File& file, const Node& list,
                                   const schema::NamingConvention& naming) {
   std::vector<OpAt> out;
   if (!list || list.IsNull()) return out;
   file.RequireSequence(list, "an operation list");
   Parser parser{file, naming};
+  format::Document scratch;  // bodies without their `acknowledged`
   for (const auto& item : list) {
     if (!item.IsMap() || item.size() != 1) {
       file.Fail(item, "an operation is a map with one key, e.g. {create_table: {...}}");
     }
-    auto entry = *item.begin();
+    const Node::Entry entry = item.entries().front();
     std::string name = entry.first.Scalar();
     const Entry* found = nullptr;
     for (const Entry& e : kHandlers) {
@@ -287,18 +289,17 @@ std::vector<OpAt> ParseOperations(const YamlFile& file, const YAML::Node& list,
       file.Fail(entry.first, "unknown operation '" + name + "' (known: " + known + ")");
     }
     if (name != "execute") file.RequireMap(entry.second, name);
-    YAML::Node body = entry.second;
+    Node body = entry.second;
     bool acknowledged = false;
     if (body.IsMap() && body["acknowledged"]) {
       acknowledged = file.OptBool(body, "acknowledged").value_or(false);
-      body = YAML::Clone(body);
-      body.remove("acknowledged");
+      body = format::WithoutKey(scratch, body, "acknowledged");
     }
-    out.push_back(OpAt{(parser.*found->handler)(MapView(body)), file.At(entry.first), acknowledged});
+    out.push_back(OpAt{(parser.*found->handler)(body), file.At(entry.first), acknowledged});
   }
   // Names too long, all of them at once.
-  schema::YamlFile::ThrowDeferred({&file});
+  format::File::ThrowDeferred({&file});
   return out;
 }
 
-}  // namespace retort::ops
+}  // namespace retort::script

@@ -1,4 +1,4 @@
-#include "schema/schema_yaml.h"
+#include "format/schema_read.h"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,9 @@
 
 namespace retort::schema {
 namespace {
+
+using format::LoadSchemaText;
+using format::LoadSchemaTexts;
 
 const char* kSchema = R"(
 naming_convention:

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace retort::schema {
+namespace retort::format {
 
 // The offset of the first byte of `text` that is a NUL or starts no
 // well-formed UTF-8 sequence (overlong forms, surrogates and code points past
@@ -20,4 +20,4 @@ size_t FirstNonUtf8Text(std::string_view text);
 // not valid UTF-8".
 void RequireUtf8Text(std::string_view text, const std::string& path, std::string_view format);
 
-}  // namespace retort::schema
+}  // namespace retort::format
