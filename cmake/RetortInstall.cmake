@@ -24,7 +24,7 @@ add_custom_target(retort_library ALL DEPENDS "${retort_archive}")
 
 # What libretort.a needs from the system, as the build found it (static
 # where Debian ships static libraries).
-set(RETORT_LINK_DEPS ${RETORT_YAML} ${RETORT_LIBYAML} ${OPENSSL_CRYPTO_LIBRARY})
+set(RETORT_LINK_DEPS ${RETORT_LIBYAML} ${OPENSSL_CRYPTO_LIBRARY})
 if(SQLITE3_STATIC)
   list(APPEND RETORT_LINK_DEPS ${SQLITE3_STATIC})
 else()

@@ -1,43 +1,88 @@
 #include "script/script_write.h"
 
-#include <yaml-cpp/yaml.h>
-
+#include <algorithm>
 #include <sstream>
+
+#include "format/writer.h"
 
 namespace retort::script {
 namespace {
 
+// The writer as a stream of tokens (out << Key << "name" << Value << v),
+// which keeps each operation's shape on a line or two.
+namespace yaml {
+enum Token { Flow, BeginMap, EndMap, BeginSeq, EndSeq, Key, Value, Null, DoubleQuoted };
+
+class Emitter {
+ public:
+  Emitter& operator<<(Token t) {
+    switch (t) {
+      case Flow: flow_ = true; break;
+      case BeginMap: writer_.BeginMap(flow_); flow_ = false; break;
+      case BeginSeq: writer_.BeginSeq(flow_); flow_ = false; break;
+      case EndMap: writer_.EndMap(); break;
+      case EndSeq: writer_.EndSeq(); break;
+      case Key: key_ = true; break;
+      case Value: break;
+      case Null: writer_.Null(); break;
+      case DoubleQuoted: quoted_ = true; break;
+    }
+    return *this;
+  }
+  Emitter& operator<<(std::string_view text) {
+    if (key_) {
+      writer_.Key(text);
+    } else {
+      writer_.Scalar(text, quoted_);
+    }
+    key_ = quoted_ = false;
+    return *this;
+  }
+  Emitter& operator<<(const std::string& text) { return *this << std::string_view(text); }
+  Emitter& operator<<(const char* text) { return *this << std::string_view(text); }
+  Emitter& operator<<(bool value) {
+    writer_.Bool(value);
+    return *this;
+  }
+  const std::string& text() const { return writer_.text(); }
+
+ private:
+  format::Writer writer_;
+  bool flow_ = false, key_ = false, quoted_ = false;
+};
+}  // namespace yaml
+
 using schema::Column;
 using schema::Table;
 
-void WriteType(YAML::Emitter& out, const schema::Type& type) {
+void WriteType(yaml::Emitter& out, const schema::Type& type) {
   if (type.kind != schema::TypeKind::kRaw) {
     out << schema::FormatType(type);
     return;
   }
-  out << YAML::Flow << YAML::BeginMap;
-  for (const auto& [dialect, spelling] : type.raw) out << YAML::Key << dialect << YAML::Value << spelling;
-  out << YAML::EndMap;
+  out << yaml::Flow << yaml::BeginMap;
+  for (const auto& [dialect, spelling] : type.raw) out << yaml::Key << dialect << yaml::Value << spelling;
+  out << yaml::EndMap;
 }
 
-void WriteDefault(YAML::Emitter& out, const std::optional<schema::Default>& d) {
+void WriteDefault(yaml::Emitter& out, const std::optional<schema::Default>& d) {
   if (!d) {
-    out << YAML::Null;
+    out << yaml::Null;
     return;
   }
   switch (d->kind) {
     case schema::Default::Kind::kPerDialect:
-      out << YAML::Flow << YAML::BeginMap;
+      out << yaml::Flow << yaml::BeginMap;
       for (const auto& [dialect, one] : d->dialects) {
-        out << YAML::Key << dialect << YAML::Value;
+        out << yaml::Key << dialect << yaml::Value;
         WriteDefault(out, schema::Default{one.first, one.second, {}});
       }
-      out << YAML::EndMap;
+      out << yaml::EndMap;
       return;
     case schema::Default::Kind::kNow: out << "now()"; return;
     case schema::Default::Kind::kSql:
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "sql" << YAML::Value << d->value
-          << YAML::EndMap;
+      out << yaml::Flow << yaml::BeginMap << yaml::Key << "sql" << yaml::Value << d->value
+          << yaml::EndMap;
       return;
     case schema::Default::Kind::kLiteral:
       // Files read now() and CURRENT_TIMESTAMP as kNow, in any quoting, so
@@ -49,45 +94,45 @@ void WriteDefault(YAML::Emitter& out, const std::optional<schema::Default>& d) {
 
 // `name: ...`, left out for a constraint the database names.
 template <typename Constraint>
-void NameOf(YAML::Emitter& out, const Constraint& c) {
-  if (!c.implied) out << YAML::Key << "name" << YAML::Value << c.name;
+void NameOf(yaml::Emitter& out, const Constraint& c) {
+  if (!c.implied) out << yaml::Key << "name" << yaml::Value << c.name;
 }
 
-void Names(YAML::Emitter& out, const char* key, const std::vector<std::string>& names) {
-  out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+void Names(yaml::Emitter& out, const char* key, const std::vector<std::string>& names) {
+  out << yaml::Key << key << yaml::Value << yaml::Flow << yaml::BeginSeq;
   for (const std::string& n : names) out << n;
-  out << YAML::EndSeq;
+  out << yaml::EndSeq;
 }
 
 // `in_table`: a primary key column of a create_table, whose NOT NULL the
 // table's primary key implies.
-void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null,
+void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
                  const ops::AddColumn* with = nullptr) {
-  out << YAML::Flow << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << c.name;
-  out << YAML::Key << "type" << YAML::Value;
+  out << yaml::Flow << yaml::BeginMap;
+  out << yaml::Key << "name" << yaml::Value << c.name;
+  out << yaml::Key << "type" << yaml::Value;
   WriteType(out, c.type);
-  if (!c.nullable && !implied_not_null) out << YAML::Key << "nullable" << YAML::Value << false;
+  if (!c.nullable && !implied_not_null) out << yaml::Key << "nullable" << yaml::Value << false;
   if (c.server_default) {
-    out << YAML::Key << "server_default" << YAML::Value;
+    out << yaml::Key << "server_default" << yaml::Value;
     WriteDefault(out, c.server_default);
   }
-  if (c.autoincrement) out << YAML::Key << "autoincrement" << YAML::Value << *c.autoincrement;
-  if (!c.comment.empty()) out << YAML::Key << "comment" << YAML::Value << c.comment;
+  if (c.autoincrement) out << yaml::Key << "autoincrement" << yaml::Value << *c.autoincrement;
+  if (!c.comment.empty()) out << yaml::Key << "comment" << yaml::Value << c.comment;
   if (with) {
     // What an add_column adds beside its column, as the column's shorthands,
     // each with its full name.
     auto named = [&](const char* key, const std::string& name) {
-      out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
-          << YAML::Value << name << YAML::EndMap;
+      out << yaml::Key << key << yaml::Value << yaml::Flow << yaml::BeginMap << yaml::Key << "name"
+          << yaml::Value << name << yaml::EndMap;
     };
     for (const schema::Index& index : with->indexes) {
       named("index", index.name);
-      if (index.unique) out << YAML::Key << "unique" << YAML::Value << true;
+      if (index.unique) out << yaml::Key << "unique" << yaml::Value << true;
     }
     for (const schema::UniqueConstraint& uq : with->uniques) {
       if (uq.implied) {
-        out << YAML::Key << "unique" << YAML::Value << true;
+        out << yaml::Key << "unique" << yaml::Value << true;
       } else {
         named("unique", uq.name);
       }
@@ -95,102 +140,102 @@ void WriteColumn(YAML::Emitter& out, const Column& c, bool implied_not_null,
     for (const schema::ForeignKey& fk : with->foreign_keys) {
       std::string column = fk.referred_table + "." + fk.referred_columns.at(0);
       if (fk.implied) {
-        out << YAML::Key << "references" << YAML::Value << column;
+        out << yaml::Key << "references" << yaml::Value << column;
       } else {
-        out << YAML::Key << "references" << YAML::Value << YAML::Flow << YAML::BeginMap
-            << YAML::Key << "column" << YAML::Value << column << YAML::Key << "name"
-            << YAML::Value << fk.name << YAML::EndMap;
+        out << yaml::Key << "references" << yaml::Value << yaml::Flow << yaml::BeginMap
+            << yaml::Key << "column" << yaml::Value << column << yaml::Key << "name"
+            << yaml::Value << fk.name << yaml::EndMap;
       }
       if (fk.on_delete != schema::Action::kNoAction) {
-        out << YAML::Key << "on_delete" << YAML::Value << schema::FormatAction(fk.on_delete);
+        out << yaml::Key << "on_delete" << yaml::Value << schema::FormatAction(fk.on_delete);
       }
       if (fk.on_update != schema::Action::kNoAction) {
-        out << YAML::Key << "on_update" << YAML::Value << schema::FormatAction(fk.on_update);
+        out << yaml::Key << "on_update" << yaml::Value << schema::FormatAction(fk.on_update);
       }
     }
   }
-  out << YAML::EndMap;
+  out << yaml::EndMap;
 }
 
-void ForeignKeyBody(YAML::Emitter& out, const schema::ForeignKey& fk) {
+void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk) {
   NameOf(out, fk);
   Names(out, "columns", fk.columns);
-  out << YAML::Key << "referred_table" << YAML::Value << fk.referred_table;
+  out << yaml::Key << "referred_table" << yaml::Value << fk.referred_table;
   Names(out, "referred_columns", fk.referred_columns);
   if (fk.on_delete != schema::Action::kNoAction) {
-    out << YAML::Key << "on_delete" << YAML::Value << schema::FormatAction(fk.on_delete);
+    out << yaml::Key << "on_delete" << yaml::Value << schema::FormatAction(fk.on_delete);
   }
   if (fk.on_update != schema::Action::kNoAction) {
-    out << YAML::Key << "on_update" << YAML::Value << schema::FormatAction(fk.on_update);
+    out << yaml::Key << "on_update" << yaml::Value << schema::FormatAction(fk.on_update);
   }
 }
 
-void WriteTable(YAML::Emitter& out, const Table& t) {
-  out << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << t.name;
-  if (!t.comment.empty()) out << YAML::Key << "comment" << YAML::Value << t.comment;
-  out << YAML::Key << "columns" << YAML::Value << YAML::BeginSeq;
+void WriteTable(yaml::Emitter& out, const Table& t) {
+  out << yaml::BeginMap;
+  out << yaml::Key << "name" << yaml::Value << t.name;
+  if (!t.comment.empty()) out << yaml::Key << "comment" << yaml::Value << t.comment;
+  out << yaml::Key << "columns" << yaml::Value << yaml::BeginSeq;
   for (const Column& c : t.columns) {
     bool in_key = t.primary_key && std::find(t.primary_key->columns.begin(),
                                              t.primary_key->columns.end(),
                                              c.name) != t.primary_key->columns.end();
     WriteColumn(out, c, in_key);
   }
-  out << YAML::EndSeq;
+  out << yaml::EndSeq;
   if (t.primary_key) {
-    out << YAML::Key << "primary_key" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << yaml::Key << "primary_key" << yaml::Value << yaml::Flow << yaml::BeginMap;
     NameOf(out, *t.primary_key);
     Names(out, "columns", t.primary_key->columns);
-    out << YAML::EndMap;
+    out << yaml::EndMap;
   }
   if (!t.foreign_keys.empty()) {
-    out << YAML::Key << "foreign_keys" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "foreign_keys" << yaml::Value << yaml::BeginSeq;
     for (const schema::ForeignKey& fk : t.foreign_keys) {
-      out << YAML::Flow << YAML::BeginMap;
+      out << yaml::Flow << yaml::BeginMap;
       ForeignKeyBody(out, fk);
-      out << YAML::EndMap;
+      out << yaml::EndMap;
     }
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
   }
   if (!t.uniques.empty()) {
-    out << YAML::Key << "unique" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "unique" << yaml::Value << yaml::BeginSeq;
     for (const schema::UniqueConstraint& uq : t.uniques) {
-      out << YAML::Flow << YAML::BeginMap;
+      out << yaml::Flow << yaml::BeginMap;
       NameOf(out, uq);
       Names(out, "columns", uq.columns);
-      out << YAML::EndMap;
+      out << yaml::EndMap;
     }
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
   }
   if (!t.checks.empty()) {
-    out << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "checks" << yaml::Value << yaml::BeginSeq;
     for (const schema::CheckConstraint& ck : t.checks) {
-      out << YAML::Flow << YAML::BeginMap;
+      out << yaml::Flow << yaml::BeginMap;
       NameOf(out, ck);
-      out << YAML::Key << "expr" << YAML::Value << ck.expr << YAML::EndMap;
+      out << yaml::Key << "expr" << yaml::Value << ck.expr << yaml::EndMap;
     }
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
   }
   if (!t.indexes.empty()) {
-    out << YAML::Key << "indexes" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "indexes" << yaml::Value << yaml::BeginSeq;
     for (const schema::Index& ix : t.indexes) {
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << ix.name;
+      out << yaml::Flow << yaml::BeginMap << yaml::Key << "name" << yaml::Value << ix.name;
       Names(out, "columns", ix.columns);
-      if (ix.unique) out << YAML::Key << "unique" << YAML::Value << true;
-      out << YAML::EndMap;
+      if (ix.unique) out << yaml::Key << "unique" << yaml::Value << true;
+      out << yaml::EndMap;
     }
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
   }
-  out << YAML::EndMap;
+  out << yaml::EndMap;
 }
 
 // The body of one operation (the value of its one-key map).
-void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowledgement) {
-  auto key = [&](const char* k, const std::string& v) { out << YAML::Key << k << YAML::Value << v; };
-  auto flow = [&]() { out << YAML::Flow << YAML::BeginMap; };
+void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowledgement) {
+  auto key = [&](const char* k, const std::string& v) { out << yaml::Key << k << yaml::Value << v; };
+  auto flow = [&]() { out << yaml::Flow << yaml::BeginMap; };
   auto end = [&]() {
-    if (acknowledgement) out << YAML::Key << "acknowledged" << YAML::Value << false;
-    out << YAML::EndMap;
+    if (acknowledgement) out << yaml::Key << "acknowledged" << yaml::Value << false;
+    out << yaml::EndMap;
   };
   std::visit(
       ops::Overloaded{
@@ -202,7 +247,7 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
           [&](const ops::AddColumn& op) {
             flow();
             key("table", op.table);
-            out << YAML::Key << "column" << YAML::Value;
+            out << yaml::Key << "column" << yaml::Value;
             WriteColumn(out, op.column, false, &op);
             end();
           },
@@ -214,12 +259,12 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             key("table", op.table);
             key("column", op.column);
             if (op.type) {
-              out << YAML::Key << "type" << YAML::Value;
+              out << yaml::Key << "type" << yaml::Value;
               WriteType(out, *op.type);
             }
-            if (op.nullable) out << YAML::Key << "nullable" << YAML::Value << *op.nullable;
+            if (op.nullable) out << yaml::Key << "nullable" << yaml::Value << *op.nullable;
             if (op.server_default) {
-              out << YAML::Key << "server_default" << YAML::Value;
+              out << yaml::Key << "server_default" << yaml::Value;
               WriteDefault(out, *op.server_default);
             }
             if (op.new_name) key("new_name", *op.new_name);
@@ -230,15 +275,15 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             key("name", op.index.name);
             key("table", op.table);
             Names(out, "columns", op.index.columns);
-            if (op.index.unique) out << YAML::Key << "unique" << YAML::Value << true;
-            if (op.concurrently) out << YAML::Key << "concurrently" << YAML::Value << true;
+            if (op.index.unique) out << yaml::Key << "unique" << yaml::Value << true;
+            if (op.concurrently) out << yaml::Key << "concurrently" << yaml::Value << true;
             end();
           },
           [&](const ops::DropIndex& op) {
             flow();
             key("name", op.name);
             key("table", op.table);
-            if (op.concurrently) out << YAML::Key << "concurrently" << YAML::Value << true;
+            if (op.concurrently) out << yaml::Key << "concurrently" << yaml::Value << true;
             end();
           },
           [&](const ops::CreatePrimaryKey& op) {
@@ -253,7 +298,7 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
           },
           [&](const ops::CreateForeignKey& op) {
             flow();
-            out << YAML::Key << "table" << YAML::Value << op.table;
+            out << yaml::Key << "table" << yaml::Value << op.table;
             ForeignKeyBody(out, op.foreign_key);
             end();
           },
@@ -280,38 +325,38 @@ void WriteBody(YAML::Emitter& out, const ops::Operation& operation, bool acknowl
             flow(); key("name", op.name); key("value", op.value); end();
           },
           [&](const ops::BulkInsert& op) {
-            out << YAML::BeginMap;
+            out << yaml::BeginMap;
             key("table", op.table);
-            out << YAML::Key << "rows" << YAML::Value << YAML::BeginSeq;
+            out << yaml::Key << "rows" << yaml::Value << yaml::BeginSeq;
             for (const ops::BulkInsert::Row& row : op.rows) {
-              out << YAML::Flow << YAML::BeginMap;
+              out << yaml::Flow << yaml::BeginMap;
               for (const auto& [column, value] : row) {
-                out << YAML::Key << column << YAML::Value;
+                out << yaml::Key << column << yaml::Value;
                 if (value) {
-                  out << YAML::DoubleQuoted << *value;
+                  out << yaml::DoubleQuoted << *value;
                 } else {
-                  out << YAML::Null;
+                  out << yaml::Null;
                 }
               }
-              out << YAML::EndMap;
+              out << yaml::EndMap;
             }
-            out << YAML::EndSeq;
+            out << yaml::EndSeq;
             end();
           },
           [&](const ops::Execute& op) {
-            out << YAML::BeginMap << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
+            out << yaml::BeginMap << yaml::Key << "sql" << yaml::Value << yaml::BeginMap;
             for (const auto& [dialect, sql] : op.sql) {
-              out << YAML::Key << (dialect.empty() ? "default" : dialect) << YAML::Value << sql;
+              out << yaml::Key << (dialect.empty() ? "default" : dialect) << yaml::Value << sql;
             }
-            out << YAML::EndMap;
+            out << yaml::EndMap;
             if (!op.effect.empty()) {
-              out << YAML::Key << "effect" << YAML::Value << YAML::BeginSeq;
+              out << yaml::Key << "effect" << yaml::Value << yaml::BeginSeq;
               for (const ops::OpAt& effect : op.effect) {
-                out << YAML::BeginMap << YAML::Key << ops::OperationName(effect.op) << YAML::Value;
+                out << yaml::BeginMap << yaml::Key << ops::OperationName(effect.op) << yaml::Value;
                 WriteBody(out, effect.op, false);
-                out << YAML::EndMap;
+                out << yaml::EndMap;
               }
-              out << YAML::EndSeq;
+              out << yaml::EndSeq;
             }
             end();
           },
@@ -326,13 +371,11 @@ std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent
   std::string text;
   for (const WrittenOp& w : operations) {
     for (const std::string& line : w.comments) text += pad + "# " + line + "\n";
-    YAML::Emitter out;
-    out.SetIndent(2);
-    out.SetNullFormat(YAML::LowerNull);
-    out << YAML::BeginMap << YAML::Key << ops::OperationName(w.op) << YAML::Value;
+    yaml::Emitter out;
+    out << yaml::BeginMap << yaml::Key << ops::OperationName(w.op) << yaml::Value;
     WriteBody(out, w.op, w.needs_acknowledgement);
-    out << YAML::EndMap;
-    std::istringstream lines(out.c_str());
+    out << yaml::EndMap;
+    std::istringstream lines(out.text());
     std::string line;
     bool first = true;
     while (std::getline(lines, line)) {
