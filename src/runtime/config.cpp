@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "retort/error.h"
-#include "format/utf8.h"
+#include "format/file.h"
+#include "format/toml.h"
 
 namespace retort::runtime {
 namespace {
@@ -24,108 +24,8 @@ std::string Resolve(const fs::path& base, const std::string& path) {
   return (p.is_absolute() ? p : base / p).lexically_normal().string();
 }
 
-Location At(const std::string& file, const toml::source_region& region) {
-  return Location{.file = file, .line = static_cast<int>(region.begin.line),
-                  .column = static_cast<int>(region.begin.column)};
-}
-
-// toml++ 3.3 reaches code it marks unreachable (undefined behaviour) when it
-// asks whether a character that is not ASCII is white space, which it does
-// outside strings and, reading a malformed value, inside what would be
-// one. So it is given ASCII only: in a "..." string each such character
-// becomes its \uXXXX escape (the same string), in a comment a '?'; outside
-// strings and comments TOML allows none, and in a '...' string (where no
-// escape exists) one is refused, at its place. Columns toml++ reports after
-// an escaped character on the same line are off by the escape's length.
-std::string AsciiForToml(const std::string& text, const std::string& path) {
-  enum class In { kValue, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kValue;
-  std::string out;
-  out.reserve(text.size());
-  int line = 1, column = 1;
-  auto at = [&](size_t i, std::string_view s) { return text.compare(i, s.size(), s) == 0; };
-  auto fail = [&](const std::string& message) {
-    throw Error(ErrorKind::kInput, message, Location{.file = path, .line = line, .column = column});
-  };
-  // A byte-order mark may start the file; the reader is given none.
-  for (size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < text.size(); ++column) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    // REQUIRES: valid UTF-8 (checked before).
-    size_t width = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (c == '\n') {
-      ++line;
-      column = 0;
-      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kValue;
-    }
-    if (c >= 0x80) {
-      char32_t cp = width == 2 ? c & 0x1F : width == 3 ? c & 0x0F : c & 0x07;
-      for (size_t k = 1; k < width; ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
-      switch (in) {
-        case In::kComment: out += '?'; break;
-        case In::kBasic:
-        case In::kMultiBasic:
-          out += cp > 0xFFFF ? fmt::format("\\U{:08X}", static_cast<uint32_t>(cp))
-                             : fmt::format("\\u{:04X}", static_cast<uint32_t>(cp));
-          break;
-        case In::kLiteral:
-        case In::kMultiLiteral:
-          fail("a character that is not ASCII in a '...' string cannot be read here (the TOML "
-               "reader misreads it); write the string in \"...\"");
-          break;
-        case In::kValue:
-          fail("a character that is not ASCII outside a string or a comment (TOML allows none "
-               "there)");
-          break;
-      }
-      i += width;
-      continue;
-    }
-    switch (in) {
-      case In::kValue:
-        if (c == '#') {
-          in = In::kComment;
-        } else if (at(i, "\"\"\"")) {
-          in = In::kMultiBasic;
-          width = 3;
-        } else if (at(i, "'''")) {
-          in = In::kMultiLiteral;
-          width = 3;
-        } else if (c == '"') {
-          in = In::kBasic;
-        } else if (c == '\'') {
-          in = In::kLiteral;
-        }
-        break;
-      case In::kComment: break;
-      case In::kBasic:
-      case In::kMultiBasic:
-        if (c == '\\' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80) {
-          fail("an escape of a character that is not ASCII (TOML has none)");
-        } else if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
-          width = 2;  // an escape: the next character is not the end
-        } else if (in == In::kBasic && c == '"') {
-          in = In::kValue;
-        } else if (in == In::kMultiBasic && at(i, "\"\"\"")) {
-          in = In::kValue;
-          width = 3;
-          while (width < 5 && at(i + width, "\"")) ++width;  // """a"""" ends in a quote
-        }
-        break;
-      case In::kLiteral:
-        if (c == '\'') in = In::kValue;
-        break;
-      case In::kMultiLiteral:
-        if (at(i, "'''")) {
-          in = In::kValue;
-          width = 3;
-          while (width < 5 && at(i + width, "'")) ++width;
-        }
-        break;
-    }
-    out.append(text, i, width);
-    column += static_cast<int>(width) - 1;  // quotes or an escape at once
-    i += width;
-  }
-  return out;
+Location At(const std::string& file, const format::Node& node) {
+  return Location{.file = file, .line = node.line(), .column = node.column()};
 }
 
 }  // namespace
@@ -146,50 +46,38 @@ Config LoadConfig(const std::string& path) {
     throw Error(ErrorKind::kUsage, "no config file (run `retort init` to create one)",
                 Location{.file = path});
   }
-  std::string text;
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream read;
-    read << in.rdbuf();
-    text = read.str();
-  }
-  // toml++ misbehaves on bytes that are not UTF-8 (it reaches code it marks
-  // unreachable): they are refused first, as in every file retort reads.
-  format::RequireUtf8Text(text, path, "TOML");
-  const std::string ascii = AsciiForToml(text, path);
-  toml::table table;
-  try {
-    table = toml::parse(ascii, path);
-  } catch (const toml::parse_error& e) {
-    throw Error(ErrorKind::kInput, "malformed TOML: " + std::string(e.description()),
-                At(path, e.source()));
-  }
+  const format::Document doc = format::ParseToml(format::ReadText(path), path);
+  const format::Node table = doc.root();
   Config config;
   config.path = path;
   fs::path base = fs::absolute(path).parent_path();
-  auto fail = [&](const toml::node& node, const std::string& message) {
-    throw Error(ErrorKind::kInput, message, At(path, node.source()));
+  auto fail = [&](const format::Node& node, const std::string& message) {
+    throw Error(ErrorKind::kInput, message, At(path, node));
   };
-  auto string_of = [&](const toml::node& node, const std::string& key) {
-    if (!node.is_string()) fail(node, "'" + key + "' must be a string");
-    std::string value(*node.as_string());
+  auto is = [](const format::Node& node, format::ScalarStyle style) {
+    return node.IsScalar() && node.style() == style;
+  };
+  auto string_of = [&](const format::Node& node, const std::string& key) {
+    if (!is(node, format::ScalarStyle::kString)) fail(node, "'" + key + "' must be a string");
+    const std::string& value = node.Scalar();
     if (value.find('\0') != std::string::npos) fail(node, "'" + key + "' holds a NUL character");
     return value;
   };
-  auto bool_of = [&](const toml::node& node, const std::string& key) {
-    if (!node.is_boolean()) fail(node, "'" + key + "' must be true or false");
-    return bool(*node.as_boolean());
+  auto bool_of = [&](const format::Node& node, const std::string& key) {
+    if (!is(node, format::ScalarStyle::kBoolean)) fail(node, "'" + key + "' must be true or false");
+    return node.Scalar() == "true";
   };
-  for (const auto& [k, node] : table) {
-    std::string key(k.str());
+  for (const format::Node::Entry& entry : table.entries()) {
+    const std::string& key = entry.first.Scalar();
+    const format::Node& node = entry.second;
     if (key == "script_location") {
       config.script_location = string_of(node, key);
     } else if (key == "schema") {
       config.schema_files.clear();
-      if (node.is_string()) {
+      if (node.IsScalar()) {
         config.schema_files.push_back(string_of(node, key));
-      } else if (const toml::array* list = node.as_array()) {
-        for (const toml::node& item : *list) config.schema_files.push_back(string_of(item, key));
+      } else if (node.IsSequence()) {
+        for (const format::Node item : node) config.schema_files.push_back(string_of(item, key));
       } else {
         fail(node, "'schema' must be a glob or a list of globs");
       }
@@ -211,12 +99,13 @@ Config LoadConfig(const std::string& path) {
         fail(node, "'file_template' names a file inside the scripts folder: no '/', not empty");
       }
     } else if (key == "lock_timeout") {
-      if (!node.is_number()) fail(node, "'lock_timeout' must be a number of seconds");
-      // An integer too large for a double to hold exactly has no double
-      // value in toml++: range-checked as what it is.
-      double seconds = node.is_integer() ? static_cast<double>(node.as_integer()->get())
-                                         : node.as_floating_point()->get();
-      config.lock_timeout_ms = LockTimeoutMs(seconds, At(path, node.source()));
+      if (!is(node, format::ScalarStyle::kInteger) && !is(node, format::ScalarStyle::kFloat)) {
+        fail(node, "'lock_timeout' must be a number of seconds");
+      }
+      // An integer too large for a double to hold exactly is range-checked
+      // as the nearest double; "inf" and "nan" read as themselves.
+      double seconds = std::strtod(node.Scalar().c_str(), nullptr);
+      config.lock_timeout_ms = LockTimeoutMs(seconds, At(path, node));
     } else {
       fail(node, "unknown key '" + key +
                      "' (expected script_location, schema, url, database_schema, "
@@ -234,12 +123,12 @@ Config LoadConfig(const std::string& path) {
     return s;
   };
   if (folded(config.version_table) == folded(config.history_table)) {
-    const toml::node* where = table["history_table"].node();
-    if (!where) where = table["version_table"].node();
+    format::Node where = table["history_table"];
+    if (!where) where = table["version_table"];
     throw Error(ErrorKind::kInput,
                 "version_table and history_table are both '" + config.version_table +
                     "': they must be two tables",
-                where ? At(path, where->source()) : Location{.file = path});
+                where ? At(path, where) : Location{.file = path});
   }
   config.script_location = Resolve(base, config.script_location);
   for (std::string& glob : config.schema_files) glob = Resolve(base, glob);
