@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Whole-command benchmarks of the core, with their peers in the same run.
 
-  - `retort current` on an up-to-date SQLite database with 100 revisions
-  - `retort upgrade head` of a generated 1,000-revision chain (each adds a
-    column or an index), against the sqlite3 shell running the same DDL and
-    version updates as one transaction; peak memory of both
-  - the same through Alembic, when the system Python has it
+  - `retort current` on an up-to-date SQLite database with 100 revisions,
+    against the sqlite3 shell reading the version row
+  - `retort upgrade head` of a generated 100- and 1,000-revision chain (each
+    adds a column or an index), against the sqlite3 shell running the same
+    DDL and version updates as one transaction; peak memory of both
+  - `retort upgrade head --sql` of the 1,000 revisions
+  - the same through Alembic (upgrade, --sql, current), when the system
+    Python has it
+Each goal is printed beside its figure, met or not.
 
 Usage: bench/core.py [path/to/retort]   (default: build/retort)
 Prints figures; asserts nothing.
@@ -145,38 +149,49 @@ def main():
         if sqlite3:
             shell = mean_wall([sqlite3, "bench.db", "SELECT version_num FROM retort_version"], d)
             print(f"sqlite3 shell reading the version: {shell * 1000:7.2f} ms per call")
-            print(f"ratio retort / sqlite3 shell:      {per_call / shell:7.2f}x")
+            print(f"ratio retort / sqlite3 shell:      {per_call / shell:7.2f}x "
+                  f"(goal 1.1x: {'met' if per_call <= 1.1 * shell else 'NOT met'})")
 
-        # upgrade head, 1,000 revisions
-        steps = chain(1000)
-        d = os.path.join(work, "upgrade")
-        retort_project(d, steps)
+        # upgrade head, 100 and 1,000 revisions, beside the sqlite3 shell
+        # running the same DDL in one transaction
+        for n, runs in ((100, 7), (1000, 5)):
+            steps = chain(n)
+            d = os.path.join(work, f"upgrade{n}")
+            retort_project(d, steps)
 
-        def retort_upgrade():
-            db = os.path.join(d, "bench.db")
-            if os.path.exists(db):
-                os.remove(db)
-            return run([RETORT, "upgrade", "head"], d)
-
-        r_time, r_mem = best(3, retort_upgrade)
-        print(f"retort upgrade head, 1000 revs:    {r_time * 1000:7.0f} ms, peak {r_mem:5.1f} MiB")
-
-        if sqlite3:
-            script = os.path.join(work, "chain.sql")
-            shell_script(script, steps)
-
-            def shell_upgrade():
-                db = os.path.join(work, "shell.db")
+            def retort_upgrade(*extra):
+                db = os.path.join(d, "bench.db")
                 if os.path.exists(db):
                     os.remove(db)
-                with open(script) as f:
-                    return run([sqlite3, db], work, stdin=f)
+                return run([RETORT, "upgrade", "head", *extra], d)
 
-            s_time, s_mem = best(3, shell_upgrade)
-            print(f"sqlite3 shell, same DDL, 1 txn:    {s_time * 1000:7.0f} ms, peak {s_mem:5.1f} MiB")
-            print(f"ratio retort / sqlite3 shell:      {r_time / s_time:7.2f}x")
-        else:
-            print("sqlite3 shell not found: no peer figure")
+            r_time, r_mem = best(runs, retort_upgrade)
+            print(f"retort upgrade head, {n} revs:".ljust(35)
+                  + f"{r_time * 1000:7.1f} ms, peak {r_mem:5.1f} MiB")
+            if sqlite3:
+                script = os.path.join(work, f"chain{n}.sql")
+                shell_script(script, steps)
+
+                def shell_upgrade():
+                    db = os.path.join(work, "shell.db")
+                    if os.path.exists(db):
+                        os.remove(db)
+                    with open(script) as f:
+                        return run([sqlite3, db], work, stdin=f)
+
+                s_time, s_mem = best(runs, shell_upgrade)
+                print(f"sqlite3 shell, same DDL, 1 txn:".ljust(35)
+                      + f"{s_time * 1000:7.1f} ms, peak {s_mem:5.1f} MiB")
+                print(f"ratio retort / sqlite3 shell:      {r_time / s_time:7.2f}x time "
+                      f"(goal 1.2x: {'met' if r_time <= 1.2 * s_time else 'NOT met'}), "
+                      f"{r_mem / s_mem:5.2f}x peak RSS"
+                      + (f" (goal 1.5x: {'met' if r_mem <= 1.5 * s_mem else 'NOT met'})"
+                         if n == 1000 else ""))
+            else:
+                print("sqlite3 shell not found: no peer figure")
+            if n == 1000:
+                sql_time, _ = best(runs, lambda: run([RETORT, "upgrade", "head", "--sql"], d))
+                print(f"retort upgrade head --sql, {n} revs: {sql_time * 1000:7.1f} ms")
 
         a = os.path.join(work, "alembic")
         os.makedirs(a)
@@ -190,9 +205,13 @@ def main():
 
             a_time, a_mem = best(1, alembic_upgrade)
             c_time, _ = best(3, lambda: run(alembic + ["current"], a))
+            a_sql, _ = best(3, lambda: run(alembic + ["upgrade", "head", "--sql"], a))
             print(f"alembic upgrade head, 1000 revs:   {a_time * 1000:7.0f} ms, peak {a_mem:5.1f} MiB")
+            print(f"alembic upgrade head --sql:        {a_sql * 1000:7.0f} ms")
             print(f"alembic current:                   {c_time * 1000:7.0f} ms")
             print(f"ratio alembic / retort upgrade:    {a_time / r_time:7.2f}x")
+            print(f"ratio alembic / retort --sql:      {a_sql / sql_time:7.2f}x "
+                  f"(goal 30x: {'met' if a_sql >= 30 * sql_time else 'NOT met'})")
         else:
             print("alembic not installed for /usr/bin/python3: no Alembic figures")
     finally:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 #include <unordered_set>
 
@@ -42,31 +43,36 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   }
   std::sort(paths.begin(), paths.end());
   if (headers_only) return ScriptSet(LoadHeaders(dir, paths, naming, naming_key));
-  // Reading YAML is most of the time a load takes, and needs no naming
-  // convention (which may itself be parsed meanwhile): files are parsed on
-  // every core, then turned into scripts in order.
-  std::vector<format::Document> documents(paths.size());
+  // Reading YAML is most of the time a load takes: files are read on every
+  // core, each parsed and turned into a script at once, so that only one
+  // document per core is ever held. The naming convention (which may itself
+  // be parsed meanwhile) is asked for once, by whichever file needs it
+  // first.
+  std::vector<MigrationScript> scripts(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
-  size_t workers = std::min<size_t>(paths.size(), std::max(1u, std::thread::hardware_concurrency()));
-  auto parse = [&](size_t first) {
-    for (size_t i = first; i < paths.size(); i += workers) {
+  std::once_flag naming_once;
+  const schema::NamingConvention* convention = nullptr;
+  auto read = [&](size_t first, size_t step) {
+    for (size_t i = first; i < paths.size(); i += step) {
       try {
-        documents[i] = format::File(paths[i]).Load();
+        format::Document doc = format::File(paths[i]).Load();
+        std::call_once(naming_once, [&] { convention = &naming(); });
+        scripts[i] = ScriptFromYaml(doc.root(), paths[i], *convention);
       } catch (...) {
         errors[i] = std::current_exception();
       }
     }
   };
+  const size_t workers =
+      std::min<size_t>(paths.size(), std::max(1u, std::thread::hardware_concurrency()));
   {
     std::vector<std::jthread> threads;
-    for (size_t w = 1; w < workers; ++w) threads.emplace_back(parse, w);
-    if (workers > 0) parse(0);
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(read, w, workers);
+    if (workers > 0) read(0, workers);
   }
-  std::vector<MigrationScript> scripts;
-  scripts.reserve(paths.size());
-  for (size_t i = 0; i < paths.size(); ++i) {
-    if (errors[i]) std::rethrow_exception(errors[i]);
-    scripts.push_back(ScriptFromYaml(documents[i].root(), paths[i], naming()));
+  // The first error in file order, whichever thread met it.
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
   }
   return ScriptSet(std::move(scripts));
 }
