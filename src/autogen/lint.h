@@ -36,6 +36,6 @@ struct LintFinding {
 // judged on the schema just before it (`before` replayed as it goes).
 // Throws what ops::Apply throws.
 std::vector<LintFinding> Unacknowledged(const std::vector<ops::OpAt>& upgrade,
-                                        schema::Schema before);
+                                        const schema::Schema& before);
 
 }  // namespace retort::autogen

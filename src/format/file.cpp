@@ -1,8 +1,11 @@
 #include "format/file.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 namespace retort::format {
 namespace {
@@ -34,11 +37,33 @@ std::optional<bool> ParseBool(std::string_view s) {
 }  // namespace
 
 std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
+  // One read of the file's size (streams cost more than the parse of a
+  // small script).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
+  }
+  // A regular file is read to the size it has; anything else to its end.
+  const bool sized = S_ISREG(st.st_mode) && st.st_size > 0;
+  std::string text;
+  text.resize(sized ? static_cast<size_t>(st.st_size) : 4096);
+  size_t got = 0;
+  while (!(sized && got == text.size())) {
+    if (got == text.size()) text.resize(text.size() * 2);
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
+  return text;
 }
 
 Document File::Parse(const std::string& text) const { return ParseYaml(text, path_); }

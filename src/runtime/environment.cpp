@@ -28,15 +28,21 @@ uint64_t Random(const Environment& env) {
 std::string User(const Environment& env) {
   if (env.user) return env.user();
   if (std::optional<std::string> user = Variable(env, "USER"); user && !user->empty()) return *user;
-  if (passwd* pw = getpwuid(getuid())) return pw->pw_name;
-  return "";
+  // The password database, read once: a run records the user per step.
+  static const std::string account = [] {
+    passwd* pw = getpwuid(getuid());
+    return std::string(pw ? pw->pw_name : "");
+  }();
+  return account;
 }
 
 std::string Host(const Environment& env) {
   if (env.host) return env.host();
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
+  static const std::string host = [] {
+    char buf[256] = {};
+    return std::string(gethostname(buf, sizeof buf - 1) == 0 ? buf : "");
+  }();
+  return host;
 }
 
 const Environment& ProcessEnvironment() {

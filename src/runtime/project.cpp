@@ -147,7 +147,15 @@ struct Project::Impl {
 
   // The scripts with their operations, for runs.
   const script::ScriptSet& Full() {
-    if (!scripts->complete()) LoadScripts(false);
+    if (!scripts || !scripts->complete()) LoadScripts(false);
+    return *scripts;
+  }
+
+  // The scripts, with their headers at least (enough for the graph): read
+  // on first use, so that a command that needs the operations reads each
+  // file once.
+  const script::ScriptSet& Loaded() {
+    if (!scripts) LoadScripts(true);
     return *scripts;
   }
 
@@ -160,7 +168,12 @@ struct Project::Impl {
     return url;
   }
 
-  std::unique_ptr<dialect::Connection> Connect(bool create) const { return ConnectTo(Url(), create); }
+  // The project's database. Its scripts are read first (their headers at
+  // least): a malformed script fails before any database is touched.
+  std::unique_ptr<dialect::Connection> Connect(bool create) {
+    Loaded();
+    return ConnectTo(Url(), create);
+  }
 
   // A connection to one target, the config's database_schema applying to
   // a PostgreSQL URL that names no schema.
@@ -218,9 +231,9 @@ struct Project::Impl {
   // table and its progress reported as the settings ask.
   dialect::Connection& On(Database& db) const;
 
-  RevisionInfo Info(const std::string& id) const {
-    const script::MigrationScript& s = scripts->Get(id);
-    const script::RevisionGraph& g = scripts->graph();
+  RevisionInfo Info(const std::string& id) {
+    const script::MigrationScript& s = Loaded().Get(id);
+    const script::RevisionGraph& g = Loaded().graph();
     RevisionInfo info{s.revision, s.down_revisions, s.message, s.branch_labels, s.depends_on,
                       s.create_date, s.path, s.checksum()};
     info.is_base = s.down_revisions.empty();
@@ -240,7 +253,7 @@ struct Project::Impl {
     return info;
   }
 
-  std::vector<RevisionInfo> Infos(const std::vector<std::string>& ids) const {
+  std::vector<RevisionInfo> Infos(const std::vector<std::string>& ids) {
     std::vector<RevisionInfo> out;
     out.reserve(ids.size());
     for (const std::string& id : ids) out.push_back(Info(id));
@@ -248,8 +261,8 @@ struct Project::Impl {
   }
 
   // Resolves `target` to the revisions a new script's down_revision names.
-  std::vector<std::string> ResolveHeads(const std::string& target, bool splice) const {
-    const script::RevisionGraph& g = scripts->graph();
+  std::vector<std::string> ResolveHeads(const std::string& target, bool splice) {
+    const script::RevisionGraph& g = Loaded().graph();
     std::vector<std::string> heads = g.Heads();
     if (target == "base") return {};
     if (target == "heads") return heads;
@@ -400,9 +413,9 @@ struct Project::Impl {
       static constexpr char kHex[] = "0123456789abcdef";
       for (int i = 0; i < 12; ++i) s.revision += kHex[gen() % 16];
     }
-    if (scripts->graph().Find(s.revision)) {
+    if (Loaded().graph().Find(s.revision)) {
       throw Error(ErrorKind::kDuplicateRevision, "revision id '" + s.revision + "' already exists",
-                  Location{.file = scripts->Get(s.revision).path});
+                  Location{.file = Loaded().Get(s.revision).path});
     }
     std::time_t now = std::chrono::system_clock::to_time_t(runtime::Now(settings.environment));
     std::tm tm{};
@@ -445,7 +458,7 @@ struct Project::Impl {
     }
     std::string text = script::RenderNewScript(s);
     // Validate what is written, with the rest of the scripts.
-    std::vector<script::MigrationScript> all = scripts->scripts();
+    std::vector<script::MigrationScript> all = Loaded().scripts();
     all.push_back(script::ParseScript(text, path.string(), Naming()));
     script::ScriptSet next(std::move(all));
     if (!script::WriteNewFile(path.string(), text)) {
@@ -482,7 +495,6 @@ Project Project::Open(const Settings& settings) {
     }
   }
   if (impl->url.empty()) impl->url = impl->config.url;
-  impl->LoadScripts(true);
   return Project(std::move(impl));
 }
 
@@ -540,26 +552,26 @@ tables: []
 }
 
 std::vector<RevisionInfo> Project::Revisions() const {
-  std::vector<std::string> order = impl_->scripts->graph().TopologicalOrder();
+  std::vector<std::string> order = impl_->Loaded().graph().TopologicalOrder();
   std::reverse(order.begin(), order.end());
   return impl_->Infos(order);
 }
 
 std::vector<RevisionInfo> Project::Heads() const {
-  return impl_->Infos(impl_->scripts->graph().Heads());
+  return impl_->Infos(impl_->Loaded().graph().Heads());
 }
 
 std::vector<RevisionInfo> Project::Branches() const {
-  return impl_->Infos(impl_->scripts->graph().BranchPoints());
+  return impl_->Infos(impl_->Loaded().graph().BranchPoints());
 }
 
 std::optional<RevisionInfo> Project::Lookup(const std::string& revision) const {
-  if (!impl_->scripts->graph().Find(revision)) return std::nullopt;
+  if (!impl_->Loaded().graph().Find(revision)) return std::nullopt;
   return impl_->Info(revision);
 }
 
 std::vector<RevisionInfo> Project::Show(const std::string& target) const {
-  const script::RevisionGraph& g = impl_->scripts->graph();
+  const script::RevisionGraph& g = impl_->Loaded().graph();
   if (target == "heads") return Heads();
   if (target == "head") return impl_->Infos(impl_->ResolveHeads("head", true));
   if (target == "base") return impl_->Infos(g.Bases());
@@ -571,7 +583,7 @@ std::vector<RevisionInfo> Project::Show(const std::string& target) const {
 std::vector<RevisionInfo> Project::History(const std::string& range) const {
   std::vector<std::string> current;
   if (range.find("current") != std::string::npos) current = Current();
-  return impl_->Infos(impl_->scripts->graph().Range(range, current));
+  return impl_->Infos(impl_->Loaded().graph().Range(range, current));
 }
 
 NewRevisionResult Project::NewRevision(const NewRevisionOptions& options) {
@@ -584,7 +596,7 @@ NewRevisionResult Project::NewRevision(const NewRevisionOptions& options) {
   s.message = options.message;
   s.branch_labels = options.branch_labels;
   for (const std::string& dep : options.depends_on) {
-    s.depends_on.push_back(impl_->scripts->graph().Resolve(dep).id);
+    s.depends_on.push_back(impl_->Loaded().graph().Resolve(dep).id);
   }
   for (const std::string& head : options.head) {
     for (std::string& id : impl_->ResolveHeads(head, options.splice)) {
@@ -618,7 +630,7 @@ std::string Project::Merge(const std::vector<std::string>& revisions, const std:
     throw Error(ErrorKind::kUsage, "a merge needs at least two revisions; these resolve to " +
                                        std::to_string(s.down_revisions.size()));
   }
-  const script::RevisionGraph& g = impl_->scripts->graph();
+  const script::RevisionGraph& g = impl_->Loaded().graph();
   for (const std::string& a : s.down_revisions) {
     std::vector<std::string> ancestors = g.Ancestors({a});
     for (const std::string& b : s.down_revisions) {
@@ -765,7 +777,7 @@ std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url
 
 std::vector<std::string> Project::DependedOn(const std::vector<std::string>& rows) const {
   std::vector<std::string> out;
-  for (std::string& id : impl_->scripts->graph().EffectiveHeads(rows)) {
+  for (std::string& id : impl_->Loaded().graph().EffectiveHeads(rows)) {
     if (std::find(rows.begin(), rows.end(), id) == rows.end()) out.push_back(std::move(id));
   }
   return out;
@@ -825,7 +837,7 @@ std::vector<std::string> Project::Stamp(const std::string& target, bool purge) {
 }
 
 std::vector<std::string> Project::Stamp(Database& db, const std::string& target, bool purge) {
-  runtime::Migrator migrator(*impl_->scripts, impl_->Naming(), impl_->On(db),
+  runtime::Migrator migrator(impl_->Loaded(), impl_->Naming(), impl_->On(db),
                              impl_->OptionsFor(db.label()));
   return migrator.Stamp(target, purge);
 }
@@ -1011,7 +1023,12 @@ FleetReport Project::Fleet(const FleetCommand& command, const FleetOptions& opti
     throw Error(ErrorKind::kUsage, "no targets: the URLs and patterns given match no database");
   }
   // What the workers share is ready, and read-only, before they start.
-  if (command.kind != FleetCommand::Kind::kCurrent) impl_->Full();
+  // Read before the targets' threads start.
+  if (command.kind != FleetCommand::Kind::kCurrent) {
+    impl_->Full();
+  } else {
+    impl_->Loaded();
+  }
   impl_->Naming();
   FleetReport report;
   report.targets.resize(targets.size());

@@ -61,7 +61,10 @@ void Canonical(const format::Node& node, std::string& out) {
 std::string Sha256Hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  // Fetched once: OpenSSL looks an algorithm up anew on every use of
+  // EVP_sha256(), which cost more than hashing a script.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_Digest(data.data(), data.size(), digest, &size, sha256, nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < size; ++i) {

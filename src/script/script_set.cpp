@@ -58,6 +58,7 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
         format::Document doc = format::File(paths[i]).Load();
         std::call_once(naming_once, [&] { convention = &naming(); });
         scripts[i] = ScriptFromYaml(doc.root(), paths[i], *convention);
+        scripts[i].checksum();  // every run records it: computed here, on every core
       } catch (...) {
         errors[i] = std::current_exception();
       }

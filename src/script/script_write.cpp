@@ -375,12 +375,17 @@ std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent
     out << yaml::BeginMap << yaml::Key << ops::OperationName(w.op) << yaml::Value;
     WriteBody(out, w.op, w.needs_acknowledgement);
     out << yaml::EndMap;
-    std::istringstream lines(out.text());
-    std::string line;
+    const std::string& written = out.text();
     bool first = true;
-    while (std::getline(lines, line)) {
-      text += pad + (first ? "- " : "  ") + line + "\n";
+    for (size_t at = 0; at < written.size();) {
+      size_t end = written.find('\n', at);
+      if (end == std::string::npos) end = written.size();
+      text += pad;
+      text += first ? "- " : "  ";
+      text.append(written, at, end - at);
+      text += '\n';
       first = false;
+      at = end + 1;
     }
   }
   return text;
