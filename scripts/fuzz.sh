@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/fuzz.sh [SECONDS]
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default: every target)
 # Installs what is missing, builds the fuzz targets (fuzz/) into build-fuzz/
 # with clang, libFuzzer and the address and undefined-behaviour sanitizers,
 # then runs each for SECONDS (default 30) from a scratch copy of its seed
@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 targets=(schema_yaml_fuzz script_yaml_fuzz url_fuzz target_fuzz config_fuzz)
+if (($# > 1)); then targets=("${@:2}"); fi
 
 bash scripts/setup.sh --tests
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
