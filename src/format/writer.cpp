@@ -198,32 +198,23 @@ void Writer::BeginSeq(bool flow) {
   open_.push_back(Group{.map = false, .flow = flow, .indent = indent, .inline_first = open_.empty()});
 }
 
-void Writer::EndMap() {
-  Group g = open_.back();
-  open_.pop_back();
-  if (g.flow) {
-    out_ += '}';
-  } else if (g.count == 0) {
-    if (!g.inline_first) {
-      out_ += '\n';
-      out_.append(static_cast<size_t>(g.indent), ' ');
-    }
-    out_ += "{}";
-  }
-  AfterValue();
-}
+void Writer::EndMap() { End(); }
 
-void Writer::EndSeq() {
+void Writer::EndSeq() { End(); }
+
+void Writer::End() {
   Group g = open_.back();
   open_.pop_back();
   if (g.flow) {
-    out_ += ']';
+    out_ += g.map ? '}' : ']';
   } else if (g.count == 0) {
+    // An empty block map or list is written in flow style, on a line of
+    // its own under its key.
     if (!g.inline_first) {
       out_ += '\n';
       out_.append(static_cast<size_t>(g.indent), ' ');
     }
-    out_ += "[]";
+    out_ += g.map ? "{}" : "[]";
   }
   AfterValue();
 }

@@ -43,6 +43,7 @@ class Writer {
   // a flow group.
   void BeforeValue(bool block_group);
   void AfterValue();
+  void End();
   bool InFlow() const;
   void Atom(const std::string& text);
 
