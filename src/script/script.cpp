@@ -167,13 +167,18 @@ MigrationScript ScriptFromYaml(const format::Node& root, const std::string& name
 }
 
 const std::string& MigrationScript::checksum() const {
-  std::call_once(checksum_->once, [this] { checksum_->value = MeaningChecksum(*this); });
+  std::lock_guard<std::mutex> lock(checksum_->mutex);
+  if (!checksum_->done) {
+    checksum_->value = MeaningChecksum(*this);
+    checksum_->done = true;
+  }
   return checksum_->value;
 }
 
 void MigrationScript::set_checksum(std::string checksum) {
   checksum_ = std::make_shared<LazyChecksum>();
-  std::call_once(checksum_->once, [&] { checksum_->value = std::move(checksum); });
+  checksum_->value = std::move(checksum);
+  checksum_->done = true;
 }
 
 std::string MeaningChecksum(const MigrationScript& s) {

@@ -46,8 +46,11 @@ struct MigrationScript {
   std::string legacy_checksum;
 
  private:
+  // (A mutex, not std::call_once: glibc's once makes a system call each
+  // time, which a run over a thousand scripts notices.)
   struct LazyChecksum {
-    std::once_flag once;
+    std::mutex mutex;
+    bool done = false;
     std::string value;
   };
   // Shared by copies, which mean the same.
