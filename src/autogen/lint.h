@@ -33,8 +33,8 @@ struct LintFinding {
 };
 
 // The operations of `upgrade` that are risky and not acknowledged, each
-// judged on the schema just before it (`before` replayed as it goes).
-// Throws what ops::Apply throws.
+// judged on the schema just before it (`before` replayed as it goes, when
+// any is risky; then it throws what ops::Apply throws).
 std::vector<LintFinding> Unacknowledged(const std::vector<ops::OpAt>& upgrade,
                                         const schema::Schema& before);
 

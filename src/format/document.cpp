@@ -185,6 +185,9 @@ class Builder {
             }
             n.text.assign(value);
           }
+          // A scalar weighs its length too: an alias of a long text copied
+          // into every place that names it costs as much as the text.
+          n.weight = 1 + value.size();
           Anchor(s.anchor, n);
           Attach(&n, mark);
           break;
@@ -257,12 +260,12 @@ class Builder {
       if (child->kind != NodeKind::kScalar) {
         Fail(mark, "malformed YAML: a map key must be a plain name");
       }
-      CheckDuplicate(parent, *child);
+      CheckDuplicate(parent, *child, mark);
     }
     p.children.push_back(child);
   }
 
-  void CheckDuplicate(Open& parent, const NodeData& key) {
+  void CheckDuplicate(Open& parent, const NodeData& key, const yaml_mark_t& mark) {
     const auto& c = parent.node->children;
     const NodeData* first = nullptr;
     constexpr size_t kSmall = 16;  // keys compared one by one up to here
@@ -284,7 +287,8 @@ class Builder {
       throw Error(ErrorKind::kInput,
                   "duplicate key '" + key.text + "' (first at line " + std::to_string(first->line) +
                       ", column " + std::to_string(first->column) + ")",
-                  Location{.file = path_, .line = key.line, .column = key.column});
+                  Location{.file = path_, .line = static_cast<int>(mark.line) + 1,
+                           .column = static_cast<int>(mark.column) + 1});
     }
   }
 
@@ -292,6 +296,16 @@ class Builder {
     throw Error(ErrorKind::kInput, message,
                 Location{.file = path_, .line = static_cast<int>(mark.line) + 1,
                          .column = static_cast<int>(mark.column) + 1});
+  }
+
+  // The byte offset of libyaml's mark index, which counts characters after
+  // the byte-order mark.
+  size_t ByteOffset(size_t characters) const {
+    size_t at = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    for (; at < text_.size(); ++at) {
+      if ((static_cast<unsigned char>(text_[at]) & 0xC0) != 0x80 && characters-- == 0) break;
+    }
+    return at;
   }
 
   // True when only white space and comments follow `index`.
@@ -325,7 +339,7 @@ class Builder {
       Fail(mark, std::string("malformed YAML: ") + problem);
     }
     std::string_view context = parser_.context ? parser_.context : "";
-    if (!context.empty() && NothingAfter(parser_.problem_mark.index)) {
+    if (!context.empty() && NothingAfter(ByteOffset(parser_.problem_mark.index))) {
       // The file ends inside something opened earlier: say where it opened.
       if (context == "while scanning a quoted scalar") {
         Fail(parser_.context_mark, "malformed YAML: the quoted text starting here is never closed");

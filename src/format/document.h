@@ -26,7 +26,7 @@ struct NodeData {
   int column = 0;  // 1-based, in characters
   std::string text;                        // a scalar's value
   std::vector<const NodeData*> children;   // items; a map's keys and values alternating
-  uint64_t weight = 1;                     // nodes under this one, aliases expanded
+  uint64_t weight = 1;  // nodes and scalar bytes under this one, aliases expanded
 };
 
 struct NodeEntry;
@@ -116,7 +116,7 @@ Node WithoutKey(Document& scratch, const Node& map, std::string_view key);
 // UTF-8, a second document, a map key that is no scalar, a duplicate key, a
 // quote or bracket never closed, a NUL character (as a byte or decoded from
 // an escape), an alias to no anchor, or aliases that expand it past 16
-// nodes per byte of the text.
+// values (nodes and scalar bytes) per byte of the text.
 Document ParseYaml(const std::string& text, const std::string& path);
 
 }  // namespace retort::format

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace retort::format {
 namespace {
@@ -39,24 +40,42 @@ std::optional<bool> ParseBool(std::string_view s) {
 std::string ReadText(const std::string& path) {
   // One read of the file's size (streams cost more than the parse of a
   // small script).
+  auto fail = [&](const std::string& why) {
+    throw Error(ErrorKind::kInput, "cannot read file: " + why, Location{.file = path});
+  };
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(std::strerror(errno));
   struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    if (fd >= 0) ::close(fd);
-    throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    fail(S_ISDIR(st.st_mode) ? "a directory" : std::strerror(errno));
   }
+  // What retort reads is text a person writes: a file past this is a
+  // mistake (or a device that never ends), not a schema.
+  constexpr size_t kMaxBytes = size_t{256} << 20;
   // A regular file is read to the size it has; anything else to its end.
   const bool sized = S_ISREG(st.st_mode) && st.st_size > 0;
+  if (sized && static_cast<size_t>(st.st_size) > kMaxBytes) {
+    ::close(fd);
+    fail("larger than 256 MiB");
+  }
   std::string text;
   text.resize(sized ? static_cast<size_t>(st.st_size) : 4096);
   size_t got = 0;
   while (!(sized && got == text.size())) {
-    if (got == text.size()) text.resize(text.size() * 2);
+    if (got == text.size()) {
+      if (text.size() >= kMaxBytes) {
+        ::close(fd);
+        fail("larger than 256 MiB");
+      }
+      text.resize(text.size() * 2);
+    }
     ssize_t n = ::read(fd, text.data() + got, text.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
+      const int error = errno;
       ::close(fd);
-      throw Error(ErrorKind::kInput, "cannot read file", Location{.file = path});
+      fail(std::strerror(error));
     }
     if (n == 0) break;
     got += static_cast<size_t>(n);

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include <toml++/toml.h>
@@ -124,7 +127,17 @@ const NodeData* Convert(Document& doc, const toml::node& node) {
   SetMark(n, node);
   if (const toml::table* table = node.as_table()) {
     n.kind = NodeKind::kMap;
-    for (const auto& [key, value] : *table) {
+    // In file order (toml++ keeps a table's keys sorted).
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (const auto& [key, value] : *table) entries.emplace_back(&key, &value);
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      const toml::source_position& x = a.first->source().begin;
+      const toml::source_position& y = b.first->source().begin;
+      return x.line != y.line ? x.line < y.line : x.column < y.column;
+    });
+    for (const auto& [key_at, value_at] : entries) {
+      const toml::key& key = *key_at;
+      const toml::node& value = *value_at;
       NodeData& k = doc.Add();
       k.kind = NodeKind::kScalar;
       k.style = ScalarStyle::kString;

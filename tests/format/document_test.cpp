@@ -109,11 +109,12 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{ManyKeys(40, "k17"), "41:1: duplicate key 'k17' (first at line 18, column 1)"},
         Refused{"{a: 1, 'a': 2}", "1:8: duplicate key 'a' (first at line 1, column 2)"},
         Refused{"x: &k a\n*k : 2\na: 3\n", "3:1: duplicate key 'a' (first at line 1, column 4)"},
+        Refused{"a: 1\nx: &k a\n*k : 2\n", "3:1: duplicate key 'a' (first at line 1, column 1)"},
         Refused{"? [a, b]\n: c\n", "1:3: malformed YAML: a map key must be a plain name"},
         Refused{"~: c\n", "1:1: malformed YAML: a map key must be a plain name"},
         Refused{"a: *nowhere\n", "1:4: malformed YAML: the alias '*nowhere' names no anchor before it"},
         Refused{"a: &x [*x]\n", "1:8: malformed YAML: the alias '*x' names no anchor before it"},
-        Refused{Laughs(), "5:5: malformed YAML: aliases expand this document past 16 values"},
+        Refused{Laughs(), "4:5: malformed YAML: aliases expand this document past 16 values"},
         Refused{"a: \"x\\0y\"\n", "1:4: malformed YAML: a NUL character"},
         Refused{"a: \"x\\u0000\"\n", "1:4: malformed YAML: a NUL character"},
         Refused{std::string("a: x\0y\n", 7), "1:5: malformed YAML: a NUL byte"},
@@ -125,6 +126,29 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"a: 1\n---\nb: 2\n", "2:1: malformed YAML: a second document (after '---')"},
         Refused{", a\n", "1:1: malformed YAML: a document cannot start with ','"},
         Refused{"%YAML 2.0\n---\na: 1\n", "1:1: malformed YAML: found incompatible YAML document"}));
+
+TEST(Document, AliasesOfLongTextCountItsLength) {
+  // Few nodes, but each alias copies 64 KiB wherever it is read.
+  std::string text = "a: &m \"" + std::string(65536, 'x') + "\"\nb: [";
+  for (int i = 0; i < 40; ++i) text += (i ? ", *m" : "*m");
+  try {
+    ParseYaml(text + "]\n", "t.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("aliases expand this document"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(ParseYaml("a: &m \"" + std::string(65536, 'x') + "\"\nb: [*m, *m]\n", "t.yaml"));
+}
+
+TEST(Document, NeverClosedAfterTextThatIsNotAscii) {
+  try {
+    ParseYaml("\xEF\xBB\xBF# \xC3\xA9\xC3\xA9\na: \"\xC3\xA9 never\n", "t.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "t.yaml:2:4: malformed YAML: the quoted text starting here is never closed");
+  }
+}
 
 TEST(Document, LaughsAreRefusedForTheirSize) {
   try {
