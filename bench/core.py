@@ -159,11 +159,11 @@ def main():
             d = os.path.join(work, f"upgrade{n}")
             retort_project(d, steps)
 
-            def retort_upgrade(*extra):
+            def retort_upgrade():
                 db = os.path.join(d, "bench.db")
                 if os.path.exists(db):
                     os.remove(db)
-                return run([RETORT, "upgrade", "head", *extra], d)
+                return run([RETORT, "upgrade", "head"], d)
 
             r_time, r_mem = best(runs, retort_upgrade)
             print(f"retort upgrade head, {n} revs:".ljust(35)

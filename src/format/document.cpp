@@ -56,6 +56,10 @@ Document::~Document() = default;
 
 NodeData& Document::Add() { return nodes_->emplace_back(); }
 
+bool IsYamlNullText(std::string_view s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
 Node WithoutKey(Document& scratch, const Node& map, std::string_view key) {
   NodeData& copy = scratch.Add();
   copy = *map.data();
@@ -121,11 +125,6 @@ void CheckOneDocument(const std::string& text, const std::string& path) {
   }
 }
 
-// YAML's null: a plain scalar without a tag that reads as one.
-bool IsNullText(std::string_view s) {
-  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
-}
-
 class Builder {
  public:
   Builder(const std::string& text, const std::string& path)
@@ -174,7 +173,7 @@ class Builder {
           NodeData& n = New(mark);
           const auto& s = event_.data.scalar;
           std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
-          if (s.plain_implicit && s.style == YAML_PLAIN_SCALAR_STYLE && IsNullText(value)) {
+          if (s.plain_implicit && s.style == YAML_PLAIN_SCALAR_STYLE && IsYamlNullText(value)) {
             n.kind = NodeKind::kNull;
           } else {
             n.kind = NodeKind::kScalar;
@@ -197,7 +196,7 @@ class Builder {
           const bool map = event_.type == YAML_MAPPING_START_EVENT;
           NodeData& n = New(mark);
           n.kind = map ? NodeKind::kMap : NodeKind::kSequence;
-          open_.push_back(Open{&n});
+          open_.push_back(Open{&n, mark});
           // The anchor names the node once it is complete (no alias inside
           // it may name it: no cycles).
           const unsigned char* anchor =
@@ -210,8 +209,7 @@ class Builder {
           Open done = std::move(open_.back());
           open_.pop_back();
           if (!done.anchor.empty()) anchors_[done.anchor] = done.node;
-          Attach(done.node, yaml_mark_t{.index = 0, .line = static_cast<size_t>(done.node->line - 1),
-                                        .column = static_cast<size_t>(done.node->column - 1)});
+          Attach(done.node, done.mark);
           break;
         }
       }
@@ -221,6 +219,7 @@ class Builder {
  private:
   struct Open {
     NodeData* node;
+    yaml_mark_t mark;  // where it starts
     std::string anchor;
     std::unordered_set<std::string_view> keys;  // of a large map, for duplicates
   };
@@ -267,35 +266,32 @@ class Builder {
 
   void CheckDuplicate(Open& parent, const NodeData& key, const yaml_mark_t& mark) {
     const auto& c = parent.node->children;
-    const NodeData* first = nullptr;
-    constexpr size_t kSmall = 16;  // keys compared one by one up to here
-    if (c.size() / 2 < kSmall) {
-      for (size_t i = 0; i < c.size() && !first; i += 2) {
-        if (c[i]->text == key.text) first = c[i];
-      }
-    } else {
+    // A small map's keys are compared one by one; a large one's through a
+    // set, and scanned only for the first place of a repeated key.
+    constexpr size_t kSmall = 16;
+    bool repeated = true;
+    if (c.size() / 2 >= kSmall) {
       if (parent.keys.empty()) {
         for (size_t i = 0; i < c.size(); i += 2) parent.keys.insert(c[i]->text);
       }
-      if (!parent.keys.insert(key.text).second) {
-        for (size_t i = 0; i < c.size() && !first; i += 2) {
-          if (c[i]->text == key.text) first = c[i];
-        }
-      }
+      repeated = !parent.keys.insert(key.text).second;
     }
-    if (first) {
+    for (size_t i = 0; repeated && i < c.size(); i += 2) {
+      if (c[i]->text != key.text) continue;
       throw Error(ErrorKind::kInput,
-                  "duplicate key '" + key.text + "' (first at line " + std::to_string(first->line) +
-                      ", column " + std::to_string(first->column) + ")",
-                  Location{.file = path_, .line = static_cast<int>(mark.line) + 1,
-                           .column = static_cast<int>(mark.column) + 1});
+                  "duplicate key '" + key.text + "' (first at line " + std::to_string(c[i]->line) +
+                      ", column " + std::to_string(c[i]->column) + ")",
+                  At(mark));
     }
   }
 
+  Location At(const yaml_mark_t& mark) const {
+    return Location{.file = path_, .line = static_cast<int>(mark.line) + 1,
+                    .column = static_cast<int>(mark.column) + 1};
+  }
+
   [[noreturn]] void Fail(const yaml_mark_t& mark, const std::string& message) const {
-    throw Error(ErrorKind::kInput, message,
-                Location{.file = path_, .line = static_cast<int>(mark.line) + 1,
-                         .column = static_cast<int>(mark.column) + 1});
+    throw Error(ErrorKind::kInput, message, At(mark));
   }
 
   // The byte offset of libyaml's mark index, which counts characters after

@@ -107,6 +107,10 @@ class Document {
   const NodeData* root_ = nullptr;
 };
 
+// True when `s`, written plain and untagged, is YAML's null: "", "~",
+// "null", "Null" or "NULL".
+bool IsYamlNullText(std::string_view s);
+
 // A copy of map `map` without the entry at `key`, owned by `scratch` (its
 // keys and values are `map`'s own nodes).
 Node WithoutKey(Document& scratch, const Node& map, std::string_view key);

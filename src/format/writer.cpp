@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "format/document.h"
+
 namespace retort::format {
 namespace {
 
@@ -29,15 +31,11 @@ bool IsNotPrintableAt(std::string_view s, size_t i) {
   return false;
 }
 
-bool IsNullText(std::string_view s) {
-  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
-}
-
 // True when `s` may be written without quotes: YAML reads it back as the
 // same string, never as null, and it holds no character that ends or
 // breaks a plain scalar in its context.
 bool IsPlain(std::string_view s, bool flow) {
-  if (IsNullText(s)) return false;
+  if (IsYamlNullText(s)) return false;
   const char c = s[0];
   if (IsBlankOrBreakAt(s, 0)) return false;
   if (kNoPlainStart.find(c) != std::string_view::npos) return false;
