@@ -46,7 +46,7 @@ std::optional<std::string> ConventionName(const NamingConvention& convention,
 // given (a check's through the ck template when there is one), else the
 // template's, else implied (see NameImplied).
 // Thrown by ChooseName for an explicit name longer than 63 bytes, which
-// PostgreSQL would cut: readers defer it (YamlFile::Defer), to report all.
+// PostgreSQL would cut: readers defer it (format::File::Defer), to report all.
 class NameTooLong : public Error {
  public:
   using Error::Error;
