@@ -7,6 +7,8 @@
 #include "format/file.h"
 #include "retort/error.h"
 
+#include <utility>
+
 namespace retort::format {
 namespace {
 
@@ -158,6 +160,19 @@ TEST(Document, LaughsAreRefusedForTheirSize) {
     EXPECT_NE(std::string(e.what()).find("aliases expand this document past 16 values per byte"),
               std::string::npos)
         << e.what();
+  }
+}
+
+TEST(File, ReadingWhatIsNoFileSaysWhy) {
+  for (const auto& [path, why] : {std::pair<std::string, std::string>{"/", "a directory"},
+                                  {"/nonexistent/x.yaml", "No such file or directory"}}) {
+    try {
+      File(path).Load();
+      FAIL() << path;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.message(), "cannot read file: " + why) << path;
+      EXPECT_EQ(e.where().file, path);
+    }
   }
 }
 
