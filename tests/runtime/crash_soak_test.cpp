@@ -190,6 +190,21 @@ downgrade: []
     return "";
   }
 
+  // Waits until backend `pid` waits on a lock: for CREATE INDEX CONCURRENTLY,
+  // its first phase (the index's catalog entry) has committed and it waits
+  // for older snapshots. Seen running is not enough: killed before that
+  // commit, the build leaves nothing behind.
+  void WaitForLockWait(const std::string& pid) {
+    for (int i = 0; i < 2000; ++i) {
+      if (!watcher_->Query("SELECT 1 FROM pg_stat_activity WHERE pid = $1::int AND wait_event_type = 'Lock'",
+                           {pid})
+               .empty())
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "backend " << pid << " never waited on a lock";
+  }
+
   // Waits until backend `pid` is gone (its work done or given up).
   void WaitGone(const std::string& pid) {
     for (int i = 0; i < 2000; ++i) {
@@ -267,6 +282,7 @@ upgrade:
     snapshot->Query("SELECT count(*) FROM \"" + schema + "\".big");
     testing::RetortProcess run({"upgrade", "head"}, dir_.path(), "cic");
     std::string pid = WaitForStatement(run, "CREATE INDEX CONCURRENTLY");
+    WaitForLockWait(pid);
     run.Kill(SIGKILL);
     EXPECT_EQ(run.Wait().exit_code, 128 + SIGKILL);
     if (stop_the_build) watcher_->Query("SELECT pg_terminate_backend($1::int)", {pid});
