@@ -47,7 +47,19 @@ void PrintTo(const Table& t, std::ostream* out) {
   for (const UniqueConstraint& uq : t.uniques) *out << "\n    unique " << uq.name << " " << List(uq.columns);
   for (const CheckConstraint& ck : t.checks) *out << "\n    check " << ck.name << " (" << ck.expr << ")";
   for (const Index& ix : t.indexes) {
-    *out << "\n    index " << ix.name << " " << List(ix.columns) << (ix.unique ? " unique" : "");
+    std::vector<std::string> entries;
+    for (const IndexEntry& e : ix.entries) {
+      std::string entry = e.expr.empty() ? e.column : "(" + e.expr + ")";
+      if (!e.opclass.empty()) entry += " " + e.opclass;
+      if (e.desc) entry += " desc";
+      if (e.nulls != IndexEntry::Nulls::kDefault) {
+        entry += e.nulls == IndexEntry::Nulls::kFirst ? " nulls first" : " nulls last";
+      }
+      entries.push_back(entry);
+    }
+    *out << "\n    index " << ix.name << (ix.method.empty() ? "" : " using " + ix.method) << " "
+         << List(entries) << (ix.include.empty() ? "" : " include " + List(ix.include))
+         << (ix.where.empty() ? "" : " where " + ix.where) << (ix.unique ? " unique" : "");
   }
 }
 

@@ -161,12 +161,29 @@ class Comparer {
     Named(e.name, "check constraint", e.checks, a.checks,
           [](const schema::CheckConstraint& ck) { return "(" + ck.expr + ")"; });
     Named(e.name, "index", e.indexes, a.indexes, [](const schema::Index& ix) {
-      return List(ix.columns) + (ix.unique ? " unique" : "");
+      return DescribeIndex(ix) + (ix.unique ? " unique" : "");
     });
   }
 };
 
 }  // namespace
+
+std::string DescribeIndex(const schema::Index& ix) {
+  std::vector<std::string> entries;
+  for (const schema::IndexEntry& e : ix.entries) {
+    std::string entry = e.expr.empty() ? e.column : "(" + e.expr + ")";
+    if (!e.opclass.empty()) entry += " " + e.opclass;
+    if (e.desc) entry += " desc";
+    if (e.nulls != schema::IndexEntry::Nulls::kDefault) {
+      entry += e.nulls == schema::IndexEntry::Nulls::kFirst ? " nulls first" : " nulls last";
+    }
+    entries.push_back(entry);
+  }
+  std::string out = (ix.method.empty() ? "" : "using " + ix.method + " ") + List(entries);
+  if (!ix.include.empty()) out += " include " + List(ix.include);
+  if (!ix.where.empty()) out += " where " + ix.where;
+  return out;
+}
 
 std::string Difference::Describe() const {
   std::string out = table.empty() ? "" : "table " + table + ": ";

@@ -23,6 +23,10 @@ struct Difference {
 // "none", "now()", "{sql: ...}" or "'value'", for messages.
 std::string DescribeDefault(const std::optional<schema::Default>& d);
 
+// "(a, (lower(b)) desc) include (c) where d > 0", "using gin (tags)": an
+// index's definition past its name, for messages.
+std::string DescribeIndex(const schema::Index& index);
+
 // True when the two columns' defaults mean the same: equal, or literals
 // equal as values of the column's type ("true" and "1" on a boolean, "5" and
 // "5.0" on a number).

@@ -411,7 +411,7 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
           },
           [](const ops::CreateIndex& op) {
             return std::string("+ ") + (op.index.unique ? "unique " : "") + "index " + op.index.name +
-                   " on " + op.table + " " + List(op.index.columns);
+                   " on " + op.table + " " + DescribeIndex(op.index);
           },
           [](const ops::DropIndex& op) { return "- index " + op.name + " on " + op.table; },
           [](const ops::CreatePrimaryKey& op) {

@@ -127,9 +127,33 @@ std::string Dialect::ConstraintClause(const std::string& name, bool implied) con
 
 std::string Dialect::CreateIndexSql(const std::string& table, const schema::Index& index,
                                     bool concurrently) const {
-  return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-         (concurrently ? "CONCURRENTLY " : "") + Quote(StoredName(index.name)) + " ON " +
-         Quote(table) + " (" + QuotedNames(index.columns) + ")";
+  auto refuse = [&](const std::string& what) {
+    throw Error(ErrorKind::kInput, "index '" + index.name + "' " + what + ", which " +
+                                       std::string(name()) + " indexes do not have");
+  };
+  if (!index.method.empty() && !caps().index_methods) refuse("uses '" + index.method + "'");
+  if (!index.include.empty() && !caps().index_include) refuse("has 'include' columns");
+  std::string entries;
+  for (const schema::IndexEntry& e : index.entries) {
+    if (!e.opclass.empty() && !caps().index_operator_classes) refuse("has an operator class");
+    if (e.nulls != schema::IndexEntry::Nulls::kDefault && !caps().index_nulls_order) {
+      refuse("orders NULLs (nulls: first or last)");
+    }
+    std::string entry = !e.expr.empty() ? (schema::IsFunctionCall(e.expr) ? e.expr : "(" + e.expr + ")")
+                                        : Quote(e.column);
+    if (!e.opclass.empty()) entry += " " + e.opclass;
+    if (e.desc) entry += " DESC";
+    if (e.nulls == schema::IndexEntry::Nulls::kFirst) entry += " NULLS FIRST";
+    if (e.nulls == schema::IndexEntry::Nulls::kLast) entry += " NULLS LAST";
+    entries += (entries.empty() ? "" : ", ") + entry;
+  }
+  std::string sql = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+                    (concurrently ? "CONCURRENTLY " : "") + Quote(StoredName(index.name)) + " ON " +
+                    Quote(table) + (index.method.empty() ? "" : " USING " + index.method) + " (" +
+                    entries + ")";
+  if (!index.include.empty()) sql += " INCLUDE (" + QuotedNames(index.include) + ")";
+  if (!index.where.empty()) sql += " WHERE " + index.where;
+  return sql;
 }
 
 std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema& schema) const {

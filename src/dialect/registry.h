@@ -38,6 +38,12 @@ struct Capabilities {
   // ALTER TABLE cannot change a column's type, nullability or default, nor
   // add or drop constraints: such changes rebuild the table.
   bool rebuilds_tables = false;
+  // Indexes: access methods other than btree (USING gin, ...), INCLUDE
+  // columns, operator classes per entry, NULLS FIRST / LAST per entry.
+  bool index_methods = false;
+  bool index_include = false;
+  bool index_operator_classes = false;
+  bool index_nulls_order = false;
   // The longest identifier kept whole, in bytes; 0: no limit.
   size_t max_identifier_bytes = 0;
 };

@@ -144,6 +144,82 @@ std::optional<Default> ParseDefault(const File& file, const Node& node) {
   return Default{Default::Kind::kLiteral, value};
 }
 
+const std::vector<std::string_view> kIndexKeys = {"name", "columns", "unique", "where", "using", "include"};
+
+namespace {
+
+// Trimmed, without pairs of parentheses around the whole: the model's form
+// of an expression (rendering adds what the SQL needs).
+std::string ExpressionText(const File& file, const Node& node, std::string_view what) {
+  if (!node.IsScalar() || node.Scalar().find_first_not_of(" \t\r\n") == std::string::npos) {
+    file.Fail(node, std::string(what) + " must be SQL text");
+  }
+  return schema::WithoutOuterParens(node.Scalar());
+}
+
+// A name written into SQL as it is (an operator class, an access method):
+// letters, digits and '_', optionally qualified by a schema.
+std::string SqlWord(const File& file, const Node& node, std::string_view what) {
+  if (!node.IsScalar()) file.Fail(node, std::string(what) + " must be a name");
+  const std::string& text = node.Scalar();
+  bool ok = !text.empty() && !std::isdigit(static_cast<unsigned char>(text[0])) &&
+            text.front() != '.' && text.back() != '.';
+  for (char c : text) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+  if (!ok) file.Fail(node, std::string(what) + " '" + text + "' is not a name (letters, digits, '_')");
+  return text;
+}
+
+IndexEntry ParseIndexEntry(const File& file, const Node& node) {
+  IndexEntry e;
+  if (node.IsScalar()) {
+    e.column = node.Scalar();
+    if (e.column.empty()) file.Fail(node, "an index entry needs a column name");
+    return e;
+  }
+  if (!node.IsMap()) file.Fail(node, "an index entry must be a column name or a map");
+  file.CheckKeys(node, "index entry", {"column", "expr", "desc", "nulls", "opclass"});
+  if (static_cast<bool>(node["column"]) == static_cast<bool>(node["expr"])) {
+    file.Fail(node, "an index entry needs one of 'column' or 'expr'");
+  }
+  if (node["column"]) e.column = file.String(node, "column");
+  if (node["expr"]) e.expr = ExpressionText(file, node["expr"], "'expr'");
+  e.desc = file.OptBool(node, "desc").value_or(false);
+  if (std::optional<std::string> nulls = file.OptString(node, "nulls")) {
+    if (*nulls == "first") {
+      e.nulls = IndexEntry::Nulls::kFirst;
+    } else if (*nulls == "last") {
+      e.nulls = IndexEntry::Nulls::kLast;
+    } else {
+      file.Fail(node["nulls"], "unknown 'nulls' '" + *nulls + "' (expected first or last)");
+    }
+  }
+  if (e.nulls == (e.desc ? IndexEntry::Nulls::kFirst : IndexEntry::Nulls::kLast)) {
+    e.nulls = IndexEntry::Nulls::kDefault;  // the default, said
+  }
+  if (node["opclass"]) e.opclass = SqlWord(file, node["opclass"], "operator class");
+  return e;
+}
+
+}  // namespace
+
+Index ParseIndex(const File& file, const Node& node) {
+  Index index;
+  Node columns = node["columns"];
+  if (!columns) file.Fail(node, "an index needs 'columns'");
+  file.RequireSequence(columns, "'columns'");
+  for (const Node& item : columns) index.entries.push_back(ParseIndexEntry(file, item));
+  if (index.entries.empty()) file.Fail(columns, "an index needs at least one column or expression");
+  index.unique = file.OptBool(node, "unique").value_or(false);
+  if (node["where"]) index.where = ExpressionText(file, node["where"], "'where'");
+  if (node["using"]) {
+    index.method = SqlWord(file, node["using"], "index method");
+    for (char& c : index.method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (index.method == "btree") index.method.clear();  // the default, said
+  }
+  if (node["include"]) index.include = file.RequiredStrings(node, "include");
+  return index;
+}
+
 ColumnSpec ParseColumn(const File& file, const Node& node) {
   const Node& m = node;
   for (const Node::Entry& entry : m.entries()) {
@@ -222,7 +298,7 @@ void AttachColumnShorthands(const File& file, const ColumnSpec& spec,
                             const NamingConvention& naming, Table& table) {
   const std::string& col = spec.column.name;
   if (spec.index) {
-    Index index{"", {col}, spec.unique};
+    Index index = Index::On("", {col}, spec.unique);
     index.name = NameAt(file, spec.node, naming, "ix", spec.index_name, {table.name, {col}, "", {}, ""}).name;
     table.indexes.push_back(index);
   } else if (spec.unique) {
@@ -343,12 +419,14 @@ Table ParseTable(const File& file, const Node& node,
   if (Node indexes = m["indexes"]) {
     file.RequireSequence(indexes, "'indexes'");
     for (const auto& item : indexes) {
-      file.CheckKeys(item, "index", {"name", "columns", "unique"});
-      Index index{"", file.RequiredStrings(item, "columns"),
-                  file.OptBool(item, "unique").value_or(false)};
-      RequireColumns(file, item, t, index.columns);
+      file.CheckKeys(item, "index", kIndexKeys);
+      Index index = ParseIndex(file, item);
+      for (const IndexEntry& e : index.entries) {
+        if (e.expr.empty()) RequireColumns(file, item, t, {e.column});
+      }
+      RequireColumns(file, item, t, index.include);
       index.name = NameAt(file, item, naming, "ix", file.OptString(item, "name").value_or(""),
-                          {t.name, index.columns, "", {}, ""}).name;
+                          {t.name, index.KeyColumns(), "", {}, ""}).name;
       t.indexes.push_back(index);
     }
   }

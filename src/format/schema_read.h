@@ -38,6 +38,14 @@ ColumnSpec ParseColumn(const File& file, const Node& node);
 schema::Table ParseTable(const File& file, const Node& node,
                  const schema::NamingConvention& naming, schema::RenameHints* hints = nullptr);
 
+// The keys of an index map in schema files (create_index adds its own).
+extern const std::vector<std::string_view> kIndexKeys;
+
+// Parses an index's definition (columns: names or {column|expr, desc,
+// nulls, opclass} entries; unique, where, using, include), unnamed; does not
+// check its keys or that its columns exist.
+schema::Index ParseIndex(const File& file, const Node& node);
+
 // Turns a column's shorthands into table-level objects of `table`, named by
 // `naming`: unique+index -> a unique index, unique -> a unique constraint,
 // index -> an index, references -> a foreign key.

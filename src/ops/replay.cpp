@@ -11,58 +11,7 @@ namespace {
 using schema::Schema;
 using schema::Table;
 
-// `expr` with every identifier `from` (bare, or "quoted") written as `to`;
-// string literals are left alone.
-std::string RenameIdentifier(const std::string& expr, const std::string& from,
-                             const std::string& to) {
-  auto is_word = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-           static_cast<unsigned char>(c) >= 0x80;
-  };
-  bool bare_ok = !to.empty() && !std::isdigit(static_cast<unsigned char>(to[0])) &&
-                 std::all_of(to.begin(), to.end(), [&](char c) { return is_word(c); });
-  std::string quoted_to = "\"";
-  for (char c : to) quoted_to += c == '"' ? std::string("\"\"") : std::string(1, c);
-  quoted_to += "\"";
-  std::string out;
-  size_t i = 0;
-  while (i < expr.size()) {
-    char c = expr[i];
-    if (c == '\'') {  // a string literal, '' included
-      size_t j = i + 1;
-      while (j < expr.size() && !(expr[j] == '\'' && (j + 1 >= expr.size() || expr[j + 1] != '\''))) {
-        j += expr[j] == '\'' ? 2 : 1;
-      }
-      out += expr.substr(i, j + 1 - i);
-      i = j + 1;
-    } else if (c == '"') {  // a quoted identifier
-      size_t j = i + 1;
-      std::string name;
-      while (j < expr.size()) {
-        if (expr[j] == '"' && j + 1 < expr.size() && expr[j + 1] == '"') {
-          name += '"';
-          j += 2;
-        } else if (expr[j] == '"') {
-          break;
-        } else {
-          name += expr[j++];
-        }
-      }
-      out += name == from ? quoted_to : expr.substr(i, j + 1 - i);
-      i = j + 1;
-    } else if (is_word(c) && (i == 0 || !is_word(expr[i - 1]))) {
-      size_t j = i;
-      while (j < expr.size() && is_word(expr[j])) ++j;
-      std::string word = expr.substr(i, j - i);
-      out += word == from ? (bare_ok ? to : quoted_to) : word;
-      i = j;
-    } else {
-      out += c;
-      ++i;
-    }
-  }
-  return out;
-}
+using schema::RenameIdentifier;
 
 bool Mentions(const std::vector<std::string>& columns, const std::string& c) {
   return std::find(columns.begin(), columns.end(), c) != columns.end();
@@ -193,7 +142,7 @@ class Replayer {
     if (t.primary_key && Mentions(t.primary_key->columns, op.column)) t.primary_key.reset();
     std::erase_if(t.foreign_keys, [&](const auto& x) { return Mentions(x.columns, op.column); });
     std::erase_if(t.uniques, [&](const auto& x) { return Mentions(x.columns, op.column); });
-    std::erase_if(t.indexes, [&](const auto& x) { return Mentions(x.columns, op.column); });
+    std::erase_if(t.indexes, [&](const auto& x) { return x.Uses(op.column); });
   }
   void operator()(const AlterColumn& op) {
     Table& t = NeedTable(op.table);
@@ -221,7 +170,10 @@ class Replayer {
   }
   void operator()(const CreateIndex& op) {
     Table& t = NeedTable(op.table);
-    NeedColumns(t, op.index.columns);
+    for (const schema::IndexEntry& e : op.index.entries) {
+      if (e.expr.empty()) NeedColumn(t, e.column);
+    }
+    NeedColumns(t, op.index.include);
     FreshName(t, op.index.name);
     FreshIndexName(op.index.name);
     t.indexes.push_back(op.index);
@@ -373,7 +325,14 @@ class Replayer {
         if (t.primary_key) rename(t.primary_key->columns);
         for (auto& x : t.foreign_keys) rename(x.columns);
         for (auto& x : t.uniques) rename(x.columns);
-        for (auto& x : t.indexes) rename(x.columns);
+        for (auto& x : t.indexes) {
+          for (schema::IndexEntry& e : x.entries) {
+            if (e.column == from) e.column = to;
+            if (!e.expr.empty()) e.expr = RenameIdentifier(e.expr, from, to);
+          }
+          if (!x.where.empty()) x.where = RenameIdentifier(x.where, from, to);
+          rename(x.include);
+        }
         // As both databases do: the name changes inside check expressions.
         for (auto& x : t.checks) x.expr = RenameIdentifier(x.expr, from, to);
       }
@@ -483,7 +442,7 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
               if (Mentions(x.columns, op.column)) out.push_back(CreateUniqueConstraint{t.name, x});
             }
             for (const auto& x : t.indexes) {
-              if (Mentions(x.columns, op.column)) out.push_back(CreateIndex{t.name, x});
+              if (x.Uses(op.column)) out.push_back(CreateIndex{t.name, x});
             }
           },
           [&](const AlterColumn& op) {

@@ -61,6 +61,42 @@ const Index* Table::FindIndex(const std::string& index) const {
   return FindByName(indexes, index);
 }
 
+Index Index::On(std::string name, const std::vector<std::string>& columns, bool unique) {
+  Index index;
+  index.name = std::move(name);
+  for (const std::string& c : columns) index.entries.push_back(IndexEntry{.column = c});
+  index.unique = unique;
+  return index;
+}
+
+std::vector<std::string> Index::KeyColumns() const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& c) {
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  for (const IndexEntry& e : entries) {
+    if (e.expr.empty()) {
+      add(e.column);
+    } else {
+      for (const std::string& c : ExpressionColumns(e.expr)) add(c);
+    }
+  }
+  return out;
+}
+
+bool Index::Uses(const std::string& column) const {
+  for (const IndexEntry& e : entries) {
+    if (e.expr.empty() ? e.column == column : ExpressionUses(e.expr, column)) return true;
+  }
+  return (!where.empty() && ExpressionUses(where, column)) ||
+         std::find(include.begin(), include.end(), column) != include.end();
+}
+
+bool Index::PlainColumns() const {
+  return std::all_of(entries.begin(), entries.end(),
+                     [](const IndexEntry& e) { return e.IsPlainColumn(); });
+}
+
 bool Table::IsSolePrimaryKey(const std::string& column) const {
   return primary_key && primary_key->columns.size() == 1 &&
          primary_key->columns[0] == column;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "retort/error.h"
+#include "schema/expression.h"
 #include "schema/types.h"
 
 namespace retort::schema {
@@ -112,10 +113,42 @@ struct CheckConstraint {
   }
 };
 
+// One entry of an index: a column, or an expression, with its order and
+// operator class.
+struct IndexEntry {
+  enum class Nulls { kDefault, kFirst, kLast };
+  std::string column;   // the column; empty for an expression entry
+  std::string expr;     // an expression entry's SQL, as written
+  std::string opclass;  // an operator class (PostgreSQL); "": the type's default
+  bool desc = false;
+  Nulls nulls = Nulls::kDefault;  // kDefault: last ascending, first descending
+
+  // A column and nothing more: written as the column's name alone.
+  bool IsPlainColumn() const {
+    return expr.empty() && opclass.empty() && !desc && nulls == Nulls::kDefault;
+  }
+  bool operator==(const IndexEntry&) const = default;
+};
+
 struct Index {
   std::string name;
-  std::vector<std::string> columns;
+  std::vector<IndexEntry> entries;  // in key order
   bool unique = false;
+  std::string where;   // a partial index's predicate (SQL); "": every row
+  std::string method;  // `using:` (PostgreSQL's access method); "": btree
+  std::vector<std::string> include;  // INCLUDE columns (PostgreSQL)
+
+  // An index on these columns, plain.
+  static Index On(std::string name, const std::vector<std::string>& columns, bool unique = false);
+  // The columns its entries are built on, in order, each once: column
+  // entries and the columns expression entries name (ExpressionColumns).
+  // What a naming convention's column_0_name is taken from.
+  std::vector<std::string> KeyColumns() const;
+  // True when `column` is one of its entries, named by an expression or the
+  // predicate, or included: dropping the column drops the index.
+  bool Uses(const std::string& column) const;
+  // True when every entry is a plain column (IndexEntry::IsPlainColumn).
+  bool PlainColumns() const;
   bool operator==(const Index&) const = default;
 };
 

@@ -90,13 +90,14 @@ struct Parser {
     return op;
   }
   Operation CreateIndexOp(const Node& n) const {
-    file.CheckKeys(n, "create_index", {"name", "table", "columns", "unique", "concurrently"});
+    std::vector<std::string_view> keys = format::kIndexKeys;
+    keys.insert(keys.end(), {"table", "concurrently"});
+    file.CheckKeys(n, "create_index", keys);
     CreateIndex op;
     op.table = file.String(n, "table");
-    op.index.columns = file.RequiredStrings(n, "columns");
-    op.index.unique = file.OptBool(n, "unique").value_or(false);
+    op.index = format::ParseIndex(file, n);
     op.concurrently = file.OptBool(n, "concurrently").value_or(false);
-    op.index.name = Name(n, "ix", {op.table, op.index.columns, "", {}, ""}).name;
+    op.index.name = Name(n, "ix", {op.table, op.index.KeyColumns(), "", {}, ""}).name;
     return op;
   }
   Operation DropIndexOp(const Node& n) const {

@@ -104,6 +104,36 @@ void Names(yaml::Emitter& out, const char* key, const std::vector<std::string>& 
   out << yaml::EndSeq;
 }
 
+// An index's definition past its name: columns (plain names, or a map per
+// entry), unique, where, using, include.
+void IndexBody(yaml::Emitter& out, const schema::Index& index) {
+  out << yaml::Key << "columns" << yaml::Value << yaml::Flow << yaml::BeginSeq;
+  for (const schema::IndexEntry& e : index.entries) {
+    if (e.IsPlainColumn()) {
+      out << e.column;
+      continue;
+    }
+    out << yaml::Flow << yaml::BeginMap;
+    if (e.expr.empty()) {
+      out << yaml::Key << "column" << yaml::Value << e.column;
+    } else {
+      out << yaml::Key << "expr" << yaml::Value << e.expr;
+    }
+    if (!e.opclass.empty()) out << yaml::Key << "opclass" << yaml::Value << e.opclass;
+    if (e.desc) out << yaml::Key << "desc" << yaml::Value << true;
+    if (e.nulls != schema::IndexEntry::Nulls::kDefault) {
+      out << yaml::Key << "nulls" << yaml::Value
+          << (e.nulls == schema::IndexEntry::Nulls::kFirst ? "first" : "last");
+    }
+    out << yaml::EndMap;
+  }
+  out << yaml::EndSeq;
+  if (index.unique) out << yaml::Key << "unique" << yaml::Value << true;
+  if (!index.method.empty()) out << yaml::Key << "using" << yaml::Value << index.method;
+  if (!index.include.empty()) Names(out, "include", index.include);
+  if (!index.where.empty()) out << yaml::Key << "where" << yaml::Value << index.where;
+}
+
 // `in_table`: a primary key column of a create_table, whose NOT NULL the
 // table's primary key implies.
 void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
@@ -220,8 +250,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
     out << yaml::Key << "indexes" << yaml::Value << yaml::BeginSeq;
     for (const schema::Index& ix : t.indexes) {
       out << yaml::Flow << yaml::BeginMap << yaml::Key << "name" << yaml::Value << ix.name;
-      Names(out, "columns", ix.columns);
-      if (ix.unique) out << yaml::Key << "unique" << yaml::Value << true;
+      IndexBody(out, ix);
       out << yaml::EndMap;
     }
     out << yaml::EndSeq;
@@ -274,8 +303,7 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             flow();
             key("name", op.index.name);
             key("table", op.table);
-            Names(out, "columns", op.index.columns);
-            if (op.index.unique) out << yaml::Key << "unique" << yaml::Value << true;
+            IndexBody(out, op.index);
             if (op.concurrently) out << yaml::Key << "concurrently" << yaml::Value << true;
             end();
           },

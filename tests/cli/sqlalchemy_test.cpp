@@ -20,8 +20,9 @@ namespace {
 
 // The model, as SQLAlchemy declares it: unnamed keys, foreign keys, unique
 // and check constraints (left to the database), an enum with its CHECK
-// (create_constraint, named after the enum), indexes from index=True, and
-// server defaults as SQLAlchemy writes them.
+// (create_constraint, named after the enum), indexes from index=True, a
+// partial, an expression and a descending index, and server defaults as
+// SQLAlchemy writes them.
 constexpr const char* kModel = R"py(
 import sys
 import sqlalchemy as sa
@@ -33,7 +34,7 @@ sa.Table("projects", m,
     sa.Column("phase", sa.Enum("PLAN", "BUILD", "DONE", name="phasetype", create_constraint=True),
               nullable=False, server_default="PLAN"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()))
-sa.Table("checklist_item_templates", m,
+templates = sa.Table("checklist_item_templates", m,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("project_id", sa.Integer, sa.ForeignKey("projects.id", ondelete="CASCADE"),
               nullable=False, index=True),
@@ -45,6 +46,11 @@ sa.Table("checklist_item_templates", m,
     sa.UniqueConstraint("project_id", "title"),
     sa.CheckConstraint("size >= 0"),
     sa.CheckConstraint("size < 1000"))
+# A unique partial index, an expression index and a descending entry.
+sa.Index("ix_templates_live_title", templates.c.title, unique=True,
+         postgresql_where=sa.text("size > 0"), sqlite_where=sa.text("size > 0"))
+sa.Index("ix_templates_lower_title", sa.func.lower(templates.c.title))
+sa.Index("ix_templates_size", templates.c.size.desc(), templates.c.id)
 # Each (url, schema) pair of the arguments gets the model.
 for url, schema in zip(sys.argv[1::2], sys.argv[2::2]):
     args = {"options": "-csearch_path=" + schema} if schema else {}
@@ -78,6 +84,10 @@ tables:
     checks:
       - {expr: "size >= 0"}
       - {expr: "size < 1000"}
+    indexes:
+      - {name: ix_templates_live_title, columns: [title], unique: true, where: "size > 0"}
+      - {name: ix_templates_lower_title, columns: [{expr: lower(title)}]}
+      - {name: ix_templates_size, columns: [{column: size, desc: true}, id]}
 )yaml";
 
 class SqlalchemyBuilt : public ::testing::TestWithParam<std::string> {

@@ -169,7 +169,7 @@ SchemaFacts Declared(const schema::Schema& s, const std::string& dialect_name) {
     }
     for (const schema::UniqueConstraint& uq : table.uniques) t.uniques.insert(List(uq.columns));
     for (const schema::Index& ix : table.indexes) {
-      t.indexes.insert(ix.name + " " + List(ix.columns) + (ix.unique ? " UNIQUE" : ""));
+      t.indexes.insert(ix.name + " " + List(ix.KeyColumns()) + (ix.unique ? " UNIQUE" : ""));
     }
   }
   return facts;

@@ -53,7 +53,7 @@ TEST(SchemaYaml, LoadsAndNamesEverything) {
   EXPECT_EQ(users.primary_key->name, "pk_users");
   // unique + index is one unique index, as in SQLAlchemy.
   ASSERT_EQ(users.indexes.size(), 1u);
-  EXPECT_EQ(users.indexes[0], (Index{"ix_users_email", {"email"}, true}));
+  EXPECT_EQ(users.indexes[0], Index::On("ix_users_email", {"email"}, true));
   ASSERT_EQ(users.uniques.size(), 1u);
   EXPECT_EQ(users.uniques[0].name, "uq_users_handle");
   EXPECT_EQ(users.columns[3].server_default->kind, Default::Kind::kNow);

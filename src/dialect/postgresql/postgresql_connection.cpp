@@ -115,25 +115,39 @@ bool PostgresConnection::ResumeIndexBuild(const ConcurrentIndexBuild& build) {
   const schema::Index& index = build.index;
   const Statement& s = build.create;
   // The index of that name, its table, and whether it is the one the
-  // statement builds: the same columns in order, unique or not, plain
-  // column entries only.
+  // statement builds: the same definition past its name and table
+  // (method, entries, INCLUDE, WHERE) as the catalog prints it, compared
+  // with the same index built on an empty copy of the table.
+  const std::string kDefinition = "substring(pg_catalog.pg_get_indexdef(i.indexrelid) from ' USING .*')";
   std::vector<Row> found = Query(
-      "SELECT i.indisvalid, t.relname, i.indisunique AND true, i.indexprs IS NULL AND "
-      "i.indpred IS NULL, array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH "
-      "ORDINALITY AS k(attnum, n) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND "
-      "a.attnum = k.attnum ORDER BY k.n), E'\\x1f') "
+      "SELECT i.indisvalid, t.relname, i.indisunique AND true, " + kDefinition + " "
       "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
       "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
       "WHERE c.relname = $1 AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace "
       "WHERE nspname = $2)",
       {dialect_.StoredName(index.name), schema_});
   if (found.empty()) return false;
-  std::string columns;
-  for (const std::string& c : index.columns) columns += (columns.empty() ? "" : "\x1f") + c;
   const Row& r = found[0];
-  bool same = r[1] == std::optional<std::string>(table) &&
-              r[2] == std::optional<std::string>(index.unique ? "t" : "f") &&
-              r[3] == std::optional<std::string>("t") && r[4] == std::optional<std::string>(columns);
+  if (r[1] != std::optional<std::string>(table) ||
+      r[2] != std::optional<std::string>(index.unique ? "t" : "f")) {
+    return false;  // not this one: the CREATE says it exists
+  }
+  std::optional<std::string> wanted;
+  Execute("BEGIN");
+  try {
+    schema::Index probe = index;
+    probe.name = "_retort_probe_ix";
+    Execute("CREATE TEMPORARY TABLE _retort_probe (LIKE " + dialect_.Quote(schema_) + "." +
+            dialect_.Quote(table) + ")");
+    Execute(dialect_.CreateIndexSql("_retort_probe", probe));
+    std::vector<Row> rows = Query("SELECT " + kDefinition + " FROM pg_catalog.pg_index i "
+                                  "WHERE i.indexrelid = 'pg_temp._retort_probe_ix'::regclass");
+    if (!rows.empty()) wanted = rows[0][0];
+  } catch (const Error&) {
+    // Not comparable: taken as another index.
+  }
+  Execute("ROLLBACK");
+  bool same = wanted && r[3] == wanted;
   if (!same) return false;  // not this one: the CREATE says it exists
   if (r[0] == std::optional<std::string>("t")) return true;  // built: done before
   // Left invalid by a build that was stopped: dropped, then built anew.

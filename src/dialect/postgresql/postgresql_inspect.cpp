@@ -23,10 +23,13 @@
 //    an {sql:} default that is a literal, now() or CURRENT_TIMESTAMP reads
 //    back as the literal or now;
 //  - comments are dropped (retort does not write them).
-// Check expressions read back as PostgreSQL prints them (pg_get_expr,
-// pretty), with one outer pair of parentheses taken off. PostgreSQL rewrites
-// expressions (casts, parentheses inside, IN lists), which Normalize cannot
-// know; CanonicalizeExpressions asks the server.
+// Check expressions, index expressions and index predicates read back as
+// PostgreSQL prints them (pg_get_expr, pg_get_indexdef; pretty), without
+// parentheses around the whole. PostgreSQL rewrites expressions (casts,
+// parentheses inside, IN lists), which Normalize cannot know;
+// CanonicalizeExpressions asks the server. An index's btree method reads
+// back as none (the default), an operator class only when it is not the
+// type's default.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -44,16 +47,18 @@ using schema::Default;
 using schema::Type;
 using schema::TypeKind;
 
-// The elements of a one-dimensional array's text form: {a,"b c",NULL}.
-std::vector<std::string> ParseArray(const std::optional<std::string>& text) {
-  std::vector<std::string> out;
+// The elements of a one-dimensional array's text form: {a,"b c",NULL},
+// an unquoted NULL as nullopt.
+std::vector<std::optional<std::string>> ParseArrayWithNulls(const std::optional<std::string>& text) {
+  std::vector<std::optional<std::string>> out;
   if (!text || text->size() < 2 || (*text)[0] != '{') return out;
   const std::string& s = *text;
   size_t i = 1;
   if (s[i] == '}') return out;
   while (i < s.size()) {
     std::string item;
-    if (s[i] == '"') {
+    bool quoted = s[i] == '"';
+    if (quoted) {
       ++i;
       while (i < s.size() && s[i] != '"') {
         if (s[i] == '\\' && i + 1 < s.size()) ++i;
@@ -63,36 +68,25 @@ std::vector<std::string> ParseArray(const std::optional<std::string>& text) {
     } else {
       while (i < s.size() && s[i] != ',' && s[i] != '}') item += s[i++];
     }
-    out.push_back(item);
+    if (!quoted && item == "NULL") {
+      out.push_back(std::nullopt);
+    } else {
+      out.push_back(item);
+    }
     if (i >= s.size() || s[i] == '}') break;
     ++i;  // the comma
   }
   return out;
 }
 
-// Takes off one pair of parentheses around the whole expression.
-std::string StripOuterParens(std::string expr) {
-  expr = TrimSpace(expr);
-  if (expr.size() < 2 || expr.front() != '(' || expr.back() != ')') return expr;
-  int depth = 0;
-  bool quoted = false, dquoted = false;
-  for (size_t i = 0; i < expr.size(); ++i) {
-    char c = expr[i];
-    if (quoted) {
-      if (c == '\'') quoted = false;
-      continue;
-    }
-    if (dquoted) {
-      if (c == '"') dquoted = false;
-      continue;
-    }
-    if (c == '\'') quoted = true;
-    else if (c == '"') dquoted = true;
-    else if (c == '(') ++depth;
-    else if (c == ')' && --depth == 0 && i + 1 != expr.size()) return expr;  // (a) AND (b)
-  }
-  return TrimSpace(expr.substr(1, expr.size() - 2));
+// The same, NULL read as the text "NULL".
+std::vector<std::string> ParseArray(const std::optional<std::string>& text) {
+  std::vector<std::string> out;
+  for (const std::optional<std::string>& item : ParseArrayWithNulls(text)) out.push_back(item.value_or("NULL"));
+  return out;
 }
+
+using schema::WithoutOuterParens;
 
 // True for "::type" repeated: the casts PostgreSQL prints after a constant.
 // A type is words, dots, brackets, parentheses and commas, or a quoted name
@@ -492,22 +486,34 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
         table->foreign_keys.push_back({name, columns, Text(row[4]), ParseArray(row[5]),
                                        *ActionFromCode(row[6]), *ActionFromCode(row[7])});
         break;
-      case 'c': table->checks.push_back({name, StripOuterParens(Text(row[8]))}); break;
+      case 'c': table->checks.push_back({name, WithoutOuterParens(Text(row[8]))}); break;
       default: break;
     }
   }
 
   // Indexes of their own: not those backing a primary key, unique or
-  // exclusion constraint. An expression column reads as its expression.
+  // exclusion constraint. Per key entry: its column (NULL for an
+  // expression), its text as the catalog prints it, its indoption bits (1
+  // DESC, 2 NULLS FIRST) and its operator class unless the type's default;
+  // then the INCLUDE columns, the method and the predicate.
   for (const Row& row : Query(
            "SELECT i.indrelid, ic.relname, i.indisunique, "
-           "ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text "
-           "ELSE pg_catalog.pg_get_indexdef(i.indexrelid, k, true) END "
+           "ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text END "
+           "FROM generate_series(1, i.indnkeyatts) k LEFT JOIN pg_catalog.pg_attribute a "
+           "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k)::text, "
+           "ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
+           "FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
+           "ARRAY(SELECT i.indoption[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
+           "ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END "
            "FROM generate_series(1, i.indnkeyatts) k "
-           "LEFT JOIN pg_catalog.pg_attribute a "
-           "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k)::text "
+           "JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[k - 1] ORDER BY k)::text, "
+           "ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] "
+           "ORDER BY k)::text, "
+           "am.amname, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) "
            "FROM pg_catalog.pg_index i "
            "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+           "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
            "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
            "WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con "
@@ -517,7 +523,33 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            params)) {
     schema::Table* table = table_for(row[0]);
     if (!table) continue;
-    table->indexes.push_back({Text(row[1]), ParseArray(row[3]), Text(row[2]) == "t"});
+    schema::Index index;
+    index.name = Text(row[1]);
+    index.unique = Text(row[2]) == "t";
+    std::vector<std::optional<std::string>> columns = ParseArrayWithNulls(row[3]);
+    std::vector<std::string> texts = ParseArray(row[4]);
+    std::vector<std::string> options = ParseArray(row[5]);
+    std::vector<std::string> opclasses = ParseArray(row[6]);
+    for (size_t k = 0; k < texts.size(); ++k) {
+      schema::IndexEntry e;
+      if (k < columns.size() && columns[k]) {
+        e.column = *columns[k];
+      } else {
+        e.expr = WithoutOuterParens(texts[k]);
+      }
+      int option = k < options.size() ? std::atoi(options[k].c_str()) : 0;
+      e.desc = (option & 1) != 0;
+      bool nulls_first = (option & 2) != 0;
+      if (nulls_first != e.desc) {
+        e.nulls = nulls_first ? schema::IndexEntry::Nulls::kFirst : schema::IndexEntry::Nulls::kLast;
+      }
+      if (k < opclasses.size()) e.opclass = opclasses[k];
+      index.entries.push_back(std::move(e));
+    }
+    index.include = ParseArray(row[7]);
+    index.method = Text(row[8]) == "btree" ? "" : Text(row[8]);
+    if (row[9]) index.where = WithoutOuterParens(*row[9]);
+    table->indexes.push_back(std::move(index));
   }
 
   for (const Row& row : Query(
@@ -533,8 +565,9 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
 
 void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
   // Each table with an expression is created again as a temporary table,
-  // with its columns' types, its {sql:} defaults and its checks, and read
-  // back as Inspect reads; the savepoint then drops it. A table whose
+  // with its columns' types, its {sql:} defaults, its checks and the
+  // indexes that have expressions or a predicate, and read back as Inspect
+  // reads; the savepoint then drops it. A table whose
   // expressions do not build (a type or function missing) keeps them as
   // written.
   bool own = pq_.transactionStatus(conn_) == PQTRANS_IDLE;
@@ -544,6 +577,9 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
     bool has_expression = !table.checks.empty();
     for (const schema::Column& c : table.columns) {
       if (c.server_default && c.server_default->kind == Default::Kind::kSql) has_expression = true;
+    }
+    for (const schema::Index& ix : table.indexes) {
+      if (!ix.where.empty() || !ix.PlainColumns()) has_expression = true;
     }
     if (!has_expression) continue;
     Execute("SAVEPOINT retort_probe");
@@ -565,7 +601,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
                "FROM pg_catalog.pg_constraint con "
                "WHERE con.conrelid = 'pg_temp." + probe + "'::regclass AND con.contype = 'c'")) {
         for (schema::CheckConstraint& ck : table.checks) {
-          if (ck.name == Text(row[0])) ck.expr = StripOuterParens(Text(row[1]));
+          if (ck.name == Text(row[0])) ck.expr = WithoutOuterParens(Text(row[1]));
         }
       }
       for (const Row& row : Query(
@@ -576,6 +612,25 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
         schema::Column* c = table.FindColumn(Text(row[0]));
         if (c && c->server_default && c->server_default->kind == Default::Kind::kSql && row[1]) {
           c->server_default = ParseDefaultExpression(*row[1]);
+        }
+      }
+      // Indexes with expressions or a predicate, built on the probe.
+      for (size_t n = 0; n < table.indexes.size(); ++n) {
+        schema::Index& ix = table.indexes[n];
+        if (ix.where.empty() && ix.PlainColumns()) continue;
+        schema::Index copy = ix;
+        copy.name = probe + "_ix" + std::to_string(n);
+        Execute(dialect_.CreateIndexSql(probe, copy));
+        for (const Row& row : Query(
+                 "SELECT ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
+                 "FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
+                 "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) FROM pg_catalog.pg_index i "
+                 "WHERE i.indexrelid = 'pg_temp." + copy.name + "'::regclass")) {
+          std::vector<std::string> texts = ParseArray(row[0]);
+          for (size_t k = 0; k < texts.size() && k < ix.entries.size(); ++k) {
+            if (!ix.entries[k].expr.empty()) ix.entries[k].expr = WithoutOuterParens(texts[k]);
+          }
+          if (row[1]) ix.where = WithoutOuterParens(*row[1]);
         }
       }
     } catch (const Error&) {
@@ -608,7 +663,7 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
         column.nullable = false;
       }
     }
-    for (schema::CheckConstraint& check : table.checks) check.expr = StripOuterParens(check.expr);
+    for (schema::CheckConstraint& check : table.checks) check.expr = WithoutOuterParens(check.expr);
     // Names as stored: a convention's long name shortened. An implied
     // constraint stays marked so: comparisons match it by its definition
     // where the server named it otherwise (a table renamed since).

@@ -206,7 +206,7 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
               if (mentions(x.columns)) NeedsRebuild(t.name);
             }
             for (const auto& index : t.indexes) {
-              if (mentions(index.columns)) sql.push_back("DROP INDEX " + Quote(index.name));
+              if (index.Uses(op.column)) sql.push_back("DROP INDEX " + Quote(index.name));
             }
             sql.push_back("ALTER TABLE " + Quote(t.name) + " DROP COLUMN " + Quote(op.column));
           },

@@ -23,8 +23,9 @@
 //    declared schema's implied constraints the same way;
 //  - column-level CHECK constraints (an enum's labels) are checks of the
 //    table;
-//  - partial and expression indexes are left out (the model has no place
-//    for them).
+//  - an index is what its CREATE INDEX text says: its entries (columns,
+//    or expressions as written, ASC / DESC) and its WHERE predicate, both
+//    without parentheses around the whole.
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -479,6 +480,56 @@ class CreateTableScanner {
 int64_t ToInt(const Value& v) { return v ? std::stoll(*v) : 0; }
 std::string ToText(const Value& v) { return v.value_or(""); }
 
+// An index as its CREATE INDEX text declares it (sqlite_master.sql, kept
+// as written): the entries between the parentheses after ON table, each a
+// column or an expression with ASC / DESC, and the predicate after WHERE.
+// A COLLATE stays inside the entry's expression.
+void ReadIndexSql(std::string_view sql, schema::Index& index) {
+  std::vector<Token> tokens = Tokenize(sql);
+  size_t i = 0;
+  while (i < tokens.size() && !(tokens[i].kind == Token::kWord && ToUpper(tokens[i].text) == "ON")) ++i;
+  while (i < tokens.size() && tokens[i].kind != Token::kOpen) ++i;
+  if (i == tokens.size()) return;
+  size_t open = i, close = i;
+  for (int depth = 0; close < tokens.size(); ++close) {
+    if (tokens[close].kind == Token::kOpen) ++depth;
+    if (tokens[close].kind == Token::kClose && --depth == 0) break;
+  }
+  if (close == tokens.size()) return;
+  auto entry = [&](size_t b, size_t e) {  // tokens [b, e)
+    schema::IndexEntry out;
+    if (e > b && tokens[e - 1].kind == Token::kWord &&
+        (ToUpper(tokens[e - 1].text) == "DESC" || ToUpper(tokens[e - 1].text) == "ASC")) {
+      out.desc = ToUpper(tokens[e - 1].text) == "DESC";
+      --e;
+    }
+    if (e == b) return;
+    if (e == b + 1 && (tokens[b].kind == Token::kWord || tokens[b].kind == Token::kQuoted)) {
+      out.column = tokens[b].text;
+    } else {
+      out.expr = schema::WithoutOuterParens(
+          std::string(sql.substr(tokens[b].begin, tokens[e - 1].end - tokens[b].begin)));
+    }
+    index.entries.push_back(std::move(out));
+  };
+  size_t start = open + 1;
+  for (size_t j = open + 1, depth = 0; j <= close; ++j) {
+    if (tokens[j].kind == Token::kOpen) ++depth;
+    if (tokens[j].kind == Token::kClose && j != close) --depth;
+    if (j == close || (depth == 0 && tokens[j].kind == Token::kComma)) {
+      entry(start, j);
+      start = j + 1;
+    }
+  }
+  if (close + 1 < tokens.size() && tokens[close + 1].kind == Token::kWord &&
+      ToUpper(tokens[close + 1].text) == "WHERE" && close + 2 < tokens.size()) {
+    size_t b = tokens[close + 2].begin;
+    size_t e = tokens.back().end;
+    if (tokens.back().kind == Token::kOther && tokens.back().text == ";") e = tokens.back().begin;
+    index.where = schema::WithoutOuterParens(std::string(sql.substr(b, e - b)));
+  }
+}
+
 }  // namespace
 
 schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_tables) {
@@ -574,19 +625,22 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
                                {name})) {
       std::string origin = ToText(ix[2]);
       if (origin == "pk") continue;
-      std::vector<std::string> columns;
-      bool expression = false;
-      for (const Row& c : Query("SELECT name, cid FROM pragma_index_info(?) ORDER BY seqno", {ToText(ix[0])})) {
-        if (!c[0] || ToInt(c[1]) < 0) expression = true;
-        columns.push_back(ToText(c[0]));
-      }
       if (origin == "u") {
         schema::UniqueConstraint uq;
-        uq.columns = std::move(columns);
+        for (const Row& c : Query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", {ToText(ix[0])})) {
+          uq.columns.push_back(ToText(c[0]));
+        }
         if (auto c = take(ScannedConstraint::kUnique, uq.columns, "")) uq.name = c->name;
         t.uniques.push_back(std::move(uq));
-      } else if (!expression && ToInt(ix[3]) == 0) {
-        t.indexes.push_back({ToText(ix[0]), std::move(columns), ToInt(ix[1]) != 0});
+      } else {
+        schema::Index index;
+        index.name = ToText(ix[0]);
+        index.unique = ToInt(ix[1]) != 0;
+        for (const Row& sql : Query("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                    {index.name})) {
+          ReadIndexSql(ToText(sql[0]), index);
+        }
+        t.indexes.push_back(std::move(index));
       }
     }
     // SQLite makes no index for a UNIQUE the primary key or another UNIQUE

@@ -1,0 +1,213 @@
+#include "schema/expression.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace retort::schema {
+namespace {
+
+bool IsWord(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+struct Token {
+  enum class Kind { kWord, kQuoted, kString, kOther };
+  Kind kind;
+  size_t begin, end;  // the token's text in the expression
+  std::string name;   // a word's or quoted identifier's name
+};
+
+// The expression's tokens: words, "quoted" identifiers, 'string' literals
+// ('' inside), and every other character on its own (spaces included).
+std::vector<Token> Tokens(const std::string& expr) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < expr.size()) {
+    char c = expr[i];
+    if (c == '\'') {
+      size_t j = i + 1;
+      while (j < expr.size() && !(expr[j] == '\'' && (j + 1 >= expr.size() || expr[j + 1] != '\''))) {
+        j += expr[j] == '\'' ? 2 : 1;
+      }
+      j = std::min(j + 1, expr.size());
+      out.push_back({Token::Kind::kString, i, j, ""});
+      i = j;
+    } else if (c == '"') {
+      size_t j = i + 1;
+      std::string name;
+      while (j < expr.size()) {
+        if (expr[j] == '"' && j + 1 < expr.size() && expr[j + 1] == '"') {
+          name += '"';
+          j += 2;
+        } else if (expr[j] == '"') {
+          break;
+        } else {
+          name += expr[j++];
+        }
+      }
+      j = std::min(j + 1, expr.size());
+      out.push_back({Token::Kind::kQuoted, i, j, name});
+      i = j;
+    } else if (IsWord(c)) {
+      size_t j = i;
+      while (j < expr.size() && IsWord(expr[j])) ++j;
+      out.push_back({Token::Kind::kWord, i, j, expr.substr(i, j - i)});
+      i = j;
+    } else {
+      out.push_back({Token::Kind::kOther, i, i + 1, ""});
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string ToLowerWord(const std::string& word) {
+  std::string lower;
+  for (char c : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+// Words that are SQL, not names, in the expressions indexes and checks hold.
+bool IsKeyword(const std::string& word) {
+  static constexpr std::string_view kWords[] = {
+      "all",     "and",     "any",     "array",   "as",       "asc",       "between",
+      "both",    "case",    "cast",    "collate", "current_date", "current_time",
+      "current_timestamp", "desc", "distinct", "else", "end", "escape", "false",
+      "first",   "from",    "ilike",   "in",      "is",       "isnull",    "last",
+      "leading", "like",    "not",     "notnull", "null",     "nulls",     "or",
+      "similar", "some",    "then",    "trailing", "true",    "when"};
+  return std::find(std::begin(kWords), std::end(kWords), ToLowerWord(word)) != std::end(kWords);
+}
+
+}  // namespace
+
+std::string RenameIdentifier(const std::string& expr, const std::string& from,
+                             const std::string& to) {
+  bool bare_ok = !to.empty() && !std::isdigit(static_cast<unsigned char>(to[0])) &&
+                 std::all_of(to.begin(), to.end(), [&](char c) { return IsWord(c); });
+  std::string quoted_to = "\"";
+  for (char c : to) quoted_to += c == '"' ? std::string("\"\"") : std::string(1, c);
+  quoted_to += "\"";
+  std::string out;
+  for (const Token& t : Tokens(expr)) {
+    if (t.kind == Token::Kind::kQuoted && t.name == from) {
+      out += quoted_to;
+    } else if (t.kind == Token::Kind::kWord && t.name == from) {
+      out += bare_ok ? to : quoted_to;
+    } else {
+      out += expr.substr(t.begin, t.end - t.begin);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> ExpressionColumns(const std::string& expr) {
+  std::vector<Token> tokens = Tokens(expr);
+  // The next token that is not a space.
+  auto next = [&](size_t i) -> const Token* {
+    for (size_t j = i + 1; j < tokens.size(); ++j) {
+      if (tokens[j].kind != Token::Kind::kOther || !std::isspace(static_cast<unsigned char>(expr[tokens[j].begin]))) {
+        return &tokens[j];
+      }
+    }
+    return nullptr;
+  };
+  std::vector<std::string> out;
+  bool in_type = false;  // after "::", the words of a type name
+  bool after_collate = false;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == Token::Kind::kOther) {
+      char c = expr[t.begin];
+      if (c == ':' && i + 1 < tokens.size() && tokens[i + 1].kind == Token::Kind::kOther &&
+          expr[tokens[i + 1].begin] == ':') {
+        in_type = true;
+        ++i;
+      } else if (!std::isspace(static_cast<unsigned char>(c))) {
+        in_type = false;
+      }
+      continue;
+    }
+    if (t.kind == Token::Kind::kString || in_type) continue;
+    if (after_collate) {  // a collation's name
+      after_collate = false;
+      continue;
+    }
+    if (t.kind == Token::Kind::kWord &&
+        (std::isdigit(static_cast<unsigned char>(t.name[0])) || IsKeyword(t.name))) {
+      after_collate = ToLowerWord(t.name) == "collate";
+      continue;
+    }
+    const Token* after = next(i);
+    if (after && after->kind == Token::Kind::kOther &&
+        (expr[after->begin] == '(' || expr[after->begin] == '.')) {
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), t.name) == out.end()) out.push_back(t.name);
+  }
+  return out;
+}
+
+namespace {
+
+std::string Trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e + 1 - b);
+}
+
+// The index of the token closing the "(" at tokens[open] (tokens.size(): none).
+size_t Closing(const std::string& expr, const std::vector<Token>& tokens, size_t open) {
+  int depth = 0;
+  for (size_t j = open; j < tokens.size(); ++j) {
+    if (tokens[j].kind != Token::Kind::kOther) continue;
+    char c = expr[tokens[j].begin];
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return j;
+  }
+  return tokens.size();
+}
+
+}  // namespace
+
+std::string WithoutOuterParens(const std::string& expr) {
+  std::string out = Trimmed(expr);
+  while (out.size() >= 2 && out.front() == '(' && out.back() == ')') {
+    std::vector<Token> tokens = Tokens(out);
+    if (Closing(out, tokens, 0) != tokens.size() - 1) break;
+    out = Trimmed(out.substr(1, out.size() - 2));
+  }
+  return out;
+}
+
+bool IsFunctionCall(const std::string& expr) {
+  std::string text = Trimmed(expr);
+  std::vector<Token> tokens = Tokens(text);
+  size_t i = 0;
+  // A name, perhaps qualified: word or "quoted", '.' between.
+  while (i < tokens.size()) {
+    if (tokens[i].kind != Token::Kind::kWord && tokens[i].kind != Token::Kind::kQuoted) return false;
+    if (tokens[i].kind == Token::Kind::kWord && IsKeyword(tokens[i].name)) return false;
+    ++i;
+    if (i < tokens.size() && tokens[i].kind == Token::Kind::kOther && text[tokens[i].begin] == '.') {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (i == 0 || i >= tokens.size() || tokens[i].kind != Token::Kind::kOther || text[tokens[i].begin] != '(') {
+    return false;
+  }
+  return Closing(text, tokens, i) == tokens.size() - 1;
+}
+
+bool ExpressionUses(const std::string& expr, const std::string& column) {
+  std::vector<std::string> used = ExpressionColumns(expr);
+  return std::find(used.begin(), used.end(), column) != used.end();
+}
+
+}  // namespace retort::schema

@@ -1,0 +1,34 @@
+// SQL expressions as the model holds them: text, as written. What the model
+// needs to know of one (the names it uses) is read from its tokens: string
+// literals and quoted identifiers are kept whole, and nothing is parsed
+// further.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace retort::schema {
+
+// `expr` with every identifier `from` (bare, or "quoted") written as `to`;
+// string literals are left alone.
+std::string RenameIdentifier(const std::string& expr, const std::string& from,
+                             const std::string& to);
+
+// The names `expr` uses as columns, in order, each once: its identifiers
+// (bare or "quoted") that are not a function's name (followed by "("), a
+// qualifier (followed by "."), a type after "::", a number, or an SQL
+// keyword (AND, NULL, CASE, ...). `lower(email) || 'x'` uses email.
+std::vector<std::string> ExpressionColumns(const std::string& expr);
+
+// `expr` trimmed, without the pairs of parentheses that enclose all of it:
+// "((a > 0))" is "a > 0"; "(a) AND (b)" stays.
+std::string WithoutOuterParens(const std::string& expr);
+
+// True when `expr` is one call, name(...), and nothing else: an index entry
+// that needs no parentheses of its own.
+bool IsFunctionCall(const std::string& expr);
+
+// True when ExpressionColumns(expr) holds `column`.
+bool ExpressionUses(const std::string& expr, const std::string& column);
+
+}  // namespace retort::schema

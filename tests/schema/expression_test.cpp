@@ -1,0 +1,45 @@
+// The names an SQL expression uses, as the model reads them from its tokens.
+#include "schema/expression.h"
+
+#include <gtest/gtest.h>
+
+namespace retort::schema {
+namespace {
+
+using Names = std::vector<std::string>;
+
+TEST(ExpressionColumns, NamesThatAreNotFunctionsTypesKeywordsOrText) {
+  EXPECT_EQ(ExpressionColumns("lower(email)"), Names{"email"});
+  EXPECT_EQ(ExpressionColumns("first_name || ' ' || last_name"), (Names{"first_name", "last_name"}));
+  EXPECT_EQ(ExpressionColumns("lower((email)::text)"), Names{"email"});
+  EXPECT_EQ(ExpressionColumns("x::timestamp with time zone > y"), (Names{"x", "y"}));
+  EXPECT_EQ(ExpressionColumns("deleted = 0 AND note IS NOT NULL"), (Names{"deleted", "note"}));
+  EXPECT_EQ(ExpressionColumns("\"Mixed Case\" = 'deleted' OR a = a"), (Names{"Mixed Case", "a"}));
+  EXPECT_EQ(ExpressionColumns("name COLLATE \"C\""), Names{"name"});
+  EXPECT_EQ(ExpressionColumns("t.col + pg_catalog.abs(v)"), (Names{"col", "v"}));
+  EXPECT_EQ(ExpressionColumns("lower('x')"), Names{});
+  EXPECT_EQ(ExpressionColumns("CASE WHEN a THEN 1 ELSE 2 END"), Names{"a"});
+  EXPECT_EQ(ExpressionColumns("'unterminated"), Names{});
+}
+
+TEST(ExpressionText, OuterParenthesesAndCalls) {
+  EXPECT_EQ(WithoutOuterParens(" ((a > 0)) "), "a > 0");
+  EXPECT_EQ(WithoutOuterParens("(a) AND (b)"), "(a) AND (b)");
+  EXPECT_EQ(WithoutOuterParens("(')')"), "')'");
+  EXPECT_EQ(WithoutOuterParens("("), "(");
+  EXPECT_TRUE(IsFunctionCall("lower(email)"));
+  EXPECT_TRUE(IsFunctionCall("pg_catalog.lower(\"e)\")"));
+  EXPECT_FALSE(IsFunctionCall("lower(a) || lower(b)"));
+  EXPECT_FALSE(IsFunctionCall("a + 1"));
+  EXPECT_FALSE(IsFunctionCall("(a)"));
+  EXPECT_FALSE(IsFunctionCall("NOT (a)"));
+}
+
+TEST(RenameIdentifier, BareQuotedAndText) {
+  EXPECT_EQ(RenameIdentifier("lower(email) = 'email'", "email", "mail"), "lower(mail) = 'email'");
+  EXPECT_EQ(RenameIdentifier("\"email\" > 0", "email", "two words"), "\"two words\" > 0");
+  EXPECT_EQ(RenameIdentifier("emails + email", "email", "m"), "emails + m");
+}
+
+}  // namespace
+}  // namespace retort::schema
