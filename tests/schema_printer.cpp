@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "autogen/compare.h"
+
 namespace retort::schema {
 namespace {
 
@@ -47,19 +49,7 @@ void PrintTo(const Table& t, std::ostream* out) {
   for (const UniqueConstraint& uq : t.uniques) *out << "\n    unique " << uq.name << " " << List(uq.columns);
   for (const CheckConstraint& ck : t.checks) *out << "\n    check " << ck.name << " (" << ck.expr << ")";
   for (const Index& ix : t.indexes) {
-    std::vector<std::string> entries;
-    for (const IndexEntry& e : ix.entries) {
-      std::string entry = e.expr.empty() ? e.column : "(" + e.expr + ")";
-      if (!e.opclass.empty()) entry += " " + e.opclass;
-      if (e.desc) entry += " desc";
-      if (e.nulls != IndexEntry::Nulls::kDefault) {
-        entry += e.nulls == IndexEntry::Nulls::kFirst ? " nulls first" : " nulls last";
-      }
-      entries.push_back(entry);
-    }
-    *out << "\n    index " << ix.name << (ix.method.empty() ? "" : " using " + ix.method) << " "
-         << List(entries) << (ix.include.empty() ? "" : " include " + List(ix.include))
-         << (ix.where.empty() ? "" : " where " + ix.where) << (ix.unique ? " unique" : "");
+    *out << "\n    index " << ix.name << " " << autogen::DescribeIndex(ix) << (ix.unique ? " unique" : "");
   }
 }
 
