@@ -39,7 +39,12 @@ void PrintTo(const Table& t, std::ostream* out) {
     for (const auto& [dialect, spelling] : c.type.raw) *out << " {" << dialect << ": " << spelling << "}";
     *out << (c.nullable ? "" : " not null") << DefaultText(c.server_default);
     if (c.autoincrement) *out << " autoincrement=" << *c.autoincrement;
+    if (c.identity) *out << " identity " << autogen::DescribeIdentity(c.identity);
+    if (c.computed) *out << " computed " << autogen::DescribeComputed(c.computed);
+    if (!c.comment.empty()) *out << " comment '" << c.comment << "'";
   }
+  if (t.sqlite_autoincrement) *out << "\n    sqlite_autoincrement";
+  if (!t.comment.empty()) *out << "\n    comment '" << t.comment << "'";
   if (t.primary_key) *out << "\n    pk " << t.primary_key->name << " " << List(t.primary_key->columns);
   for (const ForeignKey& fk : t.foreign_keys) {
     *out << "\n    fk " << fk.name << " " << List(fk.columns) << " -> " << fk.referred_table << " "

@@ -60,6 +60,21 @@ std::string DescribeDefault(const std::optional<schema::Default>& d) {
 }
 
 
+std::string DescribeIdentity(const std::optional<schema::Identity>& identity) {
+  if (!identity) return "none";
+  std::string out = identity->always ? "always" : "by_default";
+  if (identity->start) out += " start " + std::to_string(*identity->start);
+  if (identity->increment) out += " increment " + std::to_string(*identity->increment);
+  return out;
+}
+
+std::string DescribeComputed(const std::optional<schema::Computed>& computed) {
+  if (!computed) return "none";
+  std::string out = "(" + computed->sql + ")";
+  if (computed->stored) out += *computed->stored ? " stored" : " virtual";
+  return out;
+}
+
 bool SameDefault(const schema::Column& a, const schema::Column& b) {
   if (!a.server_default || !b.server_default) return !a.server_default == !b.server_default;
   const schema::Default& x = *a.server_default;
@@ -134,6 +149,14 @@ class Comparer {
         changes.push_back("default " + DescribeDefault(ec.server_default) + " -> " +
                           DescribeDefault(ac->server_default));
       }
+      if (ec.identity != ac->identity) {
+        changes.push_back("identity " + DescribeIdentity(ec.identity) + " -> " +
+                          DescribeIdentity(ac->identity));
+      }
+      if (ec.computed != ac->computed) {
+        changes.push_back("computed " + DescribeComputed(ec.computed) + " -> " +
+                          DescribeComputed(ac->computed));
+      }
       for (const std::string& c : changes) Add(Difference::Kind::kChanged, e.name, "column " + ec.name, c);
     }
     for (const schema::Column& ac : a.columns) {
@@ -145,6 +168,11 @@ class Comparer {
 
   void Tables(const Table& e, const Table& a) {
     Columns(e, a);
+    if (e.sqlite_autoincrement != a.sqlite_autoincrement) {
+      Add(Difference::Kind::kChanged, e.name, "table",
+          std::string("sqlite_autoincrement ") + (e.sqlite_autoincrement ? "true" : "false") +
+              " -> " + (a.sqlite_autoincrement ? "true" : "false"));
+    }
     auto pk = [](const std::optional<schema::PrimaryKey>& k) {
       return k ? k->name + " " + List(k->columns) : std::string("none");
     };

@@ -23,6 +23,11 @@ struct Difference {
 // "none", "now()", "{sql: ...}" or "'value'", for messages.
 std::string DescribeDefault(const std::optional<schema::Default>& d);
 
+// "always start 10 increment 5", "by_default", "none"; "(a * b) stored",
+// "none": for messages.
+std::string DescribeIdentity(const std::optional<schema::Identity>& identity);
+std::string DescribeComputed(const std::optional<schema::Computed>& computed);
+
 // "(a, (lower(b)) desc) include (c) where d > 0", "using gin (tags)": an
 // index's definition past its name, for messages.
 std::string DescribeIndex(const schema::Index& index);

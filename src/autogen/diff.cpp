@@ -232,8 +232,16 @@ class Differ {
         Emit(ops::AddColumn{t.name, col, {}, {}, {}});
         continue;
       }
+      const Column* stored_col = Named(stored.columns, col.name);
+      if ((stored_col ? stored_col->computed : col.computed) != have->computed) {
+        // No dialect changes a generation expression in place: the
+        // column is made again, and its values computed anew.
+        Emit(ops::DropColumn{t.name, col.name});
+        Emit(ops::AddColumn{t.name, col, {}, {}, {}});
+        continue;
+      }
       ops::AlterColumn alter = AlterTo(stored, *have, col);
-      if (alter.type || alter.nullable || alter.server_default) Emit(std::move(alter));
+      if (alter.ChangesDefinition()) Emit(std::move(alter));
     }
     for (const Column& col : std::vector<Column>(cur_.FindTable(t.name)->columns)) {
       if (!t.FindColumn(col.name)) Emit(ops::DropColumn{t.name, col.name});
@@ -269,6 +277,7 @@ class Differ {
     if (compare.type != have.type) alter.type = want.type;
     if (compare.nullable != have.nullable) alter.nullable = want.nullable;
     if (!SameDefault(compare, have)) alter.server_default = want.server_default;
+    if (compare.identity != have.identity) alter.identity = want.identity;
     return alter;
   }
 
@@ -406,6 +415,10 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             if (op.server_default) {
               add("default " + (old ? DescribeDefault(old->server_default) + " -> " : "") +
                   DescribeDefault(*op.server_default));
+            }
+            if (op.identity) {
+              add("identity " + (old ? DescribeIdentity(old->identity) + " -> " : "") +
+                  DescribeIdentity(*op.identity));
             }
             return "~ column " + op.table + "." + op.column + out;
           },

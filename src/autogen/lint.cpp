@@ -54,6 +54,9 @@ std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& 
     return "drops table " + drop->table + " and every row in it";
   }
   if (const auto* drop = std::get_if<ops::DropColumn>(&op)) {
+    const schema::Table* t = before.FindTable(drop->table);
+    const schema::Column* c = t ? t->FindColumn(drop->column) : nullptr;
+    if (c && c->computed) return std::nullopt;  // computed from the others: nothing is lost
     return "drops column " + drop->table + "." + drop->column + " and the data in it";
   }
   if (const auto* drop = std::get_if<ops::DropEnumValue>(&op)) {
@@ -61,7 +64,8 @@ std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& 
            ": rows holding it make the upgrade fail";
   }
   if (const auto* add = std::get_if<ops::AddColumn>(&op)) {
-    if (!add->column.nullable && !add->column.server_default) {
+    if (!add->column.nullable && !add->column.server_default && !add->column.computed &&
+        !add->column.identity) {
       return "adds NOT NULL column " + add->table + "." + add->column.name +
              " without a default: fails on a table that has rows";
     }

@@ -160,7 +160,7 @@ std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema
   std::string create = "CREATE TABLE " + Quote(t.name) + " (\n";  // the table's name first
   std::vector<std::string> parts;
   for (const schema::Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, schema));
-  if (t.primary_key) {
+  if (t.primary_key && !PrimaryKeyInColumn(t)) {
     parts.push_back(ConstraintClause(t.primary_key->name, t.primary_key->implied) +
                     "PRIMARY KEY (" + QuotedNames(t.primary_key->columns) + ")");
   }

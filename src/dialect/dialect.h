@@ -93,6 +93,9 @@ class Dialect {
   // A column's definition inside CREATE TABLE or ADD COLUMN.
   virtual std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                        const schema::Schema& schema) const = 0;
+  // True when ColumnDefinition writes the table's primary key in its
+  // column (SQLite's AUTOINCREMENT) and CREATE TABLE leaves it out.
+  virtual bool PrimaryKeyInColumn(const schema::Table& /*table*/) const { return false; }
   // A value (a default or a bulk_insert cell) as a literal of `type`.
   virtual std::string Literal(const schema::Type& type, const std::string& value) const = 0;
 

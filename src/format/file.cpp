@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 namespace retort::format {
@@ -145,6 +146,21 @@ std::optional<bool> File::OptBool(const Node& node, std::string_view key) const 
   if (value.IsScalar()) result = ParseBool(value.Scalar());
   if (!result) Fail(value, "'" + std::string(key) + "' must be true or false");
   return result;
+}
+
+std::optional<int64_t> File::OptInt(const Node& node, std::string_view key) const {
+  Node value = node[key];
+  if (!value || value.IsNull()) return std::nullopt;
+  int64_t n = 0;
+  bool ok = value.IsScalar();
+  if (ok) {
+    std::string_view text = value.Scalar();
+    if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    ok = !text.empty() && ec == std::errc() && end == text.data() + text.size();
+  }
+  if (!ok) Fail(value, "'" + std::string(key) + "' must be a whole number of at most 64 bits");
+  return n;
 }
 
 std::vector<std::string> File::Strings(const Node& node, std::string_view key) const {

@@ -2,6 +2,7 @@
 // Error(kInput) naming file:line:column of the offending node.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -41,6 +42,8 @@ class File {
   std::optional<std::string> OptString(const Node& node, std::string_view key) const;
   // true/false, yes/no, on/off, y/n, in lower, UPPER or Capitalized case.
   std::optional<bool> OptBool(const Node& node, std::string_view key) const;
+  // A whole number (optionally signed) that fits 64 bits.
+  std::optional<int64_t> OptInt(const Node& node, std::string_view key) const;
   // A scalar or a sequence of scalars ("a" or [a, b]); empty when missing or
   // null.
   std::vector<std::string> Strings(const Node& node, std::string_view key) const;

@@ -144,6 +144,30 @@ std::optional<Default> ParseDefault(const File& file, const Node& node) {
   return Default{Default::Kind::kLiteral, value};
 }
 
+schema::Identity ParseIdentity(const File& file, const Node& node) {
+  schema::Identity identity;
+  auto kind = [&](const Node& at) {
+    std::string text = at.IsScalar() ? at.Scalar() : "";
+    if (text == "always") return true;
+    if (text == "by_default") return false;
+    file.Fail(at, "unknown identity '" + text + "' (expected always or by_default)");
+  };
+  if (node.IsScalar()) {
+    identity.always = kind(node);
+    return identity;
+  }
+  if (!node.IsMap()) file.Fail(node, "'identity' must be always, by_default or {generated: ...}");
+  file.CheckKeys(node, "identity", {"generated", "start", "increment"});
+  if (node["generated"]) identity.always = kind(node["generated"]);
+  identity.start = file.OptInt(node, "start");
+  identity.increment = file.OptInt(node, "increment");
+  if (identity.increment == 0) file.Fail(node["increment"], "an identity's 'increment' cannot be 0");
+  // The server's defaults, said, are left unsaid: 1 and 1 (-1 descending).
+  if (identity.start == (identity.increment.value_or(1) < 0 ? -1 : 1)) identity.start.reset();
+  if (identity.increment == 1) identity.increment.reset();
+  return identity;
+}
+
 const std::vector<std::string_view> kIndexKeys = {"name", "columns", "unique", "where", "using", "include"};
 
 namespace {
@@ -231,7 +255,7 @@ ColumnSpec ParseColumn(const File& file, const Node& node) {
   file.CheckKeys(m, "column",
                  {"name", "type", "primary_key", "nullable", "server_default",
                   "unique", "index", "references", "on_delete", "on_update",
-                  "autoincrement", "comment", "renamed_from"});
+                  "autoincrement", "identity", "computed", "comment", "renamed_from"});
   ColumnSpec spec;
   spec.node = node;
   Column& c = spec.column;
@@ -260,6 +284,28 @@ ColumnSpec ParseColumn(const File& file, const Node& node) {
   flag("unique", spec.unique, spec.unique_name);
   flag("index", spec.index, spec.index_name);
   c.autoincrement = file.OptBool(m, "autoincrement");
+  if (Node v = m["identity"]) c.identity = ParseIdentity(file, v);
+  if (Node v = m["computed"]) {
+    if (!v.IsMap()) file.Fail(v, "'computed' must be {sql: ..., stored: true|false}");
+    file.CheckKeys(v, "computed", {"sql", "stored"});
+    if (!v["sql"]) file.Fail(v, "'computed' needs 'sql', the expression");
+    c.computed = schema::Computed{ExpressionText(file, v["sql"], "'sql'"), file.OptBool(v, "stored")};
+  }
+  auto conflict = [&](const char* a, const char* b) {
+    if (m[a] && m[b]) file.Fail(m[b], "column '" + c.name + "' cannot have both '" + a + "' and '" + b + "'");
+  };
+  conflict("computed", "server_default");
+  conflict("computed", "identity");
+  conflict("identity", "server_default");
+  if (c.identity) {
+    if (!c.type.IsInteger()) {
+      file.Fail(m["identity"], "identity column '" + c.name + "' must be of an integer type");
+    }
+    if (c.autoincrement == false) {
+      file.Fail(m["autoincrement"], "identity column '" + c.name + "' auto-increments: "
+                                    "'autoincrement: false' contradicts it");
+    }
+  }
   c.comment = file.OptString(m, "comment").value_or("");
   spec.renamed_from = file.OptString(m, "renamed_from").value_or("");
   // `references: table.column`, or `references: {column: table.column,
@@ -320,7 +366,7 @@ Table ParseTable(const File& file, const Node& node,
   const Node& m = node;
   file.CheckKeys(m, "table",
                  {"name", "columns", "primary_key", "foreign_keys", "unique",
-                  "checks", "indexes", "comment", "renamed_from"});
+                  "checks", "indexes", "comment", "sqlite_autoincrement", "renamed_from"});
   Table t;
   t.name = file.String(m, "name");
   NameFitsAt(file, m["name"], t.name);
@@ -373,6 +419,17 @@ Table ParseTable(const File& file, const Node& node,
     t.primary_key = key;
   } else if (!pk_columns.empty()) {
     t.primary_key = PrimaryKey{"", pk_columns};
+  }
+  t.sqlite_autoincrement = file.OptBool(m, "sqlite_autoincrement").value_or(false);
+  if (t.sqlite_autoincrement) {
+    const schema::Column* key = t.primary_key && t.primary_key->columns.size() == 1
+                                    ? t.FindColumn(t.primary_key->columns[0])
+                                    : nullptr;
+    if (!key || !key->type.IsInteger() || key->autoincrement == false) {
+      file.Fail(m["sqlite_autoincrement"],
+                "'sqlite_autoincrement' needs a single-column integer primary key that "
+                "auto-increments; table '" + t.name + "' has none");
+    }
   }
   if (t.primary_key) {
     ChosenName name = NameAt(file, node, naming, "pk", t.primary_key->name,

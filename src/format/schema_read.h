@@ -68,6 +68,9 @@ schema::Type ParseTypeNode(const File& file, const Node& node);
 // Parses `server_default`: a scalar literal, now(), {sql: "..."}, or a map
 // from dialect to one of these.
 std::optional<schema::Default> ParseDefault(const File& file, const Node& node);
+// `identity:` always | by_default, or {generated: always|by_default,
+// start: n, increment: n}.
+schema::Identity ParseIdentity(const File& file, const Node& node);
 
 schema::NamingConvention ParseNamingConvention(const File& file, const Node& node);
 

@@ -44,6 +44,9 @@ struct AlterColumn {
   std::optional<bool> nullable;
   std::optional<std::optional<schema::Default>> server_default;  // {} = drop it
   std::optional<std::string> new_name;
+  std::optional<std::optional<schema::Identity>> identity;  // {} = no identity
+  // True when it changes more than the name.
+  bool ChangesDefinition() const { return type || nullable || server_default || identity; }
 };
 // `concurrently` builds or drops the index without blocking writes
 // (PostgreSQL's CONCURRENTLY; ignored by SQLite). It cannot run inside a

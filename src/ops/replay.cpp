@@ -160,6 +160,19 @@ class Replayer {
       c.nullable = *op.nullable;
     }
     if (op.server_default) c.server_default = *op.server_default;
+    if (op.identity) {
+      if (*op.identity && !c.type.IsInteger()) {
+        Fail("identity column '" + t.name + "." + op.column + "' must be of an integer type");
+      }
+      c.identity = *op.identity;
+    }
+    if (c.identity && (c.server_default || c.computed)) {
+      Fail("identity column '" + t.name + "." + op.column + "' cannot have a " +
+           (c.computed ? "computed value" : "server_default"));
+    }
+    if (c.computed && c.server_default) {
+      Fail("computed column '" + t.name + "." + op.column + "' cannot have a server_default");
+    }
     if (op.new_name && *op.new_name != op.column) {
       if (t.FindColumn(*op.new_name)) {
         Fail("table '" + t.name + "' already has a column '" + *op.new_name + "'");
@@ -456,6 +469,7 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             if (op.type) undo.type = c->type;
             if (op.nullable) undo.nullable = c->nullable;
             if (op.server_default) undo.server_default = c->server_default;
+            if (op.identity) undo.identity = c->identity;
             if (op.new_name && *op.new_name != op.column) undo.new_name = op.column;
             out.push_back(undo);
           },

@@ -6,6 +6,7 @@
 // the name PostgreSQL gives it (schema/naming.h, NameImplied).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,25 @@ struct Default {
 // The default `d` (a column's, none or one) that dialect `dialect` writes.
 std::optional<Default> DefaultFor(const std::optional<Default>& d, std::string_view dialect);
 
+// An identity column (GENERATED ALWAYS | BY DEFAULT AS IDENTITY): its values
+// come from a sequence of its own. Unset start and increment are the
+// server's (1, 1).
+struct Identity {
+  bool always = false;  // ALWAYS: an INSERT cannot give a value of its own
+  std::optional<int64_t> start;
+  std::optional<int64_t> increment;
+  bool operator==(const Identity&) const = default;
+};
+
+// A generated column: its value is `sql`, computed from the row's other
+// columns. `stored` unset is the dialect's default (SQLite: virtual,
+// computed when read; PostgreSQL: stored, the only kind it has).
+struct Computed {
+  std::string sql;
+  std::optional<bool> stored;
+  bool operator==(const Computed&) const = default;
+};
+
 struct Column {
   std::string name;
   Type type;
@@ -53,11 +73,14 @@ struct Column {
   // is compared on its own (autogen/compare.h), not by ==: a column keeps
   // its sequence when its key is dropped.
   std::optional<bool> autoincrement;
+  std::optional<Identity> identity;
+  std::optional<Computed> computed;
   std::string comment;
 
   bool operator==(const Column& o) const {
     return name == o.name && type == o.type && nullable == o.nullable &&
-           server_default == o.server_default && comment == o.comment;
+           server_default == o.server_default && identity == o.identity &&
+           computed == o.computed && comment == o.comment;
   }
 };
 
@@ -161,6 +184,10 @@ struct Table {
   std::vector<CheckConstraint> checks;
   std::vector<Index> indexes;
   std::string comment;
+  // SQLite's AUTOINCREMENT on the table's integer primary key: a value is
+  // never used twice, even after its row is deleted (SQLAlchemy's
+  // sqlite_autoincrement). Other dialects ignore it.
+  bool sqlite_autoincrement = false;
 
   bool operator==(const Table&) const = default;
 

@@ -75,17 +75,22 @@ struct Parser {
   }
   Operation AlterColumnOp(const Node& n) const {
     file.CheckKeys(n, "alter_column",
-                   {"table", "column", "type", "nullable", "server_default", "new_name"});
+                   {"table", "column", "type", "nullable", "server_default", "identity", "new_name"});
     AlterColumn op;
     op.table = file.String(n, "table");
     op.column = file.String(n, "column");
     if (n["type"]) op.type = format::ParseTypeNode(file, n["type"]);
     op.nullable = file.OptBool(n, "nullable");
     if (n["server_default"]) op.server_default = format::ParseDefault(file, n["server_default"]);
+    if (Node v = n["identity"]) {
+      op.identity = std::optional<schema::Identity>();
+      if (!v.IsNull()) op.identity = format::ParseIdentity(file, v);
+    }
     op.new_name = file.OptString(n, "new_name");
     if (op.new_name) format::NameFitsAt(file, n["new_name"], *op.new_name);
-    if (!op.type && !op.nullable && !op.server_default && !op.new_name) {
-      file.Fail(n, "alter_column changes nothing: give type, nullable, server_default or new_name");
+    if (!op.ChangesDefinition() && !op.new_name) {
+      file.Fail(n, "alter_column changes nothing: give type, nullable, server_default, identity "
+                   "or new_name");
     }
     return op;
   }

@@ -134,6 +134,20 @@ void IndexBody(yaml::Emitter& out, const schema::Index& index) {
   if (!index.where.empty()) out << yaml::Key << "where" << yaml::Value << index.where;
 }
 
+void WriteIdentity(yaml::Emitter& out, const schema::Identity& identity) {
+  const char* kind = identity.always ? "always" : "by_default";
+  if (!identity.start && !identity.increment) {
+    out << kind;
+    return;
+  }
+  out << yaml::Flow << yaml::BeginMap << yaml::Key << "generated" << yaml::Value << kind;
+  if (identity.start) out << yaml::Key << "start" << yaml::Value << std::to_string(*identity.start);
+  if (identity.increment) {
+    out << yaml::Key << "increment" << yaml::Value << std::to_string(*identity.increment);
+  }
+  out << yaml::EndMap;
+}
+
 // `in_table`: a primary key column of a create_table, whose NOT NULL the
 // table's primary key implies.
 void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
@@ -148,6 +162,16 @@ void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
     WriteDefault(out, c.server_default);
   }
   if (c.autoincrement) out << yaml::Key << "autoincrement" << yaml::Value << *c.autoincrement;
+  if (c.identity) {
+    out << yaml::Key << "identity" << yaml::Value;
+    WriteIdentity(out, *c.identity);
+  }
+  if (c.computed) {
+    out << yaml::Key << "computed" << yaml::Value << yaml::Flow << yaml::BeginMap << yaml::Key
+        << "sql" << yaml::Value << c.computed->sql;
+    if (c.computed->stored) out << yaml::Key << "stored" << yaml::Value << *c.computed->stored;
+    out << yaml::EndMap;
+  }
   if (!c.comment.empty()) out << yaml::Key << "comment" << yaml::Value << c.comment;
   if (with) {
     // What an add_column adds beside its column, as the column's shorthands,
@@ -204,6 +228,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
   out << yaml::BeginMap;
   out << yaml::Key << "name" << yaml::Value << t.name;
   if (!t.comment.empty()) out << yaml::Key << "comment" << yaml::Value << t.comment;
+  if (t.sqlite_autoincrement) out << yaml::Key << "sqlite_autoincrement" << yaml::Value << true;
   out << yaml::Key << "columns" << yaml::Value << yaml::BeginSeq;
   for (const Column& c : t.columns) {
     bool in_key = t.primary_key && std::find(t.primary_key->columns.begin(),
@@ -295,6 +320,14 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             if (op.server_default) {
               out << yaml::Key << "server_default" << yaml::Value;
               WriteDefault(out, *op.server_default);
+            }
+            if (op.identity) {
+              out << yaml::Key << "identity" << yaml::Value;
+              if (*op.identity) {
+                WriteIdentity(out, **op.identity);
+              } else {
+                out << yaml::Null;
+              }
             }
             if (op.new_name) key("new_name", *op.new_name);
             end();

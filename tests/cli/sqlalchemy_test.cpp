@@ -21,8 +21,9 @@ namespace {
 // The model, as SQLAlchemy declares it: unnamed keys, foreign keys, unique
 // and check constraints (left to the database), an enum with its CHECK
 // (create_constraint, named after the enum), indexes from index=True, a
-// partial, an expression and a descending index, and server defaults as
-// SQLAlchemy writes them.
+// partial, an expression and a descending index, server defaults as
+// SQLAlchemy writes them, an identity key (AUTOINCREMENT on SQLite) and a
+// generated column.
 constexpr const char* kModel = R"py(
 import sys
 import sqlalchemy as sa
@@ -51,6 +52,12 @@ sa.Index("ix_templates_live_title", templates.c.title, unique=True,
          postgresql_where=sa.text("size > 0"), sqlite_where=sa.text("size > 0"))
 sa.Index("ix_templates_lower_title", sa.func.lower(templates.c.title))
 sa.Index("ix_templates_size", templates.c.size.desc(), templates.c.id)
+# An identity key with AUTOINCREMENT on SQLite, and a generated column.
+sa.Table("events", m,
+    sa.Column("id", sa.Integer, sa.Identity(always=True, start=10, increment=5), primary_key=True),
+    sa.Column("qty", sa.Integer, nullable=False),
+    sa.Column("twice", sa.Integer, sa.Computed("qty * 2", persisted=True)),
+    sqlite_autoincrement=True)
 # Each (url, schema) pair of the arguments gets the model.
 for url, schema in zip(sys.argv[1::2], sys.argv[2::2]):
     args = {"options": "-csearch_path=" + schema} if schema else {}
@@ -88,6 +95,12 @@ tables:
       - {name: ix_templates_live_title, columns: [title], unique: true, where: "size > 0"}
       - {name: ix_templates_lower_title, columns: [{expr: lower(title)}]}
       - {name: ix_templates_size, columns: [{column: size, desc: true}, id]}
+  - name: events
+    sqlite_autoincrement: true
+    columns:
+      - {name: id, type: integer, primary_key: true, identity: {generated: always, start: 10, increment: 5}}
+      - {name: qty, type: integer, nullable: false}
+      - {name: twice, type: integer, computed: {sql: qty * 2, stored: true}}
 )yaml";
 
 class SqlalchemyBuilt : public ::testing::TestWithParam<std::string> {

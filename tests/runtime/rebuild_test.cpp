@@ -86,5 +86,42 @@ TEST(RebuildForeignKeys, EarlierOrphansDoNotBlockARebuild) {
             (std::vector<std::vector<std::string>>{{"1", "99"}}));
 }
 
+// A rebuild keeps what AUTOINCREMENT promises: a value once handed out is
+// not handed out again, though its row is gone; generated columns are
+// computed again; live and offline alike.
+TEST(RebuildAutoincrement, KeepsTheHighestValueEverUsed) {
+  for (bool offline : {false, true}) {
+    SCOPED_TRACE(offline ? "offline script" : "live run");
+    testing::ScratchDir dir;
+    dir.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"sqlite:///p.db\"\n");
+    dir.Write("migrations/versions/1.yaml",
+              "revision: \"1\"\ndown_revision: null\nmessage: rows\nupgrade:\n"
+              "  - create_table: {name: t, sqlite_autoincrement: true, columns: ["
+              "{name: id, type: integer, primary_key: true}, {name: v, type: integer},"
+              " {name: twice, type: integer, computed: {sql: v * 2, stored: true}}]}\n");
+    dir.Write("migrations/versions/2.yaml",
+              "revision: \"2\"\ndown_revision: \"1\"\nmessage: v required\nupgrade:\n"
+              "  - alter_column: {table: t, column: v, nullable: false, server_default: \"0\"}\n");
+    ASSERT_EQ(testing::RunRetort({"upgrade", "1"}, dir.path()).exit_code, 0);
+    testing::SqliteExecute(dir.path() / "p.db",
+                           "INSERT INTO t (v) VALUES (1), (2), (3); DELETE FROM t WHERE id = 3");
+    if (offline) {
+      testing::CommandResult sql = testing::RunRetort({"upgrade", "1:2", "--sql"}, dir.path());
+      ASSERT_EQ(sql.exit_code, 0) << sql.err;
+      testing::SqliteExecute(dir.path() / "p.db", sql.out);
+    } else {
+      testing::CommandResult r = testing::RunRetort({"upgrade", "head"}, dir.path());
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    testing::SqliteExecute(dir.path() / "p.db", "INSERT INTO t (v) VALUES (4)");
+    EXPECT_EQ(testing::SqliteQuery(dir.path() / "p.db", "SELECT id, v, twice FROM t ORDER BY id"),
+              (std::vector<std::vector<std::string>>{{"1", "1", "2"}, {"2", "2", "4"}, {"4", "4", "8"}}));
+    EXPECT_NE(testing::SqliteQuery(dir.path() / "p.db",
+                                   "SELECT sql FROM sqlite_master WHERE name = 't'")[0][0]
+                  .find("AUTOINCREMENT"),
+              std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace retort

@@ -21,6 +21,19 @@ std::string SerialType(TypeKind kind) {
   }
 }
 
+// " GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5)"
+std::string IdentityClause(const schema::Identity& identity) {
+  std::string out = std::string(" GENERATED ") + (identity.always ? "ALWAYS" : "BY DEFAULT") +
+                    " AS IDENTITY";
+  std::string options;
+  if (identity.start) options += "START WITH " + std::to_string(*identity.start);
+  if (identity.increment) {
+    options += (options.empty() ? "" : " ") + std::string("INCREMENT BY ") +
+               std::to_string(*identity.increment);
+  }
+  return options.empty() ? out : out + " (" + options + ")";
+}
+
 bool IsStringType(const Type& type) {
   return type.kind == TypeKind::kText || type.kind == TypeKind::kString;
 }
@@ -30,7 +43,7 @@ bool IsStringType(const Type& type) {
 bool PostgresDialect::AutoIncrements(const Table& table, const Column& column) {
   // As SQLAlchemy decides: a column with a server default is not a serial.
   return column.type.IsInteger() && table.IsSolePrimaryKey(column.name) &&
-         column.autoincrement.value_or(true) &&
+         column.autoincrement.value_or(true) && !column.identity && !column.computed &&
          !schema::DefaultFor(column.server_default, "postgresql");
 }
 
@@ -145,6 +158,16 @@ std::string PostgresDialect::ColumnDefinition(const Table& table, const Column& 
   if (std::optional<schema::Default> d = schema::DefaultFor(c.server_default, name())) {
     out += " DEFAULT " + DefaultExpression(c.type, *d);
   }
+  if (c.identity) out += IdentityClause(*c.identity);
+  if (c.computed) {
+    if (c.computed->stored == false) {
+      throw Error(ErrorKind::kInput,
+                  "computed column '" + table.name + "." + c.name +
+                      "' says stored: false, but PostgreSQL stores every generated column "
+                      "(leave 'stored' out, or set it true)");
+    }
+    out += " GENERATED ALWAYS AS (" + c.computed->sql + ") STORED";
+  }
   return out;
 }
 
@@ -209,6 +232,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             bool changes_type = op.type && *op.type != c->type;
             bool changes_null = op.nullable && *op.nullable != c->nullable;
             bool changes_default = op.server_default && final_default != old_default;
+            if (op.identity && !*op.identity && c->identity) {
+              sql.push_back(alter + " DROP IDENTITY");  // before a default takes its place
+            }
             if (changes_type) {
               // The old default may not cast to the new type (text to an
               // enum): it comes off first and goes back on after.
@@ -228,6 +254,28 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 sql.push_back(alter + " SET DEFAULT " + DefaultExpression(type, *final_default));
               } else if (!changes_type) {
                 sql.push_back(alter + " DROP DEFAULT");
+              }
+            }
+            if (op.identity && *op.identity && *op.identity != c->identity) {
+              const std::optional<schema::Identity>& want = *op.identity;
+              if (!c->identity) {
+                sql.push_back(alter + " ADD" + IdentityClause(*want));
+              } else {
+                // SET GENERATED, SET START WITH (and RESTART there, as a
+                // new identity would), SET INCREMENT BY.
+                std::string set;
+                if (want->always != c->identity->always) {
+                  set += std::string(" SET GENERATED ") + (want->always ? "ALWAYS" : "BY DEFAULT");
+                }
+                if (want->start != c->identity->start) {
+                  std::string start = std::to_string(want->start.value_or(
+                      want->increment.value_or(1) < 0 ? -1 : 1));
+                  set += " SET START WITH " + start;  // for a RESTART; rows keep theirs
+                }
+                if (want->increment != c->identity->increment) {
+                  set += " SET INCREMENT BY " + std::to_string(want->increment.value_or(1));
+                }
+                if (!set.empty()) sql.push_back(alter + set);
               }
             }
             if (op.new_name && *op.new_name != op.column) {

@@ -36,6 +36,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "dialect/postgresql/postgresql_connection.h"
 #include "dialect/sql_text.h"
@@ -430,7 +431,11 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
            "a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
            "CASE WHEN t.typtype = 'e' AND tn.nspname = $1 THEN t.typname END, "
-           "a.attidentity, a.attgenerated "
+           "a.attidentity, a.attgenerated, "
+           "CASE WHEN a.attidentity <> '' THEN (SELECT s.seqstart || ' ' || s.seqincrement "
+           "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
+           "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+           "a.attname)::regclass) END "
            "FROM pg_catalog.pg_attribute a "
            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -449,6 +454,17 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     // Identity and generated columns have no default of their own.
     bool identity = !Text(row[6]).empty(), generated = !Text(row[7]).empty();
     if (row[4] && !identity && !generated) column.server_default = ParseDefaultExpression(*row[4]);
+    if (identity) {
+      schema::Identity id{.always = Text(row[6]) == "a"};
+      std::istringstream numbers(Text(row[8]));
+      int64_t start = 1, increment = 1;
+      if (numbers >> start >> increment) {
+        id.start = start;
+        id.increment = increment;
+      }
+      column.identity = id;
+    }
+    if (generated && row[4]) column.computed = schema::Computed{WithoutOuterParens(*row[4]), true};
     if (identity || (row[4] && !column.server_default &&
                      ToLower(TrimSpace(*row[4])).starts_with("nextval("))) {
       column.autoincrement = true;
@@ -577,6 +593,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
     bool has_expression = !table.checks.empty();
     for (const schema::Column& c : table.columns) {
       if (c.server_default && c.server_default->kind == Default::Kind::kSql) has_expression = true;
+      if (c.computed) has_expression = true;
     }
     for (const schema::Index& ix : table.indexes) {
       if (!ix.where.empty() || !ix.PlainColumns()) has_expression = true;
@@ -591,6 +608,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
         if (c.server_default && c.server_default->kind == Default::Kind::kSql) {
           sql += " DEFAULT " + c.server_default->value;
         }
+        if (c.computed) sql += " GENERATED ALWAYS AS (" + c.computed->sql + ") STORED";
       }
       for (const schema::CheckConstraint& ck : table.checks) {
         sql += ", CONSTRAINT " + dialect_.Quote(ck.name) + " CHECK (" + ck.expr + ")";
@@ -613,6 +631,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
         if (c && c->server_default && c->server_default->kind == Default::Kind::kSql && row[1]) {
           c->server_default = ParseDefaultExpression(*row[1]);
         }
+        if (c && c->computed && row[1]) c->computed->sql = WithoutOuterParens(*row[1]);
       }
       // Indexes with expressions or a predicate, built on the probe.
       for (size_t n = 0; n < table.indexes.size(); ++n) {
@@ -645,6 +664,7 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
   for (schema::Table& table : out.tables) {
     table.comment.clear();
+    table.sqlite_autoincrement = false;
     // Which columns are serials, decided before normalizing changes them.
     std::vector<bool> serial;
     for (const schema::Column& column : table.columns) serial.push_back(AutoIncrements(table, column));
@@ -652,6 +672,15 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
       schema::Column& column = table.columns[i];
       column.autoincrement.reset();
       if (serial[i]) column.autoincrement = true;
+      if (column.identity) {
+        // The server's defaults, as the catalog shows them.
+        schema::Identity& id = *column.identity;
+        if (!id.increment) id.increment = 1;
+        if (!id.start) id.start = *id.increment < 0 ? -1 : 1;
+        column.autoincrement = true;
+        column.nullable = false;
+      }
+      if (column.computed) column.computed->stored = true;
       column.type = NormalizeType(column.type);
       column.comment.clear();
       if (column.server_default) {

@@ -48,6 +48,16 @@ bool AutoIncrements(const Table& table, const Column& column) {
          column.autoincrement.value_or(true);
 }
 
+// SQLite has no identity columns: the rowid is the one sequence a table has.
+void RequireRowidIdentity(const Table& table, const Column& column) {
+  if (column.identity && !AutoIncrements(table, column)) {
+    throw Error(ErrorKind::kInput,
+                "identity column '" + table.name + "." + column.name +
+                    "': SQLite has no identity columns; only a table's single-column integer "
+                    "primary key takes its values from a sequence (the rowid)");
+  }
+}
+
 }  // namespace
 
 std::string SqliteDialect::Quote(std::string_view identifier) const {
@@ -113,9 +123,15 @@ std::string SqliteDialect::Literal(const Type& type, const std::string& value) c
 
 std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
                                             const Schema& schema) const {
+  RequireRowidIdentity(table, c);
   std::string out = Quote(c.name) + " " +
                     (AutoIncrements(table, c) ? "INTEGER" : ColumnType(c.type, schema));
   if (!c.nullable) out += " NOT NULL";
+  if (PrimaryKeyInColumn(table) && table.IsSolePrimaryKey(c.name)) {
+    // AUTOINCREMENT is a column constraint's word: the key goes here.
+    out += " " + ConstraintClause(table.primary_key->name, table.primary_key->implied) +
+           "PRIMARY KEY AUTOINCREMENT";
+  }
   if (std::optional<schema::Default> mine = schema::DefaultFor(c.server_default, name())) {
     const schema::Default& d = *mine;
     switch (d.kind) {
@@ -125,6 +141,12 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
       case schema::Default::Kind::kLiteral: out += " DEFAULT " + Literal(c.type, d.value); break;
       case schema::Default::Kind::kPerDialect: break;  // resolved above
     }
+  }
+  if (c.computed) {
+    // As SQLAlchemy writes Computed: no word when `stored` is unset
+    // (SQLite's default, VIRTUAL).
+    out += " GENERATED ALWAYS AS (" + c.computed->sql + ")";
+    if (c.computed->stored) out += *c.computed->stored ? " STORED" : " VIRTUAL";
   }
   if (c.type.kind == TypeKind::kEnum) {
     // A column constraint, so that DROP COLUMN takes it along.
@@ -186,6 +208,8 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             if (mine && mine->kind != schema::Default::Kind::kLiteral) {
               NeedsRebuild(t.name);
             }
+            // Nor a STORED generated column.
+            if (op.column.computed && op.column.computed->stored.value_or(false)) NeedsRebuild(t.name);
             std::string def = ColumnDefinition(t, op.column, before);
             for (const auto& fk : op.foreign_keys) {
               def += " " + ConstraintClause(fk.name, fk.implied) + ReferencesSql(fk);
@@ -219,6 +243,11 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             bool changes_default =
                 op.server_default && schema::DefaultFor(*op.server_default, name()) !=
                                          schema::DefaultFor(c->server_default, name());
+            if (op.identity && *op.identity) {
+              Column with = *c;
+              with.identity = *op.identity;
+              RequireRowidIdentity(t, with);  // else the rowid: nothing to change
+            }
             if (changes_type || changes_null || changes_default) NeedsRebuild(t.name);
             if (op.new_name && *op.new_name != op.column) {
               sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " + Quote(op.column) +
@@ -260,7 +289,7 @@ std::vector<ops::OpAt> SplitRenames(const std::vector<ops::OpAt>& operations) {
   for (const ops::OpAt& op : operations) {
     const auto* alter = std::get_if<ops::AlterColumn>(&op.op);
     if (!alter || !alter->new_name || *alter->new_name == alter->column ||
-        (!alter->type && !alter->nullable && !alter->server_default)) {
+        !alter->ChangesDefinition()) {
       out.push_back(op);
       continue;
     }
@@ -325,7 +354,7 @@ std::vector<Step> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& request
       const ops::OpAt& next = operations[j];
       const auto* alter = std::get_if<ops::AlterColumn>(&next.op);
       bool plain_rename = j > i && alter && alter->table == table && alter->new_name &&
-                          !alter->type && !alter->nullable && !alter->server_default;
+                          !alter->ChangesDefinition();
       if (plain_rename && (has_check || touched.count(alter->column) || touched.count(*alter->new_name))) {
         break;  // it runs after this rebuild, in place
       }

@@ -30,6 +30,9 @@ class SqliteDialect final : public Dialect {
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                const schema::Schema& schema) const override;
   std::string Literal(const schema::Type& type, const std::string& value) const override;
+  bool PrimaryKeyInColumn(const schema::Table& table) const override {
+    return table.sqlite_autoincrement && table.primary_key && table.primary_key->columns.size() == 1;
+  }
 
  private:
   // The CHECK constraint holding an enum column's labels, as

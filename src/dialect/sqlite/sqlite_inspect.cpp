@@ -296,6 +296,9 @@ struct ScannedConstraint {
 struct ScannedTable {
   std::vector<ScannedConstraint> constraints;
   std::vector<std::pair<std::string, std::string>> defaults;  // column, text
+  // A generated column's expression: [GENERATED ALWAYS] AS (expr).
+  std::vector<std::pair<std::string, std::string>> generated;  // column, expr
+  bool autoincrement = false;  // PRIMARY KEY ... AUTOINCREMENT
 };
 
 class CreateTableScanner {
@@ -417,6 +420,13 @@ class CreateTableScanner {
         name.clear();
         continue;
       }
+      if (column && Is(j, end, "AS") && j + 1 < end && tokens_[j + 1].kind == Token::kOpen) {
+        size_t close = Match(j + 1);
+        out_.generated.emplace_back(*column, Inner(j + 1, close));
+        j = close + 1;
+        continue;
+      }
+      if (Is(j, end, "AUTOINCREMENT")) out_.autoincrement = true;
       if (Is(j, end, "CONSTRAINT")) {
         name = IsName(j + 1, end) ? Name(j + 1) : "";
         j += 2;
@@ -563,8 +573,10 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
 
     // Columns, and the primary key in its order.
     std::vector<std::pair<int64_t, std::string>> pk;
-    for (const Row& c : Query("SELECT name, type, \"notnull\", dflt_value, pk FROM "
-                              "pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid",
+    t.sqlite_autoincrement = text.autoincrement;
+    // hidden: 0 a column, 2 a virtual generated one, 3 a stored one.
+    for (const Row& c : Query("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM "
+                              "pragma_table_xinfo(?) WHERE hidden IN (0, 2, 3) ORDER BY cid",
                               {name})) {
       Column column;
       column.name = ToText(c[0]);
@@ -575,6 +587,12 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
         if (SameName(col, column.name)) default_text = sql;
       }
       column.server_default = DefaultFromSql(default_text);
+      if (int64_t hidden = ToInt(c[5]); hidden != 0) {
+        column.computed = schema::Computed{"", hidden == 3};
+        for (const auto& [col, sql] : text.generated) {
+          if (SameName(col, column.name)) column.computed->sql = schema::WithoutOuterParens(sql);
+        }
+      }
       if (ToInt(c[4]) > 0) {
         pk.emplace_back(ToInt(c[4]), column.name);
         column.nullable = false;
@@ -688,6 +706,8 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
         }
       }
       c.autoincrement.reset();
+      c.identity.reset();  // the rowid, or refused by ColumnDefinition
+      if (c.computed) c.computed->stored = d.computed->stored.value_or(false);
       c.comment.clear();
       if (declared.primary_key &&
           std::find(declared.primary_key->columns.begin(), declared.primary_key->columns.end(),

@@ -105,7 +105,7 @@ std::shared_ptr<const SqliteTableRebuild> RebuildTable(
   // Counts of rows breaking what is new, run when the copy fails on it
   // (SQLite's error starts with the constraint's kind).
   for (const schema::Column& c : after.columns) {
-    if (c.nullable) continue;
+    if (c.nullable || c.computed) continue;
     const ColumnSource* s = source_of(c.name);
     if (!s) {
       if (!c.server_default) {
@@ -179,7 +179,7 @@ std::shared_ptr<const SqliteTableRebuild> RebuildTable(
   std::vector<std::string> targets, values;
   for (const schema::Column& c : after.columns) {
     const ColumnSource* s = source_of(c.name);
-    if (!s) continue;
+    if (!s || c.computed) continue;  // a generated column computes its own
     targets.push_back(d.Quote(c.name));
     values.push_back(value_of(c, *s));
   }
@@ -187,6 +187,15 @@ std::shared_ptr<const SqliteTableRebuild> RebuildTable(
     add("INSERT INTO " + temp + " (" + join(targets, ", ") + ") SELECT " + join(values, ", ") +
         " FROM " + t);
     out->copy = out->statements.size() - 1;
+  }
+  if (after.sqlite_autoincrement && before.sqlite_autoincrement) {
+    // AUTOINCREMENT never reuses a value: the highest ever handed out goes
+    // over too, not only the highest the rows still hold. The rename below
+    // carries the row over to the table's own name.
+    std::string temp_name = QuoteLiteral(RebuildTempName(after.name));
+    add("DELETE FROM sqlite_sequence WHERE name = " + temp_name);
+    add("INSERT INTO sqlite_sequence (name, seq) SELECT " + temp_name +
+        ", seq FROM sqlite_sequence WHERE name = " + QuoteLiteral(before.name));
   }
   add("DROP TABLE " + t);
   add("ALTER TABLE " + temp + " RENAME TO " + t);
