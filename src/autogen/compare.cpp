@@ -60,6 +60,10 @@ std::string DescribeDefault(const std::optional<schema::Default>& d) {
 }
 
 
+std::string DescribeComment(const std::string& comment) {
+  return comment.empty() ? "none" : "'" + comment + "'";
+}
+
 std::string DescribeIdentity(const std::optional<schema::Identity>& identity) {
   if (!identity) return "none";
   std::string out = identity->always ? "always" : "by_default";
@@ -153,6 +157,9 @@ class Comparer {
         changes.push_back("identity " + DescribeIdentity(ec.identity) + " -> " +
                           DescribeIdentity(ac->identity));
       }
+      if (ec.comment != ac->comment) {
+        changes.push_back("comment " + DescribeComment(ec.comment) + " -> " + DescribeComment(ac->comment));
+      }
       if (ec.computed != ac->computed) {
         changes.push_back("computed " + DescribeComputed(ec.computed) + " -> " +
                           DescribeComputed(ac->computed));
@@ -168,6 +175,10 @@ class Comparer {
 
   void Tables(const Table& e, const Table& a) {
     Columns(e, a);
+    if (e.comment != a.comment) {
+      Add(Difference::Kind::kChanged, e.name, "table",
+          "comment " + DescribeComment(e.comment) + " -> " + DescribeComment(a.comment));
+    }
     if (e.sqlite_autoincrement != a.sqlite_autoincrement) {
       Add(Difference::Kind::kChanged, e.name, "table",
           std::string("sqlite_autoincrement ") + (e.sqlite_autoincrement ? "true" : "false") +

@@ -26,6 +26,8 @@ std::string DescribeDefault(const std::optional<schema::Default>& d);
 // "always start 10 increment 5", "by_default", "none"; "(a * b) stored",
 // "none": for messages.
 std::string DescribeIdentity(const std::optional<schema::Identity>& identity);
+// "'text'", or "none" for an empty comment.
+std::string DescribeComment(const std::string& comment);
 std::string DescribeComputed(const std::optional<schema::Computed>& computed);
 
 // "(a, (lower(b)) desc) include (c) where d > 0", "using gin (tags)": an

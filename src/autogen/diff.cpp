@@ -226,6 +226,13 @@ class Differ {
       }
     }
 
+    if (stored.comment != c.comment) {
+      if (t.comment.empty()) {
+        Emit(ops::DropTableComment{t.name});
+      } else {
+        Emit(ops::CreateTableComment{t.name, t.comment});
+      }
+    }
     for (const Column& col : t.columns) {
       const Column* have = cur_.FindTable(t.name)->FindColumn(col.name);
       if (!have) {
@@ -278,6 +285,7 @@ class Differ {
     if (compare.nullable != have.nullable) alter.nullable = want.nullable;
     if (!SameDefault(compare, have)) alter.server_default = want.server_default;
     if (compare.identity != have.identity) alter.identity = want.identity;
+    if (compare.comment != have.comment) alter.comment = want.comment;
     return alter;
   }
 
@@ -420,6 +428,7 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
               add("identity " + (old ? DescribeIdentity(old->identity) + " -> " : "") +
                   DescribeIdentity(*op.identity));
             }
+            if (op.comment) add("comment " + DescribeComment(*op.comment));
             return "~ column " + op.table + "." + op.column + out;
           },
           [](const ops::CreateIndex& op) {
@@ -467,6 +476,11 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
           [](const ops::DropEnum& op) { return "- enum " + op.name; },
           [](const ops::AddEnumValue& op) { return "+ enum value " + op.name + "." + op.value; },
           [](const ops::DropEnumValue& op) { return "- enum value " + op.name + "." + op.value; },
+          [](const ops::RenameEnumValue& op) {
+            return "~ enum value " + op.name + "." + op.value + " renamed to " + op.new_value;
+          },
+          [](const ops::CreateTableComment& op) { return "~ table " + op.table + ": comment set"; },
+          [](const ops::DropTableComment& op) { return "~ table " + op.table + ": comment dropped"; },
           [](const ops::BulkInsert& op) {
             return "+ " + std::to_string(op.rows.size()) + " rows into " + op.table;
           },

@@ -12,8 +12,9 @@ std::string OperationName(const Operation& op) {
       "create_foreign_key",    "create_check_constraint",
       "drop_constraint",       "create_enum",
       "drop_enum",             "add_enum_value",
-      "drop_enum_value",       "bulk_insert",
-      "execute",
+      "drop_enum_value",       "rename_enum_value",
+      "create_table_comment",  "drop_table_comment",
+      "bulk_insert",           "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);
   return kNames[op.index()];

@@ -45,8 +45,11 @@ struct AlterColumn {
   std::optional<std::optional<schema::Default>> server_default;  // {} = drop it
   std::optional<std::string> new_name;
   std::optional<std::optional<schema::Identity>> identity;  // {} = no identity
+  std::optional<std::string> comment;  // "" = none
   // True when it changes more than the name.
-  bool ChangesDefinition() const { return type || nullable || server_default || identity; }
+  bool ChangesDefinition() const {
+    return type || nullable || server_default || identity || comment;
+  }
 };
 // `concurrently` builds or drops the index without blocking writes
 // (PostgreSQL's CONCURRENTLY; ignored by SQLite). It cannot run inside a
@@ -100,6 +103,22 @@ struct DropEnumValue {
   std::string name;
   std::string value;
 };
+// Renames label `value` of enum `name` to `new_value`; rows holding it hold
+// the new one.
+struct RenameEnumValue {
+  std::string name;
+  std::string value;
+  std::string new_value;
+};
+// Sets the comment of table `table` (create_table_comment), or removes it
+// (drop_table_comment). A column's comment is alter_column's.
+struct CreateTableComment {
+  std::string table;
+  std::string comment;
+};
+struct DropTableComment {
+  std::string table;
+};
 // Seed rows; a value is nullopt for NULL. Values are rendered for their
 // column's type.
 struct BulkInsert {
@@ -124,7 +143,7 @@ using Operation =
                  AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
-                 BulkInsert, Execute>;
+                 RenameEnumValue, CreateTableComment, DropTableComment, BulkInsert, Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {

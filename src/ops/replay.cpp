@@ -160,6 +160,7 @@ class Replayer {
       c.nullable = *op.nullable;
     }
     if (op.server_default) c.server_default = *op.server_default;
+    if (op.comment) c.comment = *op.comment;
     if (op.identity) {
       if (*op.identity && !c.type.IsInteger()) {
         Fail("identity column '" + t.name + "." + op.column + "' must be of an integer type");
@@ -315,6 +316,35 @@ class Replayer {
     }
     std::erase(values, op.value);
   }
+  void operator()(const RenameEnumValue& op) {
+    auto e = std::find_if(s_.enums.begin(), s_.enums.end(),
+                          [&](const schema::Enum& x) { return x.name == op.name; });
+    if (e == s_.enums.end()) Fail("enum '" + op.name + "' does not exist");
+    auto at = std::find(e->values.begin(), e->values.end(), op.value);
+    if (at == e->values.end()) Fail("enum '" + op.name + "' has no value '" + op.value + "'");
+    if (op.new_value != op.value && Mentions(e->values, op.new_value)) {
+      Fail("enum '" + op.name + "' already has value '" + op.new_value + "'");
+    }
+    *at = op.new_value;
+    // Rows and defaults holding the label hold the new one.
+    auto rename = [&](std::string& value) {
+      if (value == op.value) value = op.new_value;
+    };
+    for (Table& t : s_.tables) {
+      for (schema::Column& c : t.columns) {
+        if (c.type.kind != schema::TypeKind::kEnum || c.type.enum_name != op.name || !c.server_default) {
+          continue;
+        }
+        schema::Default& d = *c.server_default;
+        if (d.kind == schema::Default::Kind::kLiteral) rename(d.value);
+        for (auto& [dialect, one] : d.dialects) {
+          if (one.first == schema::Default::Kind::kLiteral) rename(one.second);
+        }
+      }
+    }
+  }
+  void operator()(const CreateTableComment& op) { NeedTable(op.table).comment = op.comment; }
+  void operator()(const DropTableComment& op) { NeedTable(op.table).comment.clear(); }
   void operator()(const BulkInsert& op) {
     Table& t = NeedTable(op.table);
     for (const auto& row : op.rows) {
@@ -470,6 +500,7 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             if (op.nullable) undo.nullable = c->nullable;
             if (op.server_default) undo.server_default = c->server_default;
             if (op.identity) undo.identity = c->identity;
+            if (op.comment) undo.comment = c->comment;
             if (op.new_name && *op.new_name != op.column) undo.new_name = op.column;
             out.push_back(undo);
           },
@@ -519,6 +550,25 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
               undo.before = *(it + 1);
             }
             out.push_back(undo);
+          },
+          [&](const RenameEnumValue& op) {
+            out.push_back(RenameEnumValue{op.name, op.new_value, op.value});
+          },
+          [&](const CreateTableComment& op) {
+            const std::string& old = table(op.table).comment;
+            if (old.empty()) {
+              out.push_back(DropTableComment{op.table});
+            } else {
+              out.push_back(CreateTableComment{op.table, old});
+            }
+          },
+          [&](const DropTableComment& op) {
+            const std::string& old = table(op.table).comment;
+            if (old.empty()) {
+              out.push_back(DropTableComment{op.table});
+            } else {
+              out.push_back(CreateTableComment{op.table, old});
+            }
           },
           [&](const BulkInsert&) {
             throw Error(ErrorKind::kIrreversible, "bulk_insert has no inverse", at.where);

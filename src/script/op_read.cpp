@@ -75,7 +75,8 @@ struct Parser {
   }
   Operation AlterColumnOp(const Node& n) const {
     file.CheckKeys(n, "alter_column",
-                   {"table", "column", "type", "nullable", "server_default", "identity", "new_name"});
+                   {"table", "column", "type", "nullable", "server_default", "identity", "comment",
+                    "new_name"});
     AlterColumn op;
     op.table = file.String(n, "table");
     op.column = file.String(n, "column");
@@ -86,11 +87,12 @@ struct Parser {
       op.identity = std::optional<schema::Identity>();
       if (!v.IsNull()) op.identity = format::ParseIdentity(file, v);
     }
+    if (Node v = n["comment"]) op.comment = v.IsNull() ? "" : file.String(n, "comment");
     op.new_name = file.OptString(n, "new_name");
     if (op.new_name) format::NameFitsAt(file, n["new_name"], *op.new_name);
     if (!op.ChangesDefinition() && !op.new_name) {
-      file.Fail(n, "alter_column changes nothing: give type, nullable, server_default, identity "
-                   "or new_name");
+      file.Fail(n, "alter_column changes nothing: give type, nullable, server_default, identity, "
+                   "comment or new_name");
     }
     return op;
   }
@@ -179,6 +181,19 @@ struct Parser {
     file.CheckKeys(n, "drop_enum_value", {"name", "value"});
     return DropEnumValue{file.String(n, "name"), file.String(n, "value")};
   }
+  Operation RenameEnumValueOp(const Node& n) const {
+    file.CheckKeys(n, "rename_enum_value", {"name", "value", "new_value"});
+    return RenameEnumValue{file.String(n, "name"), file.String(n, "value"),
+                           file.String(n, "new_value")};
+  }
+  Operation CreateTableCommentOp(const Node& n) const {
+    file.CheckKeys(n, "create_table_comment", {"table", "comment"});
+    return CreateTableComment{file.String(n, "table"), file.String(n, "comment")};
+  }
+  Operation DropTableCommentOp(const Node& n) const {
+    file.CheckKeys(n, "drop_table_comment", {"table"});
+    return DropTableComment{file.String(n, "table")};
+  }
   Operation BulkInsertOp(const Node& n) const {
     file.CheckKeys(n, "bulk_insert", {"table", "rows"});
     BulkInsert op;
@@ -266,6 +281,9 @@ constexpr Entry kHandlers[] = {
     {"drop_enum", &Parser::DropEnumOp},
     {"add_enum_value", &Parser::AddEnumValueOp},
     {"drop_enum_value", &Parser::DropEnumValueOp},
+    {"rename_enum_value", &Parser::RenameEnumValueOp},
+    {"create_table_comment", &Parser::CreateTableCommentOp},
+    {"drop_table_comment", &Parser::DropTableCommentOp},
     {"bulk_insert", &Parser::BulkInsertOp},
     {"execute", &Parser::ExecuteOp},
 };

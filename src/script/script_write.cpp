@@ -329,6 +329,14 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
                 out << yaml::Null;
               }
             }
+            if (op.comment) {
+              out << yaml::Key << "comment" << yaml::Value;
+              if (op.comment->empty()) {
+                out << yaml::Null;
+              } else {
+                out << *op.comment;
+              }
+            }
             if (op.new_name) key("new_name", *op.new_name);
             end();
           },
@@ -385,6 +393,14 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
           [&](const ops::DropEnumValue& op) {
             flow(); key("name", op.name); key("value", op.value); end();
           },
+          [&](const ops::RenameEnumValue& op) {
+            flow(); key("name", op.name); key("value", op.value); key("new_value", op.new_value);
+            end();
+          },
+          [&](const ops::CreateTableComment& op) {
+            flow(); key("table", op.table); key("comment", op.comment); end();
+          },
+          [&](const ops::DropTableComment& op) { flow(); key("table", op.table); end(); },
           [&](const ops::BulkInsert& op) {
             out << yaml::BeginMap;
             key("table", op.table);

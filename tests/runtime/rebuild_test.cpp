@@ -123,5 +123,31 @@ TEST(RebuildAutoincrement, KeepsTheHighestValueEverUsed) {
   }
 }
 
+// rename_enum_value on SQLite renames the label in the rows too, and the
+// downgrade renames it back.
+TEST(RebuildEnumLabels, RenamedInTheRowsAndBack) {
+  testing::ScratchDir dir;
+  dir.Write("retort.toml", "script_location = \"migrations/versions\"\nurl = \"sqlite:///p.db\"\n");
+  dir.Write("migrations/versions/1.yaml",
+            "revision: \"1\"\ndown_revision: null\nmessage: tasks\nupgrade:\n"
+            "  - create_enum: {name: status, values: [todo, done]}\n"
+            "  - create_table: {name: t, columns: [{name: id, type: integer, primary_key: true},"
+            " {name: s, type: enum(status), server_default: todo}]}\n");
+  dir.Write("migrations/versions/2.yaml",
+            "revision: \"2\"\ndown_revision: \"1\"\nmessage: rename\nupgrade:\n"
+            "  - rename_enum_value: {name: status, value: todo, new_value: backlog}\n");
+  ASSERT_EQ(testing::RunRetort({"upgrade", "1"}, dir.path()).exit_code, 0);
+  testing::SqliteExecute(dir.path() / "p.db", "INSERT INTO t (s) VALUES ('todo'), ('done'), (NULL)");
+  testing::CommandResult r = testing::RunRetort({"upgrade", "head"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  testing::SqliteExecute(dir.path() / "p.db", "INSERT INTO t (id) VALUES (9)");
+  EXPECT_EQ(testing::SqliteQuery(dir.path() / "p.db", "SELECT id, coalesce(s, '-') FROM t ORDER BY id"),
+            (std::vector<std::vector<std::string>>{{"1", "backlog"}, {"2", "done"}, {"3", "-"}, {"9", "backlog"}}));
+  r = testing::RunRetort({"downgrade", "1"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::SqliteQuery(dir.path() / "p.db", "SELECT id, coalesce(s, '-') FROM t ORDER BY id"),
+            (std::vector<std::vector<std::string>>{{"1", "todo"}, {"2", "done"}, {"3", "-"}, {"9", "todo"}}));
+}
+
 }  // namespace
 }  // namespace retort

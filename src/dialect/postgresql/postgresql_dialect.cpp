@@ -183,6 +183,14 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
   auto foreign_key = [&](const schema::ForeignKey& fk) {
     return "FOREIGN KEY (" + list(fk.columns) + ") " + ReferencesSql(fk);
   };
+  // COMMENT ON ... IS 'text', or IS NULL to remove it.
+  auto comment_on = [&](const std::string& object, const std::string& comment) {
+    return "COMMENT ON " + object + " IS " + (comment.empty() ? "NULL" : QuoteLiteral(comment));
+  };
+  auto column_comment = [&](const std::string& table, const std::string& column,
+                            const std::string& comment) {
+    return comment_on("COLUMN " + Quote(table) + "." + Quote(column), comment);
+  };
   auto add_constraint = [&](const std::string& table, const std::string& name, bool implied,
                             const std::string& body) {
     sql.push_back("ALTER TABLE " + Quote(table) + " ADD " + ConstraintClause(name, implied) + body);
@@ -193,6 +201,10 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             const Table& t = op.table;
             sql.push_back(CreateTableSql(t, before));
             for (const auto& index : t.indexes) sql.push_back(CreateIndexSql(t.name, index, false));
+            if (!t.comment.empty()) sql.push_back(comment_on("TABLE " + Quote(t.name), t.comment));
+            for (const Column& c : t.columns) {
+              if (!c.comment.empty()) sql.push_back(column_comment(t.name, c.name, c.comment));
+            }
           },
           [&](const ops::DropTable& op) { sql.push_back("DROP TABLE " + Quote(op.table)); },
           [&](const ops::RenameTable& op) {
@@ -209,6 +221,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
               add_constraint(t.name, uq.name, uq.implied, "UNIQUE (" + list(uq.columns) + ")");
             }
             for (const auto& index : op.indexes) sql.push_back(CreateIndexSql(t.name, index, false));
+            if (!op.column.comment.empty()) {
+              sql.push_back(column_comment(t.name, op.column.name, op.column.comment));
+            }
           },
           [&](const ops::DropColumn& op) {
             // PostgreSQL drops the column's indexes and constraints with it.
@@ -281,6 +296,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             if (op.new_name && *op.new_name != op.column) {
               sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " +
                             Quote(op.column) + " TO " + Quote(*op.new_name));
+            }
+            if (op.comment && *op.comment != c->comment) {
+              sql.push_back(column_comment(t.name, op.new_name.value_or(op.column), *op.comment));
             }
           },
           [&](const ops::CreateIndex& op) {
@@ -366,6 +384,16 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
               }
             }
             sql.push_back("DROP TYPE " + TypeName(old_name));
+          },
+          [&](const ops::RenameEnumValue& op) {
+            sql.push_back("ALTER TYPE " + TypeName(op.name) + " RENAME VALUE " + QuoteLiteral(op.value) +
+                          " TO " + QuoteLiteral(op.new_value));
+          },
+          [&](const ops::CreateTableComment& op) {
+            sql.push_back(comment_on("TABLE " + Quote(table_of(op.table).name), op.comment));
+          },
+          [&](const ops::DropTableComment& op) {
+            sql.push_back(comment_on("TABLE " + Quote(table_of(op.table).name), ""));
           },
           [&](const ops::BulkInsert& op) {
             for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));

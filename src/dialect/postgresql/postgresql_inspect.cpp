@@ -22,7 +22,7 @@
 //    printed), uuids lower-case;
 //    an {sql:} default that is a literal, now() or CURRENT_TIMESTAMP reads
 //    back as the literal or now;
-//  - comments are dropped (retort does not write them).
+//  - comments are read from obj_description and col_description;
 // Check expressions, index expressions and index predicates read back as
 // PostgreSQL prints them (pg_get_expr, pg_get_indexdef; pretty), without
 // parentheses around the whole. PostgreSQL rewrites expressions (casts,
@@ -413,14 +413,15 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
   // The schema's tables, keyed by oid.
   std::map<std::string, size_t> table_at;
   for (const Row& row : Query(
-           "SELECT c.oid, c.relname FROM pg_catalog.pg_class c "
+           "SELECT c.oid, c.relname, pg_catalog.obj_description(c.oid, 'pg_class') "
+           "FROM pg_catalog.pg_class c "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
            "ORDER BY c.oid",
            params)) {
     if (skip.count(Text(row[1]))) continue;
     table_at[Text(row[0])] = out.tables.size();
-    out.tables.push_back(schema::Table{.name = Text(row[1])});
+    out.tables.push_back(schema::Table{.name = Text(row[1]), .comment = Text(row[2])});
   }
   auto table_for = [&](const Value& oid) -> schema::Table* {
     auto it = table_at.find(Text(oid));
@@ -435,7 +436,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "CASE WHEN a.attidentity <> '' THEN (SELECT s.seqstart || ' ' || s.seqincrement "
            "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-           "a.attname)::regclass) END "
+           "a.attname)::regclass) END, pg_catalog.col_description(a.attrelid, a.attnum) "
            "FROM pg_catalog.pg_attribute a "
            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -464,6 +465,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
       }
       column.identity = id;
     }
+    column.comment = Text(row[9]);
     if (generated && row[4]) column.computed = schema::Computed{WithoutOuterParens(*row[4]), true};
     if (identity || (row[4] && !column.server_default &&
                      ToLower(TrimSpace(*row[4])).starts_with("nextval("))) {
@@ -663,7 +665,6 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
 schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
   for (schema::Table& table : out.tables) {
-    table.comment.clear();
     table.sqlite_autoincrement = false;
     // Which columns are serials, decided before normalizing changes them.
     std::vector<bool> serial;
@@ -682,7 +683,6 @@ schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
       }
       if (column.computed) column.computed->stored = true;
       column.type = NormalizeType(column.type);
-      column.comment.clear();
       if (column.server_default) {
         column.server_default = NormalizeDefault(column.type, *column.server_default);
       }

@@ -266,6 +266,10 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
           [&](const ops::DropEnum&) {},
           [&](const ops::AddEnumValue& op) { RebuildEnumUsers(op.name, before); },
           [&](const ops::DropEnumValue& op) { RebuildEnumUsers(op.name, before); },
+          [&](const ops::RenameEnumValue& op) { RebuildEnumUsers(op.name, before); },
+          // SQLite keeps no comments: they stay in the model only.
+          [&](const ops::CreateTableComment& op) { table_of(op.table); },
+          [&](const ops::DropTableComment& op) { table_of(op.table); },
           [&](const ops::BulkInsert& op) {
             for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));
           },
@@ -336,8 +340,10 @@ std::vector<Step> SqliteDialect::RenderOps(const std::vector<ops::OpAt>& request
       ops::Apply(op, schema);
       for (const std::string& name : rebuild->tables) {
         const Table& b = *before.FindTable(name);
-        out.push_back(RebuildTable(*this, b, *schema.FindTable(name), IdentitySources(b), before,
-                                   schema, op.where));
+        RebuildSources sources = IdentitySources(b);
+        TrackSources(op.op, b, sources);
+        out.push_back(RebuildTable(*this, b, *schema.FindTable(name), sources, before, schema,
+                                   op.where));
       }
       ++i;
       continue;

@@ -41,6 +41,21 @@ void TrackSources(const ops::Operation& op, const Table& table, RebuildSources& 
                    }
                  },
                  [&](const ops::DropColumn& d) { sources.erase(d.column); },
+                 [&](const ops::RenameEnumValue& r) {
+                   // The rows holding the label take the new one on the way.
+                   for (const schema::Column& c : table.columns) {
+                     auto it = sources.find(c.name);
+                     if (it == sources.end() || c.type.kind != schema::TypeKind::kEnum ||
+                         c.type.enum_name != r.name) {
+                       continue;
+                     }
+                     std::map<std::string, std::string>& relabel = it->second.relabel;
+                     for (auto& [from, to] : relabel) {
+                       if (to == r.value) to = r.new_value;  // renamed twice
+                     }
+                     if (!relabel.count(r.value)) relabel[r.value] = r.new_value;
+                   }
+                 },
                  [&](const ops::AddColumn& a) { sources.erase(a.column.name); },
                  [](const auto&) {},
              },
@@ -149,8 +164,13 @@ std::shared_ptr<const SqliteTableRebuild> RebuildTable(
   // An enum column's labels are in its own CHECK constraint: rows fail it
   // when the column becomes an enum or its enum loses a label.
   auto value_of = [&](const schema::Column& c, const ColumnSource& s) {
-    return s.cast ? "CAST(" + d.Quote(s.from) + " AS " + d.ColumnType(c.type, schema) + ")"
-                  : d.Quote(s.from);
+    std::string value = d.Quote(s.from);
+    if (!s.relabel.empty()) {
+      std::string cases;
+      for (const auto& [from, to] : s.relabel) cases += " WHEN " + QuoteLiteral(from) + " THEN " + QuoteLiteral(to);
+      value = "CASE " + value + cases + " ELSE " + value + " END";
+    }
+    return s.cast ? "CAST(" + value + " AS " + d.ColumnType(c.type, schema) + ")" : value;
   };
   for (const schema::Column& c : after.columns) {
     if (c.type.kind != schema::TypeKind::kEnum) continue;
@@ -159,7 +179,7 @@ std::shared_ptr<const SqliteTableRebuild> RebuildTable(
     if (!s || !labels) continue;
     const schema::Column* old = before.FindColumn(s->from);
     const schema::Enum* old_labels = old ? old_schema.FindEnum(old->type.enum_name) : nullptr;
-    if (!s->cast && old && old->type == c.type && old_labels &&
+    if (!s->cast && s->relabel.empty() && old && old->type == c.type && old_labels &&
         std::all_of(old_labels->values.begin(), old_labels->values.end(),
                     [&](const std::string& v) { return Has(labels->values, v); })) {
       continue;

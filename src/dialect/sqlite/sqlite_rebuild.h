@@ -22,11 +22,13 @@ namespace retort::dialect {
 class SqliteDialect;
 
 // Where a column of the rebuilt table takes its values from: a column of
-// the old table (perhaps renamed since), cast when its type changed. A
+// the old table (perhaps renamed since), cast when its type changed, its
+// values renamed where an enum's labels were. A
 // column with no source is not copied and takes its default.
 struct ColumnSource {
   std::string from;
   bool cast = false;
+  std::map<std::string, std::string> relabel;  // values renamed on the way: old -> new
 };
 using RebuildSources = std::map<std::string, ColumnSource>;  // new column -> source
 
@@ -34,7 +36,7 @@ using RebuildSources = std::map<std::string, ColumnSource>;  // new column -> so
 RebuildSources IdentitySources(const schema::Table& table);
 
 // Follows `op` (about to be applied to `table`) in `sources`: renames,
-// type changes, dropped and added columns.
+// type changes, dropped and added columns, renamed enum labels.
 void TrackSources(const ops::Operation& op, const schema::Table& table, RebuildSources& sources);
 
 // A count of rows that break something: above zero, the rebuild fails with
