@@ -45,13 +45,21 @@ void PrintTo(const Table& t, std::ostream* out) {
   }
   if (t.sqlite_autoincrement) *out << "\n    sqlite_autoincrement";
   if (!t.comment.empty()) *out << "\n    comment '" << t.comment << "'";
-  if (t.primary_key) *out << "\n    pk " << t.primary_key->name << " " << List(t.primary_key->columns);
+  auto deferral = [](const Deferral& d) {
+    return std::string(d.deferrable ? " deferrable" : "") + (d.initially_deferred ? " initially deferred" : "");
+  };
+  if (t.primary_key) {
+    *out << "\n    pk " << t.primary_key->name << " " << List(t.primary_key->columns)
+         << deferral(t.primary_key->deferral);
+  }
   for (const ForeignKey& fk : t.foreign_keys) {
     *out << "\n    fk " << fk.name << " " << List(fk.columns) << " -> " << fk.referred_table << " "
          << List(fk.referred_columns) << " on delete " << FormatAction(fk.on_delete) << " on update "
-         << FormatAction(fk.on_update);
+         << FormatAction(fk.on_update) << deferral(fk.deferral);
   }
-  for (const UniqueConstraint& uq : t.uniques) *out << "\n    unique " << uq.name << " " << List(uq.columns);
+  for (const UniqueConstraint& uq : t.uniques) {
+    *out << "\n    unique " << uq.name << " " << List(uq.columns) << deferral(uq.deferral);
+  }
   for (const CheckConstraint& ck : t.checks) *out << "\n    check " << ck.name << " (" << ck.expr << ")";
   for (const Index& ix : t.indexes) {
     *out << "\n    index " << ix.name << " " << autogen::DescribeIndex(ix) << (ix.unique ? " unique" : "");

@@ -184,19 +184,23 @@ class Comparer {
           std::string("sqlite_autoincrement ") + (e.sqlite_autoincrement ? "true" : "false") +
               " -> " + (a.sqlite_autoincrement ? "true" : "false"));
     }
-    auto pk = [](const std::optional<schema::PrimaryKey>& k) {
-      return k ? k->name + " " + List(k->columns) : std::string("none");
+    auto deferral = [](const schema::Deferral& d) {
+      return std::string(d.deferrable ? " deferrable" : "") +
+             (d.initially_deferred ? " initially deferred" : "");
+    };
+    auto pk = [&](const std::optional<schema::PrimaryKey>& k) {
+      return k ? k->name + " " + List(k->columns) + deferral(k->deferral) : std::string("none");
     };
     if (e.primary_key != a.primary_key) {
       Add(Difference::Kind::kChanged, e.name, "primary key", pk(e.primary_key) + " -> " + pk(a.primary_key));
     }
-    Named(e.name, "foreign key", e.foreign_keys, a.foreign_keys, [](const schema::ForeignKey& fk) {
+    Named(e.name, "foreign key", e.foreign_keys, a.foreign_keys, [&](const schema::ForeignKey& fk) {
       return List(fk.columns) + " references " + fk.referred_table + " " + List(fk.referred_columns) +
              " on delete " + schema::FormatAction(fk.on_delete) + " on update " +
-             schema::FormatAction(fk.on_update);
+             schema::FormatAction(fk.on_update) + deferral(fk.deferral);
     });
     Named(e.name, "unique constraint", e.uniques, a.uniques,
-          [](const schema::UniqueConstraint& uq) { return List(uq.columns); });
+          [&](const schema::UniqueConstraint& uq) { return List(uq.columns) + deferral(uq.deferral); });
     Named(e.name, "check constraint", e.checks, a.checks,
           [](const schema::CheckConstraint& ck) { return "(" + ck.expr + ")"; });
     Named(e.name, "index", e.indexes, a.indexes, [](const schema::Index& ix) {

@@ -298,7 +298,7 @@ class Differ {
     }
     auto waits_for = [&](const Table& t) {
       for (const schema::ForeignKey& fk : t.foreign_keys) {
-        if (fk.referred_table == t.name || cur_.FindTable(fk.referred_table)) continue;
+        if (fk.referred_table == t.name || fk.RefersElsewhere() || cur_.FindTable(fk.referred_table)) continue;
         for (const Table* p : pending) {
           if (p->name == fk.referred_table) return true;
         }
@@ -312,7 +312,7 @@ class Differ {
       Table t = **next;
       pending.erase(next);
       std::erase_if(t.foreign_keys, [&](const schema::ForeignKey& fk) {
-        return fk.referred_table != t.name && !cur_.FindTable(fk.referred_table);
+        return fk.referred_table != t.name && !fk.RefersElsewhere() && !cur_.FindTable(fk.referred_table);
       });
       Emit(ops::CreateTable{std::move(t)});
     }

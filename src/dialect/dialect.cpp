@@ -109,12 +109,31 @@ std::string Dialect::QuotedNames(const std::vector<std::string>& names) const {
   return out;
 }
 
+std::string Dialect::DeferralSql(const schema::Deferral& deferral, bool key,
+                                 const std::string& what) const {
+  if (!deferral.deferrable) return "";
+  if (key && !caps().deferrable_keys) {
+    throw Error(ErrorKind::kInput, what + " is deferrable, which " + std::string(name()) +
+                                       " primary keys and unique constraints cannot be");
+  }
+  return deferral.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+}
+
 std::string Dialect::ReferencesSql(const schema::ForeignKey& fk) const {
-  std::string out = "REFERENCES " + Quote(fk.referred_table) + " (" +
-                    QuotedNames(fk.referred_columns) + ")";
+  std::string table = Quote(fk.referred_table);
+  if (fk.RefersElsewhere()) {
+    if (!caps().schemas) {
+      throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' refers to '" + fk.referred_table +
+                                         "' in another schema, and " + std::string(name()) +
+                                         " has no schemas");
+    }
+    size_t dot = fk.referred_table.rfind('.');
+    table = Quote(fk.referred_table.substr(0, dot)) + "." + Quote(fk.referred_table.substr(dot + 1));
+  }
+  std::string out = "REFERENCES " + table + " (" + QuotedNames(fk.referred_columns) + ")";
   if (fk.on_delete != schema::Action::kNoAction) out += " ON DELETE " + schema::FormatAction(fk.on_delete);
   if (fk.on_update != schema::Action::kNoAction) out += " ON UPDATE " + schema::FormatAction(fk.on_update);
-  return out;
+  return out + DeferralSql(fk.deferral, false, "");
 }
 
 std::string Dialect::StoredName(const std::string& name) const {
@@ -162,10 +181,13 @@ std::string Dialect::CreateTableSql(const schema::Table& t, const schema::Schema
   for (const schema::Column& c : t.columns) parts.push_back(ColumnDefinition(t, c, schema));
   if (t.primary_key && !PrimaryKeyInColumn(t)) {
     parts.push_back(ConstraintClause(t.primary_key->name, t.primary_key->implied) +
-                    "PRIMARY KEY (" + QuotedNames(t.primary_key->columns) + ")");
+                    "PRIMARY KEY (" + QuotedNames(t.primary_key->columns) + ")" +
+                    DeferralSql(t.primary_key->deferral, true,
+                                "primary key '" + t.primary_key->name + "'"));
   }
   for (const auto& uq : t.uniques) {
-    parts.push_back(ConstraintClause(uq.name, uq.implied) + "UNIQUE (" + QuotedNames(uq.columns) + ")");
+    parts.push_back(ConstraintClause(uq.name, uq.implied) + "UNIQUE (" + QuotedNames(uq.columns) + ")" +
+                    DeferralSql(uq.deferral, true, "unique constraint '" + uq.name + "'"));
   }
   for (const auto& ck : t.checks) {
     parts.push_back(ConstraintClause(ck.name, ck.implied) + "CHECK (" + ck.expr + ")");

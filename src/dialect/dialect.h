@@ -109,7 +109,11 @@ class Dialect {
   // SQL both dialects spell alike, through their Quote, ColumnDefinition
   // and Literal.
   std::string QuotedNames(const std::vector<std::string>& names) const;
-  // REFERENCES t (a, b) [ON DELETE ...] [ON UPDATE ...]
+  // " DEFERRABLE [INITIALLY DEFERRED]" or ""; a primary key or unique
+  // constraint (`key`) that is deferrable is refused where the dialect
+  // has none (naming it by `what`).
+  std::string DeferralSql(const schema::Deferral& deferral, bool key, const std::string& what) const;
+  // REFERENCES t (a, b) [ON DELETE ...] [ON UPDATE ...] [DEFERRABLE ...]
   std::string ReferencesSql(const schema::ForeignKey& fk) const;
   // CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (columns).
   std::string CreateIndexSql(const std::string& table, const schema::Index& index,

@@ -44,6 +44,9 @@ struct Capabilities {
   bool index_include = false;
   bool index_operator_classes = false;
   bool index_nulls_order = false;
+  // DEFERRABLE primary keys and unique constraints (foreign keys are
+  // deferrable wherever there are foreign keys).
+  bool deferrable_keys = false;
   // The longest identifier kept whole, in bytes; 0: no limit.
   size_t max_identifier_bytes = 0;
 };

@@ -74,13 +74,33 @@ void NameFitsAt(const File& file, const Node& node, const std::string& name) {
   }
 }
 
+schema::Deferral ParseDeferral(const File& file, const Node& node) {
+  schema::Deferral d;
+  std::optional<bool> deferrable = file.OptBool(node, "deferrable");
+  if (std::optional<std::string> initially = file.OptString(node, "initially")) {
+    std::string lower;
+    for (char c : *initially) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "deferred") {
+      d.initially_deferred = true;
+    } else if (lower != "immediate") {
+      file.Fail(node["initially"], "unknown 'initially' '" + *initially +
+                                       "' (expected deferred or immediate)");
+    }
+  }
+  if (d.initially_deferred && deferrable == false) {
+    file.Fail(node["deferrable"], "'initially: deferred' needs a deferrable constraint");
+  }
+  d.deferrable = deferrable.value_or(d.initially_deferred);
+  return d;
+}
+
 ForeignKey ParseForeignKey(const File& file, const Node& node,
                            const std::string& table,
                            const NamingConvention& naming) {
   const Node& m = node;
   file.CheckKeys(m, "foreign key",
                  {"name", "columns", "referred_table", "referred_columns",
-                  "on_delete", "on_update"});
+                  "on_delete", "on_update", "deferrable", "initially"});
   ForeignKey fk;
   fk.columns = file.RequiredStrings(m, "columns");
   fk.referred_table = file.String(m, "referred_table");
@@ -90,6 +110,7 @@ ForeignKey ParseForeignKey(const File& file, const Node& node,
   }
   fk.on_delete = ParseActionAt(file, m, "on_delete");
   fk.on_update = ParseActionAt(file, m, "on_update");
+  fk.deferral = ParseDeferral(file, m);
   ChosenName name = NameAt(file, node, naming, "fk", file.OptString(m, "name").value_or(""),
                            {table, fk.columns, fk.referred_table, fk.referred_columns, ""});
   fk.name = name.name;
@@ -313,11 +334,13 @@ ColumnSpec ParseColumn(const File& file, const Node& node) {
   // ForeignKey("table.column", name=...)).
   std::optional<std::string> ref;
   std::string fk_name;
+  schema::Deferral deferral;
   if (Node r = m["references"]; r && r.IsMap()) {
     const Node& rm = r;
-    file.CheckKeys(rm, "references", {"column", "name"});
+    file.CheckKeys(rm, "references", {"column", "name", "deferrable", "initially"});
     ref = file.String(rm, "column");
     fk_name = file.OptString(rm, "name").value_or("");
+    deferral = ParseDeferral(file, rm);
   } else {
     ref = file.OptString(m, "references");
   }
@@ -333,6 +356,7 @@ ColumnSpec ParseColumn(const File& file, const Node& node) {
     fk.referred_columns = {ref->substr(dot + 1)};
     fk.on_delete = ParseActionAt(file, m, "on_delete");
     fk.on_update = ParseActionAt(file, m, "on_update");
+    fk.deferral = deferral;
     spec.foreign_key = fk;
   } else if (m["on_delete"] || m["on_update"]) {
     file.Fail(node, "on_delete and on_update need 'references'");
@@ -411,9 +435,10 @@ Table ParseTable(const File& file, const Node& node,
     if (!pk_columns.empty()) {
       file.Fail(pk, "primary key declared both on columns and on the table");
     }
-    file.CheckKeys(pk, "primary_key", {"name", "columns"});
+    file.CheckKeys(pk, "primary_key", {"name", "columns", "deferrable", "initially"});
     PrimaryKey key{file.OptString(pk, "name").value_or(""),
                    file.RequiredStrings(pk, "columns")};
+    key.deferral = ParseDeferral(file, pk);
     RequireColumns(file, pk, t, key.columns);
     for (const std::string& c : key.columns) t.FindColumn(c)->nullable = false;
     t.primary_key = key;
@@ -451,8 +476,9 @@ Table ParseTable(const File& file, const Node& node,
   if (Node uqs = m["unique"]) {
     file.RequireSequence(uqs, "'unique'");
     for (const auto& item : uqs) {
-      file.CheckKeys(item, "unique constraint", {"name", "columns"});
+      file.CheckKeys(item, "unique constraint", {"name", "columns", "deferrable", "initially"});
       UniqueConstraint uq{"", file.RequiredStrings(item, "columns")};
+      uq.deferral = ParseDeferral(file, item);
       RequireColumns(file, item, t, uq.columns);
       ChosenName name = NameAt(file, item, naming, "uq", file.OptString(item, "name").value_or(""),
                                {t.name, uq.columns, "", {}, ""});

@@ -23,7 +23,9 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 // Resolves one token such as "column_0_label" or "referred_column_0N_name".
 std::optional<std::string> Token(std::string_view token, const NameParts& p) {
   if (token == "table_name") return p.table;
-  if (token == "referred_table_name") return p.referred_table;
+  // A table of another schema (core.users) by its own name, as SQLAlchemy
+  // names it.
+  if (token == "referred_table_name") return p.referred_table.substr(p.referred_table.rfind('.') + 1);
   if (token == "constraint_name") return p.constraint_name;
   bool referred = token.starts_with("referred_");
   if (referred) token.remove_prefix(std::string_view("referred_").size());

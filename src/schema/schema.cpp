@@ -128,6 +128,7 @@ void ValidateSchemaReferences(const Schema& schema, const Table& table,
     }
   }
   for (const ForeignKey& fk : table.foreign_keys) {
+    if (fk.RefersElsewhere()) continue;  // another schema's: not in the model
     const Table* referred = fk.referred_table == table.name
                                 ? &table
                                 : schema.FindTable(fk.referred_table);

@@ -90,13 +90,22 @@ enum class Action { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
 std::optional<Action> ParseAction(const std::string& text);
 std::string FormatAction(Action action);
 
+// DEFERRABLE [INITIALLY DEFERRED]: a constraint that may be checked at
+// COMMIT instead of after each statement (initially so, when deferred).
+struct Deferral {
+  bool deferrable = false;
+  bool initially_deferred = false;  // implies deferrable
+  bool operator==(const Deferral&) const = default;
+};
+
 struct PrimaryKey {
   std::string name;
   std::vector<std::string> columns;
   bool implied = false;  // unnamed in the DDL; `name` is the database's
+  Deferral deferral;
   // By name and definition: whether the DDL named it changes nothing.
   bool operator==(const PrimaryKey& o) const {
-    return name == o.name && columns == o.columns;
+    return name == o.name && columns == o.columns && deferral == o.deferral;
   }
 };
 
@@ -108,11 +117,15 @@ struct ForeignKey {
   Action on_delete = Action::kNoAction;
   Action on_update = Action::kNoAction;
   bool implied = false;  // unnamed in the DDL; `name` is the database's
+  Deferral deferral;
+  // True when the referred table is in another schema: `core.users`.
+  // The model does not hold that schema's tables.
+  bool RefersElsewhere() const { return referred_table.find('.') != std::string::npos; }
   // By name and definition: whether the DDL named it changes nothing.
   bool operator==(const ForeignKey& o) const {
     return name == o.name && columns == o.columns && referred_table == o.referred_table &&
            referred_columns == o.referred_columns && on_delete == o.on_delete &&
-           on_update == o.on_update;
+           on_update == o.on_update && deferral == o.deferral;
   }
 };
 
@@ -120,9 +133,10 @@ struct UniqueConstraint {
   std::string name;
   std::vector<std::string> columns;
   bool implied = false;  // unnamed in the DDL; `name` is the database's
+  Deferral deferral;
   // By name and definition: whether the DDL named it changes nothing.
   bool operator==(const UniqueConstraint& o) const {
-    return name == o.name && columns == o.columns;
+    return name == o.name && columns == o.columns && deferral == o.deferral;
   }
 };
 

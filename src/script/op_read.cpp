@@ -113,20 +113,23 @@ struct Parser {
                      file.OptBool(n, "concurrently").value_or(false)};
   }
   Operation CreatePrimaryKeyOp(const Node& n) const {
-    file.CheckKeys(n, "create_primary_key", {"name", "table", "columns"});
+    file.CheckKeys(n, "create_primary_key", {"name", "table", "columns", "deferrable", "initially"});
     CreatePrimaryKey op;
     op.table = file.String(n, "table");
     op.key.columns = file.RequiredStrings(n, "columns");
+    op.key.deferral = format::ParseDeferral(file, n);
     schema::ChosenName name = Name(n, "pk", {op.table, op.key.columns, "", {}, ""});
     op.key.name = name.name;
     op.key.implied = name.implied;
     return op;
   }
   Operation CreateUniqueOp(const Node& n) const {
-    file.CheckKeys(n, "create_unique_constraint", {"name", "table", "columns"});
+    file.CheckKeys(n, "create_unique_constraint",
+                   {"name", "table", "columns", "deferrable", "initially"});
     CreateUniqueConstraint op;
     op.table = file.String(n, "table");
     op.constraint.columns = file.RequiredStrings(n, "columns");
+    op.constraint.deferral = format::ParseDeferral(file, n);
     schema::ChosenName name = Name(n, "uq", {op.table, op.constraint.columns, "", {}, ""});
     op.constraint.name = name.name;
     op.constraint.implied = name.implied;
@@ -135,7 +138,7 @@ struct Parser {
   Operation CreateForeignKeyOp(const Node& n) const {
     file.CheckKeys(n, "create_foreign_key",
                    {"name", "table", "columns", "referred_table", "referred_columns",
-                    "on_delete", "on_update"});
+                    "on_delete", "on_update", "deferrable", "initially"});
     CreateForeignKey op;
     op.table = file.String(n, "table");
     // The same shape as a table's foreign_keys entry, plus `table`.

@@ -134,6 +134,11 @@ void IndexBody(yaml::Emitter& out, const schema::Index& index) {
   if (!index.where.empty()) out << yaml::Key << "where" << yaml::Value << index.where;
 }
 
+void DeferralKeys(yaml::Emitter& out, const schema::Deferral& d) {
+  if (d.deferrable) out << yaml::Key << "deferrable" << yaml::Value << true;
+  if (d.initially_deferred) out << yaml::Key << "initially" << yaml::Value << "deferred";
+}
+
 void WriteIdentity(yaml::Emitter& out, const schema::Identity& identity) {
   const char* kind = identity.always ? "always" : "by_default";
   if (!identity.start && !identity.increment) {
@@ -193,12 +198,14 @@ void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
     }
     for (const schema::ForeignKey& fk : with->foreign_keys) {
       std::string column = fk.referred_table + "." + fk.referred_columns.at(0);
-      if (fk.implied) {
+      if (fk.implied && !fk.deferral.deferrable) {
         out << yaml::Key << "references" << yaml::Value << column;
       } else {
         out << yaml::Key << "references" << yaml::Value << yaml::Flow << yaml::BeginMap
-            << yaml::Key << "column" << yaml::Value << column << yaml::Key << "name"
-            << yaml::Value << fk.name << yaml::EndMap;
+            << yaml::Key << "column" << yaml::Value << column;
+        if (!fk.implied) out << yaml::Key << "name" << yaml::Value << fk.name;
+        DeferralKeys(out, fk.deferral);
+        out << yaml::EndMap;
       }
       if (fk.on_delete != schema::Action::kNoAction) {
         out << yaml::Key << "on_delete" << yaml::Value << schema::FormatAction(fk.on_delete);
@@ -222,6 +229,7 @@ void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk) {
   if (fk.on_update != schema::Action::kNoAction) {
     out << yaml::Key << "on_update" << yaml::Value << schema::FormatAction(fk.on_update);
   }
+  DeferralKeys(out, fk.deferral);
 }
 
 void WriteTable(yaml::Emitter& out, const Table& t) {
@@ -241,6 +249,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
     out << yaml::Key << "primary_key" << yaml::Value << yaml::Flow << yaml::BeginMap;
     NameOf(out, *t.primary_key);
     Names(out, "columns", t.primary_key->columns);
+    DeferralKeys(out, t.primary_key->deferral);
     out << yaml::EndMap;
   }
   if (!t.foreign_keys.empty()) {
@@ -258,6 +267,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
       out << yaml::Flow << yaml::BeginMap;
       NameOf(out, uq);
       Names(out, "columns", uq.columns);
+      DeferralKeys(out, uq.deferral);
       out << yaml::EndMap;
     }
     out << yaml::EndSeq;
@@ -358,11 +368,13 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
           [&](const ops::CreatePrimaryKey& op) {
             flow(); NameOf(out, op.key); key("table", op.table);
             Names(out, "columns", op.key.columns);
+            DeferralKeys(out, op.key.deferral);
             end();
           },
           [&](const ops::CreateUniqueConstraint& op) {
             flow(); NameOf(out, op.constraint); key("table", op.table);
             Names(out, "columns", op.constraint.columns);
+            DeferralKeys(out, op.constraint.deferral);
             end();
           },
           [&](const ops::CreateForeignKey& op) {

@@ -310,11 +310,13 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
           },
           [&](const ops::CreatePrimaryKey& op) {
             add_constraint(op.table, op.key.name, op.key.implied,
-                           "PRIMARY KEY (" + list(op.key.columns) + ")");
+                           "PRIMARY KEY (" + list(op.key.columns) + ")" +
+                               DeferralSql(op.key.deferral, true, op.key.name));
           },
           [&](const ops::CreateUniqueConstraint& op) {
             add_constraint(op.table, op.constraint.name, op.constraint.implied,
-                           "UNIQUE (" + list(op.constraint.columns) + ")");
+                           "UNIQUE (" + list(op.constraint.columns) + ")" +
+                               DeferralSql(op.constraint.deferral, true, op.constraint.name));
           },
           [&](const ops::CreateForeignKey& op) {
             add_constraint(op.table, op.foreign_key.name, op.foreign_key.implied,

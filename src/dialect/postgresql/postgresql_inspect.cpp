@@ -484,7 +484,8 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num "
            "ORDER BY k.i)::text, "
            "con.confdeltype, con.confupdtype, "
-           "pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) "
+           "pg_catalog.pg_get_expr(con.conbin, con.conrelid, true), "
+           "con.condeferrable, con.condeferred "
            "FROM pg_catalog.pg_constraint con "
            "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -497,12 +498,20 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     if (!table) continue;
     const std::string& name = Text(row[1]);
     std::vector<std::string> columns = ParseArray(row[3]);
+    const schema::Deferral deferral{Text(row[9]) == "t", Text(row[10]) == "t"};
     switch (Text(row[2]).empty() ? ' ' : Text(row[2])[0]) {
-      case 'p': table->primary_key = schema::PrimaryKey{name, columns}; break;
-      case 'u': table->uniques.push_back({name, columns}); break;
+      case 'p':
+        table->primary_key = schema::PrimaryKey{name, columns};
+        table->primary_key->deferral = deferral;
+        break;
+      case 'u':
+        table->uniques.push_back({name, columns});
+        table->uniques.back().deferral = deferral;
+        break;
       case 'f':
         table->foreign_keys.push_back({name, columns, Text(row[4]), ParseArray(row[5]),
                                        *ActionFromCode(row[6]), *ActionFromCode(row[7])});
+        table->foreign_keys.back().deferral = deferral;
         break;
       case 'c': table->checks.push_back({name, WithoutOuterParens(Text(row[8]))}); break;
       default: break;

@@ -155,6 +155,7 @@ const DialectInfo& PostgresInfo() {
                .index_include = true,
                .index_operator_classes = true,
                .index_nulls_order = true,
+               .deferrable_keys = true,
                .max_identifier_bytes = PostgresDialect::kMaxIdentifierBytes},
       .dialect = PostgresRenderer,
       .parse_url = ParsePostgresUrl,

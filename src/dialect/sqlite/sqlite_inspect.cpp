@@ -288,6 +288,7 @@ struct ScannedConstraint {
   std::vector<std::string> columns;  // a check: none
   std::string expr;                  // a check's expression
   std::string referred_table;        // a foreign key's
+  schema::Deferral deferral;         // a foreign key's DEFERRABLE ...
 };
 
 // What the text of CREATE TABLE says: constraints with their names, and
@@ -393,6 +394,7 @@ class CreateTableScanner {
                             Is(begin, end, "UNIQUE") || Is(begin, end, "CHECK") ||
                             Is(begin, end, "FOREIGN");
     std::optional<std::string> column;
+    const size_t first = out_.constraints.size();
     size_t j = begin;
     if (!table_constraint) {
       if (!IsName(begin, end)) return;
@@ -427,6 +429,16 @@ class CreateTableScanner {
         continue;
       }
       if (Is(j, end, "AUTOINCREMENT")) out_.autoincrement = true;
+      // DEFERRABLE [INITIALLY DEFERRED] after a foreign key of this item.
+      bool after_fk = out_.constraints.size() > first &&
+                      out_.constraints.back().kind == ScannedConstraint::kForeignKey;
+      if (after_fk && Is(j, end, "DEFERRABLE") && !(j > begin && Is(j - 1, end, "NOT"))) {
+        out_.constraints.back().deferral.deferrable = true;
+      }
+      if (after_fk && Is(j, end, "INITIALLY") && Is(j + 1, end, "DEFERRED") &&
+          out_.constraints.back().deferral.deferrable) {
+        out_.constraints.back().deferral.initially_deferred = true;
+      }
       if (Is(j, end, "CONSTRAINT")) {
         name = IsName(j + 1, end) ? Name(j + 1) : "";
         j += 2;
@@ -633,7 +645,10 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
         fk.referred_columns.clear();
         for (const auto& [_, column] : parent) fk.referred_columns.push_back(column);
       }
-      if (auto c = take(ScannedConstraint::kForeignKey, fk.columns, fk.referred_table)) fk.name = c->name;
+      if (auto c = take(ScannedConstraint::kForeignKey, fk.columns, fk.referred_table)) {
+        fk.name = c->name;
+        fk.deferral = c->deferral;
+      }
       t.foreign_keys.push_back(std::move(fk));
     }
 
