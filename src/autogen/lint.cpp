@@ -34,6 +34,13 @@ bool IsWidening(const Type& from, const Type& to) {
     int from_scale = from.scale.value_or(0), to_scale = to.scale.value_or(0);
     return to_scale >= from_scale && *to.precision - to_scale >= *from.precision - from_scale;
   }
+  if (from.kind == TypeKind::kArray && to.kind == TypeKind::kArray && !from.element.empty() &&
+      !to.element.empty()) {
+    return IsWidening(from.element[0], to.element[0]);
+  }
+  if (from.kind == TypeKind::kChar && (to.kind == TypeKind::kChar || to.kind == TypeKind::kString)) {
+    return (to.kind == TypeKind::kString && !to.length) || to.length.value_or(1) >= from.length.value_or(1);
+  }
   if (to.kind == TypeKind::kString) {
     if (from.kind == TypeKind::kString) return !to.length || (from.length && *to.length >= *from.length);
     if (from.kind == TypeKind::kEnum || from.kind == TypeKind::kUuid) return !to.length || *to.length >= 36;

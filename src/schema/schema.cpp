@@ -120,7 +120,9 @@ const Enum* Schema::FindEnum(const std::string& name) const {
 
 void ValidateSchemaReferences(const Schema& schema, const Table& table,
                               const Location& where) {
-  for (const Column& c : table.columns) {
+  for (const Column& column : table.columns) {
+    Column c = column;
+    if (c.type.kind == TypeKind::kArray && !c.type.element.empty()) c.type = c.type.element[0];
     if (c.type.kind == TypeKind::kEnum && !schema.FindEnum(c.type.enum_name)) {
       throw Error(ErrorKind::kInput, "column '" + table.name + "." + c.name +
                                          "' uses enum '" + c.type.enum_name +

@@ -22,7 +22,10 @@ constexpr Simple kSimple[] = {
     {"date", TypeKind::kDate},       {"time", TypeKind::kTime},
     {"datetime", TypeKind::kDateTime}, {"uuid", TypeKind::kUuid},
     {"json", TypeKind::kJson},       {"jsonb", TypeKind::kJsonb},
-    {"enum", TypeKind::kEnum},
+    {"enum", TypeKind::kEnum},       {"char", TypeKind::kChar},
+    {"array", TypeKind::kArray},     {"interval", TypeKind::kInterval},
+    {"inet", TypeKind::kInet},       {"cidr", TypeKind::kCidr},
+    {"macaddr", TypeKind::kMacaddr}, {"tsvector", TypeKind::kTsvector},
 };
 
 // Other spellings of the portable types (SQL's and SQLAlchemy's names), read
@@ -33,7 +36,7 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
     {"int8", "bigint"},       {"bool", "boolean"},     {"real", "float"},
     {"float4", "float"},      {"float8", "double"},    {"decimal", "numeric"},
     {"varchar", "string"},    {"blob", "binary"},      {"bytes", "binary"},
-    {"timestamp", "datetime"},
+    {"timestamp", "datetime"}, {"character", "char"},
 };
 
 std::string_view Trim(std::string_view s) {
@@ -76,6 +79,23 @@ std::optional<Type> ParseType(std::string_view text, std::string* error) {
       return std::nullopt;
     }
     name = Trim(text.substr(0, open));
+    if (name == "array") {
+      // Its element may have arguments of its own, commas included.
+      std::optional<Type> element = ParseType(text.substr(open + 1, text.size() - open - 2), error);
+      if (!element) return std::nullopt;
+      if (element->kind == TypeKind::kArray) {
+        *error = "type '" + std::string(text) + "': an array's elements cannot be arrays "
+                 "(array(T) holds any number of dimensions)";
+        return std::nullopt;
+      }
+      if (element->kind == TypeKind::kRaw) {
+        *error = "type '" + std::string(text) + "': an array's element must be a portable type";
+        return std::nullopt;
+      }
+      Type type{.kind = TypeKind::kArray};
+      type.element.push_back(std::move(*element));
+      return type;
+    }
     args = SplitArgs(text.substr(open + 1, text.size() - open - 2));
   }
   for (const auto& [alias, canonical] : kAliases) {
@@ -90,7 +110,8 @@ std::optional<Type> ParseType(std::string_view text, std::string* error) {
     *error = "unknown type '" + std::string(text) +
              "' (portable types: integer, smallint, bigint, float, double, "
              "numeric(p,s), boolean, string(n), text, binary, date, time, "
-             "datetime, datetime(timezone), uuid, json, jsonb, enum(name); "
+             "datetime, datetime(timezone), uuid, json, jsonb, enum(name), char(n), "
+             "array(T), interval, inet, cidr, macaddr, tsvector; "
              "or a map of per-dialect spellings)";
     return std::nullopt;
   }
@@ -109,6 +130,15 @@ std::optional<Type> ParseType(std::string_view text, std::string* error) {
         }
       }
       break;
+    case TypeKind::kChar:
+      if (args) {
+        if (args->size() != 1 || !(type.length = ParseInt((*args)[0]))) {
+          return bad_args("char or char(n) with n > 0");
+        }
+      }
+      break;
+    case TypeKind::kArray:
+      return bad_args("array(T) naming the element's type");
     case TypeKind::kNumeric:
       if (args) {
         if (args->empty() || args->size() > 2 ||
@@ -157,7 +187,11 @@ std::string FormatType(const Type& type) {
   }
   switch (type.kind) {
     case TypeKind::kString:
+    case TypeKind::kChar:
       if (type.length) name += "(" + std::to_string(*type.length) + ")";
+      break;
+    case TypeKind::kArray:
+      name += "(" + (type.element.empty() ? std::string("?") : FormatType(type.element[0])) + ")";
       break;
     case TypeKind::kNumeric:
       if (type.precision) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace retort::schema {
 
@@ -26,6 +27,13 @@ enum class TypeKind {
   kJson,
   kJsonb,
   kEnum,      // enum_name
+  kChar,      // length optional: fixed-length, blank-padded
+  kArray,     // element: one type, itself no array (PostgreSQL)
+  kInterval,
+  kInet,      // an IPv4 or IPv6 host address, with its subnet (PostgreSQL)
+  kCidr,      // an IPv4 or IPv6 network (PostgreSQL)
+  kMacaddr,   // a MAC address (PostgreSQL)
+  kTsvector,  // a text search document (PostgreSQL)
   kRaw,       // per-dialect spellings
 };
 
@@ -36,6 +44,7 @@ struct Type {
   std::optional<int> scale;
   bool timezone = false;         // datetime(timezone)
   std::string enum_name;         // enum(name)
+  std::vector<Type> element;     // array(T): T, the one entry
   std::map<std::string, std::string> raw;  // dialect name -> spelling
 
   bool operator==(const Type&) const = default;
@@ -51,7 +60,7 @@ struct Type {
 };
 
 // Parses "string(255)", "numeric(10,2)", "datetime(timezone)",
-// "enum(task_status)", ... Returns nullopt with `*error` set when the text
+// "enum(task_status)", "char(2)", "array(string(40))", ... Returns nullopt with `*error` set when the text
 // names no portable type.
 std::optional<Type> ParseType(std::string_view text, std::string* error);
 

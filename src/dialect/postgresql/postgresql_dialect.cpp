@@ -118,6 +118,14 @@ std::string PostgresDialect::ColumnType(const Type& type, const Schema& schema) 
     case TypeKind::kJson: return "JSON";
     case TypeKind::kJsonb: return "JSONB";
     case TypeKind::kEnum: return TypeName(type.enum_name);
+    case TypeKind::kChar: return type.length ? "CHAR(" + std::to_string(*type.length) + ")" : "CHAR";
+    case TypeKind::kArray:
+      return (type.element.empty() ? std::string("TEXT") : ColumnType(type.element[0], schema)) + "[]";
+    case TypeKind::kInterval: return "INTERVAL";
+    case TypeKind::kInet: return "INET";
+    case TypeKind::kCidr: return "CIDR";
+    case TypeKind::kMacaddr: return "MACADDR";
+    case TypeKind::kTsvector: return "TSVECTOR";
     case TypeKind::kRaw: {
       auto it = type.raw.find("postgresql");
       if (it == type.raw.end()) {

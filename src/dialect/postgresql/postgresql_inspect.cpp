@@ -266,7 +266,7 @@ Type TypeFromCatalog(const std::string& formatted, const std::string& enum_name)
     t.kind = kind;
     return t;
   };
-  if (!enum_name.empty()) {
+  if (!enum_name.empty() && !formatted.ends_with("[]")) {
     t.kind = TypeKind::kEnum;
     t.enum_name = enum_name;
     return t;
@@ -286,6 +286,20 @@ Type TypeFromCatalog(const std::string& formatted, const std::string& enum_name)
   if (formatted == "uuid") return simple(TypeKind::kUuid);
   if (formatted == "json") return simple(TypeKind::kJson);
   if (formatted == "jsonb") return simple(TypeKind::kJsonb);
+  if (formatted == "interval") return simple(TypeKind::kInterval);
+  if (formatted == "inet") return simple(TypeKind::kInet);
+  if (formatted == "cidr") return simple(TypeKind::kCidr);
+  if (formatted == "macaddr") return simple(TypeKind::kMacaddr);
+  if (formatted == "tsvector") return simple(TypeKind::kTsvector);
+  if (formatted.size() > 2 && formatted.ends_with("[]")) {
+    // format_type prints one [] whatever the dimensions.
+    Type element = TypeFromCatalog(formatted.substr(0, formatted.size() - 2), enum_name);
+    if (element.kind != TypeKind::kRaw) {
+      t.kind = TypeKind::kArray;
+      t.element.push_back(std::move(element));
+      return t;
+    }
+  }
   if (formatted == "time with time zone" || formatted == "timestamp with time zone") {
     t.kind = formatted[4] == ' ' ? TypeKind::kTime : TypeKind::kDateTime;
     t.timezone = true;
@@ -295,6 +309,12 @@ Type TypeFromCatalog(const std::string& formatted, const std::string& enum_name)
   if (std::sscanf(formatted.c_str(), "character varying(%d)%n", &a, &used) == 1 &&
       used == static_cast<int>(formatted.size())) {
     t.kind = TypeKind::kString;
+    t.length = a;
+    return t;
+  }
+  if (std::sscanf(formatted.c_str(), "character(%d)%n", &a, &used) == 1 &&
+      used == static_cast<int>(formatted.size())) {
+    t.kind = TypeKind::kChar;
     t.length = a;
     return t;
   }
@@ -362,9 +382,16 @@ Type NormalizeType(const Type& type) {
       if (it == type.raw.end()) return t;  // not renderable here anyway
       return TypeFromCatalog(FormatTypeSpelling(it->second), "");
     }
+    case TypeKind::kChar:
+      if (!t.length) t.length = 1;  // CHAR is CHAR(1)
+      break;
+    case TypeKind::kArray:
+      if (!t.element.empty()) t.element[0] = NormalizeType(t.element[0]);
+      break;
     default: break;
   }
-  if (t.kind != TypeKind::kString) t.length.reset();
+  if (t.kind != TypeKind::kArray) t.element.clear();
+  if (t.kind != TypeKind::kString && t.kind != TypeKind::kChar) t.length.reset();
   if (t.kind != TypeKind::kTime && t.kind != TypeKind::kDateTime) t.timezone = false;
   if (t.kind != TypeKind::kEnum) t.enum_name.clear();
   t.raw.clear();
@@ -431,7 +458,8 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
   for (const Row& row : Query(
            "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
            "a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
-           "CASE WHEN t.typtype = 'e' AND tn.nspname = $1 THEN t.typname END, "
+           "CASE WHEN t.typtype = 'e' AND tn.nspname = $1 THEN t.typname "
+           "WHEN et.typtype = 'e' AND etn.nspname = $1 THEN et.typname END, "
            "a.attidentity, a.attgenerated, "
            "CASE WHEN a.attidentity <> '' THEN (SELECT s.seqstart || ' ' || s.seqincrement "
            "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
@@ -442,6 +470,8 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
            "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
            "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
+           "LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' "
+           "LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace "
            "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
            "AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",

@@ -94,6 +94,19 @@ std::string SqliteDialect::ColumnType(const Type& type, const Schema& schema) co
       }
       return "VARCHAR(" + std::to_string(longest) + ")";
     }
+    case TypeKind::kChar: return type.length ? "CHAR(" + std::to_string(*type.length) + ")" : "CHAR";
+    // As SQLAlchemy stores an Interval where there is no native one: the
+    // time since the epoch, as a DATETIME.
+    case TypeKind::kInterval: return "DATETIME";
+    case TypeKind::kArray:
+    case TypeKind::kInet:
+    case TypeKind::kCidr:
+    case TypeKind::kMacaddr:
+    case TypeKind::kTsvector:
+      throw Error(ErrorKind::kInput,
+                  "type " + schema::FormatType(type) + " is PostgreSQL's and SQLite has no such "
+                  "type; give the column a raw type with both spellings, e.g. {postgresql: " +
+                  schema::FormatType(type) + ", sqlite: TEXT}");
     case TypeKind::kRaw: {
       auto it = type.raw.find("sqlite");
       if (it == type.raw.end()) {

@@ -130,6 +130,12 @@ Type TypeFromDeclared(const std::string& declared) {
     t.length = ParseInt((*a)[0]);
     return t;
   }
+  if (compact == "CHAR") return simple(TypeKind::kChar);
+  if (auto a = args("CHAR"); a && a->size() == 1 && ParseInt((*a)[0])) {
+    t.kind = TypeKind::kChar;
+    t.length = ParseInt((*a)[0]);
+    return t;
+  }
   if (auto a = args("NUMERIC"); a && a->size() <= 2 && ParseInt((*a)[0]) &&
                                 (a->size() == 1 || ParseInt((*a)[1]))) {
     t.kind = TypeKind::kNumeric;
