@@ -71,6 +71,7 @@ Schema Canonical(Schema s, bool sort_columns) {
   auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
   std::sort(s.tables.begin(), s.tables.end(), by_name);
   std::sort(s.enums.begin(), s.enums.end(), by_name);
+  std::sort(s.sequences.begin(), s.sequences.end(), by_name);
   for (Table& t : s.tables) {
     if (sort_columns) std::sort(t.columns.begin(), t.columns.end(), by_name);
     std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
@@ -83,6 +84,12 @@ Schema Canonical(Schema s, bool sort_columns) {
 
 void PrintTo(const Schema& s, std::ostream* out) {
   for (const Enum& e : s.enums) *out << "\n  enum " << e.name << " " << List(e.values);
+  auto n = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
+  for (const Sequence& q : s.sequences) {
+    *out << "\n  sequence " << q.name << " " << (q.type ? FormatType(*q.type) : "-") << " start "
+         << n(q.start) << " increment " << n(q.increment) << " min " << n(q.minvalue) << " max "
+         << n(q.maxvalue) << (q.cycle ? " cycle" : "") << " owned by '" << q.owned_by << "'";
+  }
   for (const Table& t : s.tables) PrintTo(t, out);
   *out << "\n";
 }

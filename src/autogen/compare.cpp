@@ -246,6 +246,17 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
   Comparer c;
   c.Named("", "enum", expected.enums, actual.enums,
           [](const schema::Enum& e) { return List(e.values); });
+  // With the server's defaults filled in: what is left unsaid is the default.
+  auto resolved = [](std::vector<schema::Sequence> list) {
+    for (schema::Sequence& q : list) q = schema::ResolvedSequence(q);
+    return list;
+  };
+  c.Named("", "sequence", resolved(expected.sequences), resolved(actual.sequences), [](const schema::Sequence& q) {
+    auto n = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
+    return (q.type ? schema::FormatType(*q.type) : std::string("bigint")) + " start " + n(q.start) +
+           " increment " + n(q.increment) + " min " + n(q.minvalue) + " max " + n(q.maxvalue) +
+           (q.cycle ? " cycle" : "") + (q.owned_by.empty() ? "" : " owned by " + q.owned_by);
+  });
   for (const Table& e : expected.tables) {
     const Table* a = actual.FindTable(e.name);
     if (!a) {

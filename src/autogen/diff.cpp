@@ -43,14 +43,17 @@ class Differ {
 
   std::vector<ops::Operation> Run() {
     if (!skip_enums_) CreateEnums();
+    CreateSequences(false);
     RenameTables();
     DropForeignKeys();
     for (const Table& t : to_.tables) {
       if (cur_.FindTable(t.name)) ChangeTable(t);
     }
     CreateTables();
+    CreateSequences(true);
     DropTables();
     CreateForeignKeys();
+    DropSequences();
     if (!skip_enums_) DropEnums();
     return std::move(out_);
   }
@@ -152,6 +155,48 @@ class Differ {
           Emit(ops::DropEnumValue{e.name, value});
         }
       }
+    }
+  }
+
+  // Sequences the database is to hold (in its spelling; a dialect without
+  // sequences holds none), created from their declared form: those owned
+  // by a table not created yet (`owned_by_new`) once it is. A sequence
+  // that differs is altered, field by field.
+  void CreateSequences(bool owned_by_new) {
+    if (owned_by_new) {
+      for (const schema::Sequence& q : waiting_sequences_) Emit(ops::CreateSequence{q});
+      return;
+    }
+    for (const schema::Sequence& want : stored_.sequences) {
+      const schema::Sequence* declared = to_.FindSequence(want.name);
+      const schema::Sequence& q = declared ? *declared : want;
+      const schema::Sequence* have = cur_.FindSequence(want.name);
+      if (!have) {
+        std::string owner = q.owned_by.substr(0, q.owned_by.find('.'));
+        if (!q.owned_by.empty() && !cur_.FindTable(owner)) {
+          waiting_sequences_.push_back(q);
+        } else {
+          Emit(ops::CreateSequence{q});
+        }
+        continue;
+      }
+      // Compared with the server's defaults filled in.
+      const schema::Sequence a = schema::ResolvedSequence(*have), b = schema::ResolvedSequence(want);
+      ops::AlterSequence alter{want.name};
+      if (a.type != b.type) alter.type = b.type;
+      if (a.start != b.start) alter.start = q.start;
+      if (a.increment != b.increment) alter.increment = q.increment;
+      if (a.minvalue != b.minvalue) alter.minvalue = q.minvalue;
+      if (a.maxvalue != b.maxvalue) alter.maxvalue = q.maxvalue;
+      if (a.cycle != b.cycle) alter.cycle = q.cycle;
+      if (a.owned_by != b.owned_by) alter.owned_by = q.owned_by;
+      if (alter.ChangesSomething()) Emit(std::move(alter));
+    }
+  }
+
+  void DropSequences() {
+    for (const schema::Sequence& have : std::vector<schema::Sequence>(cur_.sequences)) {
+      if (!stored_.FindSequence(have.name)) Emit(ops::DropSequence{have.name});
     }
   }
 
@@ -367,6 +412,7 @@ class Differ {
   Schema to_;      // the target, implied names aligned with cur_'s
   Schema stored_;  // the target as the database stores it (to_ without one)
   bool live_;
+  std::vector<schema::Sequence> waiting_sequences_;  // owned by a table not made yet
   bool skip_enums_ = false;
   std::vector<ops::Operation> out_;
 };
@@ -480,6 +526,9 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             return "~ enum value " + op.name + "." + op.value + " renamed to " + op.new_value;
           },
           [](const ops::CreateTableComment& op) { return "~ table " + op.table + ": comment set"; },
+          [](const ops::CreateSequence& op) { return "+ sequence " + op.sequence.name; },
+          [](const ops::DropSequence& op) { return "- sequence " + op.name; },
+          [](const ops::AlterSequence& op) { return "~ sequence " + op.name; },
           [](const ops::DropTableComment& op) { return "~ table " + op.table + ": comment dropped"; },
           [](const ops::BulkInsert& op) {
             return "+ " + std::to_string(op.rows.size()) + " rows into " + op.table;

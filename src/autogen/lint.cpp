@@ -53,7 +53,8 @@ bool IsWidening(const Type& from, const Type& to) {
 bool MayBeRisky(const ops::Operation& op) {
   if (const auto* alter = std::get_if<ops::AlterColumn>(&op)) return alter->type.has_value();
   return std::holds_alternative<ops::DropTable>(op) || std::holds_alternative<ops::DropColumn>(op) ||
-         std::holds_alternative<ops::AddColumn>(op) || std::holds_alternative<ops::DropEnumValue>(op);
+         std::holds_alternative<ops::AddColumn>(op) || std::holds_alternative<ops::DropEnumValue>(op) ||
+         std::holds_alternative<ops::DropSequence>(op);
 }
 
 std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& before) {
@@ -65,6 +66,9 @@ std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& 
     const schema::Column* c = t ? t->FindColumn(drop->column) : nullptr;
     if (c && c->computed) return std::nullopt;  // computed from the others: nothing is lost
     return "drops column " + drop->table + "." + drop->column + " and the data in it";
+  }
+  if (const auto* drop = std::get_if<ops::DropSequence>(&op)) {
+    return "drops sequence " + drop->name + " and the place it has reached";
   }
   if (const auto* drop = std::get_if<ops::DropEnumValue>(&op)) {
     return "drops value '" + drop->value + "' of enum " + drop->name +

@@ -47,6 +47,8 @@ struct Capabilities {
   // DEFERRABLE primary keys and unique constraints (foreign keys are
   // deferrable wherever there are foreign keys).
   bool deferrable_keys = false;
+  // Sequences as objects of their own (CREATE SEQUENCE).
+  bool sequences = false;
   // The longest identifier kept whole, in bytes; 0: no limit.
   size_t max_identifier_bytes = 0;
 };

@@ -189,6 +189,31 @@ schema::Identity ParseIdentity(const File& file, const Node& node) {
   return identity;
 }
 
+const std::vector<std::string_view> kSequenceKeys = {"name",     "type",     "start",   "increment",
+                                                   "minvalue", "maxvalue", "cycle",   "owned_by"};
+
+schema::Sequence ParseSequence(const File& file, const Node& node) {
+  schema::Sequence q;
+  q.name = file.String(node, "name");
+  NameFitsAt(file, node["name"], q.name);
+  if (Node t = node["type"]; t && !t.IsNull()) q.type = ParseTypeNode(file, t);
+  q.start = file.OptInt(node, "start");
+  q.increment = file.OptInt(node, "increment");
+  q.minvalue = file.OptInt(node, "minvalue");
+  q.maxvalue = file.OptInt(node, "maxvalue");
+  q.cycle = file.OptBool(node, "cycle").value_or(false);
+  q.owned_by = file.OptString(node, "owned_by").value_or("");
+  if (!q.owned_by.empty()) {
+    size_t dot = q.owned_by.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == q.owned_by.size()) {
+      file.Fail(node["owned_by"], "'owned_by' must be table.column");
+    }
+  }
+  std::string problem = schema::SequenceProblem(q);
+  if (!problem.empty()) file.Fail(node, problem);
+  return q;
+}
+
 const std::vector<std::string_view> kIndexKeys = {"name", "columns", "unique", "where", "using", "include"};
 
 namespace {
@@ -558,7 +583,7 @@ namespace {
 void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
-  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "tables"});
+  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables"});
   if (Node naming = root["naming_convention"]) {
     NamingConvention convention = ParseNamingConvention(file, naming);
     if (has_naming && convention != schema.naming) {
@@ -583,6 +608,17 @@ void LoadInto(const File& file, const Node& root, Schema& schema,
       }
       if (e.values.empty()) file.Fail(entry.second, "enum '" + e.name + "' has no values");
       schema.enums.push_back(e);
+    }
+  }
+  if (Node sequences = root["sequences"]) {
+    file.RequireSequence(sequences, "'sequences'");
+    for (const auto& item : sequences) {
+      file.RequireMap(item, "a sequence");
+      file.CheckKeys(item, "sequence", kSequenceKeys);
+      schema::Sequence q = ParseSequence(file, item);
+      if (schema.FindSequence(q.name)) file.Fail(item, "sequence '" + q.name + "' declared twice");
+      schema.sequences.push_back(std::move(q));
+      locs.emplace_back(schema.sequences.size() - 1, file.At(item));
     }
   }
 }
@@ -614,6 +650,19 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
   File::ThrowDeferred(files);
   for (size_t i = 0; i < schema.tables.size(); ++i) {
     ValidateSchemaReferences(schema, schema.tables[i], where[i]);
+  }
+  for (const auto& [i, at] : locs) {
+    const schema::Sequence& q = schema.sequences[i];
+    if (schema.FindTable(q.name)) {
+      throw Error(ErrorKind::kInput, "sequence '" + q.name + "' takes the name of a table", at);
+    }
+    if (q.owned_by.empty()) continue;
+    size_t dot = q.owned_by.find('.');
+    const schema::Table* t = schema.FindTable(q.owned_by.substr(0, dot));
+    if (!t || !t->FindColumn(q.owned_by.substr(dot + 1))) {
+      throw Error(ErrorKind::kInput,
+                  "sequence '" + q.name + "' is owned by '" + q.owned_by + "', which does not exist", at);
+    }
   }
   NameImplied(schema);
   return schema;

@@ -71,6 +71,10 @@ std::optional<schema::Default> ParseDefault(const File& file, const Node& node);
 // `identity:` always | by_default, or {generated: always|by_default,
 // start: n, increment: n}.
 schema::Identity ParseIdentity(const File& file, const Node& node);
+// A sequence's map (kSequenceKeys): name, type, start, increment,
+// minvalue, maxvalue, cycle, owned_by; checked as a whole.
+extern const std::vector<std::string_view> kSequenceKeys;
+schema::Sequence ParseSequence(const File& file, const Node& node);
 // `deferrable: true|false` and `initially: deferred|immediate` of a map
 // declaring a constraint (initially deferred implies deferrable).
 schema::Deferral ParseDeferral(const File& file, const Node& node);

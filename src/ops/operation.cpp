@@ -14,7 +14,9 @@ std::string OperationName(const Operation& op) {
       "drop_enum",             "add_enum_value",
       "drop_enum_value",       "rename_enum_value",
       "create_table_comment",  "drop_table_comment",
-      "bulk_insert",           "execute",
+      "create_sequence",       "drop_sequence",
+      "alter_sequence",        "bulk_insert",
+      "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);
   return kNames[op.index()];

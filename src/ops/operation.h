@@ -119,6 +119,29 @@ struct CreateTableComment {
 struct DropTableComment {
   std::string table;
 };
+// Sequences of their own (schema::Sequence).
+struct CreateSequence {
+  schema::Sequence sequence;
+};
+struct DropSequence {
+  std::string name;
+};
+// Each optional is a change; unset fields stay as they are. A value set to
+// {} goes back to the server's default (NO MINVALUE, ...); owned_by ""
+// owns it by no column.
+struct AlterSequence {
+  std::string name;
+  std::optional<schema::Type> type;
+  std::optional<std::optional<int64_t>> start;
+  std::optional<std::optional<int64_t>> increment;
+  std::optional<std::optional<int64_t>> minvalue;
+  std::optional<std::optional<int64_t>> maxvalue;
+  std::optional<bool> cycle;
+  std::optional<std::string> owned_by;
+  bool ChangesSomething() const {
+    return type || start || increment || minvalue || maxvalue || cycle || owned_by;
+  }
+};
 // Seed rows; a value is nullopt for NULL. Values are rendered for their
 // column's type.
 struct BulkInsert {
@@ -143,7 +166,8 @@ using Operation =
                  AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
-                 RenameEnumValue, CreateTableComment, DropTableComment, BulkInsert, Execute>;
+                 RenameEnumValue, CreateTableComment, DropTableComment, CreateSequence,
+                 DropSequence, AlterSequence, BulkInsert, Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {

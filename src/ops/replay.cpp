@@ -92,6 +92,11 @@ class Replayer {
       }
     }
     std::erase_if(s_.tables, [&](const Table& t) { return t.name == op.table; });
+    // Its sequences go with it.
+    std::erase_if(s_.sequences, [&](const schema::Sequence& q) {
+      return q.owned_by.starts_with(op.table + ".") && q.owned_by.size() > op.table.size() + 1 &&
+             q.owned_by.find('.', op.table.size() + 1) == std::string::npos;
+    });
   }
   void operator()(const RenameTable& op) {
     Table& t = NeedTable(op.table);
@@ -100,6 +105,11 @@ class Replayer {
     for (Table& other : s_.tables) {
       for (auto& fk : other.foreign_keys) {
         if (fk.referred_table == op.table) fk.referred_table = op.new_name;
+      }
+    }
+    for (schema::Sequence& q : s_.sequences) {
+      for (const schema::Column& c : t.columns) {
+        if (q.owned_by == op.table + "." + c.name) q.owned_by = op.new_name + "." + c.name;
       }
     }
   }
@@ -139,6 +149,7 @@ class Replayer {
     }
     // Dropping a column drops what is built on it, as PostgreSQL does.
     std::erase_if(t.columns, [&](const auto& c) { return c.name == op.column; });
+    std::erase_if(s_.sequences, [&](const schema::Sequence& q) { return q.owned_by == t.name + "." + op.column; });
     if (t.primary_key && Mentions(t.primary_key->columns, op.column)) t.primary_key.reset();
     std::erase_if(t.foreign_keys, [&](const auto& x) { return Mentions(x.columns, op.column); });
     std::erase_if(t.uniques, [&](const auto& x) { return Mentions(x.columns, op.column); });
@@ -180,6 +191,9 @@ class Replayer {
       }
       c.name = *op.new_name;
       RenameColumnEverywhere(t.name, op.column, *op.new_name);
+      for (schema::Sequence& q : s_.sequences) {
+        if (q.owned_by == t.name + "." + op.column) q.owned_by = t.name + "." + *op.new_name;
+      }
     }
   }
   void operator()(const CreateIndex& op) {
@@ -343,6 +357,33 @@ class Replayer {
       }
     }
   }
+  void operator()(const CreateSequence& op) {
+    if (s_.FindSequence(op.sequence.name)) Fail("sequence '" + op.sequence.name + "' already exists");
+    if (s_.FindTable(op.sequence.name)) {
+      Fail("sequence '" + op.sequence.name + "' would take the name of a table");
+    }
+    CheckSequence(op.sequence);
+    s_.sequences.push_back(op.sequence);
+  }
+  void operator()(const DropSequence& op) {
+    if (!s_.FindSequence(op.name)) Fail("sequence '" + op.name + "' does not exist");
+    std::erase_if(s_.sequences, [&](const schema::Sequence& q) { return q.name == op.name; });
+  }
+  void operator()(const AlterSequence& op) {
+    auto q = std::find_if(s_.sequences.begin(), s_.sequences.end(),
+                          [&](const schema::Sequence& x) { return x.name == op.name; });
+    if (q == s_.sequences.end()) Fail("sequence '" + op.name + "' does not exist");
+    schema::Sequence changed = *q;
+    if (op.type) changed.type = *op.type;
+    if (op.start) changed.start = *op.start;
+    if (op.increment) changed.increment = *op.increment;
+    if (op.minvalue) changed.minvalue = *op.minvalue;
+    if (op.maxvalue) changed.maxvalue = *op.maxvalue;
+    if (op.cycle) changed.cycle = *op.cycle;
+    if (op.owned_by) changed.owned_by = *op.owned_by;
+    CheckSequence(changed);
+    *q = std::move(changed);
+  }
   void operator()(const CreateTableComment& op) { NeedTable(op.table).comment = op.comment; }
   void operator()(const DropTableComment& op) { NeedTable(op.table).comment.clear(); }
   void operator()(const BulkInsert& op) {
@@ -356,6 +397,14 @@ class Replayer {
   }
 
  private:
+  void CheckSequence(const schema::Sequence& q) {
+    std::string problem = schema::SequenceProblem(q);
+    if (!problem.empty()) Fail(problem);
+    if (q.owned_by.empty()) return;
+    size_t dot = q.owned_by.find('.');
+    if (dot == std::string::npos) Fail("sequence '" + q.name + "': owned_by must be table.column");
+    NeedColumn(NeedTable(q.owned_by.substr(0, dot)), q.owned_by.substr(dot + 1));
+  }
   void RenameColumnEverywhere(const std::string& table, const std::string& from,
                               const std::string& to) {
     auto rename = [&](std::vector<std::string>& cols) {
@@ -553,6 +602,25 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
           },
           [&](const RenameEnumValue& op) {
             out.push_back(RenameEnumValue{op.name, op.new_value, op.value});
+          },
+          [&](const CreateSequence& op) { out.push_back(DropSequence{op.sequence.name}); },
+          [&](const DropSequence& op) {
+            const schema::Sequence* q = before.FindSequence(op.name);
+            if (!q) throw Error(ErrorKind::kInput, "sequence '" + op.name + "' does not exist", at.where);
+            out.push_back(CreateSequence{*q});
+          },
+          [&](const AlterSequence& op) {
+            const schema::Sequence* q = before.FindSequence(op.name);
+            if (!q) throw Error(ErrorKind::kInput, "sequence '" + op.name + "' does not exist", at.where);
+            AlterSequence undo{op.name};
+            if (op.type) undo.type = q->type.value_or(schema::Type{.kind = schema::TypeKind::kBigInt});
+            if (op.start) undo.start = q->start;
+            if (op.increment) undo.increment = q->increment;
+            if (op.minvalue) undo.minvalue = q->minvalue;
+            if (op.maxvalue) undo.maxvalue = q->maxvalue;
+            if (op.cycle) undo.cycle = q->cycle;
+            if (op.owned_by) undo.owned_by = q->owned_by;
+            out.push_back(undo);
           },
           [&](const CreateTableComment& op) {
             const std::string& old = table(op.table).comment;

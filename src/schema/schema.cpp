@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace retort::schema {
 namespace {
@@ -118,6 +119,10 @@ const Enum* Schema::FindEnum(const std::string& name) const {
   return FindByName(enums, name);
 }
 
+const Sequence* Schema::FindSequence(const std::string& name) const {
+  return FindByName(sequences, name);
+}
+
 void ValidateSchemaReferences(const Schema& schema, const Table& table,
                               const Location& where) {
   for (const Column& column : table.columns) {
@@ -149,6 +154,46 @@ void ValidateSchemaReferences(const Schema& schema, const Table& table,
       }
     }
   }
+}
+
+Sequence ResolvedSequence(const Sequence& q) {
+  Sequence r = q;
+  TypeKind kind = q.type ? q.type->kind : TypeKind::kBigInt;
+  r.type = Type{.kind = kind};
+  int64_t lowest = kind == TypeKind::kSmallInt  ? -32768
+                   : kind == TypeKind::kInteger ? -2147483648LL
+                                                : INT64_MIN;
+  int64_t highest = kind == TypeKind::kSmallInt  ? 32767
+                    : kind == TypeKind::kInteger ? 2147483647LL
+                                                 : INT64_MAX;
+  int64_t increment = q.increment.value_or(1);
+  r.increment = increment;
+  if (!r.minvalue) r.minvalue = increment > 0 ? 1 : lowest;
+  if (!r.maxvalue) r.maxvalue = increment > 0 ? highest : -1;
+  if (!r.start) r.start = increment > 0 ? *r.minvalue : *r.maxvalue;
+  return r;
+}
+
+std::string SequenceProblem(const Sequence& q) {
+  const std::string what = "sequence '" + q.name + "': ";
+  if (q.type && !q.type->IsInteger()) {
+    return what + "its type must be smallint, integer or bigint, not " + FormatType(*q.type);
+  }
+  if (q.increment == 0) return what + "increment cannot be 0";
+  Sequence r = ResolvedSequence(q);
+  Sequence bounds = ResolvedSequence(Sequence{.type = r.type, .increment = 1});
+  Sequence lows = ResolvedSequence(Sequence{.type = r.type, .increment = -1});
+  int64_t lowest = *lows.minvalue, highest = *bounds.maxvalue;
+  auto num = [](int64_t n) { return std::to_string(n); };
+  if (*r.minvalue < lowest || *r.maxvalue > highest) {
+    return what + "its bounds do not fit its type " + FormatType(*r.type);
+  }
+  if (*r.minvalue >= *r.maxvalue) {
+    return what + "minvalue " + num(*r.minvalue) + " must be below maxvalue " + num(*r.maxvalue);
+  }
+  if (*r.start < *r.minvalue) return what + "start " + num(*r.start) + " is below minvalue " + num(*r.minvalue);
+  if (*r.start > *r.maxvalue) return what + "start " + num(*r.start) + " is above maxvalue " + num(*r.maxvalue);
+  return "";
 }
 
 }  // namespace retort::schema

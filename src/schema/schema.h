@@ -220,6 +220,28 @@ struct Enum {
   bool operator==(const Enum&) const = default;
 };
 
+// A sequence of its own (CREATE SEQUENCE), not one a serial or identity
+// column owns. Unset values are the server's: increment 1, start the
+// minimum (ascending) or the maximum (descending), bounds those of `type`.
+struct Sequence {
+  std::string name;
+  std::optional<Type> type;  // smallint, integer or bigint (unset: bigint)
+  std::optional<int64_t> start;
+  std::optional<int64_t> increment;
+  std::optional<int64_t> minvalue;
+  std::optional<int64_t> maxvalue;
+  bool cycle = false;
+  std::string owned_by;  // "table.column": dropped with it; "" none
+  bool operator==(const Sequence&) const = default;
+};
+
+// `q` with every unset value the server's: type bigint, increment 1, the
+// type's bounds (1 or -1 at the near end), start at the near bound.
+Sequence ResolvedSequence(const Sequence& q);
+// What makes `q` impossible ("sequence 's': start 0 is below minvalue 1"),
+// or "".
+std::string SequenceProblem(const Sequence& q);
+
 // SQLAlchemy-style naming templates, keyed pk, fk, uq, ck, ix.
 struct NamingConvention {
   std::map<std::string, std::string> templates;
@@ -241,6 +263,7 @@ struct RenameHints {
 struct Schema {
   std::vector<Table> tables;  // in declaration (or creation) order
   std::vector<Enum> enums;
+  std::vector<Sequence> sequences;
   NamingConvention naming;
   RenameHints renames;
 
@@ -249,6 +272,7 @@ struct Schema {
   Table* FindTable(const std::string& table);
   const Table* FindTable(const std::string& table) const;
   const Enum* FindEnum(const std::string& name) const;
+  const Sequence* FindSequence(const std::string& name) const;
 };
 
 // Checks what no single table can: enum types name declared enums, foreign

@@ -197,6 +197,36 @@ struct Parser {
     file.CheckKeys(n, "drop_table_comment", {"table"});
     return DropTableComment{file.String(n, "table")};
   }
+  Operation CreateSequenceOp(const Node& n) const {
+    file.CheckKeys(n, "create_sequence", format::kSequenceKeys);
+    return CreateSequence{format::ParseSequence(file, n)};
+  }
+  Operation DropSequenceOp(const Node& n) const {
+    file.CheckKeys(n, "drop_sequence", {"name"});
+    return DropSequence{file.String(n, "name")};
+  }
+  Operation AlterSequenceOp(const Node& n) const {
+    file.CheckKeys(n, "alter_sequence", format::kSequenceKeys);
+    AlterSequence op;
+    op.name = file.String(n, "name");
+    if (Node t = n["type"]) op.type = format::ParseTypeNode(file, t);
+    // A number, or null for the server's default.
+    auto number = [&](const char* key, std::optional<std::optional<int64_t>>& field) {
+      if (Node v = n[key]) field = v.IsNull() ? std::optional<int64_t>() : file.OptInt(n, key);
+    };
+    number("start", op.start);
+    number("increment", op.increment);
+    number("minvalue", op.minvalue);
+    number("maxvalue", op.maxvalue);
+    op.cycle = file.OptBool(n, "cycle");
+    if (Node v = n["owned_by"]) op.owned_by = v.IsNull() ? "" : file.String(n, "owned_by");
+    if (op.increment && *op.increment == 0) file.Fail(n["increment"], "increment cannot be 0");
+    if (!op.ChangesSomething()) {
+      file.Fail(n, "alter_sequence changes nothing: give type, start, increment, minvalue, "
+                   "maxvalue, cycle or owned_by");
+    }
+    return op;
+  }
   Operation BulkInsertOp(const Node& n) const {
     file.CheckKeys(n, "bulk_insert", {"table", "rows"});
     BulkInsert op;
@@ -287,6 +317,9 @@ constexpr Entry kHandlers[] = {
     {"rename_enum_value", &Parser::RenameEnumValueOp},
     {"create_table_comment", &Parser::CreateTableCommentOp},
     {"drop_table_comment", &Parser::DropTableCommentOp},
+    {"create_sequence", &Parser::CreateSequenceOp},
+    {"drop_sequence", &Parser::DropSequenceOp},
+    {"alter_sequence", &Parser::AlterSequenceOp},
     {"bulk_insert", &Parser::BulkInsertOp},
     {"execute", &Parser::ExecuteOp},
 };

@@ -413,6 +413,54 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             flow(); key("table", op.table); key("comment", op.comment); end();
           },
           [&](const ops::DropTableComment& op) { flow(); key("table", op.table); end(); },
+          [&](const ops::CreateSequence& op) {
+            flow();
+            key("name", op.sequence.name);
+            if (op.sequence.type) {
+              out << yaml::Key << "type" << yaml::Value;
+              WriteType(out, *op.sequence.type);
+            }
+            auto number = [&](const char* k, const std::optional<int64_t>& v) {
+              if (v) key(k, std::to_string(*v));
+            };
+            number("start", op.sequence.start);
+            number("increment", op.sequence.increment);
+            number("minvalue", op.sequence.minvalue);
+            number("maxvalue", op.sequence.maxvalue);
+            if (op.sequence.cycle) out << yaml::Key << "cycle" << yaml::Value << true;
+            if (!op.sequence.owned_by.empty()) key("owned_by", op.sequence.owned_by);
+            end();
+          },
+          [&](const ops::DropSequence& op) { flow(); key("name", op.name); end(); },
+          [&](const ops::AlterSequence& op) {
+            flow();
+            key("name", op.name);
+            if (op.type) {
+              out << yaml::Key << "type" << yaml::Value;
+              WriteType(out, *op.type);
+            }
+            auto number = [&](const char* k, const std::optional<std::optional<int64_t>>& v) {
+              if (!v) return;
+              if (*v) {
+                key(k, std::to_string(**v));
+              } else {
+                out << yaml::Key << k << yaml::Value << yaml::Null;
+              }
+            };
+            number("start", op.start);
+            number("increment", op.increment);
+            number("minvalue", op.minvalue);
+            number("maxvalue", op.maxvalue);
+            if (op.cycle) out << yaml::Key << "cycle" << yaml::Value << *op.cycle;
+            if (op.owned_by) {
+              if (op.owned_by->empty()) {
+                out << yaml::Key << "owned_by" << yaml::Value << yaml::Null;
+              } else {
+                key("owned_by", *op.owned_by);
+              }
+            }
+            end();
+          },
           [&](const ops::BulkInsert& op) {
             out << yaml::BeginMap;
             key("table", op.table);

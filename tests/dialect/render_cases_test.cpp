@@ -72,7 +72,13 @@ std::string JoinStatements(const std::vector<std::string>& statements) {
 std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
   std::vector<ops::OpAt> out;
   for (const schema::Enum& e : schema.enums) out.push_back({ops::CreateEnum{e}, {}});
+  for (const schema::Sequence& q : schema.sequences) {
+    if (q.owned_by.empty()) out.push_back({ops::CreateSequence{q}, {}});
+  }
   for (const schema::Table& t : schema.tables) out.push_back({ops::CreateTable{t}, {}});
+  for (const schema::Sequence& q : schema.sequences) {
+    if (!q.owned_by.empty()) out.push_back({ops::CreateSequence{q}, {}});
+  }
   return out;
 }
 

@@ -117,7 +117,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadSchema{"tables: [{name: \"\xed\xa0\x80\", columns: [{name: a, type: text}]}]",
                   "bad.yaml:1:18: malformed YAML: not valid UTF-8"},
         BadSchema{"\xff\xfet\0a\0b\0", "bad.yaml:1:1: malformed YAML: not valid UTF-8"},
-        BadSchema{"tablez: []", "bad.yaml:1:1: unknown key 'tablez' in schema file"}));
+        BadSchema{"tablez: []", "bad.yaml:1:1: unknown key 'tablez' in schema file"},
+        BadSchema{"sequences: [{name: s}, {name: s, start: 5}]",
+                  "bad.yaml:1:24: sequence 's' declared twice"},
+        BadSchema{"sequences: [{name: s, owned_by: t.id}]",
+                  "bad.yaml:1:13: sequence 's' is owned by 't.id', which does not exist"},
+        BadSchema{"sequences: [{name: t}]\ntables: [{name: t, columns: [{name: a, type: text}]}]",
+                  "sequence 't' takes the name of a table"},
+        BadSchema{"sequences: [{name: s, owned_by: nodot}]", "'owned_by' must be table.column"}));
 
 TEST(SchemaYaml, NulByteIsMalformed) {
   // yaml-cpp would read "\0N" as the escape \N.

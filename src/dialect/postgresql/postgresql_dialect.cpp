@@ -199,6 +199,10 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                             const std::string& comment) {
     return comment_on("COLUMN " + Quote(table) + "." + Quote(column), comment);
   };
+  auto owned_by_sql = [&](const std::string& column) {
+    size_t dot = column.find('.');
+    return Quote(column.substr(0, dot)) + "." + Quote(column.substr(dot + 1));
+  };
   auto add_constraint = [&](const std::string& table, const std::string& name, bool implied,
                             const std::string& body) {
     sql.push_back("ALTER TABLE " + Quote(table) + " ADD " + ConstraintClause(name, implied) + body);
@@ -404,6 +408,44 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
           },
           [&](const ops::DropTableComment& op) {
             sql.push_back(comment_on("TABLE " + Quote(table_of(op.table).name), ""));
+          },
+          [&](const ops::CreateSequence& op) {
+            const schema::Sequence& q = op.sequence;
+            std::string out = "CREATE SEQUENCE " + Quote(q.name);
+            if (q.type) out += " AS " + ColumnType(*q.type, before);
+            if (q.increment) out += " INCREMENT BY " + std::to_string(*q.increment);
+            if (q.minvalue) out += " MINVALUE " + std::to_string(*q.minvalue);
+            if (q.maxvalue) out += " MAXVALUE " + std::to_string(*q.maxvalue);
+            if (q.start) out += " START WITH " + std::to_string(*q.start);
+            if (q.cycle) out += " CYCLE";
+            if (!q.owned_by.empty()) out += " OWNED BY " + owned_by_sql(q.owned_by);
+            sql.push_back(out);
+          },
+          [&](const ops::DropSequence& op) { sql.push_back("DROP SEQUENCE " + Quote(op.name)); },
+          [&](const ops::AlterSequence& op) {
+            const schema::Sequence* q = before.FindSequence(op.name);
+            if (!q) throw Error(ErrorKind::kInput, "sequence '" + op.name + "' does not exist");
+            schema::Sequence after = *q;
+            if (op.increment) after.increment = *op.increment;
+            if (op.minvalue) after.minvalue = *op.minvalue;
+            if (op.maxvalue) after.maxvalue = *op.maxvalue;
+            if (op.type) after.type = *op.type;
+            std::string out = "ALTER SEQUENCE " + Quote(op.name);
+            if (op.type) out += " AS " + ColumnType(*op.type, before);
+            if (op.increment) out += " INCREMENT BY " + std::to_string(op.increment->value_or(1));
+            if (op.minvalue) {
+              out += *op.minvalue ? " MINVALUE " + std::to_string(**op.minvalue) : " NO MINVALUE";
+            }
+            if (op.maxvalue) {
+              out += *op.maxvalue ? " MAXVALUE " + std::to_string(**op.maxvalue) : " NO MAXVALUE";
+            }
+            if (op.start) {
+              // The value a RESTART goes back to; the sequence keeps its place.
+              out += " START WITH " + std::to_string(op.start->value_or(*schema::ResolvedSequence(after).start));
+            }
+            if (op.cycle) out += *op.cycle ? " CYCLE" : " NO CYCLE";
+            if (op.owned_by) out += " OWNED BY " + (op.owned_by->empty() ? "NONE" : owned_by_sql(*op.owned_by));
+            sql.push_back(out);
           },
           [&](const ops::BulkInsert& op) {
             for (std::string& i : InsertSql(table_of(op.table), op)) sql.push_back(std::move(i));

@@ -617,6 +617,43 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            params)) {
     out.enums.push_back({Text(row[0]), ParseArray(row[1])});
   }
+
+  // Sequences of their own: not an identity column's, nor a serial's (owned
+  // by a column whose default takes its values from it).
+  for (const Row& row : Query(
+           "SELECT c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, "
+           "s.seqincrement, s.seqmin, s.seqmax, s.seqcycle, "
+           "(SELECT tc.relname || '.' || a.attname FROM pg_catalog.pg_depend d "
+           "JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+           "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid "
+           "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'a' LIMIT 1) "
+           "FROM pg_catalog.pg_sequence s "
+           "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 "
+           "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+           "'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i') "
+           "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+           "JOIN pg_catalog.pg_depend dd ON dd.refobjid = c.oid "
+           "AND dd.classid = 'pg_catalog.pg_attrdef'::regclass "
+           "JOIN pg_catalog.pg_attrdef ad ON ad.oid = dd.objid "
+           "AND ad.adrelid = d.refobjid AND ad.adnum = d.refobjsubid "
+           "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a') "
+           "ORDER BY c.relname",
+           params)) {
+    if (skip.count(Text(row[0]))) continue;
+    schema::Sequence q;
+    q.name = Text(row[0]);
+    q.type = TypeFromCatalog(Text(row[1]), "");
+    q.start = std::stoll(Text(row[2]));
+    q.increment = std::stoll(Text(row[3]));
+    q.minvalue = std::stoll(Text(row[4]));
+    q.maxvalue = std::stoll(Text(row[5]));
+    q.cycle = Text(row[6]) == "t";
+    q.owned_by = Text(row[7]);
+    out.sequences.push_back(std::move(q));
+  }
   return out;
 }
 
@@ -703,6 +740,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
 
 schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
+  for (schema::Sequence& q : out.sequences) q = schema::ResolvedSequence(q);
   for (schema::Table& table : out.tables) {
     table.sqlite_autoincrement = false;
     // Which columns are serials, decided before normalizing changes them.

@@ -156,6 +156,7 @@ const DialectInfo& PostgresInfo() {
                .index_operator_classes = true,
                .index_nulls_order = true,
                .deferrable_keys = true,
+               .sequences = true,
                .max_identifier_bytes = PostgresDialect::kMaxIdentifierBytes},
       .dialect = PostgresRenderer,
       .parse_url = ParsePostgresUrl,

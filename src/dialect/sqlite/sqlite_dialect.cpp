@@ -48,6 +48,11 @@ bool AutoIncrements(const Table& table, const Column& column) {
          column.autoincrement.value_or(true);
 }
 
+[[noreturn]] void NoSequences(const std::string& name) {
+  throw Error(ErrorKind::kInput, "sequence '" + name + "': SQLite has no sequences (an integer "
+                                 "primary key takes its values from the rowid)");
+}
+
 // SQLite has no identity columns: the rowid is the one sequence a table has.
 void RequireRowidIdentity(const Table& table, const Column& column) {
   if (column.identity && !AutoIncrements(table, column)) {
@@ -281,6 +286,9 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
           [&](const ops::DropEnumValue& op) { RebuildEnumUsers(op.name, before); },
           [&](const ops::RenameEnumValue& op) { RebuildEnumUsers(op.name, before); },
           // SQLite keeps no comments: they stay in the model only.
+          [&](const ops::CreateSequence& op) { NoSequences(op.sequence.name); },
+          [&](const ops::DropSequence& op) { NoSequences(op.name); },
+          [&](const ops::AlterSequence& op) { NoSequences(op.name); },
           [&](const ops::CreateTableComment& op) { table_of(op.table); },
           [&](const ops::DropTableComment& op) { table_of(op.table); },
           [&](const ops::BulkInsert& op) {
