@@ -271,6 +271,9 @@ class Differ {
       }
     }
 
+    if (stored.sqlite_autoincrement != c.sqlite_autoincrement) {
+      Emit(ops::AlterTable{t.name, t.sqlite_autoincrement});
+    }
     if (stored.comment != c.comment) {
       if (t.comment.empty()) {
         Emit(ops::DropTableComment{t.name});
@@ -526,6 +529,10 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             return "~ enum value " + op.name + "." + op.value + " renamed to " + op.new_value;
           },
           [](const ops::CreateTableComment& op) { return "~ table " + op.table + ": comment set"; },
+          [](const ops::AlterTable& op) {
+            return "~ table " + op.table + ": sqlite_autoincrement " +
+                   (op.sqlite_autoincrement.value_or(false) ? "on" : "off");
+          },
           [](const ops::CreateSequence& op) { return "+ sequence " + op.sequence.name; },
           [](const ops::DropSequence& op) { return "- sequence " + op.name; },
           [](const ops::AlterSequence& op) { return "~ sequence " + op.name; },

@@ -14,7 +14,7 @@ std::string OperationName(const Operation& op) {
       "drop_enum",             "add_enum_value",
       "drop_enum_value",       "rename_enum_value",
       "create_table_comment",  "drop_table_comment",
-      "create_sequence",       "drop_sequence",
+      "alter_table",           "create_sequence",       "drop_sequence",
       "alter_sequence",        "bulk_insert",
       "execute",
   };

@@ -119,6 +119,12 @@ struct CreateTableComment {
 struct DropTableComment {
   std::string table;
 };
+// Table options: SQLite's AUTOINCREMENT on the table's key (a rebuild
+// there; nothing elsewhere).
+struct AlterTable {
+  std::string table;
+  std::optional<bool> sqlite_autoincrement;
+};
 // Sequences of their own (schema::Sequence).
 struct CreateSequence {
   schema::Sequence sequence;
@@ -166,7 +172,7 @@ using Operation =
                  AlterColumn, CreateIndex, DropIndex, CreatePrimaryKey,
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
-                 RenameEnumValue, CreateTableComment, DropTableComment, CreateSequence,
+                 RenameEnumValue, CreateTableComment, DropTableComment, AlterTable, CreateSequence,
                  DropSequence, AlterSequence, BulkInsert, Execute>;
 
 // An operation with the place it was written (file:line:column).

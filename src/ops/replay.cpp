@@ -357,6 +357,19 @@ class Replayer {
       }
     }
   }
+  void operator()(const AlterTable& op) {
+    Table& t = NeedTable(op.table);
+    if (op.sqlite_autoincrement && *op.sqlite_autoincrement) {
+      const schema::Column* key = t.primary_key && t.primary_key->columns.size() == 1
+                                      ? t.FindColumn(t.primary_key->columns[0])
+                                      : nullptr;
+      if (!key || !key->type.IsInteger() || key->autoincrement == false) {
+        Fail("'sqlite_autoincrement' needs a single-column integer primary key that "
+             "auto-increments; table '" + t.name + "' has none");
+      }
+    }
+    if (op.sqlite_autoincrement) t.sqlite_autoincrement = *op.sqlite_autoincrement;
+  }
   void operator()(const CreateSequence& op) {
     if (s_.FindSequence(op.sequence.name)) Fail("sequence '" + op.sequence.name + "' already exists");
     if (s_.FindTable(op.sequence.name)) {
@@ -602,6 +615,11 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
           },
           [&](const RenameEnumValue& op) {
             out.push_back(RenameEnumValue{op.name, op.new_value, op.value});
+          },
+          [&](const AlterTable& op) {
+            AlterTable undo{op.table};
+            if (op.sqlite_autoincrement) undo.sqlite_autoincrement = table(op.table).sqlite_autoincrement;
+            out.push_back(undo);
           },
           [&](const CreateSequence& op) { out.push_back(DropSequence{op.sequence.name}); },
           [&](const DropSequence& op) {

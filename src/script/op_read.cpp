@@ -197,6 +197,12 @@ struct Parser {
     file.CheckKeys(n, "drop_table_comment", {"table"});
     return DropTableComment{file.String(n, "table")};
   }
+  Operation AlterTableOp(const Node& n) const {
+    file.CheckKeys(n, "alter_table", {"table", "sqlite_autoincrement"});
+    AlterTable op{file.String(n, "table"), file.OptBool(n, "sqlite_autoincrement")};
+    if (!op.sqlite_autoincrement) file.Fail(n, "alter_table changes nothing: give sqlite_autoincrement");
+    return op;
+  }
   Operation CreateSequenceOp(const Node& n) const {
     file.CheckKeys(n, "create_sequence", format::kSequenceKeys);
     return CreateSequence{format::ParseSequence(file, n)};
@@ -317,6 +323,7 @@ constexpr Entry kHandlers[] = {
     {"rename_enum_value", &Parser::RenameEnumValueOp},
     {"create_table_comment", &Parser::CreateTableCommentOp},
     {"drop_table_comment", &Parser::DropTableCommentOp},
+    {"alter_table", &Parser::AlterTableOp},
     {"create_sequence", &Parser::CreateSequenceOp},
     {"drop_sequence", &Parser::DropSequenceOp},
     {"alter_sequence", &Parser::AlterSequenceOp},

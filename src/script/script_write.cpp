@@ -413,6 +413,14 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             flow(); key("table", op.table); key("comment", op.comment); end();
           },
           [&](const ops::DropTableComment& op) { flow(); key("table", op.table); end(); },
+          [&](const ops::AlterTable& op) {
+            flow();
+            key("table", op.table);
+            if (op.sqlite_autoincrement) {
+              out << yaml::Key << "sqlite_autoincrement" << yaml::Value << *op.sqlite_autoincrement;
+            }
+            end();
+          },
           [&](const ops::CreateSequence& op) {
             flow();
             key("name", op.sequence.name);

@@ -409,6 +409,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
           [&](const ops::DropTableComment& op) {
             sql.push_back(comment_on("TABLE " + Quote(table_of(op.table).name), ""));
           },
+          [&](const ops::AlterTable& op) { table_of(op.table); },  // no options of its own here
           [&](const ops::CreateSequence& op) {
             const schema::Sequence& q = op.sequence;
             std::string out = "CREATE SEQUENCE " + Quote(q.name);

@@ -286,6 +286,12 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
           [&](const ops::DropEnumValue& op) { RebuildEnumUsers(op.name, before); },
           [&](const ops::RenameEnumValue& op) { RebuildEnumUsers(op.name, before); },
           // SQLite keeps no comments: they stay in the model only.
+          [&](const ops::AlterTable& op) {
+            const Table& t = table_of(op.table);
+            if (op.sqlite_autoincrement && *op.sqlite_autoincrement != t.sqlite_autoincrement) {
+              NeedsRebuild(t.name);
+            }
+          },
           [&](const ops::CreateSequence& op) { NoSequences(op.sequence.name); },
           [&](const ops::DropSequence& op) { NoSequences(op.name); },
           [&](const ops::AlterSequence& op) { NoSequences(op.name); },
