@@ -471,15 +471,8 @@ Table ParseTable(const File& file, const Node& node,
     t.primary_key = PrimaryKey{"", pk_columns};
   }
   t.sqlite_autoincrement = file.OptBool(m, "sqlite_autoincrement").value_or(false);
-  if (t.sqlite_autoincrement) {
-    const schema::Column* key = t.primary_key && t.primary_key->columns.size() == 1
-                                    ? t.FindColumn(t.primary_key->columns[0])
-                                    : nullptr;
-    if (!key || !key->type.IsInteger() || key->autoincrement == false) {
-      file.Fail(m["sqlite_autoincrement"],
-                "'sqlite_autoincrement' needs a single-column integer primary key that "
-                "auto-increments; table '" + t.name + "' has none");
-    }
+  if (std::string problem = schema::AutoincrementProblem(t); !problem.empty()) {
+    file.Fail(m["sqlite_autoincrement"], problem);
   }
   if (t.primary_key) {
     ChosenName name = NameAt(file, node, naming, "pk", t.primary_key->name,

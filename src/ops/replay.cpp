@@ -138,6 +138,10 @@ class Replayer {
     Table& t = NeedTable(op.table);
     NeedColumn(t, op.column);
     if (t.columns.size() == 1) Fail("cannot drop the only column of table '" + t.name + "'");
+    if (t.sqlite_autoincrement && t.IsSolePrimaryKey(op.column)) {
+      Fail("table '" + t.name + "' has sqlite_autoincrement on column '" + op.column +
+           "'; turn it off (alter_table) before dropping the column");
+    }
     for (const Table& other : s_.tables) {
       for (const auto& fk : other.foreign_keys) {
         if (fk.referred_table == t.name && Mentions(fk.referred_columns, op.column) &&
@@ -185,6 +189,7 @@ class Replayer {
     if (c.computed && c.server_default) {
       Fail("computed column '" + t.name + "." + op.column + "' cannot have a server_default");
     }
+    if (std::string problem = schema::AutoincrementProblem(t); !problem.empty()) Fail(problem);
     if (op.new_name && *op.new_name != op.column) {
       if (t.FindColumn(*op.new_name)) {
         Fail("table '" + t.name + "' already has a column '" + *op.new_name + "'");
@@ -257,6 +262,10 @@ class Replayer {
   void operator()(const DropConstraint& op) {
     Table& t = NeedTable(op.table);
     if (t.primary_key && t.primary_key->name == op.name) {
+      if (t.sqlite_autoincrement) {
+        Fail("table '" + t.name + "' has sqlite_autoincrement on its primary key; turn it off "
+             "(alter_table) before dropping the key");
+      }
       t.primary_key.reset();
       return;
     }
@@ -359,16 +368,12 @@ class Replayer {
   }
   void operator()(const AlterTable& op) {
     Table& t = NeedTable(op.table);
-    if (op.sqlite_autoincrement && *op.sqlite_autoincrement) {
-      const schema::Column* key = t.primary_key && t.primary_key->columns.size() == 1
-                                      ? t.FindColumn(t.primary_key->columns[0])
-                                      : nullptr;
-      if (!key || !key->type.IsInteger() || key->autoincrement == false) {
-        Fail("'sqlite_autoincrement' needs a single-column integer primary key that "
-             "auto-increments; table '" + t.name + "' has none");
-      }
+    if (op.sqlite_autoincrement) {
+      Table changed = t;
+      changed.sqlite_autoincrement = *op.sqlite_autoincrement;
+      if (std::string problem = schema::AutoincrementProblem(changed); !problem.empty()) Fail(problem);
+      t = std::move(changed);
     }
-    if (op.sqlite_autoincrement) t.sqlite_autoincrement = *op.sqlite_autoincrement;
   }
   void operator()(const CreateSequence& op) {
     if (s_.FindSequence(op.sequence.name)) Fail("sequence '" + op.sequence.name + "' already exists");
@@ -508,6 +513,15 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
     if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist", at.where);
     return *t;
   };
+  // The table's comment as it was: set again, or dropped when it had none.
+  auto restore_comment = [&](const std::string& name) {
+    const std::string& old = table(name).comment;
+    if (old.empty()) {
+      out.push_back(DropTableComment{name});
+    } else {
+      out.push_back(CreateTableComment{name, old});
+    }
+  };
   auto recreate = [&](const std::string& t, const std::string& name) {
     const Table& tab = table(t);
     if (tab.primary_key && tab.primary_key->name == name) {
@@ -640,22 +654,8 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             if (op.owned_by) undo.owned_by = q->owned_by;
             out.push_back(undo);
           },
-          [&](const CreateTableComment& op) {
-            const std::string& old = table(op.table).comment;
-            if (old.empty()) {
-              out.push_back(DropTableComment{op.table});
-            } else {
-              out.push_back(CreateTableComment{op.table, old});
-            }
-          },
-          [&](const DropTableComment& op) {
-            const std::string& old = table(op.table).comment;
-            if (old.empty()) {
-              out.push_back(DropTableComment{op.table});
-            } else {
-              out.push_back(CreateTableComment{op.table, old});
-            }
-          },
+          [&](const CreateTableComment& op) { restore_comment(op.table); },
+          [&](const DropTableComment& op) { restore_comment(op.table); },
           [&](const BulkInsert&) {
             throw Error(ErrorKind::kIrreversible, "bulk_insert has no inverse", at.where);
           },

@@ -156,6 +156,16 @@ void ValidateSchemaReferences(const Schema& schema, const Table& table,
   }
 }
 
+std::string AutoincrementProblem(const Table& t) {
+  if (!t.sqlite_autoincrement) return "";
+  const Column* key = t.primary_key && t.primary_key->columns.size() == 1
+                          ? t.FindColumn(t.primary_key->columns[0])
+                          : nullptr;
+  if (key && key->type.IsInteger() && key->autoincrement != false) return "";
+  return "'sqlite_autoincrement' needs a single-column integer primary key that "
+         "auto-increments; table '" + t.name + "' has none";
+}
+
 Sequence ResolvedSequence(const Sequence& q) {
   Sequence r = q;
   TypeKind kind = q.type ? q.type->kind : TypeKind::kBigInt;

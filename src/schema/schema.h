@@ -235,6 +235,11 @@ struct Sequence {
   bool operator==(const Sequence&) const = default;
 };
 
+// Why `t` cannot have sqlite_autoincrement (it needs a single-column
+// integer primary key that auto-increments), or "" when it can or does
+// not ask for it.
+std::string AutoincrementProblem(const Table& t);
+
 // `q` with every unset value the server's: type bigint, increment 1, the
 // type's bounds (1 or -1 at the near end), start at the near bound.
 Sequence ResolvedSequence(const Sequence& q);
