@@ -392,6 +392,11 @@ struct Project::Impl {
         return true;
       });
     }
+    std::erase_if(live.sequences, [&](const schema::Sequence& q) {
+      if (made.FindSequence(q.name) || wanted.FindSequence(q.name)) return false;
+      note("sequence " + q.name);
+      return true;
+    });
     std::erase_if(live.enums, [&](const schema::Enum& e) {
       if (made.FindEnum(e.name) || wanted.FindEnum(e.name)) return false;
       note("enum " + e.name);

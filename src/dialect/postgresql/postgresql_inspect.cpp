@@ -11,9 +11,10 @@
 //    common aliases (int4, varchar, timestamptz, ...) resolved, and becomes
 //    the portable type when it names one;
 //  - autoincrement is true for a column whose values come from a sequence
-//    (a serial's nextval() default, which is not read as a default, or an
-//    identity column), unset otherwise; Normalize sets it where
-//    PostgresDialect writes a serial;
+//    it owns (a serial's nextval() default, which is not read as a default,
+//    or an identity column), unset otherwise; Normalize sets it where
+//    PostgresDialect writes a serial; a nextval() of a sequence of its own
+//    is a {sql:} default;
 //  - primary key columns are NOT NULL;
 //  - literal defaults read back as PostgreSQL prints them: booleans as
 //    true/false, numbers as the constant they parse to (an integer without
@@ -125,13 +126,13 @@ bool IsCastChain(std::string_view rest) {
 }
 
 // A default expression as PostgreSQL prints it (pg_get_expr), or as a file
-// writes it in {sql:}: nullopt for a serial's nextval(), kNow for now() and
-// CURRENT_TIMESTAMP, a literal for a constant ('x'::type, 42, true),
-// else kSql with the expression.
+// writes it in {sql:}: kNow for now() and CURRENT_TIMESTAMP, a literal for
+// a constant ('x'::type, 42, true), else kSql with the expression (a
+// nextval() of a sequence of its own too; a serial's is no default, and
+// Inspect leaves it out).
 std::optional<Default> ParseDefaultExpression(const std::string& text) {
   std::string expr = TrimSpace(text);
   std::string lower = ToLower(expr);
-  if (lower.starts_with("nextval(")) return std::nullopt;
   if (lower == "now()" || lower == "current_timestamp" || lower == "current_timestamp()") {
     return Default{Default::Kind::kNow, ""};
   }
@@ -464,7 +465,10 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "CASE WHEN a.attidentity <> '' THEN (SELECT s.seqstart || ' ' || s.seqincrement "
            "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-           "a.attname)::regclass) END, pg_catalog.col_description(a.attrelid, a.attnum) "
+           "a.attname)::regclass) END, pg_catalog.col_description(a.attrelid, a.attnum), "
+           "CASE WHEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%' THEN "
+           "pg_catalog.pg_get_serial_sequence(pg_catalog.quote_ident(n.nspname) || '.' || "
+           "pg_catalog.quote_ident(c.relname), a.attname) END "
            "FROM pg_catalog.pg_attribute a "
            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -484,7 +488,9 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     column.nullable = Text(row[3]) != "t";
     // Identity and generated columns have no default of their own.
     bool identity = !Text(row[6]).empty(), generated = !Text(row[7]).empty();
-    if (row[4] && !identity && !generated) column.server_default = ParseDefaultExpression(*row[4]);
+    // A serial's nextval() (of the sequence the column owns) is no default.
+    const bool serial = row[4] && row[10];
+    if (row[4] && !identity && !generated && !serial) column.server_default = ParseDefaultExpression(*row[4]);
     if (identity) {
       schema::Identity id{.always = Text(row[6]) == "a"};
       std::istringstream numbers(Text(row[8]));
@@ -497,10 +503,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     }
     column.comment = Text(row[9]);
     if (generated && row[4]) column.computed = schema::Computed{WithoutOuterParens(*row[4]), true};
-    if (identity || (row[4] && !column.server_default &&
-                     ToLower(TrimSpace(*row[4])).starts_with("nextval("))) {
-      column.autoincrement = true;
-    }
+    if (identity || serial) column.autoincrement = true;
     table->columns.push_back(std::move(column));
   }
 
