@@ -72,6 +72,7 @@ Schema Canonical(Schema s, bool sort_columns) {
   std::sort(s.tables.begin(), s.tables.end(), by_name);
   std::sort(s.enums.begin(), s.enums.end(), by_name);
   std::sort(s.sequences.begin(), s.sequences.end(), by_name);
+  std::sort(s.views.begin(), s.views.end(), by_name);
   for (Table& t : s.tables) {
     if (sort_columns) std::sort(t.columns.begin(), t.columns.end(), by_name);
     std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
@@ -89,6 +90,10 @@ void PrintTo(const Schema& s, std::ostream* out) {
     *out << "\n  sequence " << q.name << " " << (q.type ? FormatType(*q.type) : "-") << " start "
          << n(q.start) << " increment " << n(q.increment) << " min " << n(q.minvalue) << " max "
          << n(q.maxvalue) << (q.cycle ? " cycle" : "") << " owned by '" << q.owned_by << "'";
+  }
+  for (const View& v : s.views) {
+    *out << "\n  " << (v.materialized ? "materialized " : "") << "view " << v.name << " ("
+         << v.sql << ")" << (v.with_data ? "" : " with no data");
   }
   for (const Table& t : s.tables) PrintTo(t, out);
   *out << "\n";

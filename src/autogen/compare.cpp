@@ -257,6 +257,10 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
            " increment " + n(q.increment) + " min " + n(q.minvalue) + " max " + n(q.maxvalue) +
            (q.cycle ? " cycle" : "") + (q.owned_by.empty() ? "" : " owned by " + q.owned_by);
   });
+  c.Named("", "view", expected.views, actual.views, [](const schema::View& v) {
+    return std::string(v.materialized ? "materialized " : "") + "(" + v.sql + ")" +
+           (v.with_data ? "" : " with no data");
+  });
   for (const Table& e : expected.tables) {
     const Table* a = actual.FindTable(e.name);
     if (!a) {

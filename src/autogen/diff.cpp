@@ -44,6 +44,7 @@ class Differ {
   std::vector<ops::Operation> Run() {
     if (!skip_enums_) CreateEnums();
     CreateSequences(false);
+    DropViews();
     RenameTables();
     DropForeignKeys();
     for (const Table& t : to_.tables) {
@@ -53,6 +54,7 @@ class Differ {
     CreateSequences(true);
     DropTables();
     CreateForeignKeys();
+    CreateViews();
     DropSequences();
     if (!skip_enums_) DropEnums();
     return std::move(out_);
@@ -191,6 +193,31 @@ class Differ {
       if (a.cycle != b.cycle) alter.cycle = q.cycle;
       if (a.owned_by != b.owned_by) alter.owned_by = q.owned_by;
       if (alter.ChangesSomething()) Emit(std::move(alter));
+    }
+  }
+
+  // Views go first, before the tables and columns they read change; a
+  // materialized view whose query changes is made again; a plain one is
+  // replaced once the tables are as declared.
+  void DropViews() {
+    for (const schema::View& have : std::vector<schema::View>(cur_.views)) {
+      const schema::View* want = stored_.FindView(have.name);
+      if (!want || want->materialized != have.materialized || want->with_data != have.with_data ||
+          (have.materialized && want->sql != have.sql)) {
+        Emit(ops::DropView{have.name});
+      }
+    }
+  }
+  void CreateViews() {
+    for (const schema::View& want : stored_.views) {
+      const schema::View* declared = to_.FindView(want.name);
+      const schema::View& v = declared ? *declared : want;
+      const schema::View* have = cur_.FindView(want.name);
+      if (!have) {
+        Emit(ops::CreateView{v});
+      } else if (have->sql != want.sql) {
+        Emit(ops::ReplaceView{v.name, v.sql});
+      }
     }
   }
 
@@ -533,6 +560,11 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             return "~ table " + op.table + ": sqlite_autoincrement " +
                    (op.sqlite_autoincrement.value_or(false) ? "on" : "off");
           },
+          [](const ops::CreateView& op) {
+            return std::string("+ ") + (op.view.materialized ? "materialized " : "") + "view " + op.view.name;
+          },
+          [](const ops::ReplaceView& op) { return "~ view " + op.name + ": query changed"; },
+          [](const ops::DropView& op) { return "- view " + op.name; },
           [](const ops::CreateSequence& op) { return "+ sequence " + op.sequence.name; },
           [](const ops::DropSequence& op) { return "- sequence " + op.name; },
           [](const ops::AlterSequence& op) { return "~ sequence " + op.name; },

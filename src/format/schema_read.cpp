@@ -189,6 +189,32 @@ schema::Identity ParseIdentity(const File& file, const Node& node) {
   return identity;
 }
 
+const std::vector<std::string_view> kViewKeys = {"name", "sql", "materialized", "with_data"};
+
+std::string ParseViewSql(const File& file, const Node& node) {
+  if (!node) file.Fail(node, "a view needs 'sql', its query");
+  if (!node.IsScalar()) file.Fail(node, "a view's 'sql' must be SQL text");
+  std::string sql = schema::OneStatement(node.Scalar());
+  if (sql.empty()) {
+    file.Fail(node, "a view's 'sql' must be one query: it is empty, or a ';' outside its strings "
+                    "starts a second statement");
+  }
+  return sql;
+}
+
+schema::View ParseView(const File& file, const Node& node) {
+  schema::View v;
+  v.name = file.String(node, "name");
+  NameFitsAt(file, node["name"], v.name);
+  if (!node["sql"]) file.Fail(node, "view '" + v.name + "' needs 'sql', its query");
+  v.sql = ParseViewSql(file, node["sql"]);
+  v.materialized = file.OptBool(node, "materialized").value_or(false);
+  std::optional<bool> with_data = file.OptBool(node, "with_data");
+  if (with_data && !v.materialized) file.Fail(node["with_data"], "'with_data' is for a materialized view");
+  v.with_data = with_data.value_or(true);
+  return v;
+}
+
 const std::vector<std::string_view> kSequenceKeys = {"name",     "type",     "start",   "increment",
                                                    "minvalue", "maxvalue", "cycle",   "owned_by"};
 
@@ -576,7 +602,7 @@ namespace {
 void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
-  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables"});
+  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables", "views"});
   if (Node naming = root["naming_convention"]) {
     NamingConvention convention = ParseNamingConvention(file, naming);
     if (has_naming && convention != schema.naming) {
@@ -636,6 +662,22 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
       if (schema.FindTable(t.name)) file.Fail(item, "table '" + t.name + "' declared twice");
       schema.tables.push_back(std::move(t));
       where.push_back(file.At(item));
+    }
+  }
+  for (const auto& [f, root] : docs) {
+    const File& file = *f;
+    if (!root || root.IsNull() || !root["views"]) continue;
+    Node views = root["views"];
+    file.RequireSequence(views, "'views'");
+    for (const auto& item : views) {
+      file.RequireMap(item, "a view");
+      file.CheckKeys(item, "view", kViewKeys);
+      schema::View v = ParseView(file, item);
+      if (schema.FindView(v.name)) file.Fail(item, "view '" + v.name + "' declared twice");
+      if (schema.FindTable(v.name) || schema.FindSequence(v.name)) {
+        file.Fail(item, "view '" + v.name + "' takes the name of a table or sequence");
+      }
+      schema.views.push_back(std::move(v));
     }
   }
   std::vector<const File*> files;

@@ -74,6 +74,11 @@ schema::Identity ParseIdentity(const File& file, const Node& node);
 // A sequence's map (kSequenceKeys): name, type, start, increment,
 // minvalue, maxvalue, cycle, owned_by; checked as a whole.
 extern const std::vector<std::string_view> kSequenceKeys;
+// A view's map (kViewKeys): name, sql, materialized, with_data; and the
+// `sql` of one (one statement, trimmed, without a trailing ';').
+extern const std::vector<std::string_view> kViewKeys;
+schema::View ParseView(const File& file, const Node& node);
+std::string ParseViewSql(const File& file, const Node& node);
 schema::Sequence ParseSequence(const File& file, const Node& node);
 // `deferrable: true|false` and `initially: deferred|immediate` of a map
 // declaring a constraint (initially deferred implies deferrable).

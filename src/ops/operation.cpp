@@ -15,8 +15,9 @@ std::string OperationName(const Operation& op) {
       "drop_enum_value",       "rename_enum_value",
       "create_table_comment",  "drop_table_comment",
       "alter_table",           "create_sequence",       "drop_sequence",
-      "alter_sequence",        "bulk_insert",
-      "execute",
+      "alter_sequence",        "create_view",
+      "replace_view",          "drop_view",
+      "bulk_insert",           "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);
   return kNames[op.index()];

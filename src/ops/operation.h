@@ -125,6 +125,18 @@ struct AlterTable {
   std::string table;
   std::optional<bool> sqlite_autoincrement;
 };
+// Views (schema::View). replace_view gives a view a new query; a
+// materialized one is dropped and made again.
+struct CreateView {
+  schema::View view;
+};
+struct ReplaceView {
+  std::string name;
+  std::string sql;
+};
+struct DropView {
+  std::string name;
+};
 // Sequences of their own (schema::Sequence).
 struct CreateSequence {
   schema::Sequence sequence;
@@ -173,7 +185,8 @@ using Operation =
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
                  RenameEnumValue, CreateTableComment, DropTableComment, AlterTable, CreateSequence,
-                 DropSequence, AlterSequence, BulkInsert, Execute>;
+                 DropSequence, AlterSequence, CreateView, ReplaceView, DropView, BulkInsert,
+                 Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {

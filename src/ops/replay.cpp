@@ -75,6 +75,7 @@ class Replayer {
 
   void operator()(const CreateTable& op) {
     if (s_.FindTable(op.table.name)) Fail("table '" + op.table.name + "' already exists");
+    if (s_.FindView(op.table.name)) Fail("table '" + op.table.name + "' would take the name of a view");
     Validate(op.table);
     s_.tables.push_back(op.table);
     schema::NameImplied(s_, op.table.name);
@@ -375,10 +376,22 @@ class Replayer {
       t = std::move(changed);
     }
   }
+  void operator()(const CreateView& op) {
+    if (s_.FindView(op.view.name)) Fail("view '" + op.view.name + "' already exists");
+    if (s_.FindTable(op.view.name) || s_.FindSequence(op.view.name)) {
+      Fail("view '" + op.view.name + "' would take the name of a table or sequence");
+    }
+    s_.views.push_back(op.view);
+  }
+  void operator()(const ReplaceView& op) { NeedView(op.name).sql = op.sql; }
+  void operator()(const DropView& op) {
+    NeedView(op.name);
+    std::erase_if(s_.views, [&](const schema::View& v) { return v.name == op.name; });
+  }
   void operator()(const CreateSequence& op) {
     if (s_.FindSequence(op.sequence.name)) Fail("sequence '" + op.sequence.name + "' already exists");
-    if (s_.FindTable(op.sequence.name)) {
-      Fail("sequence '" + op.sequence.name + "' would take the name of a table");
+    if (s_.FindTable(op.sequence.name) || s_.FindView(op.sequence.name)) {
+      Fail("sequence '" + op.sequence.name + "' would take the name of a table or view");
     }
     CheckSequence(op.sequence);
     s_.sequences.push_back(op.sequence);
@@ -415,6 +428,12 @@ class Replayer {
   }
 
  private:
+  schema::View& NeedView(const std::string& name) {
+    auto v = std::find_if(s_.views.begin(), s_.views.end(),
+                          [&](const schema::View& x) { return x.name == name; });
+    if (v == s_.views.end()) Fail("view '" + name + "' does not exist");
+    return *v;
+  }
   void CheckSequence(const schema::Sequence& q) {
     std::string problem = schema::SequenceProblem(q);
     if (!problem.empty()) Fail(problem);
@@ -634,6 +653,17 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             AlterTable undo{op.table};
             if (op.sqlite_autoincrement) undo.sqlite_autoincrement = table(op.table).sqlite_autoincrement;
             out.push_back(undo);
+          },
+          [&](const CreateView& op) { out.push_back(DropView{op.view.name}); },
+          [&](const ReplaceView& op) {
+            const schema::View* v = before.FindView(op.name);
+            if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist", at.where);
+            out.push_back(ReplaceView{op.name, v->sql});
+          },
+          [&](const DropView& op) {
+            const schema::View* v = before.FindView(op.name);
+            if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist", at.where);
+            out.push_back(CreateView{*v});
           },
           [&](const CreateSequence& op) { out.push_back(DropSequence{op.sequence.name}); },
           [&](const DropSequence& op) {

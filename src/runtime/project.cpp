@@ -392,6 +392,11 @@ struct Project::Impl {
         return true;
       });
     }
+    std::erase_if(live.views, [&](const schema::View& v) {
+      if (made.FindView(v.name) || wanted.FindView(v.name)) return false;
+      note("view " + v.name);
+      return true;
+    });
     std::erase_if(live.sequences, [&](const schema::Sequence& q) {
       if (made.FindSequence(q.name) || wanted.FindSequence(q.name)) return false;
       note("sequence " + q.name);

@@ -210,4 +210,23 @@ bool ExpressionUses(const std::string& expr, const std::string& column) {
   return std::find(used.begin(), used.end(), column) != used.end();
 }
 
+std::string OneStatement(const std::string& sql) {
+  std::string text = sql;
+  auto trim = [](std::string& t) {
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    size_t b = 0;
+    while (b < t.size() && std::isspace(static_cast<unsigned char>(t[b]))) ++b;
+    t.erase(0, b);
+  };
+  trim(text);
+  if (!text.empty() && text.back() == ';') {
+    text.pop_back();
+    trim(text);
+  }
+  for (const Token& t : Tokens(text)) {
+    if (t.kind == Token::Kind::kOther && text[t.begin] == ';') return "";
+  }
+  return text;
+}
+
 }  // namespace retort::schema

@@ -24,6 +24,11 @@ std::vector<std::string> ExpressionColumns(const std::string& expr);
 // "((a > 0))" is "a > 0"; "(a) AND (b)" stays.
 std::string WithoutOuterParens(const std::string& expr);
 
+// `sql` as one statement's text: trimmed, without one ';' at its end. Empty
+// when another ';' stands outside its string literals and quoted names (a
+// second statement), or when nothing is left.
+std::string OneStatement(const std::string& sql);
+
 // True when `expr` is one call, name(...), and nothing else: an index entry
 // that needs no parentheses of its own.
 bool IsFunctionCall(const std::string& expr);

@@ -123,6 +123,8 @@ const Sequence* Schema::FindSequence(const std::string& name) const {
   return FindByName(sequences, name);
 }
 
+const View* Schema::FindView(const std::string& name) const { return FindByName(views, name); }
+
 void ValidateSchemaReferences(const Schema& schema, const Table& table,
                               const Location& where) {
   for (const Column& column : table.columns) {

@@ -220,6 +220,18 @@ struct Enum {
   bool operator==(const Enum&) const = default;
 };
 
+// A view: a query the database keeps under a name. `sql` is the SELECT (or
+// VALUES, WITH ...) as written, without CREATE VIEW ... AS; compared as the
+// server prints it back. A materialized view (PostgreSQL) stores its rows,
+// filled when it is created unless `with_data` is false.
+struct View {
+  std::string name;
+  std::string sql;
+  bool materialized = false;
+  bool with_data = true;
+  bool operator==(const View&) const = default;
+};
+
 // A sequence of its own (CREATE SEQUENCE), not one a serial or identity
 // column owns. Unset values are the server's: increment 1, start the
 // minimum (ascending) or the maximum (descending), bounds those of `type`.
@@ -269,6 +281,7 @@ struct Schema {
   std::vector<Table> tables;  // in declaration (or creation) order
   std::vector<Enum> enums;
   std::vector<Sequence> sequences;
+  std::vector<View> views;  // in declaration (or creation) order
   NamingConvention naming;
   RenameHints renames;
 
@@ -278,6 +291,7 @@ struct Schema {
   const Table* FindTable(const std::string& table) const;
   const Enum* FindEnum(const std::string& name) const;
   const Sequence* FindSequence(const std::string& name) const;
+  const View* FindView(const std::string& name) const;
 };
 
 // Checks what no single table can: enum types name declared enums, foreign

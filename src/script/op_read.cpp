@@ -203,6 +203,19 @@ struct Parser {
     if (!op.sqlite_autoincrement) file.Fail(n, "alter_table changes nothing: give sqlite_autoincrement");
     return op;
   }
+  Operation CreateViewOp(const Node& n) const {
+    file.CheckKeys(n, "create_view", format::kViewKeys);
+    return CreateView{format::ParseView(file, n)};
+  }
+  Operation ReplaceViewOp(const Node& n) const {
+    file.CheckKeys(n, "replace_view", {"name", "sql"});
+    if (!n["sql"]) file.Fail(n, "replace_view needs 'sql', the new query");
+    return ReplaceView{file.String(n, "name"), format::ParseViewSql(file, n["sql"])};
+  }
+  Operation DropViewOp(const Node& n) const {
+    file.CheckKeys(n, "drop_view", {"name"});
+    return DropView{file.String(n, "name")};
+  }
   Operation CreateSequenceOp(const Node& n) const {
     file.CheckKeys(n, "create_sequence", format::kSequenceKeys);
     return CreateSequence{format::ParseSequence(file, n)};
@@ -324,6 +337,9 @@ constexpr Entry kHandlers[] = {
     {"create_table_comment", &Parser::CreateTableCommentOp},
     {"drop_table_comment", &Parser::DropTableCommentOp},
     {"alter_table", &Parser::AlterTableOp},
+    {"create_view", &Parser::CreateViewOp},
+    {"replace_view", &Parser::ReplaceViewOp},
+    {"drop_view", &Parser::DropViewOp},
     {"create_sequence", &Parser::CreateSequenceOp},
     {"drop_sequence", &Parser::DropSequenceOp},
     {"alter_sequence", &Parser::AlterSequenceOp},

@@ -421,6 +421,21 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             }
             end();
           },
+          [&](const ops::CreateView& op) {
+            out << yaml::BeginMap;
+            key("name", op.view.name);
+            if (op.view.materialized) out << yaml::Key << "materialized" << yaml::Value << true;
+            if (!op.view.with_data) out << yaml::Key << "with_data" << yaml::Value << false;
+            key("sql", op.view.sql);
+            end();
+          },
+          [&](const ops::ReplaceView& op) {
+            out << yaml::BeginMap;
+            key("name", op.name);
+            key("sql", op.sql);
+            end();
+          },
+          [&](const ops::DropView& op) { flow(); key("name", op.name); end(); },
           [&](const ops::CreateSequence& op) {
             flow();
             key("name", op.sequence.name);

@@ -179,6 +179,12 @@ std::string PostgresDialect::ColumnDefinition(const Table& table, const Column& 
   return out;
 }
 
+std::string PostgresDialect::CreateViewSql(const schema::View& view) const {
+  if (!view.materialized) return "CREATE VIEW " + Quote(view.name) + " AS " + view.sql;
+  return "CREATE MATERIALIZED VIEW " + Quote(view.name) + " AS " + view.sql +
+         (view.with_data ? "" : " WITH NO DATA");
+}
+
 std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation,
                                                  const Schema& before) const {
   std::vector<std::string> sql;
@@ -410,6 +416,25 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             sql.push_back(comment_on("TABLE " + Quote(table_of(op.table).name), ""));
           },
           [&](const ops::AlterTable& op) { table_of(op.table); },  // no options of its own here
+          [&](const ops::CreateView& op) { sql.push_back(CreateViewSql(op.view)); },
+          [&](const ops::ReplaceView& op) {
+            const schema::View* v = before.FindView(op.name);
+            if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist");
+            // Made again: CREATE OR REPLACE VIEW cannot drop, rename or
+            // retype a column, and a materialized view has no such thing.
+            // A view built on this one makes the DROP fail, with its name.
+            sql.push_back(std::string(v->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
+                          Quote(op.name));
+            schema::View changed = *v;
+            changed.sql = op.sql;
+            sql.push_back(CreateViewSql(changed));
+          },
+          [&](const ops::DropView& op) {
+            const schema::View* v = before.FindView(op.name);
+            if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist");
+            sql.push_back(std::string(v->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
+                          Quote(op.name));
+          },
           [&](const ops::CreateSequence& op) {
             const schema::Sequence& q = op.sequence;
             std::string out = "CREATE SEQUENCE " + Quote(q.name);

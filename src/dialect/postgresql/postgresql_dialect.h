@@ -55,6 +55,8 @@ class PostgresDialect final : public Dialect {
   // The column's definition inside CREATE TABLE or ADD COLUMN.
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                const schema::Schema& schema) const override;
+  // CREATE [MATERIALIZED] VIEW name AS sql [WITH NO DATA].
+  std::string CreateViewSql(const schema::View& view) const;
   // A value (a default or a bulk_insert cell) as a literal of `type`.
   std::string Literal(const schema::Type& type, const std::string& value) const override;
   // The DEFAULT expression (without the keyword) for a column of `type`.

@@ -621,6 +621,21 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     out.enums.push_back({Text(row[0]), ParseArray(row[1])});
   }
 
+  // Views and materialized views, their queries as the server prints them.
+  for (const Row& row : Query(
+           "SELECT c.relname, c.relkind, pg_catalog.pg_get_viewdef(c.oid, true), c.relispopulated "
+           "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND c.relkind IN ('v', 'm') ORDER BY c.oid",
+           params)) {
+    if (skip.count(Text(row[0]))) continue;
+    schema::View v;
+    v.name = Text(row[0]);
+    v.materialized = Text(row[1]) == "m";
+    v.sql = schema::OneStatement(Text(row[2]));
+    v.with_data = !v.materialized || Text(row[3]) == "t";
+    out.views.push_back(std::move(v));
+  }
+
   // Sequences of their own: not an identity column's, nor a serial's (owned
   // by a column whose default takes its values from it).
   for (const Row& row : Query(
@@ -738,12 +753,27 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
     }
     Execute("ROLLBACK TO SAVEPOINT retort_probe");
   }
+  // Views: each query made a temporary view and printed back.
+  for (schema::View& v : expected.views) {
+    Execute("SAVEPOINT retort_probe");
+    try {
+      Execute("CREATE TEMPORARY VIEW " + probe + "_view AS " + v.sql);
+      for (const Row& row : Query("SELECT pg_catalog.pg_get_viewdef('pg_temp." + probe +
+                                  "_view'::regclass, true)")) {
+        v.sql = schema::OneStatement(Text(row[0]));
+      }
+    } catch (const Error&) {
+      // Compared as written.
+    }
+    Execute("ROLLBACK TO SAVEPOINT retort_probe");
+  }
   if (own) Execute("ROLLBACK");
 }
 
 schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
   for (schema::Sequence& q : out.sequences) q = schema::ResolvedSequence(q);
+  for (schema::View& v : out.views) v.sql = schema::OneStatement(v.sql);
   for (schema::Table& table : out.tables) {
     table.sqlite_autoincrement = false;
     // Which columns are serials, decided before normalizing changes them.

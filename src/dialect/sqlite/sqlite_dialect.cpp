@@ -292,6 +292,19 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
               NeedsRebuild(t.name);
             }
           },
+          [&](const ops::CreateView& op) {
+            if (op.view.materialized) {
+              throw Error(ErrorKind::kInput, "view '" + op.view.name +
+                                                 "' is materialized, and SQLite has no materialized views");
+            }
+            sql.push_back("CREATE VIEW " + Quote(op.view.name) + " AS " + op.view.sql);
+          },
+          [&](const ops::ReplaceView& op) {
+            if (!before.FindView(op.name)) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist");
+            sql.push_back("DROP VIEW " + Quote(op.name));  // SQLite replaces none in place
+            sql.push_back("CREATE VIEW " + Quote(op.name) + " AS " + op.sql);
+          },
+          [&](const ops::DropView& op) { sql.push_back("DROP VIEW " + Quote(op.name)); },
           [&](const ops::CreateSequence& op) { NoSequences(op.sequence.name); },
           [&](const ops::DropSequence& op) { NoSequences(op.name); },
           [&](const ops::AlterSequence& op) { NoSequences(op.name); },

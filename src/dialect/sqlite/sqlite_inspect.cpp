@@ -506,6 +506,21 @@ class CreateTableScanner {
 };
 
 int64_t ToInt(const Value& v) { return v ? std::stoll(*v) : 0; }
+
+// The query of CREATE [TEMP] VIEW [IF NOT EXISTS] name [(columns)] AS query:
+// the text after the first AS outside parentheses.
+std::string ViewQuery(std::string_view sql) {
+  std::vector<Token> tokens = Tokenize(sql);
+  int depth = 0;
+  for (const Token& t : tokens) {
+    if (t.kind == Token::kOpen) ++depth;
+    if (t.kind == Token::kClose) --depth;
+    if (depth == 0 && t.kind == Token::kWord && ToUpper(t.text) == "AS") {
+      return schema::OneStatement(std::string(sql.substr(t.end)));
+    }
+  }
+  return std::string(sql);
+}
 std::string ToText(const Value& v) { return v.value_or(""); }
 
 // An index as its CREATE INDEX text declares it (sqlite_master.sql, kept
@@ -697,6 +712,12 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
     for (auto& x : t.checks) implied(x);
     out.tables.push_back(std::move(t));
   }
+  // Views: the query of their CREATE VIEW text, as written.
+  for (const Row& row : Query("SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY rowid")) {
+    const std::string name = ToText(row[0]);
+    if (skipped(name)) continue;
+    out.views.push_back({name, ViewQuery(ToText(row[1]))});
+  }
   schema::NameImplied(out);
   return out;
 }
@@ -740,6 +761,7 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
     for (schema::CheckConstraint& ck : t.checks) ck.expr = TrimSpace(ck.expr);
     out.tables.push_back(std::move(t));
   }
+  out.views = schema.views;  // their query as written is what SQLite keeps
   schema::NameImplied(out);
   return out;
 }
