@@ -73,6 +73,7 @@ Schema Canonical(Schema s, bool sort_columns) {
   std::sort(s.enums.begin(), s.enums.end(), by_name);
   std::sort(s.sequences.begin(), s.sequences.end(), by_name);
   std::sort(s.views.begin(), s.views.end(), by_name);
+  for (View& v : s.views) v.sql = CanonicalQuery(v.sql);  // as compared
   for (Table& t : s.tables) {
     if (sort_columns) std::sort(t.columns.begin(), t.columns.end(), by_name);
     std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);

@@ -257,7 +257,12 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
            " increment " + n(q.increment) + " min " + n(q.minvalue) + " max " + n(q.maxvalue) +
            (q.cycle ? " cycle" : "") + (q.owned_by.empty() ? "" : " owned by " + q.owned_by);
   });
-  c.Named("", "view", expected.views, actual.views, [](const schema::View& v) {
+  // Queries compared in one spelling (schema::CanonicalQuery).
+  auto canonical = [](std::vector<schema::View> list) {
+    for (schema::View& v : list) v.sql = schema::CanonicalQuery(v.sql);
+    return list;
+  };
+  c.Named("", "view", canonical(expected.views), canonical(actual.views), [](const schema::View& v) {
     return std::string(v.materialized ? "materialized " : "") + "(" + v.sql + ")" +
            (v.with_data ? "" : " with no data");
   });

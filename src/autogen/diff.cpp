@@ -203,7 +203,7 @@ class Differ {
     for (const schema::View& have : std::vector<schema::View>(cur_.views)) {
       const schema::View* want = stored_.FindView(have.name);
       if (!want || want->materialized != have.materialized || want->with_data != have.with_data ||
-          (have.materialized && want->sql != have.sql)) {
+          (have.materialized && schema::CanonicalQuery(want->sql) != schema::CanonicalQuery(have.sql))) {
         Emit(ops::DropView{have.name});
       }
     }
@@ -215,7 +215,7 @@ class Differ {
       const schema::View* have = cur_.FindView(want.name);
       if (!have) {
         Emit(ops::CreateView{v});
-      } else if (have->sql != want.sql) {
+      } else if (schema::CanonicalQuery(have->sql) != schema::CanonicalQuery(want.sql)) {
         Emit(ops::ReplaceView{v.name, v.sql});
       }
     }

@@ -113,6 +113,8 @@ class Replayer {
         if (q.owned_by == op.table + "." + c.name) q.owned_by = op.new_name + "." + c.name;
       }
     }
+    // The databases follow a rename in the views that read the table.
+    for (schema::View& v : s_.views) v.sql = schema::RenameIdentifier(v.sql, op.table, op.new_name, true);
   }
   void operator()(const AddColumn& op) {
     Table& t = NeedTable(op.table);
@@ -199,6 +201,11 @@ class Replayer {
       RenameColumnEverywhere(t.name, op.column, *op.new_name);
       for (schema::Sequence& q : s_.sequences) {
         if (q.owned_by == t.name + "." + op.column) q.owned_by = t.name + "." + *op.new_name;
+      }
+      for (schema::View& v : s_.views) {
+        if (schema::MentionsName(v.sql, t.name)) {
+          v.sql = schema::RenameIdentifier(v.sql, op.column, *op.new_name, true);
+        }
       }
     }
   }

@@ -85,8 +85,8 @@ bool IsKeyword(const std::string& word) {
 }  // namespace
 
 std::string RenameIdentifier(const std::string& expr, const std::string& from,
-                             const std::string& to) {
-  bool bare_ok = !to.empty() && !std::isdigit(static_cast<unsigned char>(to[0])) &&
+                             const std::string& to, bool always_quote) {
+  bool bare_ok = !always_quote && !to.empty() && !std::isdigit(static_cast<unsigned char>(to[0])) &&
                  std::all_of(to.begin(), to.end(), [&](char c) { return IsWord(c); });
   std::string quoted_to = "\"";
   for (char c : to) quoted_to += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -208,6 +208,35 @@ bool IsFunctionCall(const std::string& expr) {
 bool ExpressionUses(const std::string& expr, const std::string& column) {
   std::vector<std::string> used = ExpressionColumns(expr);
   return std::find(used.begin(), used.end(), column) != used.end();
+}
+
+std::string CanonicalQuery(const std::string& sql) {
+  std::string out;
+  bool space = false;
+  for (const Token& t : Tokens(sql)) {
+    std::string text = sql.substr(t.begin, t.end - t.begin);
+    if (t.kind == Token::Kind::kOther && std::isspace(static_cast<unsigned char>(text[0]))) {
+      space = true;
+      continue;
+    }
+    if (t.kind == Token::Kind::kQuoted && !t.name.empty() &&
+        !std::isdigit(static_cast<unsigned char>(t.name[0])) &&
+        std::all_of(t.name.begin(), t.name.end(), [](char c) { return IsWord(c); })) {
+      text = t.name;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += text;
+  }
+  return out;
+}
+
+bool MentionsName(const std::string& sql, const std::string& name) {
+  for (const Token& t : Tokens(sql)) {
+    if (t.kind == Token::Kind::kQuoted && t.name == name) return true;
+    if (t.kind == Token::Kind::kWord && ToLowerWord(t.name) == ToLowerWord(name)) return true;
+  }
+  return false;
 }
 
 std::string OneStatement(const std::string& sql) {

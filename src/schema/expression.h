@@ -9,10 +9,11 @@
 
 namespace retort::schema {
 
-// `expr` with every identifier `from` (bare, or "quoted") written as `to`;
-// string literals are left alone.
+// `expr` with every identifier `from` (bare, or "quoted") written as `to`
+// (bare where it can be, unless `always_quote`: as SQLite writes a rename
+// into a view); string literals are left alone.
 std::string RenameIdentifier(const std::string& expr, const std::string& from,
-                             const std::string& to);
+                             const std::string& to, bool always_quote = false);
 
 // The names `expr` uses as columns, in order, each once: its identifiers
 // (bare or "quoted") that are not a function's name (followed by "("), a
@@ -23,6 +24,15 @@ std::vector<std::string> ExpressionColumns(const std::string& expr);
 // `expr` trimmed, without the pairs of parentheses that enclose all of it:
 // "((a > 0))" is "a > 0"; "(a) AND (b)" stays.
 std::string WithoutOuterParens(const std::string& expr);
+
+// True when `sql` names `name` anywhere: "quoted" as written, or bare in
+// any case (a table a view reads, a view another reads).
+bool MentionsName(const std::string& sql, const std::string& name);
+
+// `sql` in a form for comparing two texts of one query: "quoted" names that
+// need no quotes bare, each run of white space one space. SQLite writes a
+// renamed table into a view's text quoted; the query is the same.
+std::string CanonicalQuery(const std::string& sql);
 
 // `sql` as one statement's text: trimmed, without one ';' at its end. Empty
 // when another ';' stands outside its string literals and quoted names (a

@@ -41,5 +41,32 @@ TEST(RenameIdentifier, BareQuotedAndText) {
   EXPECT_EQ(RenameIdentifier("emails + email", "email", "m"), "emails + m");
 }
 
+TEST(RenameIdentifier, QuotedAsSqliteWritesIt) {
+  EXPECT_EQ(RenameIdentifier("SELECT id FROM accounts", "accounts", "members", true),
+            "SELECT id FROM \"members\"");
+}
+
+TEST(OneStatement, OneQueryOnly) {
+  EXPECT_EQ(OneStatement("  SELECT 1;  \n"), "SELECT 1");
+  EXPECT_EQ(OneStatement("SELECT ';' AS x, \"a;b\" FROM t"), "SELECT ';' AS x, \"a;b\" FROM t");
+  EXPECT_EQ(OneStatement("SELECT 1; DROP TABLE t"), "");
+  EXPECT_EQ(OneStatement("SELECT 1;;"), "");
+  EXPECT_EQ(OneStatement(" ; "), "");
+}
+
+TEST(MentionsName, BareInAnyCaseQuotedAsWritten) {
+  EXPECT_TRUE(MentionsName("SELECT a.id FROM Accounts a", "accounts"));
+  EXPECT_TRUE(MentionsName("SELECT * FROM \"Accounts\"", "Accounts"));
+  EXPECT_FALSE(MentionsName("SELECT * FROM \"Accounts\"", "accounts"));
+  EXPECT_FALSE(MentionsName("SELECT 'accounts' AS t FROM accounts_old", "accounts"));
+}
+
+TEST(CanonicalQuery, QuotesAndSpacesThatChangeNothing) {
+  EXPECT_EQ(CanonicalQuery("SELECT  id,\n  \"score\" FROM \"members\""), "SELECT id, score FROM members");
+  EXPECT_EQ(CanonicalQuery("SELECT \"two words\" FROM t"), "SELECT \"two words\" FROM t");
+  EXPECT_EQ(CanonicalQuery("SELECT 'a  b'"), "SELECT 'a  b'");
+  EXPECT_NE(CanonicalQuery("SELECT id FROM a"), CanonicalQuery("SELECT id FROM b"));
+}
+
 }  // namespace
 }  // namespace retort::schema

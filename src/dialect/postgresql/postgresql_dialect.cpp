@@ -179,6 +179,20 @@ std::string PostgresDialect::ColumnDefinition(const Table& table, const Column& 
   return out;
 }
 
+std::vector<const schema::View*> PostgresDialect::ViewsReading(const Schema& schema,
+                                                               const std::string& table) {
+  std::vector<const schema::View*> out;
+  std::vector<std::string> names = {table};
+  for (const schema::View& v : schema.views) {  // in creation order: a view after those it reads
+    bool reads = std::any_of(names.begin(), names.end(),
+                             [&](const std::string& n) { return schema::MentionsName(v.sql, n); });
+    if (!reads) continue;
+    out.push_back(&v);
+    names.push_back(v.name);
+  }
+  return out;
+}
+
 std::string PostgresDialect::CreateViewSql(const schema::View& view) const {
   if (!view.materialized) return "CREATE VIEW " + Quote(view.name) + " AS " + view.sql;
   return "CREATE MATERIALIZED VIEW " + Quote(view.name) + " AS " + view.sql +
@@ -268,6 +282,15 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             if (op.identity && !*op.identity && c->identity) {
               sql.push_back(alter + " DROP IDENTITY");  // before a default takes its place
             }
+            // PostgreSQL changes no type of a column a view reads: the
+            // views reading the table (and those reading them) are dropped
+            // first and made again after.
+            std::vector<const schema::View*> readers;
+            if (changes_type) readers = ViewsReading(before, t.name);
+            for (auto it = readers.rbegin(); it != readers.rend(); ++it) {
+              sql.push_back(std::string((*it)->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
+                            Quote((*it)->name));
+            }
             if (changes_type) {
               // The old default may not cast to the new type (text to an
               // enum): it comes off first and goes back on after.
@@ -317,6 +340,11 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             }
             if (op.comment && *op.comment != c->comment) {
               sql.push_back(column_comment(t.name, op.new_name.value_or(op.column), *op.comment));
+            }
+            for (const schema::View* v : readers) {
+              schema::View again = *v;
+              if (op.new_name) again.sql = schema::RenameIdentifier(again.sql, op.column, *op.new_name);
+              sql.push_back(CreateViewSql(again));
             }
           },
           [&](const ops::CreateIndex& op) {

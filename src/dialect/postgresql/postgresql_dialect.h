@@ -57,6 +57,11 @@ class PostgresDialect final : public Dialect {
                                const schema::Schema& schema) const override;
   // CREATE [MATERIALIZED] VIEW name AS sql [WITH NO DATA].
   std::string CreateViewSql(const schema::View& view) const;
+  // The views of `schema` that name `table`, and those that name them, in
+  // creation order (a name in a query is enough: made again needlessly,
+  // a view loses nothing).
+  static std::vector<const schema::View*> ViewsReading(const schema::Schema& schema,
+                                                       const std::string& table);
   // A value (a default or a bulk_insert cell) as a literal of `type`.
   std::string Literal(const schema::Type& type, const std::string& value) const override;
   // The DEFAULT expression (without the keyword) for a column of `type`.
