@@ -72,6 +72,7 @@ Schema Canonical(Schema s, bool sort_columns) {
   std::sort(s.tables.begin(), s.tables.end(), by_name);
   std::sort(s.enums.begin(), s.enums.end(), by_name);
   std::sort(s.sequences.begin(), s.sequences.end(), by_name);
+  for (Sequence& q : s.sequences) q = ResolvedSequence(q);  // as compared
   std::sort(s.views.begin(), s.views.end(), by_name);
   for (View& v : s.views) v.sql = CanonicalQuery(v.sql);  // as compared
   for (Table& t : s.tables) {

@@ -167,6 +167,7 @@ class Differ {
   void CreateSequences(bool owned_by_new) {
     if (owned_by_new) {
       for (const schema::Sequence& q : waiting_sequences_) Emit(ops::CreateSequence{q});
+      for (const ops::AlterSequence& a : waiting_alters_) Emit(a);
       return;
     }
     for (const schema::Sequence& want : stored_.sequences) {
@@ -174,8 +175,10 @@ class Differ {
       const schema::Sequence& q = declared ? *declared : want;
       const schema::Sequence* have = cur_.FindSequence(want.name);
       if (!have) {
-        std::string owner = q.owned_by.substr(0, q.owned_by.find('.'));
-        if (!q.owned_by.empty() && !cur_.FindTable(owner)) {
+        // Owned by a column not there yet: made once the tables are.
+        size_t dot = q.owned_by.find('.');
+        const Table* owner = cur_.FindTable(q.owned_by.substr(0, dot));
+        if (!q.owned_by.empty() && (!owner || !owner->FindColumn(q.owned_by.substr(dot + 1)))) {
           waiting_sequences_.push_back(q);
         } else {
           Emit(ops::CreateSequence{q});
@@ -184,6 +187,12 @@ class Differ {
       }
       // Compared with the server's defaults filled in.
       const schema::Sequence a = schema::ResolvedSequence(*have), b = schema::ResolvedSequence(want);
+      if ((*a.increment > 0) != (*b.increment > 0)) {
+        // One that is to count the other way is made anew.
+        Emit(ops::DropSequence{want.name});
+        Emit(ops::CreateSequence{q});
+        continue;
+      }
       ops::AlterSequence alter{want.name};
       if (a.type != b.type) alter.type = b.type;
       if (a.start != b.start) alter.start = q.start;
@@ -192,7 +201,15 @@ class Differ {
       if (a.maxvalue != b.maxvalue) alter.maxvalue = q.maxvalue;
       if (a.cycle != b.cycle) alter.cycle = q.cycle;
       if (a.owned_by != b.owned_by) alter.owned_by = q.owned_by;
-      if (alter.ChangesSomething()) Emit(std::move(alter));
+      if (!alter.ChangesSomething()) continue;
+      size_t dot = q.owned_by.find('.');
+      const Table* owner = cur_.FindTable(q.owned_by.substr(0, dot));
+      if (alter.owned_by && !q.owned_by.empty() &&
+          (!owner || !owner->FindColumn(q.owned_by.substr(dot + 1)))) {
+        waiting_alters_.push_back(std::move(alter));  // its owner is made first
+      } else {
+        Emit(std::move(alter));
+      }
     }
   }
 
@@ -442,7 +459,8 @@ class Differ {
   Schema to_;      // the target, implied names aligned with cur_'s
   Schema stored_;  // the target as the database stores it (to_ without one)
   bool live_;
-  std::vector<schema::Sequence> waiting_sequences_;  // owned by a table not made yet
+  std::vector<schema::Sequence> waiting_sequences_;  // owned by a column not made yet
+  std::vector<ops::AlterSequence> waiting_alters_;    // likewise
   bool skip_enums_ = false;
   std::vector<ops::Operation> out_;
 };

@@ -377,6 +377,9 @@ ColumnSpec ParseColumn(const File& file, const Node& node) {
       file.Fail(m["autoincrement"], "identity column '" + c.name + "' auto-increments: "
                                     "'autoincrement: false' contradicts it");
     }
+    // NOT NULL, as the server makes it.
+    if (nullable == true) file.Fail(m["nullable"], "identity column '" + c.name + "' cannot be nullable");
+    c.nullable = false;
   }
   c.comment = file.OptString(m, "comment").value_or("");
   spec.renamed_from = file.OptString(m, "renamed_from").value_or("");
@@ -697,6 +700,15 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
     if (!t || !t->FindColumn(q.owned_by.substr(dot + 1))) {
       throw Error(ErrorKind::kInput,
                   "sequence '" + q.name + "' is owned by '" + q.owned_by + "', which does not exist", at);
+    }
+    const schema::Column* c = t->FindColumn(q.owned_by.substr(dot + 1));
+    if (c->server_default && c->server_default->kind == schema::Default::Kind::kSql &&
+        schema::MentionsName(c->server_default->value, "nextval") &&
+        c->server_default->value.find(q.name) != std::string::npos) {
+      throw Error(ErrorKind::kInput,
+                  "sequence '" + q.name + "' is owned by '" + q.owned_by + "', whose default takes "
+                  "from it: that is a serial column; declare an auto-incrementing key or an "
+                  "identity column instead", at);
     }
   }
   NameImplied(schema);

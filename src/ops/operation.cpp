@@ -23,6 +23,33 @@ std::string OperationName(const Operation& op) {
   return kNames[op.index()];
 }
 
+schema::Sequence AlteredSequence(const schema::Sequence& before, const AlterSequence& op) {
+  const schema::Sequence old = schema::ResolvedSequence(before);
+  schema::Sequence out = old;
+  if (op.type) {
+    out.type = *op.type;
+    // Bounds that were the old type's own follow the new type.
+    const schema::Sequence old_defaults = schema::ResolvedSequence({.type = old.type, .increment = old.increment});
+    if (out.minvalue == old_defaults.minvalue) out.minvalue.reset();
+    if (out.maxvalue == old_defaults.maxvalue) out.maxvalue.reset();
+  }
+  if (op.increment) out.increment = op.increment->value_or(1);
+  if (op.minvalue) out.minvalue = *op.minvalue;
+  if (op.maxvalue) out.maxvalue = *op.maxvalue;
+  if (op.cycle) out.cycle = *op.cycle;
+  if (op.owned_by) out.owned_by = *op.owned_by;
+  out.start.reset();
+  schema::Sequence resolved = schema::ResolvedSequence(out);  // bounds set to {}: the defaults
+  out = resolved;
+  out.start = op.start ? op.start->value_or(*schema::ResolvedSequence({.type = resolved.type,
+                                                                       .increment = resolved.increment,
+                                                                       .minvalue = resolved.minvalue,
+                                                                       .maxvalue = resolved.maxvalue})
+                                                     .start)
+                       : old.start;
+  return out;
+}
+
 bool IsReversible(const Operation& op) {
   return !std::holds_alternative<BulkInsert>(op) && !std::holds_alternative<Execute>(op);
 }

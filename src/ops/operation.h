@@ -160,6 +160,12 @@ struct AlterSequence {
     return type || start || increment || minvalue || maxvalue || cycle || owned_by;
   }
 };
+// The sequence `before` becomes by `op`, as PostgreSQL alters one: what the
+// operation does not name keeps the value the server has (a bound that
+// was the old type's default becomes the new type's); a value set to {}
+// is the server's default for the sequence as it now is.
+schema::Sequence AlteredSequence(const schema::Sequence& before, const AlterSequence& op);
+
 // Seed rows; a value is nullopt for NULL. Values are rendered for their
 // column's type.
 struct BulkInsert {

@@ -75,7 +75,9 @@ class Replayer {
 
   void operator()(const CreateTable& op) {
     if (s_.FindTable(op.table.name)) Fail("table '" + op.table.name + "' already exists");
-    if (s_.FindView(op.table.name)) Fail("table '" + op.table.name + "' would take the name of a view");
+    if (s_.FindView(op.table.name) || s_.FindSequence(op.table.name)) {
+      Fail("table '" + op.table.name + "' would take the name of a view or sequence");
+    }
     Validate(op.table);
     s_.tables.push_back(op.table);
     schema::NameImplied(s_, op.table.name);
@@ -102,6 +104,9 @@ class Replayer {
   void operator()(const RenameTable& op) {
     Table& t = NeedTable(op.table);
     if (s_.FindTable(op.new_name)) Fail("table '" + op.new_name + "' already exists");
+    if (s_.FindView(op.new_name) || s_.FindSequence(op.new_name)) {
+      Fail("table '" + op.new_name + "' would take the name of a view or sequence");
+    }
     t.name = op.new_name;
     for (Table& other : s_.tables) {
       for (auto& fk : other.foreign_keys) {
@@ -184,6 +189,10 @@ class Replayer {
         Fail("identity column '" + t.name + "." + op.column + "' must be of an integer type");
       }
       c.identity = *op.identity;
+    }
+    if (c.identity && (c.nullable || !c.type.IsInteger())) {
+      Fail("identity column '" + t.name + "." + op.column + "' must be NOT NULL and of an integer type" +
+           (c.nullable ? " (give nullable: false with it)" : ""));
     }
     if (c.identity && (c.server_default || c.computed)) {
       Fail("identity column '" + t.name + "." + op.column + "' cannot have a " +
@@ -353,7 +362,7 @@ class Replayer {
     if (e == s_.enums.end()) Fail("enum '" + op.name + "' does not exist");
     auto at = std::find(e->values.begin(), e->values.end(), op.value);
     if (at == e->values.end()) Fail("enum '" + op.name + "' has no value '" + op.value + "'");
-    if (op.new_value != op.value && Mentions(e->values, op.new_value)) {
+    if (Mentions(e->values, op.new_value)) {
       Fail("enum '" + op.name + "' already has value '" + op.new_value + "'");
     }
     *at = op.new_value;
@@ -411,14 +420,10 @@ class Replayer {
     auto q = std::find_if(s_.sequences.begin(), s_.sequences.end(),
                           [&](const schema::Sequence& x) { return x.name == op.name; });
     if (q == s_.sequences.end()) Fail("sequence '" + op.name + "' does not exist");
-    schema::Sequence changed = *q;
-    if (op.type) changed.type = *op.type;
-    if (op.start) changed.start = *op.start;
-    if (op.increment) changed.increment = *op.increment;
-    if (op.minvalue) changed.minvalue = *op.minvalue;
-    if (op.maxvalue) changed.maxvalue = *op.maxvalue;
-    if (op.cycle) changed.cycle = *op.cycle;
-    if (op.owned_by) changed.owned_by = *op.owned_by;
+    schema::Sequence changed = AlteredSequence(*q, op);
+    if ((*changed.increment > 0) != (*schema::ResolvedSequence(*q).increment > 0)) {
+      Fail("sequence '" + op.name + "' would count the other way; drop it and create it again");
+    }
     CheckSequence(changed);
     *q = std::move(changed);
   }
@@ -539,6 +544,13 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
     if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist", at.where);
     return *t;
   };
+  // The sequences column `table`.`column` owned, made again (they went
+  // with it).
+  auto owned_sequences = [&](const std::string& table_name, const std::string& column) {
+    for (const schema::Sequence& q : before.sequences) {
+      if (q.owned_by == table_name + "." + column) out.push_back(CreateSequence{q});
+    }
+  };
   // The table's comment as it was: set again, or dropped when it had none.
   auto restore_comment = [&](const std::string& name) {
     const std::string& old = table(name).comment;
@@ -566,7 +578,11 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
   std::visit(
       Overloaded{
           [&](const CreateTable& op) { out.push_back(DropTable{op.table.name}); },
-          [&](const DropTable& op) { out.push_back(CreateTable{table(op.table)}); },
+          [&](const DropTable& op) {
+            const Table& t = table(op.table);
+            out.push_back(CreateTable{t});
+            for (const schema::Column& c : t.columns) owned_sequences(t.name, c.name);
+          },
           [&](const RenameTable& op) { out.push_back(RenameTable{op.new_name, op.table}); },
           [&](const AddColumn& op) { out.push_back(DropColumn{op.table, op.column.name}); },
           [&](const DropColumn& op) {
@@ -589,6 +605,7 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             for (const auto& x : t.indexes) {
               if (x.Uses(op.column)) out.push_back(CreateIndex{t.name, x});
             }
+            owned_sequences(t.name, op.column);
           },
           [&](const AlterColumn& op) {
             const Table& t = table(op.table);

@@ -147,6 +147,29 @@ void ValidateSchemaReferences(const Schema& schema, const Table& table,
                                          fk.referred_table + "', which does not exist",
                   where);
     }
+    // PostgreSQL refers to no deferrable key: one that is not must cover the columns.
+    auto same_set = [&](std::vector<std::string> a) {
+      std::vector<std::string> b = fk.referred_columns;
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      return a == b;
+    };
+    bool deferrable_only = false, plain = false;
+    auto consider = [&](const std::vector<std::string>& columns, bool deferrable) {
+      if (!same_set(columns)) return;
+      (deferrable ? deferrable_only : plain) = true;
+    };
+    if (referred->primary_key) consider(referred->primary_key->columns, referred->primary_key->deferral.deferrable);
+    for (const UniqueConstraint& uq : referred->uniques) consider(uq.columns, uq.deferral.deferrable);
+    for (const Index& ix : referred->indexes) {
+      if (ix.unique && ix.where.empty() && ix.PlainColumns()) consider(ix.KeyColumns(), false);
+    }
+    if (deferrable_only && !plain) {
+      throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" + table.name +
+                                         "' refers to a deferrable key of '" + fk.referred_table +
+                                         "'; a foreign key needs a key that is not deferrable",
+                  where);
+    }
     for (const std::string& rc : fk.referred_columns) {
       if (!referred->FindColumn(rc)) {
         throw Error(ErrorKind::kInput, "foreign key '" + fk.name + "' of table '" +

@@ -298,8 +298,12 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
               std::string target = ColumnType(type, before);
               bool via_text = type.kind == TypeKind::kEnum ||
                               (c->type.kind == TypeKind::kEnum && !IsStringType(type));
-              sql.push_back(alter + " TYPE " + target + " USING " + Quote(op.column) +
-                            (via_text ? "::text::" : "::") + target);
+              if (c->computed) {
+                sql.push_back(alter + " TYPE " + target);  // computed again; no USING allowed
+              } else {
+                sql.push_back(alter + " TYPE " + target + " USING " + Quote(op.column) +
+                              (via_text ? "::text::" : "::") + target);
+              }
               changes_default = old_default.has_value() || changes_default;
             }
             if (changes_null) {
@@ -315,6 +319,13 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             if (op.identity && *op.identity && *op.identity != c->identity) {
               const std::optional<schema::Identity>& want = *op.identity;
               if (!c->identity) {
+                if (AutoIncrements(t, *c)) {
+                  // A serial's default and sequence give way to the identity's.
+                  sql.push_back(alter + " DROP DEFAULT");
+                  sql.push_back("DO $retort$ DECLARE s text := pg_catalog.pg_get_serial_sequence(" +
+                                QuoteLiteral(Quote(t.name)) + ", " + QuoteLiteral(op.column) +
+                                "); BEGIN IF s IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || s; END IF; END $retort$");
+                }
                 sql.push_back(alter + " ADD" + IdentityClause(*want));
               } else {
                 // SET GENERATED, SET START WITH (and RESTART there, as a
@@ -479,11 +490,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
           [&](const ops::AlterSequence& op) {
             const schema::Sequence* q = before.FindSequence(op.name);
             if (!q) throw Error(ErrorKind::kInput, "sequence '" + op.name + "' does not exist");
-            schema::Sequence after = *q;
-            if (op.increment) after.increment = *op.increment;
-            if (op.minvalue) after.minvalue = *op.minvalue;
-            if (op.maxvalue) after.maxvalue = *op.maxvalue;
-            if (op.type) after.type = *op.type;
+            const schema::Sequence after = ops::AlteredSequence(*q, op);
             std::string out = "ALTER SEQUENCE " + Quote(op.name);
             if (op.type) out += " AS " + ColumnType(*op.type, before);
             if (op.increment) out += " INCREMENT BY " + std::to_string(op.increment->value_or(1));
@@ -495,7 +502,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             }
             if (op.start) {
               // The value a RESTART goes back to; the sequence keeps its place.
-              out += " START WITH " + std::to_string(op.start->value_or(*schema::ResolvedSequence(after).start));
+              out += " START WITH " + std::to_string(*after.start);
             }
             if (op.cycle) out += *op.cycle ? " CYCLE" : " NO CYCLE";
             if (op.owned_by) out += " OWNED BY " + (op.owned_by->empty() ? "NONE" : owned_by_sql(*op.owned_by));

@@ -466,9 +466,10 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
            "a.attname)::regclass) END, pg_catalog.col_description(a.attrelid, a.attnum), "
-           "CASE WHEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%' THEN "
-           "pg_catalog.pg_get_serial_sequence(pg_catalog.quote_ident(n.nspname) || '.' || "
-           "pg_catalog.quote_ident(c.relname), a.attname) END "
+           "CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd "
+           "WHERE dd.classid = 'pg_catalog.pg_attrdef'::regclass AND dd.objid = d.oid "
+           "AND dd.refobjid = pg_catalog.pg_get_serial_sequence(pg_catalog.quote_ident(n.nspname) "
+           "|| '.' || pg_catalog.quote_ident(c.relname), a.attname)::regclass) THEN 't' END "
            "FROM pg_catalog.pg_attribute a "
            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -488,7 +489,8 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     column.nullable = Text(row[3]) != "t";
     // Identity and generated columns have no default of their own.
     bool identity = !Text(row[6]).empty(), generated = !Text(row[7]).empty();
-    // A serial's nextval() (of the sequence the column owns) is no default.
+    // A serial's nextval() (of the sequence the column owns, which its
+    // default takes from) is no default.
     const bool serial = row[4] && row[10];
     if (row[4] && !identity && !generated && !serial) column.server_default = ParseDefaultExpression(*row[4]);
     if (identity) {

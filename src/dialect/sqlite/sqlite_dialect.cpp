@@ -147,6 +147,7 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
   if (!c.nullable) out += " NOT NULL";
   if (PrimaryKeyInColumn(table) && table.IsSolePrimaryKey(c.name)) {
     // AUTOINCREMENT is a column constraint's word: the key goes here.
+    DeferralSql(table.primary_key->deferral, true, "primary key '" + table.primary_key->name + "'");
     out += " " + ConstraintClause(table.primary_key->name, table.primary_key->implied) +
            "PRIMARY KEY AUTOINCREMENT";
   }
