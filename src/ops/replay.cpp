@@ -74,10 +74,7 @@ class Replayer {
   }
 
   void operator()(const CreateTable& op) {
-    if (s_.FindTable(op.table.name)) Fail("table '" + op.table.name + "' already exists");
-    if (s_.FindView(op.table.name) || s_.FindSequence(op.table.name)) {
-      Fail("table '" + op.table.name + "' would take the name of a view or sequence");
-    }
+    NameFree("table", op.table.name);
     Validate(op.table);
     s_.tables.push_back(op.table);
     schema::NameImplied(s_, op.table.name);
@@ -103,10 +100,7 @@ class Replayer {
   }
   void operator()(const RenameTable& op) {
     Table& t = NeedTable(op.table);
-    if (s_.FindTable(op.new_name)) Fail("table '" + op.new_name + "' already exists");
-    if (s_.FindView(op.new_name) || s_.FindSequence(op.new_name)) {
-      Fail("table '" + op.new_name + "' would take the name of a view or sequence");
-    }
+    NameFree("table", op.new_name);
     t.name = op.new_name;
     for (Table& other : s_.tables) {
       for (auto& fk : other.foreign_keys) {
@@ -393,10 +387,7 @@ class Replayer {
     }
   }
   void operator()(const CreateView& op) {
-    if (s_.FindView(op.view.name)) Fail("view '" + op.view.name + "' already exists");
-    if (s_.FindTable(op.view.name) || s_.FindSequence(op.view.name)) {
-      Fail("view '" + op.view.name + "' would take the name of a table or sequence");
-    }
+    NameFree("view", op.view.name);
     s_.views.push_back(op.view);
   }
   void operator()(const ReplaceView& op) { NeedView(op.name).sql = op.sql; }
@@ -405,10 +396,7 @@ class Replayer {
     std::erase_if(s_.views, [&](const schema::View& v) { return v.name == op.name; });
   }
   void operator()(const CreateSequence& op) {
-    if (s_.FindSequence(op.sequence.name)) Fail("sequence '" + op.sequence.name + "' already exists");
-    if (s_.FindTable(op.sequence.name) || s_.FindView(op.sequence.name)) {
-      Fail("sequence '" + op.sequence.name + "' would take the name of a table or view");
-    }
+    NameFree("sequence", op.sequence.name);
     CheckSequence(op.sequence);
     s_.sequences.push_back(op.sequence);
   }
@@ -440,6 +428,15 @@ class Replayer {
   }
 
  private:
+  // Tables, views and sequences share one namespace (PostgreSQL's
+  // relations): `name` must be free of all three for a new `kind`.
+  void NameFree(const std::string& kind, const std::string& name) {
+    const char* taken = s_.FindTable(name) ? "table" : s_.FindView(name) ? "view"
+                        : s_.FindSequence(name) ? "sequence" : nullptr;
+    if (!taken) return;
+    if (kind == taken) Fail(kind + " '" + name + "' already exists");
+    Fail(kind + " '" + name + "' would take the name of a " + taken);
+  }
   schema::View& NeedView(const std::string& name) {
     auto v = std::find_if(s_.views.begin(), s_.views.end(),
                           [&](const schema::View& x) { return x.name == name; });
