@@ -196,8 +196,9 @@ std::string ParseViewSql(const File& file, const Node& node) {
   if (!node.IsScalar()) file.Fail(node, "a view's 'sql' must be SQL text");
   std::string sql = schema::OneStatement(node.Scalar());
   if (sql.empty()) {
-    file.Fail(node, "a view's 'sql' must be one query: it is empty, or a ';' outside its strings "
-                    "starts a second statement");
+    file.Fail(node, "a view's 'sql' must be one query: it is empty, a ';' outside its strings "
+                    "starts a second statement, a string or comment is left open, or it holds a "
+                    "-- comment (write /* ... */)");
   }
   return sql;
 }

@@ -390,7 +390,13 @@ class Replayer {
     NameFree("view", op.view.name);
     s_.views.push_back(op.view);
   }
-  void operator()(const ReplaceView& op) { NeedView(op.name).sql = op.sql; }
+  void operator()(const ReplaceView& op) {
+    // Made again: it now comes after the views it may read.
+    schema::View v = NeedView(op.name);
+    v.sql = op.sql;
+    std::erase_if(s_.views, [&](const schema::View& x) { return x.name == op.name; });
+    s_.views.push_back(std::move(v));
+  }
   void operator()(const DropView& op) {
     NeedView(op.name);
     std::erase_if(s_.views, [&](const schema::View& v) { return v.name == op.name; });

@@ -21,17 +21,64 @@ struct Token {
 };
 
 // The expression's tokens: words, "quoted" identifiers, 'string' literals
-// ('' inside), and every other character on its own (spaces included).
-std::vector<Token> Tokens(const std::string& expr) {
+// ('' inside; E'...' with backslash escapes, $tag$...$tag$), comments (as
+// strings: opaque), and every other character on its own (spaces
+// included). `*unterminated` (when given) is set when a string, quoted
+// name or comment runs to the end.
+std::vector<Token> Tokens(const std::string& expr, bool* unterminated = nullptr) {
   std::vector<Token> out;
   size_t i = 0;
+  auto opaque_until = [&](size_t from, const std::string& close) {
+    size_t end = expr.find(close, from);
+    if (end == std::string::npos) {
+      if (unterminated) *unterminated = true;
+      return expr.size();
+    }
+    return end + close.size();
+  };
   while (i < expr.size()) {
     char c = expr[i];
-    if (c == '\'') {
+    if (c == '-' && i + 1 < expr.size() && expr[i + 1] == '-') {
+      size_t j = expr.find('\n', i);
+      j = j == std::string::npos ? expr.size() : j;
+      out.push_back({Token::Kind::kString, i, j, ""});
+      i = j;
+    } else if (c == '/' && i + 1 < expr.size() && expr[i + 1] == '*') {
+      size_t j = opaque_until(i + 2, "*/");
+      out.push_back({Token::Kind::kString, i, j, ""});
+      i = j;
+    } else if ((c == 'E' || c == 'e') && i + 1 < expr.size() && expr[i + 1] == '\'' &&
+               (i == 0 || !IsWord(expr[i - 1]))) {
+      // E'...': a backslash escapes the next character.
+      size_t j = i + 2;
+      while (j < expr.size() && expr[j] != '\'') j += expr[j] == '\\' ? 2 : 1;
+      if (j >= expr.size()) {
+        if (unterminated) *unterminated = true;
+        j = expr.size();
+      } else {
+        ++j;
+      }
+      out.push_back({Token::Kind::kString, i, j, ""});
+      i = j;
+    } else if (c == '$' && (i == 0 || !IsWord(expr[i - 1]))) {
+      // $tag$ ... $tag$ (a tag of word characters, or none).
+      size_t j = i + 1;
+      while (j < expr.size() && IsWord(expr[j]) && !std::isdigit(static_cast<unsigned char>(expr[i + 1]))) ++j;
+      if (j < expr.size() && expr[j] == '$') {
+        std::string tag = expr.substr(i, j - i + 1);
+        size_t end = opaque_until(j + 1, tag);
+        out.push_back({Token::Kind::kString, i, end, ""});
+        i = end;
+      } else {
+        out.push_back({Token::Kind::kOther, i, i + 1, ""});
+        ++i;
+      }
+    } else if (c == '\'') {
       size_t j = i + 1;
       while (j < expr.size() && !(expr[j] == '\'' && (j + 1 >= expr.size() || expr[j + 1] != '\''))) {
         j += expr[j] == '\'' ? 2 : 1;
       }
+      if (j >= expr.size() && unterminated) *unterminated = true;
       j = std::min(j + 1, expr.size());
       out.push_back({Token::Kind::kString, i, j, ""});
       i = j;
@@ -48,6 +95,7 @@ std::vector<Token> Tokens(const std::string& expr) {
           name += expr[j++];
         }
       }
+      if (j >= expr.size() && unterminated) *unterminated = true;
       j = std::min(j + 1, expr.size());
       out.push_back({Token::Kind::kQuoted, i, j, name});
       i = j;
@@ -252,9 +300,13 @@ std::string OneStatement(const std::string& sql) {
     text.pop_back();
     trim(text);
   }
-  for (const Token& t : Tokens(text)) {
+  bool unterminated = false;
+  for (const Token& t : Tokens(text, &unterminated)) {
     if (t.kind == Token::Kind::kOther && text[t.begin] == ';') return "";
+    // A -- comment would hide what is written after the text (a ';').
+    if (t.kind == Token::Kind::kString && text.compare(t.begin, 2, "--") == 0) return "";
   }
+  if (unterminated) return "";
   return text;
 }
 

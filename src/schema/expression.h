@@ -35,8 +35,10 @@ bool MentionsName(const std::string& sql, const std::string& name);
 std::string CanonicalQuery(const std::string& sql);
 
 // `sql` as one statement's text: trimmed, without one ';' at its end. Empty
-// when another ';' stands outside its string literals and quoted names (a
-// second statement), or when nothing is left.
+// when another ';' stands outside its string literals ('...', E'...',
+// $tag$...$tag$), quoted names and /* comments */ (a second statement),
+// when one of those is left open, when it holds a -- comment (which would
+// hide what follows it), or when nothing is left.
 std::string OneStatement(const std::string& sql);
 
 // True when `expr` is one call, name(...), and nothing else: an index entry

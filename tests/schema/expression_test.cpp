@@ -54,6 +54,19 @@ TEST(OneStatement, OneQueryOnly) {
   EXPECT_EQ(OneStatement(" ; "), "");
 }
 
+// What would smuggle a second statement past the check.
+TEST(OneStatement, CommentsEscapesAndDollarQuotes) {
+  EXPECT_EQ(OneStatement("SELECT 1 -- it's\n; DROP TABLE users"), "");
+  EXPECT_EQ(OneStatement("SELECT 1 -- a note"), "");  // it would hide a ';' after it
+  EXPECT_EQ(OneStatement("SELECT E'\\''; DROP TABLE users; --"), "");
+  EXPECT_EQ(OneStatement("SELECT 'open"), "");
+  EXPECT_EQ(OneStatement("SELECT 1 /* open"), "");
+  EXPECT_EQ(OneStatement("SELECT $x$ ; $x$ AS s"), "SELECT $x$ ; $x$ AS s");
+  EXPECT_EQ(OneStatement("SELECT $$ ; "), "");
+  EXPECT_EQ(OneStatement("SELECT /* ; */ 1"), "SELECT /* ; */ 1");
+  EXPECT_EQ(OneStatement("SELECT E'a\\'b' AS s"), "SELECT E'a\\'b' AS s");
+}
+
 TEST(MentionsName, BareInAnyCaseQuotedAsWritten) {
   EXPECT_TRUE(MentionsName("SELECT a.id FROM Accounts a", "accounts"));
   EXPECT_TRUE(MentionsName("SELECT * FROM \"Accounts\"", "Accounts"));

@@ -196,7 +196,7 @@ std::vector<const schema::View*> PostgresDialect::ViewsReading(const Schema& sch
 std::string PostgresDialect::CreateViewSql(const schema::View& view) const {
   if (!view.materialized) return "CREATE VIEW " + Quote(view.name) + " AS " + view.sql;
   return "CREATE MATERIALIZED VIEW " + Quote(view.name) + " AS " + view.sql +
-         (view.with_data ? "" : " WITH NO DATA");
+         (view.with_data ? "" : " WITH NO DATA");  // no -- comment can hide it (OneStatement)
 }
 
 std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation,
@@ -322,9 +322,16 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 if (AutoIncrements(t, *c)) {
                   // A serial's default and sequence give way to the identity's.
                   sql.push_back(alter + " DROP DEFAULT");
-                  sql.push_back("DO $retort$ DECLARE s text := pg_catalog.pg_get_serial_sequence(" +
-                                QuoteLiteral(Quote(t.name)) + ", " + QuoteLiteral(op.column) +
-                                "); BEGIN IF s IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || s; END IF; END $retort$");
+                  const std::string body =
+                      " DECLARE s text := pg_catalog.pg_get_serial_sequence(" + QuoteLiteral(Quote(t.name)) +
+                      ", " + QuoteLiteral(op.column) +
+                      "); BEGIN IF s IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || s; END IF; END ";
+                  // A dollar-quote tag the names cannot close.
+                  std::string tag = "$retort$";
+                  for (int n = 1; body.find(tag.substr(0, tag.size() - 1)) != std::string::npos; ++n) {
+                    tag = "$retort" + std::to_string(n) + "$";
+                  }
+                  sql.push_back("DO " + tag + body + tag);
                 }
                 sql.push_back(alter + " ADD" + IdentityClause(*want));
               } else {
