@@ -217,7 +217,10 @@ class Differ {
   // materialized view whose query changes is made again; a plain one is
   // replaced once the tables are as declared.
   void DropViews() {
-    for (const schema::View& have : std::vector<schema::View>(cur_.views)) {
+    // Last made first: a view goes before the views it reads.
+    std::vector<schema::View> views = cur_.views;
+    std::reverse(views.begin(), views.end());
+    for (const schema::View& have : views) {
       const schema::View* want = stored_.FindView(have.name);
       if (!want || want->materialized != have.materialized || want->with_data != have.with_data ||
           (have.materialized && schema::CanonicalQuery(want->sql) != schema::CanonicalQuery(have.sql))) {

@@ -702,7 +702,12 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             const schema::Sequence* q = before.FindSequence(op.name);
             if (!q) throw Error(ErrorKind::kInput, "sequence '" + op.name + "' does not exist", at.where);
             AlterSequence undo{op.name};
-            if (op.type) undo.type = q->type.value_or(schema::Type{.kind = schema::TypeKind::kBigInt});
+            if (op.type) {
+              // Bounds that follow a type go back as they were.
+              undo.type = q->type.value_or(schema::Type{.kind = schema::TypeKind::kBigInt});
+              undo.minvalue = q->minvalue;
+              undo.maxvalue = q->maxvalue;
+            }
             if (op.start) undo.start = q->start;
             if (op.increment) undo.increment = q->increment;
             if (op.minvalue) undo.minvalue = q->minvalue;
