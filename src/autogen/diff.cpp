@@ -176,9 +176,7 @@ class Differ {
       const schema::Sequence* have = cur_.FindSequence(want.name);
       if (!have) {
         // Owned by a column not there yet: made once the tables are.
-        size_t dot = q.owned_by.find('.');
-        const Table* owner = cur_.FindTable(q.owned_by.substr(0, dot));
-        if (!q.owned_by.empty() && (!owner || !owner->FindColumn(q.owned_by.substr(dot + 1)))) {
+        if (!q.owned_by.empty() && !cur_.FindOwner(q.owned_by)) {
           waiting_sequences_.push_back(q);
         } else {
           Emit(ops::CreateSequence{q});
@@ -202,10 +200,7 @@ class Differ {
       if (a.cycle != b.cycle) alter.cycle = q.cycle;
       if (a.owned_by != b.owned_by) alter.owned_by = q.owned_by;
       if (!alter.ChangesSomething()) continue;
-      size_t dot = q.owned_by.find('.');
-      const Table* owner = cur_.FindTable(q.owned_by.substr(0, dot));
-      if (alter.owned_by && !q.owned_by.empty() &&
-          (!owner || !owner->FindColumn(q.owned_by.substr(dot + 1)))) {
+      if (alter.owned_by && !q.owned_by.empty() && !cur_.FindOwner(q.owned_by)) {
         waiting_alters_.push_back(std::move(alter));  // its owner is made first
       } else {
         Emit(std::move(alter));

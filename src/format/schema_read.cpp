@@ -696,13 +696,11 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
       throw Error(ErrorKind::kInput, "sequence '" + q.name + "' takes the name of a table", at);
     }
     if (q.owned_by.empty()) continue;
-    size_t dot = q.owned_by.find('.');
-    const schema::Table* t = schema.FindTable(q.owned_by.substr(0, dot));
-    if (!t || !t->FindColumn(q.owned_by.substr(dot + 1))) {
+    const schema::Column* c = schema.FindOwner(q.owned_by);
+    if (!c) {
       throw Error(ErrorKind::kInput,
                   "sequence '" + q.name + "' is owned by '" + q.owned_by + "', which does not exist", at);
     }
-    const schema::Column* c = t->FindColumn(q.owned_by.substr(dot + 1));
     if (c->server_default && c->server_default->kind == schema::Default::Kind::kSql &&
         schema::MentionsName(c->server_default->value, "nextval") &&
         c->server_default->value.find(q.name) != std::string::npos) {

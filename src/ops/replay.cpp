@@ -93,10 +93,7 @@ class Replayer {
     }
     std::erase_if(s_.tables, [&](const Table& t) { return t.name == op.table; });
     // Its sequences go with it.
-    std::erase_if(s_.sequences, [&](const schema::Sequence& q) {
-      return q.owned_by.starts_with(op.table + ".") && q.owned_by.size() > op.table.size() + 1 &&
-             q.owned_by.find('.', op.table.size() + 1) == std::string::npos;
-    });
+    std::erase_if(s_.sequences, [&](const schema::Sequence& q) { return q.Owner().first == op.table; });
   }
   void operator()(const RenameTable& op) {
     Table& t = NeedTable(op.table);
@@ -108,9 +105,7 @@ class Replayer {
       }
     }
     for (schema::Sequence& q : s_.sequences) {
-      for (const schema::Column& c : t.columns) {
-        if (q.owned_by == op.table + "." + c.name) q.owned_by = op.new_name + "." + c.name;
-      }
+      if (q.Owner().first == op.table) q.owned_by = op.new_name + "." + q.Owner().second;
     }
     // The databases follow a rename in the views that read the table.
     for (schema::View& v : s_.views) v.sql = schema::RenameIdentifier(v.sql, op.table, op.new_name, true);
@@ -178,12 +173,7 @@ class Replayer {
     }
     if (op.server_default) c.server_default = *op.server_default;
     if (op.comment) c.comment = *op.comment;
-    if (op.identity) {
-      if (*op.identity && !c.type.IsInteger()) {
-        Fail("identity column '" + t.name + "." + op.column + "' must be of an integer type");
-      }
-      c.identity = *op.identity;
-    }
+    if (op.identity) c.identity = *op.identity;
     if (c.identity && (c.nullable || !c.type.IsInteger())) {
       Fail("identity column '" + t.name + "." + op.column + "' must be NOT NULL and of an integer type" +
            (c.nullable ? " (give nullable: false with it)" : ""));
@@ -453,9 +443,9 @@ class Replayer {
     std::string problem = schema::SequenceProblem(q);
     if (!problem.empty()) Fail(problem);
     if (q.owned_by.empty()) return;
-    size_t dot = q.owned_by.find('.');
-    if (dot == std::string::npos) Fail("sequence '" + q.name + "': owned_by must be table.column");
-    NeedColumn(NeedTable(q.owned_by.substr(0, dot)), q.owned_by.substr(dot + 1));
+    auto [table, column] = q.Owner();
+    if (column.empty()) Fail("sequence '" + q.name + "': owned_by must be table.column");
+    NeedColumn(NeedTable(table), column);
   }
   void RenameColumnEverywhere(const std::string& table, const std::string& from,
                               const std::string& to) {

@@ -123,6 +123,18 @@ const Sequence* Schema::FindSequence(const std::string& name) const {
   return FindByName(sequences, name);
 }
 
+std::pair<std::string, std::string> Sequence::Owner() const {
+  size_t dot = owned_by.find('.');
+  if (dot == std::string::npos) return {owned_by, ""};
+  return {owned_by.substr(0, dot), owned_by.substr(dot + 1)};
+}
+
+const Column* Schema::FindOwner(const std::string& owned_by) const {
+  auto [table, column] = Sequence{.owned_by = owned_by}.Owner();
+  const Table* t = FindTable(table);
+  return t && !column.empty() ? t->FindColumn(column) : nullptr;
+}
+
 const View* Schema::FindView(const std::string& name) const { return FindByName(views, name); }
 
 void ValidateSchemaReferences(const Schema& schema, const Table& table,

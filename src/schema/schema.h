@@ -245,6 +245,8 @@ struct Sequence {
   bool cycle = false;
   std::string owned_by;  // "table.column": dropped with it; "" none
   bool operator==(const Sequence&) const = default;
+  // owned_by split at its dot: {table, column}; {"", ""} when none.
+  std::pair<std::string, std::string> Owner() const;
 };
 
 // Why `t` cannot have sqlite_autoincrement (it needs a single-column
@@ -291,6 +293,8 @@ struct Schema {
   const Table* FindTable(const std::string& table) const;
   const Enum* FindEnum(const std::string& name) const;
   const Sequence* FindSequence(const std::string& name) const;
+  // The column `owned_by` ("table.column") names, or nullptr.
+  const Column* FindOwner(const std::string& owned_by) const;
   const View* FindView(const std::string& name) const;
 };
 

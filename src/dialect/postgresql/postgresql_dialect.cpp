@@ -219,9 +219,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                             const std::string& comment) {
     return comment_on("COLUMN " + Quote(table) + "." + Quote(column), comment);
   };
-  auto owned_by_sql = [&](const std::string& column) {
-    size_t dot = column.find('.');
-    return Quote(column.substr(0, dot)) + "." + Quote(column.substr(dot + 1));
+  auto owned_by_sql = [&](const std::string& owned_by) {
+    auto [table, column] = schema::Sequence{.owned_by = owned_by}.Owner();
+    return Quote(table) + "." + Quote(column);
   };
   auto add_constraint = [&](const std::string& table, const std::string& name, bool implied,
                             const std::string& body) {
