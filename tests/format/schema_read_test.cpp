@@ -124,7 +124,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "bad.yaml:1:13: sequence 's' is owned by 't.id', which does not exist"},
         BadSchema{"sequences: [{name: t}]\ntables: [{name: t, columns: [{name: a, type: text}]}]",
                   "sequence 't' takes the name of a table"},
-        BadSchema{"sequences: [{name: s, owned_by: nodot}]", "'owned_by' must be table.column"}));
+        BadSchema{"sequences: [{name: s, owned_by: nodot}]", "'owned_by' must be table.column"},
+        BadSchema{"sequences: [{name: s, owned_by: t.n}]\ntables: [{name: t, columns: [{name: n, "
+                  "type: bigint, server_default: {sql: \"nextval('s')\"}}]}]",
+                  "whose default takes from it: that is a serial column"},
+        BadSchema{"views: [{name: v, sql: SELECT 1}, {name: v, sql: SELECT 2}]",
+                  "view 'v' declared twice"},
+        BadSchema{"tables: [{name: v, columns: [{name: a, type: text}]}]\nviews: [{name: v, sql: SELECT 1}]",
+                  "view 'v' takes the name of a table or sequence"}));
 
 TEST(SchemaYaml, NulByteIsMalformed) {
   // yaml-cpp would read "\0N" as the escape \N.
