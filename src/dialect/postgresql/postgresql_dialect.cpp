@@ -38,6 +38,24 @@ bool IsStringType(const Type& type) {
   return type.kind == TypeKind::kText || type.kind == TypeKind::kString;
 }
 
+// The name PostgreSQL gives a serial's sequence: table_column_seq, the
+// longer part shortened until it fits, and a number after "seq" while a
+// declared sequence has it.
+std::string SerialSequenceName(const std::string& table, const std::string& column,
+                               const Schema& schema) {
+  for (int n = 0;; ++n) {
+    std::string label = n == 0 ? "seq" : "seq" + std::to_string(n);
+    size_t avail = PostgresDialect::kMaxIdentifierBytes - label.size() - 2;
+    size_t a = table.size(), b = column.size();
+    while (a + b > avail) (a > b ? a : b)--;
+    // Never cut a UTF-8 character in two.
+    while (a > 0 && a < table.size() && (static_cast<unsigned char>(table[a]) & 0xC0) == 0x80) --a;
+    while (b > 0 && b < column.size() && (static_cast<unsigned char>(column[b]) & 0xC0) == 0x80) --b;
+    std::string name = table.substr(0, a) + "_" + column.substr(0, b) + "_" + label;
+    if (!schema.FindSequence(name)) return name;
+  }
+}
+
 }  // namespace
 
 bool PostgresDialect::AutoIncrements(const Table& table, const Column& column) {
@@ -314,6 +332,24 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                 sql.push_back(alter + " SET DEFAULT " + DefaultExpression(type, *final_default));
               } else if (!changes_type) {
                 sql.push_back(alter + " DROP DEFAULT");
+              }
+            }
+            if (op.identity && !*op.identity && c->identity) {
+              // The column goes back to being a serial when nothing else
+              // takes the identity's place: a sequence it owns, started
+              // past the rows it has, becomes its default again.
+              Column after = *c;
+              after.identity.reset();
+              after.type = type;
+              if (op.server_default) after.server_default = *op.server_default;
+              if (AutoIncrements(t, after)) {
+                const std::string seq = Quote(SerialSequenceName(t.name, op.column, before));
+                const std::string col = Quote(op.column);
+                sql.push_back("CREATE SEQUENCE " + seq + " AS " + ColumnType(type, before) +
+                              " OWNED BY " + Quote(t.name) + "." + col);
+                sql.push_back(alter + " SET DEFAULT nextval(" + QuoteLiteral(seq) + "::regclass)");
+                sql.push_back("SELECT pg_catalog.setval(" + QuoteLiteral(seq) + ", COALESCE(MAX(" + col +
+                              "), 0) + 1, false) FROM " + Quote(t.name));
               }
             }
             if (op.identity && *op.identity && *op.identity != c->identity) {
