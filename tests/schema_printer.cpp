@@ -75,6 +75,9 @@ Schema Canonical(Schema s, bool sort_columns) {
   for (Sequence& q : s.sequences) q = ResolvedSequence(q);  // as compared
   std::sort(s.views.begin(), s.views.end(), by_name);
   for (View& v : s.views) v.sql = CanonicalQuery(v.sql);  // as compared
+  std::sort(s.functions.begin(), s.functions.end(),
+            [](const Function& a, const Function& b) { return a.Signature() < b.Signature(); });
+  for (Function& f : s.functions) f.definition = CanonicalQuery(f.definition);  // as compared
   for (Table& t : s.tables) {
     if (sort_columns) std::sort(t.columns.begin(), t.columns.end(), by_name);
     std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
@@ -96,6 +99,9 @@ void PrintTo(const Schema& s, std::ostream* out) {
   for (const View& v : s.views) {
     *out << "\n  " << (v.materialized ? "materialized " : "") << "view " << v.name << " ("
          << v.sql << ")" << (v.with_data ? "" : " with no data");
+  }
+  for (const Function& f : s.functions) {
+    *out << "\n  " << FunctionKindName(f.kind) << " " << f.Signature() << " " << f.definition;
   }
   for (const Table& t : s.tables) PrintTo(t, out);
   *out << "\n";

@@ -1,6 +1,7 @@
 #include "autogen/compare.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "schema/naming.h"
 
@@ -257,15 +258,44 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
            " increment " + n(q.increment) + " min " + n(q.minvalue) + " max " + n(q.maxvalue) +
            (q.cycle ? " cycle" : "") + (q.owned_by.empty() ? "" : " owned by " + q.owned_by);
   });
-  // Queries compared in one spelling (schema::CanonicalQuery).
-  auto canonical = [](std::vector<schema::View> list) {
-    for (schema::View& v : list) v.sql = schema::CanonicalQuery(v.sql);
-    return list;
+  // Views and functions compared in one spelling (schema::CanonicalQuery),
+  // shown as written.
+  struct Defined {
+    std::string name, canonical, shown;
+    bool operator==(const Defined& o) const { return name == o.name && canonical == o.canonical; }
   };
-  c.Named("", "view", canonical(expected.views), canonical(actual.views), [](const schema::View& v) {
-    return std::string(v.materialized ? "materialized " : "") + "(" + v.sql + ")" +
-           (v.with_data ? "" : " with no data");
-  });
+  auto one_line = [](const std::string& text) {  // for the report only
+    std::string out;
+    for (char ch : text) {
+      bool space = std::isspace(static_cast<unsigned char>(ch));
+      if (space && (out.empty() || out.back() == ' ')) continue;
+      out += space ? ' ' : ch;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+  };
+  auto views = [&](const std::vector<schema::View>& list) {
+    std::vector<Defined> out;
+    for (const schema::View& v : list) {
+      const std::string kind = v.materialized ? "materialized " : "";
+      const std::string data = v.with_data ? "" : " with no data";
+      out.push_back({v.name, kind + "(" + schema::CanonicalQuery(v.sql) + ")" + data,
+                     kind + "(" + one_line(v.sql) + ")" + data});
+    }
+    return out;
+  };
+  auto show = [](const Defined& d) { return d.shown; };
+  c.Named("", "view", views(expected.views), views(actual.views), show);
+  auto functions = [&](const std::vector<schema::Function>& list) {
+    std::vector<Defined> out;
+    for (const schema::Function& f : list) {
+      const std::string kind =
+          f.kind == schema::Function::Kind::kFunction ? "" : std::string(schema::FunctionKindName(f.kind)) + " ";
+      out.push_back({f.Signature(), kind + schema::CanonicalQuery(f.definition), kind + one_line(f.definition)});
+    }
+    return out;
+  };
+  c.Named("", "function", functions(expected.functions), functions(actual.functions), show);
   for (const Table& e : expected.tables) {
     const Table* a = actual.FindTable(e.name);
     if (!a) {

@@ -1,6 +1,7 @@
 #include "autogen/diff.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "autogen/compare.h"
@@ -20,6 +21,23 @@ const T* Named(const std::vector<T>& items, const std::string& name) {
     if (item.name == name) return &item;
   }
   return nullptr;
+}
+
+// True when `word` stands in `text` on its own, in any case, strings and
+// bodies included: a function's body is a string to the SQL around it.
+bool NamesWord(const std::string& text, const std::string& word) {
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string t = lower(text), w = lower(word);
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t at = t.find(w); !w.empty() && at != std::string::npos; at = t.find(w, at + 1)) {
+    bool starts = at == 0 || !is_word(t[at - 1]);
+    bool ends = at + w.size() == t.size() || !is_word(t[at + w.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
 }
 
 class Differ {
@@ -45,6 +63,8 @@ class Differ {
     if (!skip_enums_) CreateEnums();
     CreateSequences(false);
     DropViews();
+    DropFunctions();
+    CreateFunctions(false);
     RenameTables();
     DropForeignKeys();
     for (const Table& t : to_.tables) {
@@ -54,6 +74,7 @@ class Differ {
     CreateSequences(true);
     DropTables();
     CreateForeignKeys();
+    CreateFunctions(true);
     CreateViews();
     DropSequences();
     if (!skip_enums_) DropEnums();
@@ -232,6 +253,36 @@ class Differ {
         Emit(ops::CreateView{v});
       } else if (schema::CanonicalQuery(have->sql) != schema::CanonicalQuery(want.sql)) {
         Emit(ops::ReplaceView{v.name, v.sql});
+      }
+    }
+  }
+
+  // Functions that are gone, or whose kind changed, go before the tables
+  // (a table's default may call one, and is dropped or changed first; the
+  // database refuses otherwise, saying what uses it).
+  void DropFunctions() {
+    for (const schema::Function& have : std::vector<schema::Function>(cur_.functions)) {
+      const schema::Function* want = stored_.FindFunction(have.Signature());
+      if (!want || want->kind != have.kind) Emit(ops::DropFunction{have.name, have.arguments});
+    }
+  }
+  // A function whose text names a declared table (a LANGUAGE sql body is
+  // checked against the tables when it is made) comes after the tables
+  // (`after_tables`); any other before them, where a default, a check or
+  // an index may call it. One whose definition differs is replaced.
+  void CreateFunctions(bool after_tables) {
+    for (const schema::Function& want : stored_.functions) {
+      const schema::Function* declared = to_.FindFunction(want.Signature());
+      const schema::Function& f = declared ? *declared : want;
+      bool names_table = std::any_of(to_.tables.begin(), to_.tables.end(), [&](const Table& t) {
+        return NamesWord(f.definition, t.name);
+      });
+      if (names_table != after_tables) continue;
+      const schema::Function* have = cur_.FindFunction(want.Signature());
+      if (!have) {
+        Emit(ops::CreateFunction{f});
+      } else if (schema::CanonicalQuery(have->definition) != schema::CanonicalQuery(want.definition)) {
+        Emit(ops::ReplaceFunction{f.name, f.arguments, f.definition});
       }
     }
   }
@@ -581,6 +632,13 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
           },
           [](const ops::ReplaceView& op) { return "~ view " + op.name + ": query changed"; },
           [](const ops::DropView& op) { return "- view " + op.name; },
+          [](const ops::CreateFunction& op) {
+            return std::string("+ ") + schema::FunctionKindName(op.function.kind) + " " + op.function.Signature();
+          },
+          [](const ops::ReplaceFunction& op) {
+            return "~ function " + op.name + "(" + op.arguments + "): definition changed";
+          },
+          [](const ops::DropFunction& op) { return "- function " + op.name + "(" + op.arguments + ")"; },
           [](const ops::CreateSequence& op) { return "+ sequence " + op.sequence.name; },
           [](const ops::DropSequence& op) { return "- sequence " + op.name; },
           [](const ops::AlterSequence& op) { return "~ sequence " + op.name; },

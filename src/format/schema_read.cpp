@@ -216,6 +216,54 @@ schema::View ParseView(const File& file, const Node& node) {
   return v;
 }
 
+const std::vector<std::string_view> kFunctionKeys = {"name", "kind", "arguments", "definition"};
+
+std::string ParseFunctionArguments(const File& file, const Node& node) {
+  if (!node || node.IsNull()) return "";
+  if (!node.IsScalar()) file.Fail(node, "a function's 'arguments' must be SQL text, as its signature lists them");
+  std::string arguments = schema::OneStatement(node.Scalar());
+  if (!node.Scalar().empty() && (arguments.empty() || !schema::BalancedParens(arguments) ||
+                                  node.Scalar().find(';') != std::string::npos)) {
+    file.Fail(node, "a function's 'arguments' must be its argument list (\"a integer, b text\"): "
+                    "no ';', no -- comment, strings closed and parentheses balanced");
+  }
+  return arguments;
+}
+
+std::string ParseFunctionDefinition(const File& file, const Node& node) {
+  if (!node) file.Fail(node, "a function needs 'definition': what follows its signature (RETURNS ... AS ...)");
+  if (!node.IsScalar()) file.Fail(node, "a function's 'definition' must be SQL text");
+  std::string definition = schema::OneStatement(node.Scalar());
+  if (definition.empty()) {
+    file.Fail(node, "a function's 'definition' must be one statement's text: it is empty, a ';' outside "
+                    "its strings ($$ ... $$) starts a second statement, a string or comment is left "
+                    "open, or it holds a -- comment outside its body (write /* ... */)");
+  }
+  return definition;
+}
+
+schema::Function ParseFunction(const File& file, const Node& node) {
+  schema::Function f;
+  f.name = file.String(node, "name");
+  NameFitsAt(file, node["name"], f.name);
+  if (std::optional<std::string> kind = file.OptString(node, "kind")) {
+    if (*kind == "procedure") {
+      f.kind = schema::Function::Kind::kProcedure;
+    } else if (*kind == "aggregate") {
+      f.kind = schema::Function::Kind::kAggregate;
+    } else if (*kind != "function") {
+      file.Fail(node["kind"], "unknown kind '" + *kind + "' (expected function, procedure or aggregate)");
+    }
+  }
+  f.arguments = ParseFunctionArguments(file, node["arguments"]);
+  if (!node["definition"]) {
+    file.Fail(node, std::string(schema::FunctionKindName(f.kind)) + " '" + f.name +
+                        "' needs 'definition': what follows its signature");
+  }
+  f.definition = ParseFunctionDefinition(file, node["definition"]);
+  return f;
+}
+
 const std::vector<std::string_view> kSequenceKeys = {"name",     "type",     "start",   "increment",
                                                    "minvalue", "maxvalue", "cycle",   "owned_by"};
 
@@ -606,7 +654,7 @@ namespace {
 void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
-  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables", "views"});
+  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables", "views", "functions"});
   if (Node naming = root["naming_convention"]) {
     NamingConvention convention = ParseNamingConvention(file, naming);
     if (has_naming && convention != schema.naming) {
@@ -682,6 +730,19 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
         file.Fail(item, "view '" + v.name + "' takes the name of a table or sequence");
       }
       schema.views.push_back(std::move(v));
+    }
+  }
+  for (const auto& [f, root] : docs) {
+    const File& file = *f;
+    if (!root || root.IsNull() || !root["functions"]) continue;
+    Node functions = root["functions"];
+    file.RequireSequence(functions, "'functions'");
+    for (const auto& item : functions) {
+      file.RequireMap(item, "a function");
+      file.CheckKeys(item, "function", kFunctionKeys);
+      schema::Function fn = ParseFunction(file, item);
+      if (schema.FindFunction(fn.Signature())) file.Fail(item, fn.Signature() + " declared twice");
+      schema.functions.push_back(std::move(fn));
     }
   }
   std::vector<const File*> files;

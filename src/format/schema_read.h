@@ -77,6 +77,12 @@ extern const std::vector<std::string_view> kSequenceKeys;
 // A view's map (kViewKeys): name, sql, materialized, with_data; and the
 // `sql` of one (one statement, trimmed, without a trailing ';').
 extern const std::vector<std::string_view> kViewKeys;
+// A function's map (kFunctionKeys): name, kind, arguments, definition; and
+// its parts, as replace_function and drop_function give them.
+extern const std::vector<std::string_view> kFunctionKeys;
+schema::Function ParseFunction(const File& file, const Node& node);
+std::string ParseFunctionArguments(const File& file, const Node& node);
+std::string ParseFunctionDefinition(const File& file, const Node& node);
 schema::View ParseView(const File& file, const Node& node);
 std::string ParseViewSql(const File& file, const Node& node);
 schema::Sequence ParseSequence(const File& file, const Node& node);

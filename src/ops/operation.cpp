@@ -17,6 +17,7 @@ std::string OperationName(const Operation& op) {
       "alter_table",           "create_sequence",       "drop_sequence",
       "alter_sequence",        "create_view",
       "replace_view",          "drop_view",
+      "create_function",       "replace_function",      "drop_function",
       "bulk_insert",           "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);

@@ -137,6 +137,21 @@ struct ReplaceView {
 struct DropView {
   std::string name;
 };
+// Functions, procedures and aggregates (schema::Function), known by their
+// signature. replace_function gives one a new definition (CREATE OR
+// REPLACE).
+struct CreateFunction {
+  schema::Function function;
+};
+struct ReplaceFunction {
+  std::string name;
+  std::string arguments;
+  std::string definition;
+};
+struct DropFunction {
+  std::string name;
+  std::string arguments;
+};
 // Sequences of their own (schema::Sequence).
 struct CreateSequence {
   schema::Sequence sequence;
@@ -191,8 +206,8 @@ using Operation =
                  CreateUniqueConstraint, CreateForeignKey, CreateCheckConstraint,
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
                  RenameEnumValue, CreateTableComment, DropTableComment, AlterTable, CreateSequence,
-                 DropSequence, AlterSequence, CreateView, ReplaceView, DropView, BulkInsert,
-                 Execute>;
+                 DropSequence, AlterSequence, CreateView, ReplaceView, DropView, CreateFunction,
+                 ReplaceFunction, DropFunction, BulkInsert, Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {

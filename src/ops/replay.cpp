@@ -391,6 +391,20 @@ class Replayer {
     NeedView(op.name);
     std::erase_if(s_.views, [&](const schema::View& v) { return v.name == op.name; });
   }
+  void operator()(const CreateFunction& op) {
+    const schema::Function& f = op.function;
+    if (const schema::Function* other = s_.FindFunction(f.Signature())) {
+      Fail(std::string(schema::FunctionKindName(other->kind)) + " " + f.Signature() + " already exists");
+    }
+    s_.functions.push_back(f);
+  }
+  void operator()(const ReplaceFunction& op) {
+    NeedFunction(op.name, op.arguments).definition = op.definition;
+  }
+  void operator()(const DropFunction& op) {
+    const std::string signature = NeedFunction(op.name, op.arguments).Signature();
+    std::erase_if(s_.functions, [&](const schema::Function& f) { return f.Signature() == signature; });
+  }
   void operator()(const CreateSequence& op) {
     NameFree("sequence", op.sequence.name);
     CheckSequence(op.sequence);
@@ -438,6 +452,13 @@ class Replayer {
                           [&](const schema::View& x) { return x.name == name; });
     if (v == s_.views.end()) Fail("view '" + name + "' does not exist");
     return *v;
+  }
+  schema::Function& NeedFunction(const std::string& name, const std::string& arguments) {
+    const std::string signature = name + "(" + arguments + ")";
+    auto f = std::find_if(s_.functions.begin(), s_.functions.end(),
+                          [&](const schema::Function& x) { return x.Signature() == signature; });
+    if (f == s_.functions.end()) Fail("function " + signature + " does not exist");
+    return *f;
   }
   void CheckSequence(const schema::Sequence& q) {
     std::string problem = schema::SequenceProblem(q);
@@ -681,6 +702,25 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             const schema::View* v = before.FindView(op.name);
             if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist", at.where);
             out.push_back(CreateView{*v});
+          },
+          [&](const CreateFunction& op) {
+            out.push_back(DropFunction{op.function.name, op.function.arguments});
+          },
+          [&](const ReplaceFunction& op) {
+            const schema::Function* f = before.FindFunction(op.name + "(" + op.arguments + ")");
+            if (!f) {
+              throw Error(ErrorKind::kInput, "function " + op.name + "(" + op.arguments + ") does not exist",
+                          at.where);
+            }
+            out.push_back(ReplaceFunction{op.name, op.arguments, f->definition});
+          },
+          [&](const DropFunction& op) {
+            const schema::Function* f = before.FindFunction(op.name + "(" + op.arguments + ")");
+            if (!f) {
+              throw Error(ErrorKind::kInput, "function " + op.name + "(" + op.arguments + ") does not exist",
+                          at.where);
+            }
+            out.push_back(CreateFunction{*f});
           },
           [&](const CreateSequence& op) { out.push_back(DropSequence{op.sequence.name}); },
           [&](const DropSequence& op) {

@@ -397,6 +397,11 @@ struct Project::Impl {
       note("view " + v.name);
       return true;
     });
+    std::erase_if(live.functions, [&](const schema::Function& f) {
+      if (made.FindFunction(f.Signature()) || wanted.FindFunction(f.Signature())) return false;
+      note(std::string(schema::FunctionKindName(f.kind)) + " " + f.Signature());
+      return true;
+    });
     std::erase_if(live.sequences, [&](const schema::Sequence& q) {
       if (made.FindSequence(q.name) || wanted.FindSequence(q.name)) return false;
       note("sequence " + q.name);

@@ -267,9 +267,13 @@ std::string CanonicalQuery(const std::string& sql) {
       space = true;
       continue;
     }
+    // Bare names and keywords in any case are the same; a quoted name is
+    // the same bare only when it is in lower case already.
+    if (t.kind == Token::Kind::kWord) text = ToLowerWord(text);
     if (t.kind == Token::Kind::kQuoted && !t.name.empty() &&
         !std::isdigit(static_cast<unsigned char>(t.name[0])) &&
-        std::all_of(t.name.begin(), t.name.end(), [](char c) { return IsWord(c); })) {
+        std::all_of(t.name.begin(), t.name.end(),
+                    [](char c) { return IsWord(c) && !std::isupper(static_cast<unsigned char>(c)); })) {
       text = t.name;
     }
     if (space && !out.empty()) out += ' ';
@@ -285,6 +289,16 @@ bool MentionsName(const std::string& sql, const std::string& name) {
     if (t.kind == Token::Kind::kWord && ToLowerWord(t.name) == ToLowerWord(name)) return true;
   }
   return false;
+}
+
+bool BalancedParens(const std::string& sql) {
+  int depth = 0;
+  for (const Token& t : Tokens(sql)) {
+    if (t.kind != Token::Kind::kOther) continue;
+    if (sql[t.begin] == '(') ++depth;
+    if (sql[t.begin] == ')' && --depth < 0) return false;
+  }
+  return depth == 0;
 }
 
 std::string OneStatement(const std::string& sql) {

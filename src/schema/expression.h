@@ -29,10 +29,16 @@ std::string WithoutOuterParens(const std::string& expr);
 // any case (a table a view reads, a view another reads).
 bool MentionsName(const std::string& sql, const std::string& name);
 
-// `sql` in a form for comparing two texts of one query: "quoted" names that
-// need no quotes bare, each run of white space one space. SQLite writes a
+// `sql` in a form for comparing two texts of one query: bare names and
+// keywords in lower case, "quoted" lower-case names that need no quotes
+// bare, each run of white space one space; strings and bodies ($$ ... $$)
+// as written. SQLite writes a
 // renamed table into a view's text quoted; the query is the same.
 std::string CanonicalQuery(const std::string& sql);
+
+// True when each ')' of `sql` outside its strings and quoted names closes
+// an '(' and none is left open: a text that can stand inside parentheses.
+bool BalancedParens(const std::string& sql);
 
 // `sql` as one statement's text: trimmed, without one ';' at its end. Empty
 // when another ';' stands outside its string literals ('...', E'...',

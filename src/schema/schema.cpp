@@ -137,6 +137,22 @@ const Column* Schema::FindOwner(const std::string& owned_by) const {
 
 const View* Schema::FindView(const std::string& name) const { return FindByName(views, name); }
 
+const Function* Schema::FindFunction(const std::string& signature) const {
+  for (const Function& f : functions) {
+    if (f.Signature() == signature) return &f;
+  }
+  return nullptr;
+}
+
+const char* FunctionKindName(Function::Kind kind) {
+  switch (kind) {
+    case Function::Kind::kProcedure: return "procedure";
+    case Function::Kind::kAggregate: return "aggregate";
+    case Function::Kind::kFunction: break;
+  }
+  return "function";
+}
+
 void ValidateSchemaReferences(const Schema& schema, const Table& table,
                               const Location& where) {
   for (const Column& column : table.columns) {

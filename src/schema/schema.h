@@ -232,6 +232,25 @@ struct View {
   bool operator==(const View&) const = default;
 };
 
+// A function, procedure or aggregate (PostgreSQL), defined by its SQL:
+// `arguments` as its signature lists them ("p_film_id integer, OUT n
+// integer"), `definition` what CREATE FUNCTION says after the signature
+// (RETURNS ... LANGUAGE ... AS ...; an aggregate's (SFUNC = ..., STYPE =
+// ...)). One is known by its name and arguments; compared as the server
+// prints it back.
+struct Function {
+  enum class Kind { kFunction, kProcedure, kAggregate };
+  std::string name;
+  Kind kind = Kind::kFunction;
+  std::string arguments;
+  std::string definition;
+  bool operator==(const Function&) const = default;
+  // "name(arguments)": how it is spoken of, and dropped.
+  std::string Signature() const { return name + "(" + arguments + ")"; }
+};
+// "function", "procedure" or "aggregate".
+const char* FunctionKindName(Function::Kind kind);
+
 // A sequence of its own (CREATE SEQUENCE), not one a serial or identity
 // column owns. Unset values are the server's: increment 1, start the
 // minimum (ascending) or the maximum (descending), bounds those of `type`.
@@ -284,6 +303,7 @@ struct Schema {
   std::vector<Enum> enums;
   std::vector<Sequence> sequences;
   std::vector<View> views;  // in declaration (or creation) order
+  std::vector<Function> functions;  // likewise
   NamingConvention naming;
   RenameHints renames;
 
@@ -296,6 +316,8 @@ struct Schema {
   // The column `owned_by` ("table.column") names, or nullptr.
   const Column* FindOwner(const std::string& owned_by) const;
   const View* FindView(const std::string& name) const;
+  // The function `signature` ("name(arguments)") names, or nullptr.
+  const Function* FindFunction(const std::string& signature) const;
 };
 
 // Checks what no single table can: enum types name declared enums, foreign

@@ -216,6 +216,20 @@ struct Parser {
     file.CheckKeys(n, "drop_view", {"name"});
     return DropView{file.String(n, "name")};
   }
+  Operation CreateFunctionOp(const Node& n) const {
+    file.CheckKeys(n, "create_function", format::kFunctionKeys);
+    return CreateFunction{format::ParseFunction(file, n)};
+  }
+  Operation ReplaceFunctionOp(const Node& n) const {
+    file.CheckKeys(n, "replace_function", {"name", "arguments", "definition"});
+    if (!n["definition"]) file.Fail(n, "replace_function needs 'definition', the new one");
+    return ReplaceFunction{file.String(n, "name"), format::ParseFunctionArguments(file, n["arguments"]),
+                           format::ParseFunctionDefinition(file, n["definition"])};
+  }
+  Operation DropFunctionOp(const Node& n) const {
+    file.CheckKeys(n, "drop_function", {"name", "arguments"});
+    return DropFunction{file.String(n, "name"), format::ParseFunctionArguments(file, n["arguments"])};
+  }
   Operation CreateSequenceOp(const Node& n) const {
     file.CheckKeys(n, "create_sequence", format::kSequenceKeys);
     return CreateSequence{format::ParseSequence(file, n)};
@@ -340,6 +354,9 @@ constexpr Entry kHandlers[] = {
     {"create_view", &Parser::CreateViewOp},
     {"replace_view", &Parser::ReplaceViewOp},
     {"drop_view", &Parser::DropViewOp},
+    {"create_function", &Parser::CreateFunctionOp},
+    {"replace_function", &Parser::ReplaceFunctionOp},
+    {"drop_function", &Parser::DropFunctionOp},
     {"create_sequence", &Parser::CreateSequenceOp},
     {"drop_sequence", &Parser::DropSequenceOp},
     {"alter_sequence", &Parser::AlterSequenceOp},

@@ -436,6 +436,29 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             end();
           },
           [&](const ops::DropView& op) { flow(); key("name", op.name); end(); },
+          [&](const ops::CreateFunction& op) {
+            out << yaml::BeginMap;
+            key("name", op.function.name);
+            if (op.function.kind != schema::Function::Kind::kFunction) {
+              key("kind", schema::FunctionKindName(op.function.kind));
+            }
+            if (!op.function.arguments.empty()) key("arguments", op.function.arguments);
+            key("definition", op.function.definition);
+            end();
+          },
+          [&](const ops::ReplaceFunction& op) {
+            out << yaml::BeginMap;
+            key("name", op.name);
+            if (!op.arguments.empty()) key("arguments", op.arguments);
+            key("definition", op.definition);
+            end();
+          },
+          [&](const ops::DropFunction& op) {
+            flow();
+            key("name", op.name);
+            if (!op.arguments.empty()) key("arguments", op.arguments);
+            end();
+          },
           [&](const ops::CreateSequence& op) {
             flow();
             key("name", op.sequence.name);

@@ -79,6 +79,7 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
   for (const schema::Sequence& q : schema.sequences) {
     if (!q.owned_by.empty()) out.push_back({ops::CreateSequence{q}, {}});
   }
+  for (const schema::Function& f : schema.functions) out.push_back({ops::CreateFunction{f}, {}});
   for (const schema::View& v : schema.views) out.push_back({ops::CreateView{v}, {}});
   return out;
 }

@@ -131,7 +131,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadSchema{"views: [{name: v, sql: SELECT 1}, {name: v, sql: SELECT 2}]",
                   "view 'v' declared twice"},
         BadSchema{"tables: [{name: v, columns: [{name: a, type: text}]}]\nviews: [{name: v, sql: SELECT 1}]",
-                  "view 'v' takes the name of a table or sequence"}));
+                  "view 'v' takes the name of a table or sequence"},
+        BadSchema{"functions: [{name: f, definition: RETURNS int AS 'x'}, {name: f, definition: RETURNS int AS 'y'}]",
+                  "bad.yaml:1:56: f() declared twice"},
+        BadSchema{"functions: [{name: f}]", "bad.yaml:1:13: function 'f' needs 'definition'"},
+        BadSchema{"functions: [{name: f, kind: trigger, definition: x}]",
+                  "bad.yaml:1:29: unknown kind 'trigger' (expected function, procedure or aggregate)"},
+        BadSchema{"functions: [{name: f, arguments: \"a int) RETURNS int AS 'x'; DROP TABLE t; --\", definition: x}]",
+                  "a function's 'arguments' must be its argument list"},
+        BadSchema{"functions: [{name: f, arguments: \"a int) RETURNS int AS $$x$$ --\", definition: x}]",
+                  "a function's 'arguments' must be its argument list"},
+        BadSchema{"functions: [{name: f, definition: \"RETURNS int AS $$ SELECT 1 $$; DROP TABLE t\"}]",
+                  "a function's 'definition' must be one statement's text"},
+        BadSchema{"functions: [{name: f, definition: \"RETURNS int AS $$ SELECT 1\"}]",
+                  "a function's 'definition' must be one statement's text"},
+        BadSchema{"functions: [{name: f, definition: [x]}]", "a function's 'definition' must be SQL text"}));
 
 TEST(SchemaYaml, NulByteIsMalformed) {
   // yaml-cpp would read "\0N" as the escape \N.

@@ -157,14 +157,17 @@ down_revision: null
 message: a table whose rows make COMMIT slow
 upgrade:
   - create_table: {name: t, columns: [{name: id, type: integer}]}
+  - create_function:
+      name: slow_commit
+      definition: |
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$
   - execute: |
-      CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
       CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
       FOR EACH ROW EXECUTE FUNCTION slow_commit()
 downgrade:
   - drop_table: {name: t}
-  - execute: "DROP FUNCTION slow_commit()"
+  - drop_function: {name: slow_commit}
 )yaml");
     dir_.Write("migrations/versions/2.yaml", R"yaml(revision: "2"
 down_revision: "1"

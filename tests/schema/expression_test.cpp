@@ -75,10 +75,17 @@ TEST(MentionsName, BareInAnyCaseQuotedAsWritten) {
 }
 
 TEST(CanonicalQuery, QuotesAndSpacesThatChangeNothing) {
-  EXPECT_EQ(CanonicalQuery("SELECT  id,\n  \"score\" FROM \"members\""), "SELECT id, score FROM members");
-  EXPECT_EQ(CanonicalQuery("SELECT \"two words\" FROM t"), "SELECT \"two words\" FROM t");
-  EXPECT_EQ(CanonicalQuery("SELECT 'a  b'"), "SELECT 'a  b'");
+  EXPECT_EQ(CanonicalQuery("SELECT  id,\n  \"score\" FROM \"members\""), "select id, score from members");
+  EXPECT_EQ(CanonicalQuery("SELECT \"two words\" FROM t"), "select \"two words\" from t");
+  EXPECT_EQ(CanonicalQuery("SELECT 'a  b'"), "select 'a  b'");
   EXPECT_NE(CanonicalQuery("SELECT id FROM a"), CanonicalQuery("SELECT id FROM b"));
+  // Bare names in any case are one name; a quoted one with capitals is another.
+  EXPECT_EQ(CanonicalQuery("SELECT Id FROM T"), CanonicalQuery("select id from t"));
+  EXPECT_NE(CanonicalQuery("SELECT \"Id\" FROM t"), CanonicalQuery("SELECT id FROM t"));
+  EXPECT_EQ(CanonicalQuery("SELECT \"Id\" FROM t"), "select \"Id\" from t");
+  // Strings and bodies keep their case.
+  EXPECT_NE(CanonicalQuery("AS $$ SELECT 'A' $$"), CanonicalQuery("AS $$ SELECT 'a' $$"));
+  EXPECT_NE(CanonicalQuery("AS $$ SELECT A $$"), CanonicalQuery("AS $$ select a $$"));
 }
 
 }  // namespace

@@ -217,6 +217,23 @@ std::string PostgresDialect::CreateViewSql(const schema::View& view) const {
          (view.with_data ? "" : " WITH NO DATA");  // no -- comment can hide it (OneStatement)
 }
 
+const char* PostgresDialect::FunctionKeyword(schema::Function::Kind kind) {
+  switch (kind) {
+    case schema::Function::Kind::kProcedure: return "PROCEDURE";
+    case schema::Function::Kind::kAggregate: return "AGGREGATE";
+    case schema::Function::Kind::kFunction: break;
+  }
+  return "FUNCTION";
+}
+
+std::string PostgresDialect::CreateFunctionSql(const schema::Function& f, bool or_replace) const {
+  // The definition is one statement's text and the arguments balanced
+  // (schema files and scripts are checked so): nothing can end the
+  // statement early.
+  return std::string("CREATE ") + (or_replace ? "OR REPLACE " : "") + FunctionKeyword(f.kind) + " " +
+         Quote(f.name) + "(" + f.arguments + ") " + f.definition;
+}
+
 std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation,
                                                  const Schema& before) const {
   std::vector<std::string> sql;
@@ -224,6 +241,11 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
     const Table* t = before.FindTable(name);
     if (!t) throw Error(ErrorKind::kInput, "table '" + name + "' does not exist");
     return *t;
+  };
+  auto function_of = [&](const std::string& name, const std::string& arguments) -> const schema::Function& {
+    const schema::Function* f = before.FindFunction(name + "(" + arguments + ")");
+    if (!f) throw Error(ErrorKind::kInput, "function " + name + "(" + arguments + ") does not exist");
+    return *f;
   };
   auto list = [&](const std::vector<std::string>& names) { return QuotedNames(names); };
   auto foreign_key = [&](const schema::ForeignKey& fk) {
@@ -505,11 +527,29 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             // Made again: CREATE OR REPLACE VIEW cannot drop, rename or
             // retype a column, and a materialized view has no such thing.
             // A view built on this one makes the DROP fail, with its name.
+            // The views reading it go first and come back after it.
+            std::vector<const schema::View*> readers = ViewsReading(before, op.name);
+            for (auto it = readers.rbegin(); it != readers.rend(); ++it) {
+              sql.push_back(std::string((*it)->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
+                            Quote((*it)->name));
+            }
             sql.push_back(std::string(v->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
                           Quote(op.name));
             schema::View changed = *v;
             changed.sql = op.sql;
             sql.push_back(CreateViewSql(changed));
+            for (const schema::View* r : readers) sql.push_back(CreateViewSql(*r));
+          },
+          [&](const ops::CreateFunction& op) { sql.push_back(CreateFunctionSql(op.function, false)); },
+          [&](const ops::ReplaceFunction& op) {
+            schema::Function f = function_of(op.name, op.arguments);
+            f.definition = op.definition;
+            sql.push_back(CreateFunctionSql(f, true));
+          },
+          [&](const ops::DropFunction& op) {
+            const schema::Function f = function_of(op.name, op.arguments);
+            sql.push_back(std::string("DROP ") + FunctionKeyword(f.kind) + " " + Quote(f.name) + "(" +
+                          f.arguments + ")");
           },
           [&](const ops::DropView& op) {
             const schema::View* v = before.FindView(op.name);

@@ -57,6 +57,9 @@ class PostgresDialect final : public Dialect {
                                const schema::Schema& schema) const override;
   // CREATE [MATERIALIZED] VIEW name AS sql [WITH NO DATA].
   std::string CreateViewSql(const schema::View& view) const;
+  // CREATE [OR REPLACE] FUNCTION|PROCEDURE|AGGREGATE name(arguments) definition.
+  std::string CreateFunctionSql(const schema::Function& f, bool or_replace) const;
+  static const char* FunctionKeyword(schema::Function::Kind kind);
   // The views of `schema` that name `table`, and those that name them, in
   // creation order (a name in a query is enough: made again needlessly,
   // a view loses nothing).

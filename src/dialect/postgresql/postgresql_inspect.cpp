@@ -432,6 +432,36 @@ const std::string& Text(const Value& v) {
   return v ? *v : kEmpty;
 }
 
+// What a row of pg_proc `p` says of a function: its name, kind, arguments
+// and definition as the server prints them (pg_get_functiondef, its first
+// line the signature; an aggregate's parts from pg_aggregate).
+constexpr const char* kFunctionColumns =
+    "p.proname, p.prokind, pg_catalog.pg_get_function_arguments(p.oid), "
+    "CASE WHEN p.prokind = 'a' THEN (SELECT '(SFUNC = ' || a.aggtransfn::text || ', STYPE = ' || "
+    "pg_catalog.format_type(a.aggtranstype, NULL) || "
+    "CASE WHEN a.aggfinalfn::oid <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::text ELSE '' END || "
+    "CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || pg_catalog.quote_literal(a.agginitval) "
+    "ELSE '' END || ')' FROM pg_catalog.pg_aggregate a WHERE a.aggfnoid = p.oid) "
+    "ELSE pg_catalog.pg_get_functiondef(p.oid) END";
+
+schema::Function FunctionFromRow(const Row& row) {
+  schema::Function f;
+  f.name = Text(row[0]);
+  std::string kind = Text(row[1]);
+  f.kind = kind == "p" ? schema::Function::Kind::kProcedure
+           : kind == "a" ? schema::Function::Kind::kAggregate
+                         : schema::Function::Kind::kFunction;
+  f.arguments = Text(row[2]);
+  std::string definition = Text(row[3]);
+  if (f.kind != schema::Function::Kind::kAggregate) {
+    size_t line = definition.find('\n');
+    definition = line == std::string::npos ? "" : definition.substr(line + 1);
+  }
+  f.definition = schema::OneStatement(definition);
+  if (f.definition.empty()) f.definition = definition;  // as printed, compared as such
+  return f;
+}
+
 }  // namespace
 
 schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_tables) {
@@ -638,6 +668,17 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     out.views.push_back(std::move(v));
   }
 
+  // Functions, procedures and aggregates, but not an extension's.
+  for (const Row& row : Query(
+           std::string("SELECT ") + kFunctionColumns +
+               " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+               "WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+               "WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') "
+               "ORDER BY p.oid",
+           params)) {
+    out.functions.push_back(FunctionFromRow(row));
+  }
+
   // Sequences of their own: not an identity column's, nor a serial's (owned
   // by a column whose default takes its values from it).
   for (const Row& row : Query(
@@ -763,6 +804,28 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
       for (const Row& row : Query("SELECT pg_catalog.pg_get_viewdef('pg_temp." + probe +
                                   "_view'::regclass, true)")) {
         v.sql = schema::OneStatement(Text(row[0]));
+      }
+    } catch (const Error&) {
+      // Compared as written.
+    }
+    Execute("ROLLBACK TO SAVEPOINT retort_probe");
+  }
+  // Functions: each made again in pg_temp, its body not checked (the
+  // tables it reads may not be there), and printed back.
+  for (schema::Function& f : expected.functions) {
+    Execute("SAVEPOINT retort_probe");
+    try {
+      Execute("SET LOCAL check_function_bodies = off");
+      schema::Function copy = f;
+      copy.name = probe + "_fn";
+      Execute(std::string("CREATE ") + PostgresDialect::FunctionKeyword(f.kind) + " pg_temp." +
+              dialect_.Quote(copy.name) + "(" + f.arguments + ") " + f.definition);
+      for (const Row& row : Query(std::string("SELECT ") + kFunctionColumns +
+                                  " FROM pg_catalog.pg_proc p WHERE p.pronamespace = pg_catalog.pg_my_temp_schema() "
+                                  "AND p.proname = '" + copy.name + "'")) {
+        schema::Function printed = FunctionFromRow(row);
+        f.arguments = printed.arguments;
+        f.definition = printed.definition;
       }
     } catch (const Error&) {
       // Compared as written.

@@ -53,6 +53,11 @@ bool AutoIncrements(const Table& table, const Column& column) {
                                  "primary key takes its values from the rowid)");
 }
 
+[[noreturn]] void NoFunctions(const std::string& signature) {
+  throw Error(ErrorKind::kInput, signature + ": SQLite keeps no functions in the database (an "
+                                 "application registers them on its connection)");
+}
+
 // SQLite has no identity columns: the rowid is the one sequence a table has.
 void RequireRowidIdentity(const Table& table, const Column& column) {
   if (column.identity && !AutoIncrements(table, column)) {
@@ -306,6 +311,9 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             sql.push_back("CREATE VIEW " + Quote(op.name) + " AS " + op.sql);
           },
           [&](const ops::DropView& op) { sql.push_back("DROP VIEW " + Quote(op.name)); },
+          [&](const ops::CreateFunction& op) { NoFunctions(op.function.Signature()); },
+          [&](const ops::ReplaceFunction& op) { NoFunctions(op.name + "(" + op.arguments + ")"); },
+          [&](const ops::DropFunction& op) { NoFunctions(op.name + "(" + op.arguments + ")"); },
           [&](const ops::CreateSequence& op) { NoSequences(op.sequence.name); },
           [&](const ops::DropSequence& op) { NoSequences(op.name); },
           [&](const ops::AlterSequence& op) { NoSequences(op.name); },
