@@ -1,6 +1,7 @@
 #include "schema_printer.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "autogen/compare.h"
 
@@ -78,6 +79,14 @@ Schema Canonical(Schema s, bool sort_columns) {
   std::sort(s.functions.begin(), s.functions.end(),
             [](const Function& a, const Function& b) { return a.Signature() < b.Signature(); });
   for (Function& f : s.functions) f.definition = CanonicalQuery(f.definition);  // as compared
+  std::sort(s.triggers.begin(), s.triggers.end(), [](const Trigger& a, const Trigger& b) {
+    return std::tie(a.table, a.name) < std::tie(b.table, b.name);
+  });
+  for (Trigger& t : s.triggers) {
+    t.when = CanonicalQuery(t.when);
+    t.execute = CanonicalQuery(t.execute);
+    t.body = CanonicalQuery(t.body);
+  }
   for (Table& t : s.tables) {
     if (sort_columns) std::sort(t.columns.begin(), t.columns.end(), by_name);
     std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
@@ -102,6 +111,12 @@ void PrintTo(const Schema& s, std::ostream* out) {
   }
   for (const Function& f : s.functions) {
     *out << "\n  " << FunctionKindName(f.kind) << " " << f.Signature() << " " << f.definition;
+  }
+  for (const Trigger& t : s.triggers) {
+    *out << "\n  trigger " << t.name << " on " << t.table << " " << TimingName(t.timing) << " "
+         << List(t.events) << " of " << List(t.columns) << (t.for_each_row ? " row" : " statement")
+         << (t.deferral.deferrable ? " deferrable" : "") << (t.deferral.initially_deferred ? " deferred" : "")
+         << " when (" << t.when << ") execute (" << t.execute << ") body (" << t.body << ")";
   }
   for (const Table& t : s.tables) PrintTo(t, out);
   *out << "\n";

@@ -355,7 +355,7 @@ std::string DatabaseState(const std::string& url, const std::vector<std::string>
                "ORDER BY type, name"
              : "SELECT 'view', viewname, '', definition FROM pg_views WHERE schemaname = "
                "current_schema() UNION ALL SELECT 'trigger', t.tgname, c.relname, "
-               "pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+               "replace(pg_get_triggerdef(t.oid), current_schema() || '.', '') FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
                "ORDER BY 1, 2";
   for (const std::vector<std::string>& row : AsText(conn->Query(objects))) {

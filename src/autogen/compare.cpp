@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "schema/naming.h"
 
@@ -296,6 +297,39 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
     return out;
   };
   c.Named("", "function", functions(expected.functions), functions(actual.functions), show);
+  // Triggers by table and name, described as their SQL says it.
+  auto triggers = [&](const std::vector<schema::Trigger>& list, const std::string& table) {
+    std::vector<Defined> out;
+    for (const schema::Trigger& t : list) {
+      if (t.table != table) continue;
+      std::string events;
+      for (const std::string& e : t.events) {
+        events += (events.empty() ? "" : " or ") + e;
+        if (e == "update" && !t.columns.empty()) events += " of " + List(t.columns);
+      }
+      std::string head = std::string(schema::TimingName(t.timing)) + " " + events +
+                         (t.for_each_row ? " for each row" : " for each statement") +
+                         (t.deferral.initially_deferred ? " initially deferred"
+                          : t.deferral.deferrable       ? " deferrable"
+                                                        : "");
+      auto part = [](const char* key, const std::string& text, auto&& form) {
+        return text.empty() ? std::string() : std::string(" ") + key + " " + form(text);
+      };
+      auto canonical = [](const std::string& x) { return schema::CanonicalQuery(x); };
+      out.push_back({t.name,
+                     head + part("when", t.when, canonical) + part("execute", t.execute, canonical) +
+                         part("body", t.body, canonical),
+                     head + part("when", t.when, one_line) + part("execute", t.execute, one_line) +
+                         part("body", t.body, one_line)});
+    }
+    return out;
+  };
+  std::set<std::string> trigger_tables;
+  for (const schema::Trigger& t : expected.triggers) trigger_tables.insert(t.table);
+  for (const schema::Trigger& t : actual.triggers) trigger_tables.insert(t.table);
+  for (const std::string& table : trigger_tables) {
+    c.Named(table, "trigger", triggers(expected.triggers, table), triggers(actual.triggers, table), show);
+  }
   for (const Table& e : expected.tables) {
     const Table* a = actual.FindTable(e.name);
     if (!a) {

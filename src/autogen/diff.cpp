@@ -62,6 +62,7 @@ class Differ {
   std::vector<ops::Operation> Run() {
     if (!skip_enums_) CreateEnums();
     CreateSequences(false);
+    DropTriggers();
     DropViews();
     DropFunctions();
     CreateFunctions(false);
@@ -76,6 +77,7 @@ class Differ {
     CreateForeignKeys();
     CreateFunctions(true);
     CreateViews();
+    CreateTriggers();
     DropSequences();
     if (!skip_enums_) DropEnums();
     return std::move(out_);
@@ -284,6 +286,30 @@ class Differ {
       } else if (schema::CanonicalQuery(have->definition) != schema::CanonicalQuery(want.definition)) {
         Emit(ops::ReplaceFunction{f.name, f.arguments, f.definition});
       }
+    }
+  }
+
+  // Triggers that go or change go first (one that changes is made again
+  // last, once its table, view and function are as declared).
+  static bool SameTrigger(schema::Trigger a, schema::Trigger b) {
+    for (schema::Trigger* x : {&a, &b}) {
+      x->when = schema::CanonicalQuery(x->when);
+      x->body = schema::CanonicalQuery(x->body);
+      x->execute = schema::CanonicalQuery(x->execute);
+    }
+    return a == b;
+  }
+  void DropTriggers() {
+    for (const schema::Trigger& have : std::vector<schema::Trigger>(cur_.triggers)) {
+      const schema::Trigger* want = stored_.FindTrigger(have.table, have.name);
+      if (!want || !SameTrigger(*want, have)) Emit(ops::DropTrigger{have.table, have.name});
+    }
+  }
+  void CreateTriggers() {
+    for (const schema::Trigger& want : stored_.triggers) {
+      if (cur_.FindTrigger(want.table, want.name)) continue;
+      const schema::Trigger* declared = to_.FindTrigger(want.table, want.name);
+      Emit(ops::CreateTrigger{declared ? *declared : want});
     }
   }
 
@@ -639,6 +665,10 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             return "~ function " + op.name + "(" + op.arguments + "): definition changed";
           },
           [](const ops::DropFunction& op) { return "- function " + op.name + "(" + op.arguments + ")"; },
+          [](const ops::CreateTrigger& op) {
+            return "+ trigger " + op.trigger.name + " on " + op.trigger.table;
+          },
+          [](const ops::DropTrigger& op) { return "- trigger " + op.name + " on " + op.table; },
           [](const ops::CreateSequence& op) { return "+ sequence " + op.sequence.name; },
           [](const ops::DropSequence& op) { return "- sequence " + op.name; },
           [](const ops::AlterSequence& op) { return "~ sequence " + op.name; },

@@ -264,6 +264,90 @@ schema::Function ParseFunction(const File& file, const Node& node) {
   return f;
 }
 
+const std::vector<std::string_view> kTriggerKeys = {"name",    "table",   "timing",     "events",
+                                                  "columns", "for_each", "when",      "execute",
+                                                  "body",    "deferrable", "initially"};
+
+schema::Trigger ParseTrigger(const File& file, const Node& node) {
+  using schema::Trigger;
+  Trigger t;
+  t.name = file.String(node, "name");
+  NameFitsAt(file, node["name"], t.name);
+  t.table = file.String(node, "table");
+  const std::string what = "trigger '" + t.name + "'";
+  std::string timing = file.OptString(node, "timing").value_or("");
+  if (timing == "before") {
+    t.timing = Trigger::Timing::kBefore;
+  } else if (timing == "after") {
+    t.timing = Trigger::Timing::kAfter;
+  } else if (timing == "instead_of" || timing == "instead of") {
+    t.timing = Trigger::Timing::kInsteadOf;
+  } else if (!node["timing"]) {
+    file.Fail(node, what + " needs 'timing': before, after or instead_of");
+  } else {
+    file.Fail(node["timing"], "unknown timing '" + timing + "' (expected before, after or instead_of)");
+  }
+  std::vector<std::string> events = file.RequiredStrings(node, "events");
+  static const std::vector<std::string> kEvents = {"insert", "update", "delete", "truncate"};
+  for (const std::string& e : events) {
+    if (std::find(kEvents.begin(), kEvents.end(), e) == kEvents.end()) {
+      file.Fail(node["events"], "unknown event '" + e + "' (expected insert, update, delete or truncate)");
+    }
+    if (std::count(events.begin(), events.end(), e) > 1) file.Fail(node["events"], what + " lists '" + e + "' twice");
+  }
+  for (const std::string& e : kEvents) {
+    if (std::find(events.begin(), events.end(), e) != events.end()) t.events.push_back(e);
+  }
+  t.columns = file.Strings(node, "columns");
+  if (!t.columns.empty() && std::find(t.events.begin(), t.events.end(), "update") == t.events.end()) {
+    file.Fail(node["columns"], what + ": 'columns' (UPDATE OF) needs the update event");
+  }
+  std::string each = file.OptString(node, "for_each").value_or("row");
+  if (each != "row" && each != "statement") {
+    file.Fail(node["for_each"], "unknown for_each '" + each + "' (expected row or statement)");
+  }
+  t.for_each_row = each == "row";
+  if (t.timing == Trigger::Timing::kInsteadOf && !t.for_each_row) {
+    file.Fail(node["for_each"], what + ": an instead_of trigger fires for each row");
+  }
+  if (Node when = node["when"]; when && !when.IsNull()) {
+    if (!when.IsScalar()) file.Fail(when, "a trigger's 'when' must be an SQL expression");
+    t.when = schema::OneStatement(when.Scalar());
+    if (t.when.empty() || !schema::BalancedParens(t.when)) {
+      file.Fail(when, "a trigger's 'when' must be one expression: no ';', no -- comment, strings "
+                      "closed and parentheses balanced");
+    }
+  }
+  if (node["execute"] && node["body"]) {
+    file.Fail(node["body"], what + " gives both 'execute' (PostgreSQL: the function it calls) and "
+                            "'body' (SQLite: its statements); give one");
+  }
+  if (Node execute = node["execute"]) {
+    if (!execute.IsScalar()) file.Fail(execute, "a trigger's 'execute' must be a function call");
+    t.execute = schema::OneStatement(execute.Scalar());
+    if (t.execute.empty() || !schema::IsFunctionCall(t.execute)) {
+      file.Fail(execute, "a trigger's 'execute' must be the call of the function it runs "
+                         "(\"last_updated()\", \"audit('orders')\")");
+    }
+  } else if (Node body = node["body"]) {
+    if (!body.IsScalar()) file.Fail(body, "a trigger's 'body' must be SQL text");
+    t.body = schema::TriggerBody(body.Scalar());
+    if (t.body.empty()) {
+      file.Fail(body, "a trigger's 'body' must be its statements (between BEGIN and END): not empty, "
+                      "no END that closes no CASE, no BEGIN, no -- comment, strings closed");
+    }
+  } else {
+    file.Fail(node, what + " needs 'execute' (PostgreSQL: the function it calls) or 'body' (SQLite: "
+                    "its statements)");
+  }
+  t.deferral = ParseDeferral(file, node);
+  if (t.deferral.deferrable && (t.timing != Trigger::Timing::kAfter || !t.for_each_row)) {
+    file.Fail(node["deferrable"] ? node["deferrable"] : node["initially"],
+              what + ": a deferrable trigger fires after, for each row");
+  }
+  return t;
+}
+
 const std::vector<std::string_view> kSequenceKeys = {"name",     "type",     "start",   "increment",
                                                    "minvalue", "maxvalue", "cycle",   "owned_by"};
 
@@ -654,7 +738,8 @@ namespace {
 void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
-  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables", "views", "functions"});
+  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables", "views", "functions",
+                                        "triggers"});
   if (Node naming = root["naming_convention"]) {
     NamingConvention convention = ParseNamingConvention(file, naming);
     if (has_naming && convention != schema.naming) {
@@ -743,6 +828,30 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
       schema::Function fn = ParseFunction(file, item);
       if (schema.FindFunction(fn.Signature())) file.Fail(item, fn.Signature() + " declared twice");
       schema.functions.push_back(std::move(fn));
+    }
+  }
+  for (const auto& [f, root] : docs) {
+    const File& file = *f;
+    if (!root || root.IsNull() || !root["triggers"]) continue;
+    Node triggers = root["triggers"];
+    file.RequireSequence(triggers, "'triggers'");
+    for (const auto& item : triggers) {
+      file.RequireMap(item, "a trigger");
+      file.CheckKeys(item, "trigger", kTriggerKeys);
+      schema::Trigger t = ParseTrigger(file, item);
+      if (schema.FindTrigger(t.table, t.name)) {
+        file.Fail(item, "trigger '" + t.name + "' on '" + t.table + "' declared twice");
+      }
+      const schema::Table* table = schema.FindTable(t.table);
+      if (!table && !schema.FindView(t.table)) {
+        file.Fail(item["table"], "trigger '" + t.name + "' is on '" + t.table + "', which is no declared table or view");
+      }
+      for (const std::string& c : t.columns) {
+        if (table && !table->FindColumn(c)) {
+          file.Fail(item["columns"], "table '" + t.table + "' has no column '" + c + "'");
+        }
+      }
+      schema.triggers.push_back(std::move(t));
     }
   }
   std::vector<const File*> files;

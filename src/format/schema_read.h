@@ -81,6 +81,9 @@ extern const std::vector<std::string_view> kViewKeys;
 // its parts, as replace_function and drop_function give them.
 extern const std::vector<std::string_view> kFunctionKeys;
 schema::Function ParseFunction(const File& file, const Node& node);
+// A trigger's map (kTriggerKeys).
+extern const std::vector<std::string_view> kTriggerKeys;
+schema::Trigger ParseTrigger(const File& file, const Node& node);
 std::string ParseFunctionArguments(const File& file, const Node& node);
 std::string ParseFunctionDefinition(const File& file, const Node& node);
 schema::View ParseView(const File& file, const Node& node);

@@ -18,6 +18,7 @@ std::string OperationName(const Operation& op) {
       "alter_sequence",        "create_view",
       "replace_view",          "drop_view",
       "create_function",       "replace_function",      "drop_function",
+      "create_trigger",        "drop_trigger",
       "bulk_insert",           "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);

@@ -152,6 +152,15 @@ struct DropFunction {
   std::string name;
   std::string arguments;
 };
+// Triggers (schema::Trigger), known by table and name; one that changes is
+// dropped and made again.
+struct CreateTrigger {
+  schema::Trigger trigger;
+};
+struct DropTrigger {
+  std::string table;
+  std::string name;
+};
 // Sequences of their own (schema::Sequence).
 struct CreateSequence {
   schema::Sequence sequence;
@@ -207,7 +216,8 @@ using Operation =
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
                  RenameEnumValue, CreateTableComment, DropTableComment, AlterTable, CreateSequence,
                  DropSequence, AlterSequence, CreateView, ReplaceView, DropView, CreateFunction,
-                 ReplaceFunction, DropFunction, BulkInsert, Execute>;
+                 ReplaceFunction, DropFunction, CreateTrigger, DropTrigger, BulkInsert,
+                 Execute>;
 
 // An operation with the place it was written (file:line:column).
 struct OpAt {

@@ -92,7 +92,8 @@ class Replayer {
       }
     }
     std::erase_if(s_.tables, [&](const Table& t) { return t.name == op.table; });
-    // Its sequences go with it.
+    // Its triggers and sequences go with it.
+    std::erase_if(s_.triggers, [&](const schema::Trigger& x) { return x.table == op.table; });
     std::erase_if(s_.sequences, [&](const schema::Sequence& q) { return q.Owner().first == op.table; });
   }
   void operator()(const RenameTable& op) {
@@ -109,6 +110,10 @@ class Replayer {
     }
     // The databases follow a rename in the views that read the table.
     for (schema::View& v : s_.views) v.sql = schema::RenameIdentifier(v.sql, op.table, op.new_name, true);
+    for (schema::Trigger& x : s_.triggers) {
+      if (x.table == op.table) x.table = op.new_name;
+      if (!x.body.empty()) x.body = schema::RenameIdentifier(x.body, op.table, op.new_name, true);
+    }
   }
   void operator()(const AddColumn& op) {
     Table& t = NeedTable(op.table);
@@ -146,6 +151,12 @@ class Replayer {
           Fail("column '" + t.name + "." + op.column + "' is referred to by foreign key '" +
                fk.name + "' of table '" + other.name + "'");
         }
+      }
+    }
+    for (const schema::Trigger& x : s_.triggers) {
+      if (x.table == t.name && Mentions(x.columns, op.column)) {
+        Fail("column '" + t.name + "." + op.column + "' is named by trigger '" + x.name +
+             "' (UPDATE OF); drop the trigger first");
       }
     }
     // Dropping a column drops what is built on it, as PostgreSQL does.
@@ -198,6 +209,18 @@ class Replayer {
       for (schema::View& v : s_.views) {
         if (schema::MentionsName(v.sql, t.name)) {
           v.sql = schema::RenameIdentifier(v.sql, op.column, *op.new_name, true);
+        }
+      }
+      // Both databases follow it in the table's triggers too.
+      for (schema::Trigger& x : s_.triggers) {
+        if (x.table == t.name) {
+          for (std::string& c : x.columns) {
+            if (c == op.column) c = *op.new_name;
+          }
+          if (!x.when.empty()) x.when = schema::RenameIdentifier(x.when, op.column, *op.new_name, true);
+        }
+        if (!x.body.empty() && (x.table == t.name || schema::MentionsName(x.body, t.name))) {
+          x.body = schema::RenameIdentifier(x.body, op.column, *op.new_name, true);
         }
       }
     }
@@ -390,6 +413,23 @@ class Replayer {
   void operator()(const DropView& op) {
     NeedView(op.name);
     std::erase_if(s_.views, [&](const schema::View& v) { return v.name == op.name; });
+    std::erase_if(s_.triggers, [&](const schema::Trigger& x) { return x.table == op.name; });
+  }
+  void operator()(const CreateTrigger& op) {
+    const schema::Trigger& x = op.trigger;
+    if (Table* t = s_.FindTable(x.table)) {
+      for (const std::string& c : x.columns) NeedColumn(*t, c);
+    } else if (!s_.FindView(x.table)) {
+      Fail("trigger '" + x.name + "' is on '" + x.table + "', which is no table or view");
+    }
+    if (s_.FindTrigger(x.table, x.name)) Fail("trigger '" + x.name + "' on '" + x.table + "' already exists");
+    s_.triggers.push_back(x);
+  }
+  void operator()(const DropTrigger& op) {
+    if (!s_.FindTrigger(op.table, op.name)) {
+      Fail("trigger '" + op.name + "' on '" + op.table + "' does not exist");
+    }
+    std::erase_if(s_.triggers, [&](const schema::Trigger& x) { return x.table == op.table && x.name == op.name; });
   }
   void operator()(const CreateFunction& op) {
     const schema::Function& f = op.function;
@@ -596,6 +636,9 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             const Table& t = table(op.table);
             out.push_back(CreateTable{t});
             for (const schema::Column& c : t.columns) owned_sequences(t.name, c.name);
+            for (const schema::Trigger& x : before.triggers) {
+              if (x.table == t.name) out.push_back(CreateTrigger{x});
+            }
           },
           [&](const RenameTable& op) { out.push_back(RenameTable{op.new_name, op.table}); },
           [&](const AddColumn& op) { out.push_back(DropColumn{op.table, op.column.name}); },
@@ -702,6 +745,18 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
             const schema::View* v = before.FindView(op.name);
             if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist", at.where);
             out.push_back(CreateView{*v});
+            for (const schema::Trigger& x : before.triggers) {
+              if (x.table == v->name) out.push_back(CreateTrigger{x});
+            }
+          },
+          [&](const CreateTrigger& op) { out.push_back(DropTrigger{op.trigger.table, op.trigger.name}); },
+          [&](const DropTrigger& op) {
+            const schema::Trigger* x = before.FindTrigger(op.table, op.name);
+            if (!x) {
+              throw Error(ErrorKind::kInput, "trigger '" + op.name + "' on '" + op.table + "' does not exist",
+                          at.where);
+            }
+            out.push_back(CreateTrigger{*x});
           },
           [&](const CreateFunction& op) {
             out.push_back(DropFunction{op.function.name, op.function.arguments});

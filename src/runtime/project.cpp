@@ -397,6 +397,11 @@ struct Project::Impl {
       note("view " + v.name);
       return true;
     });
+    std::erase_if(live.triggers, [&](const schema::Trigger& x) {
+      if (made.FindTrigger(x.table, x.name) || wanted.FindTrigger(x.table, x.name)) return false;
+      note("trigger " + x.name + " on " + x.table);
+      return true;
+    });
     std::erase_if(live.functions, [&](const schema::Function& f) {
       if (made.FindFunction(f.Signature()) || wanted.FindFunction(f.Signature())) return false;
       note(std::string(schema::FunctionKindName(f.kind)) + " " + f.Signature());

@@ -301,6 +301,24 @@ bool BalancedParens(const std::string& sql) {
   return depth == 0;
 }
 
+std::string TriggerBody(const std::string& sql) {
+  std::string text = Trimmed(sql);
+  while (!text.empty() && text.back() == ';') text = Trimmed(text.substr(0, text.size() - 1));
+  if (text.empty()) return "";
+  bool unterminated = false;
+  int cases = 0;
+  for (const Token& t : Tokens(text, &unterminated)) {
+    if (t.kind == Token::Kind::kString && text.compare(t.begin, 2, "--") == 0) return "";
+    if (t.kind != Token::Kind::kWord) continue;
+    std::string word = ToLowerWord(t.name);
+    if (word == "case") ++cases;
+    if (word == "end" && --cases < 0) return "";  // it would end the trigger
+    if (word == "begin") return "";
+  }
+  if (unterminated || cases != 0) return "";
+  return text;
+}
+
 std::string OneStatement(const std::string& sql) {
   std::string text = sql;
   auto trim = [](std::string& t) {

@@ -40,6 +40,12 @@ std::string CanonicalQuery(const std::string& sql);
 // an '(' and none is left open: a text that can stand inside parentheses.
 bool BalancedParens(const std::string& sql);
 
+// `sql` as a trigger's body (the statements between BEGIN and END):
+// trimmed, without ';' at its end. Empty when it is empty, when an END
+// outside its strings closes no CASE (it would end the trigger there), when
+// it holds a BEGIN, a -- comment, or a string or comment left open.
+std::string TriggerBody(const std::string& sql);
+
 // `sql` as one statement's text: trimmed, without one ';' at its end. Empty
 // when another ';' stands outside its string literals ('...', E'...',
 // $tag$...$tag$), quoted names and /* comments */ (a second statement),

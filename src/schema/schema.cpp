@@ -144,6 +144,22 @@ const Function* Schema::FindFunction(const std::string& signature) const {
   return nullptr;
 }
 
+const Trigger* Schema::FindTrigger(const std::string& table, const std::string& name) const {
+  for (const Trigger& t : triggers) {
+    if (t.table == table && t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+const char* TimingName(Trigger::Timing timing) {
+  switch (timing) {
+    case Trigger::Timing::kAfter: return "after";
+    case Trigger::Timing::kInsteadOf: return "instead of";
+    case Trigger::Timing::kBefore: break;
+  }
+  return "before";
+}
+
 const char* FunctionKindName(Function::Kind kind) {
   switch (kind) {
     case Function::Kind::kProcedure: return "procedure";

@@ -251,6 +251,30 @@ struct Function {
 // "function", "procedure" or "aggregate".
 const char* FunctionKindName(Function::Kind kind);
 
+// A trigger on a table (or an INSTEAD OF trigger on a view): when it fires
+// (`timing`; `events`, each insert, update, delete or truncate; `columns`,
+// the UPDATE OF list), for each row or statement, under `when` (an
+// expression of NEW and OLD); and what it does: on PostgreSQL `execute`,
+// the call of the function it runs ("last_updated()"), on SQLite `body`,
+// the statements between BEGIN and END. A deferrable one is PostgreSQL's
+// CONSTRAINT TRIGGER. Known by its table and name.
+struct Trigger {
+  enum class Timing { kBefore, kAfter, kInsteadOf };
+  std::string name;
+  std::string table;
+  Timing timing = Timing::kBefore;
+  std::vector<std::string> events;  // in the order insert, update, delete, truncate
+  std::vector<std::string> columns;
+  bool for_each_row = true;
+  std::string when;
+  std::string execute;
+  std::string body;
+  Deferral deferral;
+  bool operator==(const Trigger&) const = default;
+};
+// "before", "after" or "instead of".
+const char* TimingName(Trigger::Timing timing);
+
 // A sequence of its own (CREATE SEQUENCE), not one a serial or identity
 // column owns. Unset values are the server's: increment 1, start the
 // minimum (ascending) or the maximum (descending), bounds those of `type`.
@@ -304,6 +328,7 @@ struct Schema {
   std::vector<Sequence> sequences;
   std::vector<View> views;  // in declaration (or creation) order
   std::vector<Function> functions;  // likewise
+  std::vector<Trigger> triggers;    // likewise
   NamingConvention naming;
   RenameHints renames;
 
@@ -318,6 +343,7 @@ struct Schema {
   const View* FindView(const std::string& name) const;
   // The function `signature` ("name(arguments)") names, or nullptr.
   const Function* FindFunction(const std::string& signature) const;
+  const Trigger* FindTrigger(const std::string& table, const std::string& name) const;
 };
 
 // Checks what no single table can: enum types name declared enums, foreign

@@ -230,6 +230,14 @@ struct Parser {
     file.CheckKeys(n, "drop_function", {"name", "arguments"});
     return DropFunction{file.String(n, "name"), format::ParseFunctionArguments(file, n["arguments"])};
   }
+  Operation CreateTriggerOp(const Node& n) const {
+    file.CheckKeys(n, "create_trigger", format::kTriggerKeys);
+    return CreateTrigger{format::ParseTrigger(file, n)};
+  }
+  Operation DropTriggerOp(const Node& n) const {
+    file.CheckKeys(n, "drop_trigger", {"table", "name"});
+    return DropTrigger{file.String(n, "table"), file.String(n, "name")};
+  }
   Operation CreateSequenceOp(const Node& n) const {
     file.CheckKeys(n, "create_sequence", format::kSequenceKeys);
     return CreateSequence{format::ParseSequence(file, n)};
@@ -357,6 +365,8 @@ constexpr Entry kHandlers[] = {
     {"create_function", &Parser::CreateFunctionOp},
     {"replace_function", &Parser::ReplaceFunctionOp},
     {"drop_function", &Parser::DropFunctionOp},
+    {"create_trigger", &Parser::CreateTriggerOp},
+    {"drop_trigger", &Parser::DropTriggerOp},
     {"create_sequence", &Parser::CreateSequenceOp},
     {"drop_sequence", &Parser::DropSequenceOp},
     {"alter_sequence", &Parser::AlterSequenceOp},

@@ -459,6 +459,35 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             if (!op.arguments.empty()) key("arguments", op.arguments);
             end();
           },
+          [&](const ops::CreateTrigger& op) {
+            const schema::Trigger& t = op.trigger;
+            out << yaml::BeginMap;
+            key("name", t.name);
+            key("table", t.table);
+            key("timing", t.timing == schema::Trigger::Timing::kInsteadOf ? "instead_of"
+                                                                          : schema::TimingName(t.timing));
+            out << yaml::Key << "events" << yaml::Value << yaml::Flow << yaml::BeginSeq;
+            for (const std::string& e : t.events) out << e;
+            out << yaml::EndSeq;
+            if (!t.columns.empty()) {
+              out << yaml::Key << "columns" << yaml::Value << yaml::Flow << yaml::BeginSeq;
+              for (const std::string& c : t.columns) out << c;
+              out << yaml::EndSeq;
+            }
+            if (!t.for_each_row) key("for_each", "statement");
+            if (!t.when.empty()) key("when", t.when);
+            if (!t.execute.empty()) key("execute", t.execute);
+            if (!t.body.empty()) key("body", t.body);
+            if (t.deferral.deferrable) out << yaml::Key << "deferrable" << yaml::Value << true;
+            if (t.deferral.initially_deferred) key("initially", "deferred");
+            end();
+          },
+          [&](const ops::DropTrigger& op) {
+            flow();
+            key("table", op.table);
+            key("name", op.name);
+            end();
+          },
           [&](const ops::CreateSequence& op) {
             flow();
             key("name", op.sequence.name);

@@ -198,7 +198,7 @@ TEST_P(Scenario, Runs) {
       ASSERT_EQ(sql.exit_code, 0) << sql.err;
       testing::CommandResult applied = testing::RunSqlShell(twin_url, sql.out, dir.path());
       if (applied.exit_code != 0 &&
-          applied.err.find("has triggers, which an offline script cannot create again") !=
+          applied.err.find("which an offline script cannot create again") !=
               std::string::npos) {
         // Refused, rather than losing the triggers: what it cannot do.
         offline_refused_triggers = true;

@@ -81,6 +81,7 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
   }
   for (const schema::Function& f : schema.functions) out.push_back({ops::CreateFunction{f}, {}});
   for (const schema::View& v : schema.views) out.push_back({ops::CreateView{v}, {}});
+  for (const schema::Trigger& t : schema.triggers) out.push_back({ops::CreateTrigger{t}, {}});
   return out;
 }
 

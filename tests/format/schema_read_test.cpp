@@ -145,7 +145,49 @@ INSTANTIATE_TEST_SUITE_P(
                   "a function's 'definition' must be one statement's text"},
         BadSchema{"functions: [{name: f, definition: \"RETURNS int AS $$ SELECT 1\"}]",
                   "a function's 'definition' must be one statement's text"},
-        BadSchema{"functions: [{name: f, definition: [x]}]", "a function's 'definition' must be SQL text"}));
+        BadSchema{"functions: [{name: f, definition: [x]}]", "a function's 'definition' must be SQL text"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], body: \"SELECT 1; END; DROP TABLE t; CREATE TRIGGER y AFTER INSERT ON t BEGIN SELECT 1\"}",
+                  "a trigger's 'body' must be its statements"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], body: \"SELECT 1 -- END\"}",
+                  "a trigger's 'body' must be its statements"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: whenever, events: [insert], body: SELECT 1}",
+                  "bad.yaml:3:33: unknown timing 'whenever' (expected before, after or instead_of)"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert, upsert], body: SELECT 1}",
+                  "unknown event 'upsert' (expected insert, update, delete or truncate)"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert, insert], body: SELECT 1}",
+                  "trigger 'x' lists 'insert' twice"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], body: SELECT 1}\n"
+                  "  - {name: x, table: t, timing: after, events: [delete], body: SELECT 2}",
+                  "bad.yaml:4:5: trigger 'x' on 't' declared twice"},
+        BadSchema{"triggers: [{name: x, table: nowhere, timing: after, events: [insert], body: SELECT 1}]",
+                  "trigger 'x' is on 'nowhere', which is no declared table or view"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], body: SELECT 1, execute: f()}",
+                  "trigger 'x' gives both 'execute'"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert]}",
+                  "trigger 'x' needs 'execute'"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [update], columns: [b], body: SELECT 1}",
+                  "table 't' has no column 'b'"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], columns: [a], body: SELECT 1}",
+                  "'columns' (UPDATE OF) needs the update event"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: before, events: [insert], deferrable: true, execute: f()}",
+                  "a deferrable trigger fires after, for each row"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], execute: \"f(); DROP TABLE t\"}",
+                  "a trigger's 'execute' must be the call of the function it runs"},
+        BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
+                  "  - {name: x, table: t, timing: after, events: [insert], when: \"1) EXECUTE FUNCTION g(); --\", execute: f()}",
+                  "a trigger's 'when' must be one expression"}));
 
 TEST(SchemaYaml, NulByteIsMalformed) {
   // yaml-cpp would read "\0N" as the escape \N.

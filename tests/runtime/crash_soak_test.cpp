@@ -162,9 +162,8 @@ upgrade:
       definition: |
         RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$
-  - execute: |
-      CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
-      FOR EACH ROW EXECUTE FUNCTION slow_commit()
+  - create_trigger:
+      {name: slow, table: t, timing: after, events: [insert], initially: deferred, execute: slow_commit()}
 downgrade:
   - drop_table: {name: t}
   - drop_function: {name: slow_commit}

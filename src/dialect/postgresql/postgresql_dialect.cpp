@@ -234,6 +234,26 @@ std::string PostgresDialect::CreateFunctionSql(const schema::Function& f, bool o
          Quote(f.name) + "(" + f.arguments + ") " + f.definition;
 }
 
+std::string PostgresDialect::CreateTriggerSql(const schema::Trigger& t) const {
+  if (t.execute.empty()) {
+    throw Error(ErrorKind::kInput, "trigger '" + t.name + "': a PostgreSQL trigger calls a function: give "
+                                   "'execute' (a 'body' is SQLite's)");
+  }
+  std::string out = t.deferral.deferrable ? "CREATE CONSTRAINT TRIGGER " : "CREATE TRIGGER ";
+  out += Quote(t.name) + " " + ToUpper(schema::TimingName(t.timing)) + " ";
+  for (size_t i = 0; i < t.events.size(); ++i) {
+    out += (i ? " OR " : "") + ToUpper(t.events[i]);
+    if (t.events[i] == "update" && !t.columns.empty()) out += " OF " + QuotedNames(t.columns);
+  }
+  out += " ON " + Quote(t.table);
+  if (t.deferral.deferrable) {
+    out += t.deferral.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE INITIALLY IMMEDIATE";
+  }
+  out += t.for_each_row ? " FOR EACH ROW" : " FOR EACH STATEMENT";
+  if (!t.when.empty()) out += " WHEN (" + t.when + ")";
+  return out + " EXECUTE FUNCTION " + t.execute;
+}
+
 std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation,
                                                  const Schema& before) const {
   std::vector<std::string> sql;
@@ -331,6 +351,17 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
               sql.push_back(std::string((*it)->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
                             Quote((*it)->name));
             }
+            // Nor of a column a trigger names (UPDATE OF, WHEN): those
+            // triggers are made again after too.
+            std::vector<const schema::Trigger*> triggers;
+            for (const schema::Trigger& x : before.triggers) {
+              if (!changes_type || x.table != t.name) continue;
+              if (std::find(x.columns.begin(), x.columns.end(), op.column) != x.columns.end() ||
+                  schema::MentionsName(x.when, op.column)) {
+                triggers.push_back(&x);
+                sql.push_back("DROP TRIGGER " + Quote(x.name) + " ON " + Quote(x.table));
+              }
+            }
             if (changes_type) {
               // The old default may not cast to the new type (text to an
               // enum): it comes off first and goes back on after.
@@ -421,6 +452,16 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
               schema::View again = *v;
               if (op.new_name) again.sql = schema::RenameIdentifier(again.sql, op.column, *op.new_name);
               sql.push_back(CreateViewSql(again));
+            }
+            for (const schema::Trigger* x : triggers) {
+              schema::Trigger again = *x;
+              if (op.new_name) {
+                for (std::string& c : again.columns) {
+                  if (c == op.column) c = *op.new_name;
+                }
+                again.when = schema::RenameIdentifier(again.when, op.column, *op.new_name);
+              }
+              sql.push_back(CreateTriggerSql(again));
             }
           },
           [&](const ops::CreateIndex& op) {
@@ -539,6 +580,10 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             changed.sql = op.sql;
             sql.push_back(CreateViewSql(changed));
             for (const schema::View* r : readers) sql.push_back(CreateViewSql(*r));
+          },
+          [&](const ops::CreateTrigger& op) { sql.push_back(CreateTriggerSql(op.trigger)); },
+          [&](const ops::DropTrigger& op) {
+            sql.push_back("DROP TRIGGER " + Quote(op.name) + " ON " + Quote(op.table));
           },
           [&](const ops::CreateFunction& op) { sql.push_back(CreateFunctionSql(op.function, false)); },
           [&](const ops::ReplaceFunction& op) {

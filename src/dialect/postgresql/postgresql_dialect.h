@@ -60,6 +60,8 @@ class PostgresDialect final : public Dialect {
   // CREATE [OR REPLACE] FUNCTION|PROCEDURE|AGGREGATE name(arguments) definition.
   std::string CreateFunctionSql(const schema::Function& f, bool or_replace) const;
   static const char* FunctionKeyword(schema::Function::Kind kind);
+  // CREATE [CONSTRAINT] TRIGGER ... EXECUTE FUNCTION call.
+  std::string CreateTriggerSql(const schema::Trigger& trigger) const;
   // The views of `schema` that name `table`, and those that name them, in
   // creation order (a name in a query is enough: made again needlessly,
   // a view loses nothing).

@@ -462,6 +462,45 @@ schema::Function FunctionFromRow(const Row& row) {
   return f;
 }
 
+// What a row of pg_trigger `t` (on pg_class `c`) says: its name, table,
+// tgtype bits, UPDATE OF columns, pg_get_triggerdef and its deferral.
+constexpr const char* kTriggerColumns =
+    "t.tgname, c.relname, t.tgtype, "
+    "ARRAY(SELECT a.attname FROM unnest(t.tgattr::int2[]) WITH ORDINALITY u(k, o) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = u.k ORDER BY u.o)::text, "
+    "pg_catalog.pg_get_triggerdef(t.oid, true), t.tgconstraint <> 0 AND t.tgdeferrable, t.tginitdeferred";
+
+schema::Trigger TriggerFromRow(const Row& row) {
+  schema::Trigger x;
+  x.name = Text(row[0]);
+  x.table = Text(row[1]);
+  const int type = std::atoi(Text(row[2]).c_str());
+  x.for_each_row = (type & 1) != 0;
+  x.timing = (type & 64) ? schema::Trigger::Timing::kInsteadOf
+             : (type & 2) ? schema::Trigger::Timing::kBefore
+                          : schema::Trigger::Timing::kAfter;
+  if (type & 4) x.events.push_back("insert");
+  if (type & 16) x.events.push_back("update");
+  if (type & 8) x.events.push_back("delete");
+  if (type & 32) x.events.push_back("truncate");
+  x.columns = ParseArray(row[3]);
+  // ... FOR EACH ROW [WHEN (expr)] EXECUTE FUNCTION call
+  const std::string def = Text(row[4]);
+  const std::string kExecute = " EXECUTE FUNCTION ";
+  size_t exec = def.rfind(kExecute);
+  if (exec != std::string::npos) x.execute = def.substr(exec + kExecute.size());
+  size_t each = def.find(x.for_each_row ? " FOR EACH ROW" : " FOR EACH STATEMENT");
+  if (each != std::string::npos && exec != std::string::npos) {
+    size_t when = def.find(" WHEN ", each);
+    if (when != std::string::npos && when < exec) {
+      x.when = WithoutOuterParens(def.substr(when + 6, exec - when - 6));
+    }
+  }
+  x.deferral.deferrable = Text(row[5]) == "t";
+  x.deferral.initially_deferred = x.deferral.deferrable && Text(row[6]) == "t";
+  return x;
+}
+
 }  // namespace
 
 schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_tables) {
@@ -668,6 +707,18 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     out.views.push_back(std::move(v));
   }
 
+  // Triggers of the tables and views, not the server's own (a foreign
+  // key's).
+  for (const Row& row : Query(
+           std::string("SELECT ") + kTriggerColumns +
+               " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY t.oid",
+           params)) {
+    if (skip.count(Text(row[1]))) continue;
+    out.triggers.push_back(TriggerFromRow(row));
+  }
+
   // Functions, procedures and aggregates, but not an extension's.
   for (const Row& row : Query(
            std::string("SELECT ") + kFunctionColumns +
@@ -737,6 +788,9 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
     for (const schema::Index& ix : table.indexes) {
       if (!ix.where.empty() || !ix.PlainColumns()) has_expression = true;
     }
+    for (const schema::Trigger& x : expected.triggers) {
+      if (x.table == table.name && !x.when.empty()) has_expression = true;
+    }
     if (!has_expression) continue;
     Execute("SAVEPOINT retort_probe");
     try {
@@ -789,6 +843,30 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
             if (!ix.entries[k].expr.empty()) ix.entries[k].expr = WithoutOuterParens(texts[k]);
           }
           if (row[1]) ix.where = WithoutOuterParens(*row[1]);
+        }
+      }
+      // Triggers with a WHEN, on the probe, calling a function that does
+      // nothing.
+      bool made_function = false;
+      for (size_t n = 0; n < expected.triggers.size(); ++n) {
+        schema::Trigger& x = expected.triggers[n];
+        if (x.table != table.name || x.when.empty() || x.timing == schema::Trigger::Timing::kInsteadOf) continue;
+        if (!made_function) {
+          Execute("CREATE FUNCTION pg_temp." + probe + "_tf() RETURNS trigger LANGUAGE plpgsql AS "
+                  "'BEGIN RETURN NULL; END'");
+          made_function = true;
+        }
+        schema::Trigger copy = x;
+        copy.name = probe + "_tr" + std::to_string(n);
+        copy.table = probe;
+        copy.execute = "pg_temp." + probe + "_tf()";
+        copy.body.clear();
+        Execute(dialect_.CreateTriggerSql(copy));
+        for (const Row& row : Query(std::string("SELECT ") + kTriggerColumns +
+                                    " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+                                    "WHERE t.tgrelid = 'pg_temp." + probe + "'::regclass AND t.tgname = '" +
+                                    copy.name + "'")) {
+          x.when = TriggerFromRow(row).when;
         }
       }
     } catch (const Error&) {

@@ -2,6 +2,7 @@
 
 #include "dialect/sqlite/sqlite_rebuild.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -282,9 +283,15 @@ void SqliteConnection::CopyInSlices(const Statement& copy, const std::string& ta
 
 void SqliteConnection::RunRebuild(const SqliteTableRebuild& rebuild) {
   const std::string& table = rebuild.table;
-  // Triggers go with the dropped table: keep their SQL to create them again.
-  std::vector<Row> triggers =
-      Query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {table});
+  // Triggers go with the dropped table: keep the SQL of those no script
+  // declares (the statements make the declared ones) to create them again.
+  std::vector<Row> triggers;
+  for (Row& row : Query("SELECT sql, name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {table})) {
+    const std::vector<std::string>& declared = rebuild.declared_triggers;
+    if (std::find(declared.begin(), declared.end(), row[1].value_or("")) == declared.end()) {
+      triggers.push_back(std::move(row));
+    }
+  }
   // The table's foreign keys, and those referring to it, are checked after
   // the rebuild against what they were before (rows already broken are not
   // this rebuild's doing).

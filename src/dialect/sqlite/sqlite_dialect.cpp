@@ -53,6 +53,32 @@ bool AutoIncrements(const Table& table, const Column& column) {
                                  "primary key takes its values from the rowid)");
 }
 
+}  // namespace
+
+std::string SqliteDialect::CreateTriggerSql(const schema::Trigger& t) const {
+  const std::string what = "trigger '" + t.name + "'";
+  if (t.body.empty()) {
+    throw Error(ErrorKind::kInput, what + ": a SQLite trigger has a body of statements, not a function to "
+                                   "call: give 'body' ('execute' is PostgreSQL's)");
+  }
+  if (t.events.size() != 1) {
+    throw Error(ErrorKind::kInput, what + ": a SQLite trigger fires on one event; declare one trigger per event");
+  }
+  if (t.events[0] == "truncate") throw Error(ErrorKind::kInput, what + ": SQLite has no TRUNCATE");
+  if (!t.for_each_row) {
+    throw Error(ErrorKind::kInput, what + ": SQLite triggers fire for each row, not for each statement");
+  }
+  if (t.deferral.deferrable) throw Error(ErrorKind::kInput, what + ": SQLite has no deferrable triggers");
+  std::string out = "CREATE TRIGGER " + Quote(t.name) + " " + ToUpper(schema::TimingName(t.timing)) + " " +
+                    ToUpper(t.events[0]);
+  if (!t.columns.empty()) out += " OF " + QuotedNames(t.columns);
+  out += " ON " + Quote(t.table) + " FOR EACH ROW";
+  if (!t.when.empty()) out += " WHEN " + t.when;
+  return out + " BEGIN " + t.body + "; END";
+}
+
+namespace {
+
 [[noreturn]] void NoFunctions(const std::string& signature) {
   throw Error(ErrorKind::kInput, signature + ": SQLite keeps no functions in the database (an "
                                  "application registers them on its connection)");
@@ -311,6 +337,18 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             sql.push_back("CREATE VIEW " + Quote(op.name) + " AS " + op.sql);
           },
           [&](const ops::DropView& op) { sql.push_back("DROP VIEW " + Quote(op.name)); },
+          [&](const ops::CreateTrigger& op) {
+            // SQLite's trigger names are one namespace, not one per table.
+            for (const schema::Trigger& x : before.triggers) {
+              if (x.name == op.trigger.name) {
+                throw Error(ErrorKind::kInput, "trigger '" + op.trigger.name + "' on '" + op.trigger.table +
+                                                   "': SQLite already has a trigger of that name (on '" +
+                                                   x.table + "'); its trigger names are one namespace");
+              }
+            }
+            sql.push_back(CreateTriggerSql(op.trigger));
+          },
+          [&](const ops::DropTrigger& op) { sql.push_back("DROP TRIGGER " + Quote(op.name)); },
           [&](const ops::CreateFunction& op) { NoFunctions(op.function.Signature()); },
           [&](const ops::ReplaceFunction& op) { NoFunctions(op.name + "(" + op.arguments + ")"); },
           [&](const ops::DropFunction& op) { NoFunctions(op.name + "(" + op.arguments + ")"); },

@@ -30,6 +30,11 @@ class SqliteDialect final : public Dialect {
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                const schema::Schema& schema) const override;
   std::string Literal(const schema::Type& type, const std::string& value) const override;
+  // CREATE TRIGGER name timing event ON table [FOR EACH ROW] [WHEN expr]
+  // BEGIN body; END, or Error(kInput) for what SQLite's triggers cannot
+  // do (more than one event, truncate, for each statement, a function to
+  // call, a deferral).
+  std::string CreateTriggerSql(const schema::Trigger& trigger) const;
   bool PrimaryKeyInColumn(const schema::Table& table) const override {
     return table.sqlite_autoincrement && table.primary_key && table.primary_key->columns.size() == 1;
   }

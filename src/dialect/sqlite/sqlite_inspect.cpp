@@ -523,6 +523,45 @@ std::string ViewQuery(std::string_view sql) {
 }
 std::string ToText(const Value& v) { return v.value_or(""); }
 
+// A trigger as its CREATE TRIGGER text declares it: [BEFORE | AFTER |
+// INSTEAD OF] (BEFORE when unsaid) DELETE | INSERT | UPDATE [OF columns] ON
+// table [FOR EACH ROW] [WHEN expr] BEGIN body END.
+schema::Trigger TriggerFromSql(const std::string& name, const std::string& table, std::string_view sql) {
+  schema::Trigger x;
+  x.name = name;
+  x.table = table;
+  std::vector<Token> tokens = Tokenize(sql);
+  auto is = [&](size_t i, const char* word) {
+    return i < tokens.size() && tokens[i].kind == Token::kWord && ToUpper(tokens[i].text) == word;
+  };
+  size_t i = 0;
+  while (i < tokens.size() && !is(i, "TRIGGER")) ++i;
+  // After the name: the first timing or event word.
+  while (i < tokens.size() && !is(i, "BEFORE") && !is(i, "AFTER") && !is(i, "INSTEAD") && !is(i, "DELETE") &&
+         !is(i, "INSERT") && !is(i, "UPDATE")) {
+    ++i;
+  }
+  if (is(i, "AFTER")) x.timing = schema::Trigger::Timing::kAfter, ++i;
+  else if (is(i, "BEFORE")) ++i;
+  else if (is(i, "INSTEAD")) x.timing = schema::Trigger::Timing::kInsteadOf, i += 2;
+  if (i < tokens.size()) x.events.push_back(ToLower(tokens[i].text)), ++i;
+  if (is(i, "OF")) {
+    for (++i; i < tokens.size() && !is(i, "ON"); ++i) {
+      if (tokens[i].kind == Token::kWord || tokens[i].kind == Token::kQuoted) x.columns.push_back(tokens[i].text);
+    }
+  }
+  while (i < tokens.size() && !is(i, "WHEN") && !is(i, "BEGIN")) ++i;
+  size_t when = is(i, "WHEN") ? i : tokens.size();
+  while (i < tokens.size() && !is(i, "BEGIN")) ++i;
+  if (i >= tokens.size()) return x;
+  if (when < i) x.when = TrimSpace(std::string(sql.substr(tokens[when].end, tokens[i].begin - tokens[when].end)));
+  size_t end = tokens.size();
+  while (end > i + 1 && !is(end - 1, "END")) --end;
+  if (end <= i + 1) return x;
+  x.body = schema::TriggerBody(std::string(sql.substr(tokens[i].end, tokens[end - 1].begin - tokens[i].end)));
+  return x;
+}
+
 // An index as its CREATE INDEX text declares it (sqlite_master.sql, kept
 // as written): the entries between the parentheses after ON table, each a
 // column or an expression with ASC / DESC, and the predicate after WHERE.
@@ -718,6 +757,11 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
     if (skipped(name)) continue;
     out.views.push_back({name, ViewQuery(ToText(row[1]))});
   }
+  for (const Row& row : Query("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid")) {
+    const std::string table = ToText(row[1]);
+    if (skipped(table)) continue;
+    out.triggers.push_back(TriggerFromSql(ToText(row[0]), table, ToText(row[2])));
+  }
   schema::NameImplied(out);
   return out;
 }
@@ -762,6 +806,7 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
     out.tables.push_back(std::move(t));
   }
   out.views = schema.views;  // their query as written is what SQLite keeps
+  out.triggers = schema.triggers;  // likewise
   schema::NameImplied(out);
   return out;
 }

@@ -220,6 +220,15 @@ std::shared_ptr<const SqliteTableRebuild> RebuildTable(
   add("DROP TABLE " + t);
   add("ALTER TABLE " + temp + " RENAME TO " + t);
   for (const schema::Index& index : after.indexes) add(d.CreateIndexSql(after.name, index));
+  // The declared triggers go with the dropped table: made again as
+  // declared (their columns followed); undeclared ones as they were (live
+  // only: the offline script refuses a table that has any).
+  for (const schema::Trigger& x : old_schema.triggers) {
+    if (x.table == before.name) out->declared_triggers.push_back(x.name);
+  }
+  for (const schema::Trigger& x : schema.triggers) {
+    if (x.table == after.name) add(d.CreateTriggerSql(x));
+  }
 
   return out;
 }
@@ -260,12 +269,15 @@ void SqliteTableRebuild::Write(SqlText& out) const {
     // message.
     if (check.on_failure.empty()) before.emplace_back(check.count.sql, check.message);
   }
+  std::string declared;
+  for (const std::string& name : declared_triggers) declared += (declared.empty() ? "" : ", ") + QuoteLiteral(name);
   before.emplace_back(
-      "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = " + QuoteLiteral(table),
+      "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = " + QuoteLiteral(table) +
+          (declared.empty() ? "" : " AND name NOT IN (" + declared + ")"),
       "table '" + table +
-          "' has triggers, which an offline script cannot create again after rebuilding the "
-          "table: run this migration on the database instead (retort upgrade), or drop the "
-          "triggers before it and create them after it");
+          "' has triggers no migration script declares, which an offline script cannot create "
+          "again after rebuilding the table: declare them (create_trigger), run this migration on "
+          "the database instead (retort upgrade), or drop them before it and create them after it");
   WriteGuards(out, before);
   out.Add(std::string("CREATE TEMP TABLE retort_violations AS ") + kViolations);
   // Views naming the table stay; the rename must not check them while the

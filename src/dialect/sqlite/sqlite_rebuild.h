@@ -56,14 +56,18 @@ struct RowCheck {
 // created again, and its foreign keys (and those referring to it) checked
 // against what they were before. Offline (Write): the same as SQL, where
 // each check fails the script through a temporary table's named CHECK
-// constraint; an offline script cannot read a trigger's text to create it
-// again, so it refuses to rebuild a table that has triggers.
+// constraint; the declared triggers are made again by the statements, and
+// an offline script, which cannot read an undeclared trigger's text to
+// create it again, refuses to rebuild a table that has one.
 class SqliteTableRebuild final : public CompositeStep {
  public:
   std::string table;
   std::vector<RowCheck> checks;
   std::vector<Statement> statements;  // create, copy, drop, rename, indexes
   std::optional<size_t> copy;         // which of them copies the rows
+  // The table's triggers the scripts declare, which `statements` make
+  // again; any other the live run makes again from its old text.
+  std::vector<std::string> declared_triggers;
   Location where;
 
   void Run(Connection& connection) const override;  // sqlite_connection.cpp
