@@ -231,31 +231,27 @@ class Differ {
     }
   }
 
-  // Views go first, before the tables and columns they read change; a
-  // materialized view whose query changes is made again; a plain one is
-  // replaced once the tables are as declared.
+  // Views that go or change go first, before the tables and columns they
+  // read change (a column a changed view no longer reads may be dropped),
+  // with the views that read them; they are made again once the tables
+  // are as declared. Last made is dropped first.
   void DropViews() {
-    // Last made first: a view goes before the views it reads.
-    std::vector<schema::View> views = cur_.views;
-    std::reverse(views.begin(), views.end());
-    for (const schema::View& have : views) {
+    std::vector<std::string> going;
+    for (const schema::View& have : cur_.views) {  // in creation order: readers after
       const schema::View* want = stored_.FindView(have.name);
+      bool reads_going = std::any_of(going.begin(), going.end(),
+                                     [&](const std::string& n) { return schema::MentionsName(have.sql, n); });
       if (!want || want->materialized != have.materialized || want->with_data != have.with_data ||
-          (have.materialized && schema::CanonicalQuery(want->sql) != schema::CanonicalQuery(have.sql))) {
-        Emit(ops::DropView{have.name});
+          schema::CanonicalQuery(want->sql) != schema::CanonicalQuery(have.sql) || reads_going) {
+        going.push_back(have.name);
       }
     }
+    for (auto it = going.rbegin(); it != going.rend(); ++it) Emit(ops::DropView{*it});
   }
   void CreateViews() {
     for (const schema::View& want : stored_.views) {
       const schema::View* declared = to_.FindView(want.name);
-      const schema::View& v = declared ? *declared : want;
-      const schema::View* have = cur_.FindView(want.name);
-      if (!have) {
-        Emit(ops::CreateView{v});
-      } else if (schema::CanonicalQuery(have->sql) != schema::CanonicalQuery(want.sql)) {
-        Emit(ops::ReplaceView{v.name, v.sql});
-      }
+      if (!cur_.FindView(want.name)) Emit(ops::CreateView{declared ? *declared : want});
     }
   }
 

@@ -208,7 +208,7 @@ class Replayer {
       }
       for (schema::View& v : s_.views) {
         if (schema::MentionsName(v.sql, t.name)) {
-          v.sql = schema::RenameIdentifier(v.sql, op.column, *op.new_name, true);
+          v.sql = schema::RenameColumnInQuery(v.sql, op.column, *op.new_name);
         }
       }
       // Both databases follow it in the table's triggers too.

@@ -152,6 +152,77 @@ std::string RenameIdentifier(const std::string& expr, const std::string& from,
   return out;
 }
 
+std::string RenameColumnInQuery(const std::string& sql, const std::string& from, const std::string& to) {
+  std::vector<Token> tokens = Tokens(sql);
+  auto significant = [&](size_t j) {
+    return tokens[j].kind != Token::Kind::kOther || !std::isspace(static_cast<unsigned char>(sql[tokens[j].begin]));
+  };
+  auto prev = [&](size_t i) -> long {
+    for (long j = static_cast<long>(i) - 1; j >= 0; --j) {
+      if (significant(static_cast<size_t>(j))) return j;
+    }
+    return -1;
+  };
+  auto next = [&](size_t i) -> size_t {
+    for (size_t j = i + 1; j < tokens.size(); ++j) {
+      if (significant(j)) return j;
+    }
+    return tokens.size();
+  };
+  auto is_char = [&](long j, char c) {
+    return j >= 0 && static_cast<size_t>(j) < tokens.size() && tokens[j].kind == Token::Kind::kOther &&
+           sql[tokens[j].begin] == c;
+  };
+  auto is_word = [&](long j, const char* word) {
+    return j >= 0 && static_cast<size_t>(j) < tokens.size() && tokens[j].kind == Token::Kind::kWord &&
+           ToLowerWord(tokens[j].name) == word;
+  };
+  const bool bare_from = !from.empty() && !std::isdigit(static_cast<unsigned char>(from[0])) &&
+                         std::all_of(from.begin(), from.end(), [](char c) {
+                           return IsWord(c) && !std::isupper(static_cast<unsigned char>(c));
+                         }) && !IsKeyword(from);
+  std::string quoted_from = "\"";
+  for (char c : from) quoted_from += c == '"' ? std::string("\"\"") : std::string(1, c);
+  quoted_from += "\"";
+  std::string out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    bool match = (t.kind == Token::Kind::kQuoted || t.kind == Token::Kind::kWord) && t.name == from;
+    if (!match) {
+      out += sql.substr(t.begin, t.end - t.begin);
+      continue;
+    }
+    out += RenameIdentifier(sql.substr(t.begin, t.end - t.begin), from, to, true);
+    // "to AS to" (renamed back) says no more than "to".
+    size_t as = next(i);
+    if (is_word(static_cast<long>(as), "as")) {
+      size_t alias = next(as);
+      if (alias < tokens.size() && (tokens[alias].kind == Token::Kind::kWord || tokens[alias].kind == Token::Kind::kQuoted) &&
+          tokens[alias].name == to) {
+        i = alias;
+        continue;
+      }
+    }
+    // A whole select-list item (perhaps table.column): it keeps its name.
+    long start = static_cast<long>(i);
+    while (is_char(prev(static_cast<size_t>(start)), '.')) {
+      long q = prev(static_cast<size_t>(prev(static_cast<size_t>(start))));
+      if (q < 0 || (tokens[q].kind != Token::Kind::kWord && tokens[q].kind != Token::Kind::kQuoted)) break;
+      start = q;
+    }
+    long before = prev(static_cast<size_t>(start));
+    size_t after = next(i);
+    bool item_start = is_char(before, ',') || is_word(before, "select") || is_word(before, "distinct") ||
+                      is_word(before, "all");
+    bool item_end = after == tokens.size() || is_char(static_cast<long>(after), ',') ||
+                    is_word(static_cast<long>(after), "from");
+    if (item_start && item_end) {
+      out += " AS " + (bare_from ? from : quoted_from);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> ExpressionColumns(const std::string& expr) {
   std::vector<Token> tokens = Tokens(expr);
   // The next token that is not a space.

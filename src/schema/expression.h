@@ -21,6 +21,13 @@ std::string RenameIdentifier(const std::string& expr, const std::string& from,
 // keyword (AND, NULL, CASE, ...). `lower(email) || 'x'` uses email.
 std::vector<std::string> ExpressionColumns(const std::string& expr);
 
+// `sql`, a query, with its column `from` written as `to` (as
+// RenameIdentifier, quoted), and where the column is a whole item of a
+// select list, named as before: `to AS from`, so that the query's own
+// columns keep their names (as PostgreSQL keeps a view's when a column it
+// reads is renamed).
+std::string RenameColumnInQuery(const std::string& sql, const std::string& from, const std::string& to);
+
 // `expr` trimmed, without the pairs of parentheses that enclose all of it:
 // "((a > 0))" is "a > 0"; "(a) AND (b)" stays.
 std::string WithoutOuterParens(const std::string& expr);

@@ -74,6 +74,23 @@ TEST(MentionsName, BareInAnyCaseQuotedAsWritten) {
   EXPECT_FALSE(MentionsName("SELECT 'accounts' AS t FROM accounts_old", "accounts"));
 }
 
+TEST(RenameColumnInQuery, SelectItemsKeepTheirNames) {
+  EXPECT_EQ(RenameColumnInQuery("SELECT id, score FROM t WHERE score > 1", "score", "points"),
+            "SELECT id, \"points\" AS score FROM t WHERE \"points\" > 1");
+  EXPECT_EQ(RenameColumnInQuery("SELECT t.score, 1 FROM t", "score", "points"), "SELECT t.\"points\" AS score, 1 FROM t");
+  EXPECT_EQ(RenameColumnInQuery("SELECT DISTINCT score FROM t", "score", "points"),
+            "SELECT DISTINCT \"points\" AS score FROM t");
+  // Not a whole item: only renamed.
+  EXPECT_EQ(RenameColumnInQuery("SELECT score + 1 AS s FROM t", "score", "points"), "SELECT \"points\" + 1 AS s FROM t");
+  EXPECT_EQ(RenameColumnInQuery("SELECT max(score) FROM t", "score", "points"), "SELECT max(\"points\") FROM t");
+  // Renamed back, the alias that says the same goes.
+  EXPECT_EQ(RenameColumnInQuery("SELECT \"points\" AS score FROM t", "points", "score"), "SELECT \"score\" FROM t");
+  // A name that needs quotes keeps them.
+  EXPECT_EQ(RenameColumnInQuery("SELECT \"Score\" FROM t", "Score", "points"), "SELECT \"points\" AS \"Score\" FROM t");
+  // Strings are left alone.
+  EXPECT_EQ(RenameColumnInQuery("SELECT 'score' FROM t", "score", "points"), "SELECT 'score' FROM t");
+}
+
 TEST(CanonicalQuery, QuotesAndSpacesThatChangeNothing) {
   EXPECT_EQ(CanonicalQuery("SELECT  id,\n  \"score\" FROM \"members\""), "select id, score from members");
   EXPECT_EQ(CanonicalQuery("SELECT \"two words\" FROM t"), "select \"two words\" from t");

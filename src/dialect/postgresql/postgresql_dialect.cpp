@@ -450,7 +450,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             }
             for (const schema::View* v : readers) {
               schema::View again = *v;
-              if (op.new_name) again.sql = schema::RenameIdentifier(again.sql, op.column, *op.new_name);
+              if (op.new_name) again.sql = schema::RenameColumnInQuery(again.sql, op.column, *op.new_name);
               sql.push_back(CreateViewSql(again));
             }
             for (const schema::Trigger* x : triggers) {

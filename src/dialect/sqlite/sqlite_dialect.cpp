@@ -300,8 +300,27 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
             }
             if (changes_type || changes_null || changes_default) NeedsRebuild(t.name);
             if (op.new_name && *op.new_name != op.column) {
+              // SQLite would rename the column in the views too, and with
+              // it their own columns (breaking the views that read those):
+              // the views go first and are made again after, keeping their
+              // columns' names, as PostgreSQL keeps them.
+              std::vector<std::string> names;  // views made again: those reading them too
+              std::vector<std::pair<std::string, std::string>> again;
+              for (const schema::View& v : before.views) {
+                bool reads_column = schema::MentionsName(v.sql, t.name) && schema::MentionsName(v.sql, op.column);
+                if (!reads_column && !std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+                      return schema::MentionsName(v.sql, n);
+                    })) {
+                  continue;
+                }
+                names.push_back(v.name);
+                again.emplace_back(v.name, reads_column ? schema::RenameColumnInQuery(v.sql, op.column, *op.new_name)
+                                                        : v.sql);
+              }
+              for (auto it = again.rbegin(); it != again.rend(); ++it) sql.push_back("DROP VIEW " + Quote(it->first));
               sql.push_back("ALTER TABLE " + Quote(t.name) + " RENAME COLUMN " + Quote(op.column) +
                             " TO " + Quote(*op.new_name));
+              for (const auto& [name, query] : again) sql.push_back("CREATE VIEW " + Quote(name) + " AS " + query);
             }
           },
           [&](const ops::CreateIndex& op) { sql.push_back(CreateIndexSql(op.table, op.index)); },
