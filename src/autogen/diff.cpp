@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include "autogen/compare.h"
@@ -255,33 +256,98 @@ class Differ {
     }
   }
 
+  // Whether `f`'s text names `name`: a table, or another function it calls
+  // (its LANGUAGE clause aside, which may spell a table's name).
+  static bool FunctionNames(const schema::Function& f, const std::string& name) {
+    static const std::vector<std::string> kLanguages = {"sql", "plpgsql", "c", "internal", "plpython3u",
+                                                        "plperl", "plperlu", "pltcl", "pltclu", "plv8"};
+    std::string text = f.definition;
+    for (const std::string& language : kLanguages) {
+      for (const char* quote : {"", "'"}) {
+        const std::string clause = std::string("language ") + quote + language + quote;
+        std::string lower = text;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (size_t at = lower.find(clause); at != std::string::npos; at = lower.find(clause, at + 1)) {
+          bool ends = at + clause.size() == lower.size() || !std::isalnum(static_cast<unsigned char>(lower[at + clause.size()]));
+          if (ends) text.replace(at, clause.size(), std::string(clause.size(), ' '));
+        }
+      }
+    }
+    return NamesWord(text, name);
+  }
+  // The functions of `list` that `f` calls.
+  static std::vector<const schema::Function*> Calls(const schema::Function& f,
+                                                    const std::vector<schema::Function>& list) {
+    std::vector<const schema::Function*> out;
+    for (const schema::Function& g : list) {
+      if (g.Signature() != f.Signature() && FunctionNames(f, g.name)) out.push_back(&g);
+    }
+    return out;
+  }
+
   // Functions that are gone, or whose kind changed, go before the tables
   // (a table's default may call one, and is dropped or changed first; the
-  // database refuses otherwise, saying what uses it).
+  // database refuses otherwise, saying what uses it); one that another
+  // going function calls goes after it.
   void DropFunctions() {
-    for (const schema::Function& have : std::vector<schema::Function>(cur_.functions)) {
+    std::vector<schema::Function> going;
+    for (const schema::Function& have : cur_.functions) {
       const schema::Function* want = stored_.FindFunction(have.Signature());
-      if (!want || want->kind != have.kind) Emit(ops::DropFunction{have.name, have.arguments});
+      if (!want || want->kind != have.kind) going.push_back(have);
+    }
+    while (!going.empty()) {
+      size_t pick = 0;  // one no other going function calls (the first, in a cycle)
+      for (size_t i = 0; i < going.size(); ++i) {
+        bool called = std::any_of(going.begin(), going.end(), [&](const schema::Function& g) {
+          return g.Signature() != going[i].Signature() && FunctionNames(g, going[i].name);
+        });
+        if (!called) {
+          pick = i;
+          break;
+        }
+      }
+      Emit(ops::DropFunction{going[pick].name, going[pick].arguments});
+      going.erase(going.begin() + static_cast<long>(pick));
     }
   }
   // A function whose text names a declared table (a LANGUAGE sql body is
-  // checked against the tables when it is made) comes after the tables
-  // (`after_tables`); any other before them, where a default, a check or
-  // an index may call it. One whose definition differs is replaced.
+  // checked against the tables when it is made), or calls one that does,
+  // comes after the tables (`after_tables`); any other before them, where
+  // a default, a check or an index may call it. Each comes after the
+  // functions it calls (an aggregate after its state function). One whose
+  // definition differs is replaced.
   void CreateFunctions(bool after_tables) {
-    for (const schema::Function& want : stored_.functions) {
+    const std::vector<schema::Function>& all = stored_.functions;
+    std::set<std::string> after;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const schema::Function& f : all) {
+        if (after.count(f.Signature())) continue;
+        const schema::Function* declared = to_.FindFunction(f.Signature());
+        const schema::Function& text = declared ? *declared : f;
+        bool late = std::any_of(to_.tables.begin(), to_.tables.end(),
+                                [&](const Table& t) { return FunctionNames(text, t.name); });
+        for (const schema::Function* g : Calls(text, all)) late = late || after.count(g->Signature()) > 0;
+        if (late) after.insert(f.Signature()), grew = true;
+      }
+    }
+    std::set<std::string> done;
+    std::function<void(const schema::Function&)> make = [&](const schema::Function& want) {
+      if (!done.insert(want.Signature()).second) return;
       const schema::Function* declared = to_.FindFunction(want.Signature());
       const schema::Function& f = declared ? *declared : want;
-      bool names_table = std::any_of(to_.tables.begin(), to_.tables.end(), [&](const Table& t) {
-        return NamesWord(f.definition, t.name);
-      });
-      if (names_table != after_tables) continue;
+      for (const schema::Function* g : Calls(f, all)) {
+        if ((after.count(g->Signature()) > 0) == after_tables) make(*g);
+      }
       const schema::Function* have = cur_.FindFunction(want.Signature());
       if (!have) {
         Emit(ops::CreateFunction{f});
       } else if (schema::CanonicalQuery(have->definition) != schema::CanonicalQuery(want.definition)) {
         Emit(ops::ReplaceFunction{f.name, f.arguments, f.definition});
       }
+    };
+    for (const schema::Function& want : all) {
+      if ((after.count(want.Signature()) > 0) == after_tables) make(want);
     }
   }
 
