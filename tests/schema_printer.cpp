@@ -108,6 +108,9 @@ void PrintTo(const Schema& s, std::ostream* out) {
   for (const View& v : s.views) {
     *out << "\n  " << (v.materialized ? "materialized " : "") << "view " << v.name << " ("
          << v.sql << ")" << (v.with_data ? "" : " with no data");
+    for (const Index& ix : v.indexes) {
+      *out << "\n    index " << ix.name << " " << autogen::DescribeIndex(ix) << (ix.unique ? " unique" : "");
+    }
   }
   for (const Function& f : s.functions) {
     *out << "\n  " << FunctionKindName(f.kind) << " " << f.Signature() << " " << f.definition;

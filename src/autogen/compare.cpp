@@ -279,7 +279,13 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
     std::vector<Defined> out;
     for (const schema::View& v : list) {
       const std::string kind = v.materialized ? "materialized " : "";
-      const std::string data = v.with_data ? "" : " with no data";
+      std::string data = v.with_data ? "" : " with no data";
+      std::vector<std::string> indexes;
+      for (const schema::Index& ix : v.indexes) {
+        indexes.push_back(ix.name + " " + DescribeIndex(ix) + (ix.unique ? " unique" : ""));
+      }
+      std::sort(indexes.begin(), indexes.end());
+      if (!indexes.empty()) data += " indexes " + List(indexes);
       out.push_back({v.name, kind + "(" + schema::CanonicalQuery(v.sql) + ")" + data,
                      kind + "(" + one_line(v.sql) + ")" + data});
     }

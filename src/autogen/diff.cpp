@@ -242,7 +242,14 @@ class Differ {
       const schema::View* want = stored_.FindView(have.name);
       bool reads_going = std::any_of(going.begin(), going.end(),
                                      [&](const std::string& n) { return schema::MentionsName(have.sql, n); });
+      auto indexes = [](const schema::View& v) {
+        std::vector<std::string> out;
+        for (const schema::Index& ix : v.indexes) out.push_back(ix.name + " " + DescribeIndex(ix) + (ix.unique ? " unique" : ""));
+        std::sort(out.begin(), out.end());
+        return out;
+      };
       if (!want || want->materialized != have.materialized || want->with_data != have.with_data ||
+          indexes(*want) != indexes(have) ||
           schema::CanonicalQuery(want->sql) != schema::CanonicalQuery(have.sql) || reads_going) {
         going.push_back(have.name);
       }

@@ -189,7 +189,7 @@ schema::Identity ParseIdentity(const File& file, const Node& node) {
   return identity;
 }
 
-const std::vector<std::string_view> kViewKeys = {"name", "sql", "materialized", "with_data"};
+const std::vector<std::string_view> kViewKeys = {"name", "sql", "materialized", "with_data", "indexes"};
 
 std::string ParseViewSql(const File& file, const Node& node) {
   if (!node) file.Fail(node, "a view needs 'sql', its query");
@@ -213,6 +213,21 @@ schema::View ParseView(const File& file, const Node& node) {
   std::optional<bool> with_data = file.OptBool(node, "with_data");
   if (with_data && !v.materialized) file.Fail(node["with_data"], "'with_data' is for a materialized view");
   v.with_data = with_data.value_or(true);
+  if (Node indexes = node["indexes"]) {
+    if (!v.materialized) file.Fail(indexes, "'indexes' are for a materialized view");
+    file.RequireSequence(indexes, "'indexes'");
+    for (const auto& item : indexes) {
+      file.RequireMap(item, "an index");
+      file.CheckKeys(item, "index", kIndexKeys);
+      Index index = ParseIndex(file, item);
+      index.name = file.String(item, "name");  // no table to name it after
+      NameFitsAt(file, item["name"], index.name);
+      for (const Index& other : v.indexes) {
+        if (other.name == index.name) file.Fail(item, "view '" + v.name + "' has two indexes named '" + index.name + "'");
+      }
+      v.indexes.push_back(std::move(index));
+    }
+  }
   return v;
 }
 

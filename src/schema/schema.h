@@ -223,12 +223,14 @@ struct Enum {
 // A view: a query the database keeps under a name. `sql` is the SELECT (or
 // VALUES, WITH ...) as written, without CREATE VIEW ... AS; compared as the
 // server prints it back. A materialized view (PostgreSQL) stores its rows,
-// filled when it is created unless `with_data` is false.
+// filled when it is created unless `with_data` is false, and may have
+// indexes of its own.
 struct View {
   std::string name;
   std::string sql;
   bool materialized = false;
   bool with_data = true;
+  std::vector<Index> indexes;  // a materialized view's, made with it
   bool operator==(const View&) const = default;
 };
 

@@ -427,6 +427,16 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             if (op.view.materialized) out << yaml::Key << "materialized" << yaml::Value << true;
             if (!op.view.with_data) out << yaml::Key << "with_data" << yaml::Value << false;
             key("sql", op.view.sql);
+            if (!op.view.indexes.empty()) {
+              out << yaml::Key << "indexes" << yaml::Value << yaml::BeginSeq;
+              for (const schema::Index& index : op.view.indexes) {
+                out << yaml::Flow << yaml::BeginMap;
+                key("name", index.name);
+                IndexBody(out, index);
+                out << yaml::EndMap;
+              }
+              out << yaml::EndSeq;
+            }
             end();
           },
           [&](const ops::ReplaceView& op) {

@@ -146,6 +146,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadSchema{"functions: [{name: f, definition: \"RETURNS int AS $$ SELECT 1\"}]",
                   "a function's 'definition' must be one statement's text"},
         BadSchema{"functions: [{name: f, definition: [x]}]", "a function's 'definition' must be SQL text"},
+        BadSchema{"views: [{name: v, sql: SELECT 1 AS a, indexes: [{name: i, columns: [a]}]}]",
+                  "bad.yaml:1:48: 'indexes' are for a materialized view"},
+        BadSchema{"views: [{name: v, materialized: true, sql: SELECT 1 AS a, indexes: [{columns: [a]}]}]",
+                  "bad.yaml:1:69: missing 'name'"},
         BadSchema{"tables: [{name: t, columns: [{name: a, type: text}]}]\ntriggers:\n"
                   "  - {name: x, table: t, timing: after, events: [insert], body: \"SELECT 1; END; DROP TABLE t; CREATE TRIGGER y AFTER INSERT ON t BEGIN SELECT 1\"}",
                   "a trigger's 'body' must be its statements"},

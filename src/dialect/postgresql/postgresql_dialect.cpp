@@ -211,10 +211,12 @@ std::vector<const schema::View*> PostgresDialect::ViewsReading(const Schema& sch
   return out;
 }
 
-std::string PostgresDialect::CreateViewSql(const schema::View& view) const {
-  if (!view.materialized) return "CREATE VIEW " + Quote(view.name) + " AS " + view.sql;
-  return "CREATE MATERIALIZED VIEW " + Quote(view.name) + " AS " + view.sql +
-         (view.with_data ? "" : " WITH NO DATA");  // no -- comment can hide it (OneStatement)
+std::vector<std::string> PostgresDialect::CreateViewSql(const schema::View& view) const {
+  if (!view.materialized) return {"CREATE VIEW " + Quote(view.name) + " AS " + view.sql};
+  std::vector<std::string> out = {"CREATE MATERIALIZED VIEW " + Quote(view.name) + " AS " + view.sql +
+                                  (view.with_data ? "" : " WITH NO DATA")};  // no -- comment can hide it
+  for (const schema::Index& index : view.indexes) out.push_back(CreateIndexSql(view.name, index));
+  return out;
 }
 
 const char* PostgresDialect::FunctionKeyword(schema::Function::Kind kind) {
@@ -451,7 +453,7 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             for (const schema::View* v : readers) {
               schema::View again = *v;
               if (op.new_name) again.sql = schema::RenameColumnInQuery(again.sql, op.column, *op.new_name);
-              sql.push_back(CreateViewSql(again));
+              for (std::string& x : CreateViewSql(again)) sql.push_back(std::move(x));
             }
             for (const schema::Trigger* x : triggers) {
               schema::Trigger again = *x;
@@ -561,7 +563,9 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             sql.push_back(comment_on("TABLE " + Quote(table_of(op.table).name), ""));
           },
           [&](const ops::AlterTable& op) { table_of(op.table); },  // no options of its own here
-          [&](const ops::CreateView& op) { sql.push_back(CreateViewSql(op.view)); },
+          [&](const ops::CreateView& op) {
+            for (std::string& x : CreateViewSql(op.view)) sql.push_back(std::move(x));
+          },
           [&](const ops::ReplaceView& op) {
             const schema::View* v = before.FindView(op.name);
             if (!v) throw Error(ErrorKind::kInput, "view '" + op.name + "' does not exist");
@@ -578,8 +582,10 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
                           Quote(op.name));
             schema::View changed = *v;
             changed.sql = op.sql;
-            sql.push_back(CreateViewSql(changed));
-            for (const schema::View* r : readers) sql.push_back(CreateViewSql(*r));
+            for (std::string& x : CreateViewSql(changed)) sql.push_back(std::move(x));
+            for (const schema::View* r : readers) {
+              for (std::string& x : CreateViewSql(*r)) sql.push_back(std::move(x));
+            }
           },
           [&](const ops::CreateTrigger& op) { sql.push_back(CreateTriggerSql(op.trigger)); },
           [&](const ops::DropTrigger& op) {

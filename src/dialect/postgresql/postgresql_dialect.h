@@ -55,8 +55,9 @@ class PostgresDialect final : public Dialect {
   // The column's definition inside CREATE TABLE or ADD COLUMN.
   std::string ColumnDefinition(const schema::Table& table, const schema::Column& column,
                                const schema::Schema& schema) const override;
-  // CREATE [MATERIALIZED] VIEW name AS sql [WITH NO DATA].
-  std::string CreateViewSql(const schema::View& view) const;
+  // CREATE [MATERIALIZED] VIEW name AS sql [WITH NO DATA], then a
+  // materialized view's CREATE INDEX statements.
+  std::vector<std::string> CreateViewSql(const schema::View& view) const;
   // CREATE [OR REPLACE] FUNCTION|PROCEDURE|AGGREGATE name(arguments) definition.
   std::string CreateFunctionSql(const schema::Function& f, bool or_replace) const;
   static const char* FunctionKeyword(schema::Function::Kind kind);

@@ -622,6 +622,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     }
   }
 
+  std::map<std::string, std::vector<schema::Index>> view_indexes;  // by the view's oid
   // Indexes of their own: not those backing a primary key, unique or
   // exclusion constraint. Per key entry: its column (NULL for an
   // expression), its text as the catalog prints it, its indoption bits (1
@@ -653,7 +654,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "ORDER BY i.indrelid, ic.relname",
            params)) {
     schema::Table* table = table_for(row[0]);
-    if (!table) continue;
+    // A materialized view's, kept for it until the views are read.
     schema::Index index;
     index.name = Text(row[1]);
     index.unique = Text(row[2]) == "t";
@@ -680,7 +681,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     index.include = ParseArray(row[7]);
     index.method = Text(row[8]) == "btree" ? "" : Text(row[8]);
     if (row[9]) index.where = WithoutOuterParens(*row[9]);
-    table->indexes.push_back(std::move(index));
+    (table ? table->indexes : view_indexes[Text(row[0])]).push_back(std::move(index));
   }
 
   for (const Row& row : Query(
@@ -694,7 +695,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
 
   // Views and materialized views, their queries as the server prints them.
   for (const Row& row : Query(
-           "SELECT c.relname, c.relkind, pg_catalog.pg_get_viewdef(c.oid, true), c.relispopulated "
+           "SELECT c.relname, c.relkind, pg_catalog.pg_get_viewdef(c.oid, true), c.relispopulated, c.oid "
            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
            "WHERE n.nspname = $1 AND c.relkind IN ('v', 'm') ORDER BY c.oid",
            params)) {
@@ -704,6 +705,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     v.materialized = Text(row[1]) == "m";
     v.sql = schema::OneStatement(Text(row[2]));
     v.with_data = !v.materialized || Text(row[3]) == "t";
+    if (auto it = view_indexes.find(Text(row[4])); it != view_indexes.end()) v.indexes = std::move(it->second);
     out.views.push_back(std::move(v));
   }
 
@@ -874,7 +876,9 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
     }
     Execute("ROLLBACK TO SAVEPOINT retort_probe");
   }
-  // Views: each query made a temporary view and printed back.
+  // Views: each query made a temporary view and printed back; a
+  // materialized one's indexes with expressions or a predicate built on a
+  // materialized copy, left empty (there are no temporary ones).
   for (schema::View& v : expected.views) {
     Execute("SAVEPOINT retort_probe");
     try {
@@ -882,6 +886,33 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
       for (const Row& row : Query("SELECT pg_catalog.pg_get_viewdef('pg_temp." + probe +
                                   "_view'::regclass, true)")) {
         v.sql = schema::OneStatement(Text(row[0]));
+      }
+      bool has_expression = std::any_of(v.indexes.begin(), v.indexes.end(), [](const schema::Index& ix) {
+        return !ix.where.empty() || !ix.PlainColumns();
+      });
+      if (v.materialized && has_expression) {
+        const std::string copy_name = probe + "_matview";
+        Execute("CREATE MATERIALIZED VIEW " + dialect_.Quote(copy_name) + " AS " + v.sql + " WITH NO DATA");
+        for (size_t n = 0; n < v.indexes.size(); ++n) {
+          schema::Index& ix = v.indexes[n];
+          if (ix.where.empty() && ix.PlainColumns()) continue;
+          schema::Index copy = ix;
+          copy.name = probe + "_mix" + std::to_string(n);
+          Execute(dialect_.CreateIndexSql(copy_name, copy));
+          for (const Row& row : Query(
+                   "SELECT ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
+                   "FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
+                   "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) FROM pg_catalog.pg_index i "
+                   "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                   "WHERE ic.relname = '" + copy.name + "' AND ic.relnamespace = "
+                   "(SELECT c.relnamespace FROM pg_catalog.pg_class c WHERE c.oid = i.indrelid)")) {
+            std::vector<std::string> texts = ParseArray(row[0]);
+            for (size_t k = 0; k < texts.size() && k < ix.entries.size(); ++k) {
+              if (!ix.entries[k].expr.empty()) ix.entries[k].expr = WithoutOuterParens(texts[k]);
+            }
+            if (row[1]) ix.where = WithoutOuterParens(*row[1]);
+          }
+        }
       }
     } catch (const Error&) {
       // Compared as written.
