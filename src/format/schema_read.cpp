@@ -191,16 +191,22 @@ schema::Identity ParseIdentity(const File& file, const Node& node) {
 
 const std::vector<std::string_view> kViewKeys = {"name", "sql", "materialized", "with_data", "indexes"};
 
-std::string ParseViewSql(const File& file, const Node& node) {
-  if (!node) file.Fail(node, "a view needs 'sql', its query");
-  if (!node.IsScalar()) file.Fail(node, "a view's 'sql' must be SQL text");
+// The text at `node` as one statement's (schema::OneStatement): `missing`
+// when there is none, `what` naming it otherwise, `problem` saying what
+// one statement's text must be.
+std::string StatementText(const File& file, const Node& node, const std::string& missing,
+                          const std::string& what, const std::string& problem) {
+  if (!node) file.Fail(node, missing);
+  if (!node.IsScalar()) file.Fail(node, what + " must be SQL text");
   std::string sql = schema::OneStatement(node.Scalar());
-  if (sql.empty()) {
-    file.Fail(node, "a view's 'sql' must be one query: it is empty, a ';' outside its strings "
-                    "starts a second statement, a string or comment is left open, or it holds a "
-                    "-- comment (write /* ... */)");
-  }
+  if (sql.empty()) file.Fail(node, what + " must be " + problem);
   return sql;
+}
+
+std::string ParseViewSql(const File& file, const Node& node) {
+  return StatementText(file, node, "a view needs 'sql', its query", "a view's 'sql'",
+                       "one query: it is empty, a ';' outside its strings starts a second statement, "
+                       "a string or comment is left open, or it holds a -- comment (write /* ... */)");
 }
 
 schema::View ParseView(const File& file, const Node& node) {
@@ -246,15 +252,11 @@ std::string ParseFunctionArguments(const File& file, const Node& node) {
 }
 
 std::string ParseFunctionDefinition(const File& file, const Node& node) {
-  if (!node) file.Fail(node, "a function needs 'definition': what follows its signature (RETURNS ... AS ...)");
-  if (!node.IsScalar()) file.Fail(node, "a function's 'definition' must be SQL text");
-  std::string definition = schema::OneStatement(node.Scalar());
-  if (definition.empty()) {
-    file.Fail(node, "a function's 'definition' must be one statement's text: it is empty, a ';' outside "
-                    "its strings ($$ ... $$) starts a second statement, a string or comment is left "
-                    "open, or it holds a -- comment outside its body (write /* ... */)");
-  }
-  return definition;
+  return StatementText(file, node, "a function needs 'definition': what follows its signature (RETURNS ... AS ...)",
+                       "a function's 'definition'",
+                       "one statement's text: it is empty, a ';' outside its strings ($$ ... $$) starts a "
+                       "second statement, a string or comment is left open, or it holds a -- comment "
+                       "outside its body (write /* ... */)");
 }
 
 schema::Function ParseFunction(const File& file, const Node& node) {

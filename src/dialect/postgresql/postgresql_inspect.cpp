@@ -781,6 +781,30 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
   bool own = pq_.transactionStatus(conn_) == PQTRANS_IDLE;
   if (own) Execute("BEGIN");
   const std::string probe = "_retort_probe";
+  // Each of `indexes` with an expression or a predicate, built on `on`
+  // under a probe name (`prefix` and its place) and printed back as
+  // Inspect reads it; the savepoint around drops it.
+  auto print_indexes_back = [&](std::vector<schema::Index>& indexes, const std::string& on,
+                                const std::string& prefix) {
+    for (size_t n = 0; n < indexes.size(); ++n) {
+      schema::Index& ix = indexes[n];
+      if (ix.where.empty() && ix.PlainColumns()) continue;
+      schema::Index copy = ix;
+      copy.name = prefix + std::to_string(n);
+      Execute(dialect_.CreateIndexSql(on, copy));
+      for (const Row& row : Query(
+               "SELECT ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
+               "FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
+               "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) FROM pg_catalog.pg_index i "
+               "WHERE i.indexrelid = '" + copy.name + "'::regclass")) {
+        std::vector<std::string> texts = ParseArray(row[0]);
+        for (size_t k = 0; k < texts.size() && k < ix.entries.size(); ++k) {
+          if (!ix.entries[k].expr.empty()) ix.entries[k].expr = WithoutOuterParens(texts[k]);
+        }
+        if (row[1]) ix.where = WithoutOuterParens(*row[1]);
+      }
+    }
+  };
   for (schema::Table& table : expected.tables) {
     bool has_expression = !table.checks.empty();
     for (const schema::Column& c : table.columns) {
@@ -829,24 +853,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
         if (c && c->computed && row[1]) c->computed->sql = WithoutOuterParens(*row[1]);
       }
       // Indexes with expressions or a predicate, built on the probe.
-      for (size_t n = 0; n < table.indexes.size(); ++n) {
-        schema::Index& ix = table.indexes[n];
-        if (ix.where.empty() && ix.PlainColumns()) continue;
-        schema::Index copy = ix;
-        copy.name = probe + "_ix" + std::to_string(n);
-        Execute(dialect_.CreateIndexSql(probe, copy));
-        for (const Row& row : Query(
-                 "SELECT ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
-                 "FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
-                 "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) FROM pg_catalog.pg_index i "
-                 "WHERE i.indexrelid = 'pg_temp." + copy.name + "'::regclass")) {
-          std::vector<std::string> texts = ParseArray(row[0]);
-          for (size_t k = 0; k < texts.size() && k < ix.entries.size(); ++k) {
-            if (!ix.entries[k].expr.empty()) ix.entries[k].expr = WithoutOuterParens(texts[k]);
-          }
-          if (row[1]) ix.where = WithoutOuterParens(*row[1]);
-        }
-      }
+      print_indexes_back(table.indexes, probe, probe + "_ix");
       // Triggers with a WHEN, on the probe, calling a function that does
       // nothing.
       bool made_function = false;
@@ -893,26 +900,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
       if (v.materialized && has_expression) {
         const std::string copy_name = probe + "_matview";
         Execute("CREATE MATERIALIZED VIEW " + dialect_.Quote(copy_name) + " AS " + v.sql + " WITH NO DATA");
-        for (size_t n = 0; n < v.indexes.size(); ++n) {
-          schema::Index& ix = v.indexes[n];
-          if (ix.where.empty() && ix.PlainColumns()) continue;
-          schema::Index copy = ix;
-          copy.name = probe + "_mix" + std::to_string(n);
-          Execute(dialect_.CreateIndexSql(copy_name, copy));
-          for (const Row& row : Query(
-                   "SELECT ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
-                   "FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text, "
-                   "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) FROM pg_catalog.pg_index i "
-                   "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-                   "WHERE ic.relname = '" + copy.name + "' AND ic.relnamespace = "
-                   "(SELECT c.relnamespace FROM pg_catalog.pg_class c WHERE c.oid = i.indrelid)")) {
-            std::vector<std::string> texts = ParseArray(row[0]);
-            for (size_t k = 0; k < texts.size() && k < ix.entries.size(); ++k) {
-              if (!ix.entries[k].expr.empty()) ix.entries[k].expr = WithoutOuterParens(texts[k]);
-            }
-            if (row[1]) ix.where = WithoutOuterParens(*row[1]);
-          }
-        }
+        print_indexes_back(v.indexes, copy_name, probe + "_mix");
       }
     } catch (const Error&) {
       // Compared as written.
