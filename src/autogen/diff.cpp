@@ -4,6 +4,7 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <sstream>
 
 #include "autogen/compare.h"
 #include "ops/replay.h"
@@ -282,6 +283,26 @@ class Differ {
     }
     return NamesWord(text, name);
   }
+  // What a definition's RETURNS clause says, in one spelling ("" for
+  // none: a procedure's, an aggregate's).
+  static std::string Returns(const std::string& definition) {
+    static const std::set<std::string> kAfter = {
+        "language", "as",     "immutable", "stable", "volatile", "strict", "called",   "security",
+        "external", "cost",   "rows",      "parallel", "leakproof", "not",  "window",  "set",
+        "support",  "transform", "begin",  "return"};
+    std::istringstream words(schema::CanonicalQuery(definition));
+    std::string word, out;
+    bool in = false;
+    while (words >> word) {
+      if (!in) {
+        in = word == "returns";
+        continue;
+      }
+      if (kAfter.count(word)) break;
+      out += (out.empty() ? "" : " ") + word;
+    }
+    return out;
+  }
   // The functions of `list` that `f` calls.
   static std::vector<const schema::Function*> Calls(const schema::Function& f,
                                                     const std::vector<schema::Function>& list) {
@@ -350,7 +371,13 @@ class Differ {
       if (!have) {
         Emit(ops::CreateFunction{f});
       } else if (schema::CanonicalQuery(have->definition) != schema::CanonicalQuery(want.definition)) {
-        Emit(ops::ReplaceFunction{f.name, f.arguments, f.definition});
+        if (Returns(have->definition) != Returns(want.definition)) {
+          // CREATE OR REPLACE changes no return type: made anew.
+          Emit(ops::DropFunction{have->name, have->arguments});
+          Emit(ops::CreateFunction{f});
+        } else {
+          Emit(ops::ReplaceFunction{f.name, f.arguments, f.definition});
+        }
       }
     };
     for (const schema::Function& want : all) {
