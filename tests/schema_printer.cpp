@@ -72,6 +72,7 @@ Schema Canonical(Schema s, bool sort_columns) {
   auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
   std::sort(s.tables.begin(), s.tables.end(), by_name);
   std::sort(s.enums.begin(), s.enums.end(), by_name);
+  std::sort(s.extensions.begin(), s.extensions.end(), by_name);
   std::sort(s.sequences.begin(), s.sequences.end(), by_name);
   for (Sequence& q : s.sequences) q = ResolvedSequence(q);  // as compared
   std::sort(s.views.begin(), s.views.end(), by_name);
@@ -98,6 +99,9 @@ Schema Canonical(Schema s, bool sort_columns) {
 }
 
 void PrintTo(const Schema& s, std::ostream* out) {
+  for (const Extension& x : s.extensions) {
+    *out << "\n  extension " << x.name << " schema '" << x.schema << "' version '" << x.version << "'";
+  }
   for (const Enum& e : s.enums) *out << "\n  enum " << e.name << " " << List(e.values);
   auto n = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
   for (const Sequence& q : s.sequences) {

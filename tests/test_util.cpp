@@ -1,6 +1,7 @@
 #include "test_util.h"
 
 #include <csignal>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -264,21 +265,41 @@ std::vector<std::vector<std::string>> AsText(const std::vector<dialect::Row>& ro
 
 }  // namespace
 
-TestDatabase::TestDatabase(const std::string& dialect, const fs::path& dir) : dialect_(dialect) {
+TestDatabase::TestDatabase(const std::string& dialect, const fs::path& dir, bool own_database)
+    : dialect_(dialect) {
   if (dialect == "sqlite") {
     file_ = dir / "test.db";
     url_ = "sqlite:///" + file_.string();
     return;
   }
   std::random_device rd;
-  schema_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(rd() % 1000000000);
-  url_ = dialect::WithQueryParameter(PostgresUrl().value(), "schema", schema_);
+  const std::string name = "t_" + std::to_string(getpid()) + "_" + std::to_string(rd() % 1000000000);
+  if (!own_database) {
+    schema_ = name;
+    url_ = dialect::WithQueryParameter(PostgresUrl().value(), "schema", schema_);
+    return;
+  }
+  // The server's URL with its database (the path after the authority)
+  // replaced.
+  const std::string base = PostgresUrl().value();
+  const size_t authority = base.find("://");
+  const size_t slash = base.find('/', authority == std::string::npos ? 0 : authority + 3);
+  const size_t query = base.find('?', slash == std::string::npos ? 0 : slash);
+  if (slash == std::string::npos) throw std::runtime_error("RETORT_TEST_PG_URL names no database: " + base);
+  Open(base, false)->Execute("CREATE DATABASE \"" + name + "\"");
+  database_ = name;
+  schema_ = "public";
+  url_ = base.substr(0, slash + 1) + name + (query == std::string::npos ? "" : base.substr(query));
 }
 
 TestDatabase::~TestDatabase() {
   if (dialect_ != "postgresql") return;
   try {
-    Open(PostgresUrl().value(), false)->Execute("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE");
+    if (!database_.empty()) {
+      Open(PostgresUrl().value(), false)->Execute("DROP DATABASE IF EXISTS \"" + database_ + "\" WITH (FORCE)");
+    } else {
+      Open(PostgresUrl().value(), false)->Execute("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE");
+    }
   } catch (...) {
   }
 }
@@ -295,7 +316,7 @@ std::vector<std::string> TestDatabase::Tables() const {
     rows = SqliteQuery(file_, "SELECT name FROM sqlite_master WHERE type = 'table' AND "
                               "name NOT LIKE 'sqlite_%' ORDER BY name");
   } else {
-    rows = AsText(Open(PostgresUrl().value(), false)
+    rows = AsText(Open(database_.empty() ? PostgresUrl().value() : url_, false)
                       ->Query("SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = $1 "
                               "ORDER BY tablename COLLATE \"C\"", {schema_}));
   }

@@ -126,7 +126,11 @@ bool SkipWithoutServer(const std::string& dialect);
 // schema of the tests' PostgreSQL database (dropped again at the end).
 class TestDatabase {
  public:
-  TestDatabase(const std::string& dialect, const std::filesystem::path& dir);
+  // PostgreSQL: a fresh schema of RETORT_TEST_PG_URL's database, or with
+  // `own_database` a database of its own (for what belongs to a database,
+  // not a schema: extensions), its `public` schema the target. Dropped
+  // when the object goes.
+  TestDatabase(const std::string& dialect, const std::filesystem::path& dir, bool own_database = false);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -144,6 +148,7 @@ class TestDatabase {
   std::string dialect_;
   std::string url_;
   std::string schema_;  // PostgreSQL
+  std::string database_;  // PostgreSQL, own_database
   std::filesystem::path file_;  // SQLite
 };
 

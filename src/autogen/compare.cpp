@@ -246,6 +246,17 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
   schema::Schema expected = expected_as_given;
   schema::AlignImpliedNames(expected, actual);
   Comparer c;
+  // An extension in another schema that nothing declares is the
+  // database's, not the target's: left alone.
+  std::vector<schema::Extension> actual_extensions;
+  for (const schema::Extension& x : actual.extensions) {
+    if (x.schema.empty() || expected.FindExtension(x.name)) actual_extensions.push_back(x);
+  }
+  c.Named("", "extension", expected.extensions, actual_extensions, [](const schema::Extension& x) {
+    std::string out = x.version.empty() ? "" : "version " + x.version;
+    if (!x.schema.empty()) out += (out.empty() ? "in schema " : " in schema ") + x.schema;
+    return out;
+  });
   c.Named("", "enum", expected.enums, actual.enums,
           [](const schema::Enum& e) { return List(e.values); });
   // With the server's defaults filled in: what is left unsaid is the default.

@@ -62,6 +62,7 @@ class Differ {
   }
 
   std::vector<ops::Operation> Run() {
+    CreateExtensions();
     if (!skip_enums_) CreateEnums();
     CreateSequences(false);
     DropTriggers();
@@ -82,6 +83,7 @@ class Differ {
     CreateTriggers();
     DropSequences();
     if (!skip_enums_) DropEnums();
+    DropExtensions();
     return std::move(out_);
   }
 
@@ -406,6 +408,34 @@ class Differ {
       if (cur_.FindTrigger(want.table, want.name)) continue;
       const schema::Trigger* declared = to_.FindTrigger(want.table, want.name);
       Emit(ops::CreateTrigger{declared ? *declared : want});
+    }
+  }
+
+  // Extensions first, as declared: what follows may use their types and
+  // functions. One that moved schema is dropped and made again (which
+  // the server refuses while objects depend on it); one whose declared
+  // version differs is updated.
+  void CreateExtensions() {
+    for (const schema::Extension& want : stored_.extensions) {
+      const schema::Extension* declared = to_.FindExtension(want.name);
+      const schema::Extension& x = declared ? *declared : want;
+      const schema::Extension* have = cur_.FindExtension(want.name);
+      if (have && have->schema != want.schema) {
+        Emit(ops::DropExtension{have->name});
+        have = nullptr;
+      }
+      if (!have) {
+        Emit(ops::CreateExtension{x});
+      } else if (!want.version.empty() && want.version != have->version) {
+        Emit(ops::UpdateExtension{want.name, want.version});
+      }
+    }
+  }
+  // Last, what no longer needs them gone; an extension of another schema
+  // that nothing declares is the database's, and stays.
+  void DropExtensions() {
+    for (const schema::Extension& have : std::vector<schema::Extension>(cur_.extensions)) {
+      if (!stored_.FindExtension(have.name) && have.schema.empty()) Emit(ops::DropExtension{have.name});
     }
   }
 
@@ -765,6 +795,11 @@ std::string Describe(const ops::Operation& operation, const Schema& before) {
             return "+ trigger " + op.trigger.name + " on " + op.trigger.table;
           },
           [](const ops::DropTrigger& op) { return "- trigger " + op.name + " on " + op.table; },
+          [](const ops::CreateExtension& op) { return "+ extension " + op.extension.name; },
+          [](const ops::UpdateExtension& op) {
+            return "~ extension " + op.name + ": version " + op.version;
+          },
+          [](const ops::DropExtension& op) { return "- extension " + op.name; },
           [](const ops::CreateSequence& op) { return "+ sequence " + op.sequence.name; },
           [](const ops::DropSequence& op) { return "- sequence " + op.name; },
           [](const ops::AlterSequence& op) { return "~ sequence " + op.name; },

@@ -54,7 +54,7 @@ bool MayBeRisky(const ops::Operation& op) {
   if (const auto* alter = std::get_if<ops::AlterColumn>(&op)) return alter->type.has_value();
   return std::holds_alternative<ops::DropTable>(op) || std::holds_alternative<ops::DropColumn>(op) ||
          std::holds_alternative<ops::AddColumn>(op) || std::holds_alternative<ops::DropEnumValue>(op) ||
-         std::holds_alternative<ops::DropSequence>(op);
+         std::holds_alternative<ops::DropSequence>(op) || std::holds_alternative<ops::DropExtension>(op);
 }
 
 std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& before) {
@@ -69,6 +69,9 @@ std::optional<std::string> Risk(const ops::Operation& op, const schema::Schema& 
   }
   if (const auto* drop = std::get_if<ops::DropSequence>(&op)) {
     return "drops sequence " + drop->name + " and the place it has reached";
+  }
+  if (const auto* drop = std::get_if<ops::DropExtension>(&op)) {
+    return "drops extension " + drop->name + " and what it holds (the server refuses while other objects use it)";
   }
   if (const auto* drop = std::get_if<ops::DropEnumValue>(&op)) {
     return "drops value '" + drop->value + "' of enum " + drop->name +

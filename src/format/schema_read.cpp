@@ -1,6 +1,7 @@
 #include "format/schema_read.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "schema/dialect_keys.h"
@@ -235,6 +236,37 @@ schema::View ParseView(const File& file, const Node& node) {
     }
   }
   return v;
+}
+
+const std::vector<std::string_view> kExtensionKeys = {"name", "schema", "version"};
+
+schema::Extension ParseExtension(const File& file, const Node& node) {
+  schema::Extension x;
+  // Names and versions are those of the server's extension control files:
+  // letters, digits, '_' and '-' (and '.' in a version).
+  auto plain = [](const std::string& text, bool dot) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '-' || (dot && c == '.');
+    });
+  };
+  x.name = file.String(node, "name");
+  if (!plain(x.name, false)) {
+    file.Fail(node["name"], "an extension's name is its control file's: letters, digits, '_' and '-'");
+  }
+  NameFitsAt(file, node["name"], x.name);
+  if (Node schema = node["schema"]) {
+    x.schema = file.String(node, "schema");
+    if (x.schema.empty()) file.Fail(schema, "an extension's 'schema' must name a schema");
+    NameFitsAt(file, schema, x.schema);
+  }
+  if (Node version = node["version"]) {
+    x.version = file.String(node, "version");
+    if (!plain(x.version, true)) {
+      file.Fail(version, "an extension's 'version' is one of its control file's versions (\"1.3\"): "
+                         "letters, digits, '.', '_' and '-'");
+    }
+  }
+  return x;
 }
 
 const std::vector<std::string_view> kFunctionKeys = {"name", "kind", "arguments", "definition"};
@@ -755,8 +787,8 @@ namespace {
 void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
-  file.CheckKeys(root, "schema file", {"naming_convention", "enums", "sequences", "tables", "views", "functions",
-                                        "triggers"});
+  file.CheckKeys(root, "schema file", {"naming_convention", "extensions", "enums", "sequences", "tables", "views",
+                                        "functions", "triggers"});
   if (Node naming = root["naming_convention"]) {
     NamingConvention convention = ParseNamingConvention(file, naming);
     if (has_naming && convention != schema.naming) {
@@ -764,6 +796,16 @@ void LoadInto(const File& file, const Node& root, Schema& schema,
     }
     schema.naming = convention;
     has_naming = true;
+  }
+  if (Node extensions = root["extensions"]) {
+    file.RequireSequence(extensions, "'extensions'");
+    for (const auto& item : extensions) {
+      file.RequireMap(item, "an extension");
+      file.CheckKeys(item, "extension", kExtensionKeys);
+      schema::Extension x = ParseExtension(file, item);
+      if (schema.FindExtension(x.name)) file.Fail(item, "extension '" + x.name + "' declared twice");
+      schema.extensions.push_back(std::move(x));
+    }
   }
   if (Node enums = root["enums"]) {
     file.RequireMap(enums, "'enums'");

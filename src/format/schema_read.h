@@ -77,6 +77,9 @@ extern const std::vector<std::string_view> kSequenceKeys;
 // A view's map (kViewKeys): name, sql, materialized, with_data; and the
 // `sql` of one (one statement, trimmed, without a trailing ';').
 extern const std::vector<std::string_view> kViewKeys;
+// An extension's map (kExtensionKeys): name, schema, version.
+extern const std::vector<std::string_view> kExtensionKeys;
+schema::Extension ParseExtension(const File& file, const Node& node);
 // A function's map (kFunctionKeys): name, kind, arguments, definition; and
 // its parts, as replace_function and drop_function give them.
 extern const std::vector<std::string_view> kFunctionKeys;

@@ -19,6 +19,7 @@ std::string OperationName(const Operation& op) {
       "replace_view",          "drop_view",
       "create_function",       "replace_function",      "drop_function",
       "create_trigger",        "drop_trigger",
+      "create_extension",      "update_extension",      "drop_extension",
       "bulk_insert",           "execute",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Operation>);

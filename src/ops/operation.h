@@ -161,6 +161,22 @@ struct DropTrigger {
   std::string table;
   std::string name;
 };
+// Extensions (schema::Extension, PostgreSQL), known by name.
+// `if_not_exists` makes one that is there already no change (and the way
+// back then keeps it). update_extension moves one to another version
+// (ALTER EXTENSION ... UPDATE TO); its inverse goes back to the version
+// replay knows, which the extension must declare.
+struct CreateExtension {
+  schema::Extension extension;
+  bool if_not_exists = false;
+};
+struct UpdateExtension {
+  std::string name;
+  std::string version;
+};
+struct DropExtension {
+  std::string name;
+};
 // Sequences of their own (schema::Sequence).
 struct CreateSequence {
   schema::Sequence sequence;
@@ -216,7 +232,8 @@ using Operation =
                  DropConstraint, CreateEnum, DropEnum, AddEnumValue, DropEnumValue,
                  RenameEnumValue, CreateTableComment, DropTableComment, AlterTable, CreateSequence,
                  DropSequence, AlterSequence, CreateView, ReplaceView, DropView, CreateFunction,
-                 ReplaceFunction, DropFunction, CreateTrigger, DropTrigger, BulkInsert,
+                 ReplaceFunction, DropFunction, CreateTrigger, DropTrigger, CreateExtension,
+                 UpdateExtension, DropExtension, BulkInsert,
                  Execute>;
 
 // An operation with the place it was written (file:line:column).

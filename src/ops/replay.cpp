@@ -431,6 +431,18 @@ class Replayer {
     }
     std::erase_if(s_.triggers, [&](const schema::Trigger& x) { return x.table == op.table && x.name == op.name; });
   }
+  void operator()(const CreateExtension& op) {
+    if (s_.FindExtension(op.extension.name)) {
+      if (op.if_not_exists) return;
+      Fail("extension '" + op.extension.name + "' already exists");
+    }
+    s_.extensions.push_back(op.extension);
+  }
+  void operator()(const UpdateExtension& op) { NeedExtension(op.name).version = op.version; }
+  void operator()(const DropExtension& op) {
+    NeedExtension(op.name);
+    std::erase_if(s_.extensions, [&](const schema::Extension& x) { return x.name == op.name; });
+  }
   void operator()(const CreateFunction& op) {
     const schema::Function& f = op.function;
     if (const schema::Function* other = s_.FindFunction(f.Signature())) {
@@ -492,6 +504,12 @@ class Replayer {
                           [&](const schema::View& x) { return x.name == name; });
     if (v == s_.views.end()) Fail("view '" + name + "' does not exist");
     return *v;
+  }
+  schema::Extension& NeedExtension(const std::string& name) {
+    auto x = std::find_if(s_.extensions.begin(), s_.extensions.end(),
+                          [&](const schema::Extension& e) { return e.name == name; });
+    if (x == s_.extensions.end()) Fail("extension '" + name + "' does not exist");
+    return *x;
   }
   schema::Function& NeedFunction(const std::string& name, const std::string& arguments) {
     const std::string signature = name + "(" + arguments + ")";
@@ -757,6 +775,27 @@ std::vector<OpAt> Invert(const OpAt& at, const Schema& before) {
                           at.where);
             }
             out.push_back(CreateTrigger{*x});
+          },
+          [&](const CreateExtension& op) {
+            if (op.if_not_exists && before.FindExtension(op.extension.name)) return;  // it changed nothing
+            out.push_back(DropExtension{op.extension.name});
+          },
+          [&](const UpdateExtension& op) {
+            const schema::Extension* x = before.FindExtension(op.name);
+            if (!x) throw Error(ErrorKind::kInput, "extension '" + op.name + "' does not exist", at.where);
+            if (x->version.empty()) {
+              throw Error(ErrorKind::kIrreversible,
+                          "update_extension '" + op.name +
+                              "' has no inverse: the version it had is not known (declare the extension's "
+                              "version where it is created)",
+                          at.where);
+            }
+            out.push_back(UpdateExtension{op.name, x->version});
+          },
+          [&](const DropExtension& op) {
+            const schema::Extension* x = before.FindExtension(op.name);
+            if (!x) throw Error(ErrorKind::kInput, "extension '" + op.name + "' does not exist", at.where);
+            out.push_back(CreateExtension{*x});
           },
           [&](const CreateFunction& op) {
             out.push_back(DropFunction{op.function.name, op.function.arguments});

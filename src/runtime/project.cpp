@@ -417,6 +417,11 @@ struct Project::Impl {
       note("enum " + e.name);
       return true;
     });
+    std::erase_if(live.extensions, [&](const schema::Extension& x) {
+      if (made.FindExtension(x.name) || wanted.FindExtension(x.name)) return false;
+      if (x.schema.empty()) note("extension " + x.name);  // another schema's is the database's
+      return true;
+    });
   }
 
   // Whether a run may create a missing PostgreSQL schema.

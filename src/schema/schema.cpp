@@ -119,6 +119,9 @@ const Enum* Schema::FindEnum(const std::string& name) const {
   return FindByName(enums, name);
 }
 
+const Extension* Schema::FindExtension(const std::string& name) const {
+  return FindByName(extensions, name);
+}
 const Sequence* Schema::FindSequence(const std::string& name) const {
   return FindByName(sequences, name);
 }

@@ -277,6 +277,17 @@ struct Trigger {
 // "before", "after" or "instead of".
 const char* TimingName(Trigger::Timing timing);
 
+// An extension (PostgreSQL: CREATE EXTENSION), by its name ("pgcrypto",
+// "uuid-ossp"). Its objects (functions, types, operators) go into `schema`
+// ("" the target's own) and are the extension's: not in the model. An
+// empty `version` is the one installed, else the default.
+struct Extension {
+  std::string name;
+  std::string schema;
+  std::string version;
+  bool operator==(const Extension&) const = default;
+};
+
 // A sequence of its own (CREATE SEQUENCE), not one a serial or identity
 // column owns. Unset values are the server's: increment 1, start the
 // minimum (ascending) or the maximum (descending), bounds those of `type`.
@@ -325,6 +336,7 @@ struct RenameHints {
 };
 
 struct Schema {
+  std::vector<Extension> extensions;  // in declaration (or creation) order
   std::vector<Table> tables;  // in declaration (or creation) order
   std::vector<Enum> enums;
   std::vector<Sequence> sequences;
@@ -339,6 +351,7 @@ struct Schema {
   Table* FindTable(const std::string& table);
   const Table* FindTable(const std::string& table) const;
   const Enum* FindEnum(const std::string& name) const;
+  const Extension* FindExtension(const std::string& name) const;
   const Sequence* FindSequence(const std::string& name) const;
   // The column `owned_by` ("table.column") names, or nullptr.
   const Column* FindOwner(const std::string& owned_by) const;

@@ -238,6 +238,22 @@ struct Parser {
     file.CheckKeys(n, "drop_trigger", {"table", "name"});
     return DropTrigger{file.String(n, "table"), file.String(n, "name")};
   }
+  Operation CreateExtensionOp(const Node& n) const {
+    std::vector<std::string_view> keys = format::kExtensionKeys;
+    keys.push_back("if_not_exists");
+    file.CheckKeys(n, "create_extension", keys);
+    return CreateExtension{format::ParseExtension(file, n), file.OptBool(n, "if_not_exists").value_or(false)};
+  }
+  Operation UpdateExtensionOp(const Node& n) const {
+    file.CheckKeys(n, "update_extension", {"name", "version"});
+    if (!n["version"]) file.Fail(n, "update_extension needs 'version', the one to update to");
+    schema::Extension x = format::ParseExtension(file, n);
+    return UpdateExtension{x.name, x.version};
+  }
+  Operation DropExtensionOp(const Node& n) const {
+    file.CheckKeys(n, "drop_extension", {"name"});
+    return DropExtension{format::ParseExtension(file, n).name};
+  }
   Operation CreateSequenceOp(const Node& n) const {
     file.CheckKeys(n, "create_sequence", format::kSequenceKeys);
     return CreateSequence{format::ParseSequence(file, n)};
@@ -367,6 +383,9 @@ constexpr Entry kHandlers[] = {
     {"drop_function", &Parser::DropFunctionOp},
     {"create_trigger", &Parser::CreateTriggerOp},
     {"drop_trigger", &Parser::DropTriggerOp},
+    {"create_extension", &Parser::CreateExtensionOp},
+    {"update_extension", &Parser::UpdateExtensionOp},
+    {"drop_extension", &Parser::DropExtensionOp},
     {"create_sequence", &Parser::CreateSequenceOp},
     {"drop_sequence", &Parser::DropSequenceOp},
     {"alter_sequence", &Parser::AlterSequenceOp},

@@ -498,6 +498,21 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
             key("name", op.name);
             end();
           },
+          [&](const ops::CreateExtension& op) {
+            flow();
+            key("name", op.extension.name);
+            if (!op.extension.schema.empty()) key("schema", op.extension.schema);
+            if (!op.extension.version.empty()) key("version", op.extension.version);
+            if (op.if_not_exists) out << yaml::Key << "if_not_exists" << yaml::Value << true;
+            end();
+          },
+          [&](const ops::UpdateExtension& op) {
+            flow();
+            key("name", op.name);
+            key("version", op.version);
+            end();
+          },
+          [&](const ops::DropExtension& op) { flow(); key("name", op.name); end(); },
           [&](const ops::CreateSequence& op) {
             flow();
             key("name", op.sequence.name);

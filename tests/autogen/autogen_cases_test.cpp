@@ -10,6 +10,9 @@
 //             the upgrade's statements for that dialect, each ending in ";"
 //   dialects: [sqlite]
 //             only these dialects (default: all)
+//   skip_downgrade: <why>
+//             do not run the downgrade's statements on the database (it
+//             still must replay to "before")
 //
 // RETORT_BLESS=1 rewrites ops, downgrade and the dialect's SQL in each case
 // file with what the code produces now; review the change with git diff.
@@ -21,7 +24,8 @@
 // dialect stores it, that autogenerate against that live database finds
 // nothing, and that the downgrade's statements bring back "before". SQLite
 // runs in memory; PostgreSQL in a fresh schema of RETORT_TEST_PG_URL's
-// database (skipped without it, failing under CI=true).
+// database, or a database of its own when the case holds extensions
+// (skipped without it, failing under CI=true).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -79,6 +83,7 @@ schema::Schema LoadSide(const format::Node& root, const char* key, const fs::pat
 struct CaseRun {
   schema::Schema before, after;
   std::vector<ops::OpAt> upgrade, downgrade;
+  bool run_downgrade = true;
 };
 
 void RunOn(dialect::Connection& db, const dialect::Dialect& d, const CaseRun& r) {
@@ -106,6 +111,7 @@ void RunOn(dialect::Connection& db, const dialect::Dialect& d, const CaseRun& r)
   }
   EXPECT_EQ(again, "") << "autogenerate against the upgraded database still finds changes";
 
+  if (!r.run_downgrade) return;
   db.Run(d.RenderOps(r.downgrade, current));
   EXPECT_EQ(Differences(stored_before, db.Inspect({})), "")
       << "after the downgrade, the live schema differs from 'before'";
@@ -136,7 +142,9 @@ TEST_P(AutogenCase, Generates) {
     root_doc = file.Load();
     root = root_doc.root();
     file.CheckKeys(root, "case",
-                   {"before", "after", "ops", "downgrade", "sqlite", "postgresql", "dialects"});
+                   {"before", "after", "ops", "downgrade", "sqlite", "postgresql", "dialects",
+                    "skip_downgrade"});
+    r.run_downgrade = !root["skip_downgrade"];
     r.before = LoadSide(root, "before", path);
     r.after = LoadSide(root, "after", path);
   } catch (const Error& e) {
@@ -217,7 +225,9 @@ TEST_P(AutogenCase, Generates) {
     return;
   }
   if (testing::SkipWithoutServer(name)) GTEST_SKIP() << "no PostgreSQL server (RETORT_TEST_PG_URL)";
-  testing::TestDatabase target(name, fs::path());
+  // Extensions belong to a database, not a schema: such a case has one of
+  // its own.
+  testing::TestDatabase target(name, fs::path(), !r.before.extensions.empty() || !r.after.extensions.empty());
   try {
     std::unique_ptr<dialect::Connection> db =
         dialect::Connect(dialect::ParseUrl(target.url()), {.create_schema = true});

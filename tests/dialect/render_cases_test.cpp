@@ -26,7 +26,8 @@
 // database: the starting schema is created, the statements run, then the
 // derived downgrade runs and must restore the starting schema. SQLite runs
 // in memory. PostgreSQL runs in a fresh schema of RETORT_TEST_PG_URL's
-// database, inside a transaction that is rolled back; without that variable
+// database (a database of its own when the case makes or drops
+// extensions), inside a transaction that is rolled back; without that variable
 // this part is skipped (and fails under CI=true). Then the same steps are
 // written as the offline script writes them and applied with the
 // database's shell (sqlite3, psql) to another database, which must end up
@@ -71,6 +72,7 @@ std::string JoinStatements(const std::vector<std::string>& statements) {
 // Operations that create `schema` from nothing.
 std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
   std::vector<ops::OpAt> out;
+  for (const schema::Extension& x : schema.extensions) out.push_back({ops::CreateExtension{x}, {}});
   for (const schema::Enum& e : schema.enums) out.push_back({ops::CreateEnum{e}, {}});
   for (const schema::Sequence& q : schema.sequences) {
     if (q.owned_by.empty()) out.push_back({ops::CreateSequence{q}, {}});
@@ -83,6 +85,16 @@ std::vector<ops::OpAt> CreationOps(const schema::Schema& schema) {
   for (const schema::View& v : schema.views) out.push_back({ops::CreateView{v}, {}});
   for (const schema::Trigger& t : schema.triggers) out.push_back({ops::CreateTrigger{t}, {}});
   return out;
+}
+
+// A case that makes or drops extensions runs in a database of its own on
+// PostgreSQL: extensions belong to a database, not to a schema.
+bool UsesExtensions(const schema::Schema& before, const std::vector<ops::OpAt>& operations) {
+  return !before.extensions.empty() || std::any_of(operations.begin(), operations.end(), [](const ops::OpAt& at) {
+           return std::holds_alternative<ops::CreateExtension>(at.op) ||
+                  std::holds_alternative<ops::UpdateExtension>(at.op) ||
+                  std::holds_alternative<ops::DropExtension>(at.op);
+         });
 }
 
 // Order-insensitive: a restored column comes back at the end of its table.
@@ -138,8 +150,9 @@ void OfflineMatchesLive(const std::string& name, const dialect::Dialect& d, cons
   testing::ScratchDir scratch;
   fs::create_directories(scratch.path() / "live");
   fs::create_directories(scratch.path() / "offline");
-  testing::TestDatabase live(name, scratch.path() / "live");
-  testing::TestDatabase offline(name, scratch.path() / "offline");
+  const bool own = UsesExtensions(r.before, r.operations);
+  testing::TestDatabase live(name, scratch.path() / "live", own);
+  testing::TestDatabase offline(name, scratch.path() / "offline", own);
   schema::Schema empty;
   empty.naming = r.before.naming;
   std::vector<std::vector<dialect::Step>> phases = {d.RenderOps(CreationOps(r.before), empty),
@@ -257,7 +270,7 @@ TEST_P(RenderCase, Renders) {
   }
   if (testing::SkipWithoutServer(name)) GTEST_SKIP() << "no PostgreSQL server (RETORT_TEST_PG_URL)";
   // A fresh schema, dropped when `target` goes (after `db` has closed).
-  testing::TestDatabase target(name, fs::path());
+  testing::TestDatabase target(name, fs::path(), UsesExtensions(r.before, r.operations));
   try {
     std::unique_ptr<dialect::Connection> db =
         dialect::Connect(dialect::ParseUrl(target.url()), {.create_schema = true});

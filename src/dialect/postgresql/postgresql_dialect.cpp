@@ -608,6 +608,18 @@ std::vector<std::string> PostgresDialect::Render(const ops::Operation& operation
             sql.push_back(std::string(v->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
                           Quote(op.name));
           },
+          [&](const ops::CreateExtension& op) {
+            const schema::Extension& x = op.extension;
+            std::string out = std::string("CREATE EXTENSION ") + (op.if_not_exists ? "IF NOT EXISTS " : "") +
+                              Quote(x.name);
+            if (!x.schema.empty()) out += " SCHEMA " + Quote(x.schema);
+            if (!x.version.empty()) out += " VERSION " + QuoteLiteral(x.version);
+            sql.push_back(out);
+          },
+          [&](const ops::UpdateExtension& op) {
+            sql.push_back("ALTER EXTENSION " + Quote(op.name) + " UPDATE TO " + QuoteLiteral(op.version));
+          },
+          [&](const ops::DropExtension& op) { sql.push_back("DROP EXTENSION " + Quote(op.name)); },
           [&](const ops::CreateSequence& op) {
             const schema::Sequence& q = op.sequence;
             std::string out = "CREATE SEQUENCE " + Quote(q.name);

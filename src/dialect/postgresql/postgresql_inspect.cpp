@@ -503,6 +503,15 @@ schema::Trigger TriggerFromRow(const Row& row) {
 
 }  // namespace
 
+// Rows of the pg_class alias c (or the pg_type alias t) that an extension
+// made are the extension's: not read.
+constexpr const char* kClassOfNoExtension =
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_class'::regclass "
+    "AND x.objid = c.oid AND x.deptype = 'e') ";
+constexpr const char* kTypeOfNoExtension =
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_type'::regclass "
+    "AND x.objid = t.oid AND x.deptype = 'e') ";
+
 schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_tables) {
   schema::Schema out;
   const std::set<std::string> skip(skip_tables.begin(), skip_tables.end());
@@ -510,11 +519,11 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
   // The schema's tables, keyed by oid.
   std::map<std::string, size_t> table_at;
   for (const Row& row : Query(
-           "SELECT c.oid, c.relname, pg_catalog.obj_description(c.oid, 'pg_class') "
-           "FROM pg_catalog.pg_class c "
-           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
-           "ORDER BY c.oid",
+           std::string("SELECT c.oid, c.relname, pg_catalog.obj_description(c.oid, 'pg_class') "
+                       "FROM pg_catalog.pg_class c "
+                       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition") +
+               kClassOfNoExtension + "ORDER BY c.oid",
            params)) {
     if (skip.count(Text(row[1]))) continue;
     table_at[Text(row[0])] = out.tables.size();
@@ -688,7 +697,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "SELECT t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e "
            "WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::text "
            "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-           "WHERE n.nspname = $1 AND t.typtype = 'e' ORDER BY t.oid",
+           "WHERE n.nspname = $1 AND t.typtype = 'e'" + std::string(kTypeOfNoExtension) + "ORDER BY t.oid",
            params)) {
     out.enums.push_back({Text(row[0]), ParseArray(row[1])});
   }
@@ -697,7 +706,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
   for (const Row& row : Query(
            "SELECT c.relname, c.relkind, pg_catalog.pg_get_viewdef(c.oid, true), c.relispopulated, c.oid "
            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 AND c.relkind IN ('v', 'm') ORDER BY c.oid",
+           "WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')" + std::string(kClassOfNoExtension) + "ORDER BY c.oid",
            params)) {
     if (skip.count(Text(row[0]))) continue;
     schema::View v;
@@ -715,7 +724,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            std::string("SELECT ") + kTriggerColumns +
                " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-               "WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY t.oid",
+               "WHERE n.nspname = $1 AND NOT t.tgisinternal" + kClassOfNoExtension + "ORDER BY t.oid",
            params)) {
     if (skip.count(Text(row[1]))) continue;
     out.triggers.push_back(TriggerFromRow(row));
@@ -732,6 +741,15 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
     out.functions.push_back(FunctionFromRow(row));
   }
 
+  // Extensions (not plpgsql, which every database has), in the order they
+  // were made; one in another schema says which.
+  for (const Row& row : Query(
+           "SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
+           "WHERE e.extname <> 'plpgsql' ORDER BY e.oid")) {
+    out.extensions.push_back({Text(row[0]), Text(row[1]) == schema_ ? "" : Text(row[1]), Text(row[2])});
+  }
+
   // Sequences of their own: not an identity column's, nor a serial's (owned
   // by a column whose default takes its values from it).
   for (const Row& row : Query(
@@ -745,7 +763,7 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
            "FROM pg_catalog.pg_sequence s "
            "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 "
+           "WHERE n.nspname = $1" + std::string(kClassOfNoExtension) +
            "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
            "'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i') "
            "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
@@ -778,6 +796,19 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
   // reads; the savepoint then drops it. A table whose
   // expressions do not build (a type or function missing) keeps them as
   // written.
+  // An extension declared in the target's own schema is read back as in
+  // none; one declared without a version has the one installed, else the
+  // one CREATE EXTENSION would install.
+  for (schema::Extension& x : expected.extensions) {
+    if (x.schema == schema_) x.schema.clear();
+    if (!x.version.empty()) continue;
+    for (const Row& row : Query("SELECT COALESCE((SELECT e.extversion FROM pg_catalog.pg_extension e "
+                                "WHERE e.extname = $1), (SELECT a.default_version FROM "
+                                "pg_catalog.pg_available_extensions a WHERE a.name = $1))",
+                                {x.name})) {
+      x.version = Text(row[0]);
+    }
+  }
   bool own = pq_.transactionStatus(conn_) == PQTRANS_IDLE;
   if (own) Execute("BEGIN");
   const std::string probe = "_retort_probe";

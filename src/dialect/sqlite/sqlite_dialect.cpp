@@ -84,6 +84,11 @@ namespace {
                                  "application registers them on its connection)");
 }
 
+[[noreturn]] void NoExtensions(const std::string& name) {
+  throw Error(ErrorKind::kInput, "extension '" + name + "': SQLite has no CREATE EXTENSION (a loadable "
+                                 "extension is loaded by the application on its connection)");
+}
+
 // SQLite has no identity columns: the rowid is the one sequence a table has.
 void RequireRowidIdentity(const Table& table, const Column& column) {
   if (column.identity && !AutoIncrements(table, column)) {
@@ -371,6 +376,9 @@ std::vector<std::string> SqliteDialect::RenderNative(const ops::Operation& opera
           [&](const ops::CreateFunction& op) { NoFunctions(op.function.Signature()); },
           [&](const ops::ReplaceFunction& op) { NoFunctions(op.name + "(" + op.arguments + ")"); },
           [&](const ops::DropFunction& op) { NoFunctions(op.name + "(" + op.arguments + ")"); },
+          [&](const ops::CreateExtension& op) { NoExtensions(op.extension.name); },
+          [&](const ops::UpdateExtension& op) { NoExtensions(op.name); },
+          [&](const ops::DropExtension& op) { NoExtensions(op.name); },
           [&](const ops::CreateSequence& op) { NoSequences(op.sequence.name); },
           [&](const ops::DropSequence& op) { NoSequences(op.name); },
           [&](const ops::AlterSequence& op) { NoSequences(op.name); },
