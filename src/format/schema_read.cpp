@@ -256,7 +256,6 @@ schema::Extension ParseExtension(const File& file, const Node& node) {
   NameFitsAt(file, node["name"], x.name);
   if (Node schema = node["schema"]) {
     x.schema = file.String(node, "schema");
-    if (x.schema.empty()) file.Fail(schema, "an extension's 'schema' must name a schema");
     NameFitsAt(file, schema, x.schema);
   }
   if (Node version = node["version"]) {
