@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -68,7 +69,7 @@ class Differ {
     DropTriggers();
     DropViews();
     DropFunctions();
-    CreateFunctions(false);
+    CreateFunctions(kBeforeTables);
     RenameTables();
     DropForeignKeys();
     for (const Table& t : to_.tables) {
@@ -78,8 +79,9 @@ class Differ {
     CreateSequences(true);
     DropTables();
     CreateForeignKeys();
-    CreateFunctions(true);
+    CreateFunctions(kAfterTables);
     CreateViews();
+    CreateFunctions(kAfterViews);
     CreateTriggers();
     DropSequences();
     if (!skip_enums_) DropEnums();
@@ -340,34 +342,60 @@ class Differ {
       going.erase(going.begin() + static_cast<long>(pick));
     }
   }
-  // A function whose text names a declared table (a LANGUAGE sql body is
-  // checked against the tables when it is made), or calls one that does,
-  // comes after the tables (`after_tables`); any other before them, where
-  // a default, a check or an index may call it. Each comes after the
-  // functions it calls (an aggregate after its state function). One whose
-  // definition differs is replaced.
-  void CreateFunctions(bool after_tables) {
+  // When a function is made: before the tables (`kBeforeTables`), where a
+  // default, a check or an index may call it; after them when its text
+  // names a declared table (a LANGUAGE sql body is checked against the
+  // tables when it is made); after the views when it names a declared view
+  // that calls none of the functions. Each comes after the functions it
+  // calls (an aggregate after its state function), so no later than they.
+  // One whose definition differs is replaced.
+  enum Phase { kBeforeTables, kAfterTables, kAfterViews };
+  std::map<std::string, Phase> FunctionPhases() const {
     const std::vector<schema::Function>& all = stored_.functions;
-    std::set<std::string> after;
+    auto text_of = [&](const schema::Function& f) -> const schema::Function& {
+      const schema::Function* declared = to_.FindFunction(f.Signature());
+      return declared ? *declared : f;
+    };
+    std::map<std::string, Phase> phase;
+    for (const schema::Function& f : all) {
+      const schema::Function& text = text_of(f);
+      Phase p = kBeforeTables;
+      if (std::any_of(to_.tables.begin(), to_.tables.end(),
+                      [&](const Table& t) { return FunctionNames(text, t.name); })) {
+        p = kAfterTables;
+      }
+      for (const schema::View& v : to_.views) {
+        if (!FunctionNames(text, v.name)) continue;
+        bool view_calls_one = std::any_of(all.begin(), all.end(), [&](const schema::Function& g) {
+          return NamesWord(v.sql, g.name);
+        });
+        p = std::max(p, view_calls_one ? kAfterTables : kAfterViews);
+      }
+      phase[f.Signature()] = p;
+    }
     for (bool grew = true; grew;) {
       grew = false;
       for (const schema::Function& f : all) {
-        if (after.count(f.Signature())) continue;
-        const schema::Function* declared = to_.FindFunction(f.Signature());
-        const schema::Function& text = declared ? *declared : f;
-        bool late = std::any_of(to_.tables.begin(), to_.tables.end(),
-                                [&](const Table& t) { return FunctionNames(text, t.name); });
-        for (const schema::Function* g : Calls(text, all)) late = late || after.count(g->Signature()) > 0;
-        if (late) after.insert(f.Signature()), grew = true;
+        for (const schema::Function* g : Calls(text_of(f), all)) {
+          if (phase[g->Signature()] > phase[f.Signature()]) {
+            phase[f.Signature()] = phase[g->Signature()];
+            grew = true;
+          }
+        }
       }
     }
+    return phase;
+  }
+  void CreateFunctions(Phase now) {
+    const std::vector<schema::Function>& all = stored_.functions;
+    std::map<std::string, Phase> phase = FunctionPhases();
     std::set<std::string> done;
     std::function<void(const schema::Function&)> make = [&](const schema::Function& want) {
       if (!done.insert(want.Signature()).second) return;
       const schema::Function* declared = to_.FindFunction(want.Signature());
       const schema::Function& f = declared ? *declared : want;
       for (const schema::Function* g : Calls(f, all)) {
-        if ((after.count(g->Signature()) > 0) == after_tables) make(*g);
+        if (phase[g->Signature()] == now) make(*g);
       }
       const schema::Function* have = cur_.FindFunction(want.Signature());
       if (!have) {
@@ -383,7 +411,7 @@ class Differ {
       }
     };
     for (const schema::Function& want : all) {
-      if ((after.count(want.Signature()) > 0) == after_tables) make(want);
+      if (phase[want.Signature()] == now) make(want);
     }
   }
 
