@@ -57,6 +57,11 @@ class Replayer {
       for (const auto& uq : t.uniques) taken = taken || uq.name == name;
       if (taken) Fail("the name '" + name + "' is already used by an index or key of table '" + t.name + "'");
     }
+    for (const schema::View& v : s_.views) {
+      if (std::any_of(v.indexes.begin(), v.indexes.end(), [&](const schema::Index& ix) { return ix.name == name; })) {
+        Fail("the name '" + name + "' is already used by an index of materialized view '" + v.name + "'");
+      }
+    }
   }
   void FreshIndexNames(const Table& table) {
     if (table.primary_key) FreshIndexName(table.primary_key->name, table.name);
@@ -401,6 +406,7 @@ class Replayer {
   }
   void operator()(const CreateView& op) {
     NameFree("view", op.view.name);
+    for (const schema::Index& ix : op.view.indexes) FreshIndexName(ix.name);
     s_.views.push_back(op.view);
   }
   void operator()(const ReplaceView& op) {
