@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -192,6 +193,31 @@ struct NewRevisionResult {
   // the declared schema lacks ("index extra_ix on t"). The new script leaves
   // it alone: a drop of it would not replay on the scripts' schema.
   std::vector<std::string> left_alone;
+};
+
+// ---- Adopting a database ----
+
+struct PullOptions {
+  // Only these tables (with their indexes, constraints and triggers), and
+  // the extensions, enums and sequences; no views or functions. Empty:
+  // everything.
+  std::vector<std::string> tables;
+};
+
+// An object of the database that the schema files cannot declare.
+struct LeftOut {
+  std::string kind;  // "domain", "exclusion constraint", "partition", ...
+  std::string name;  // "t.c" for what belongs to a table
+  std::string sql;   // what makes it
+};
+
+struct PullResult {
+  std::string text;  // the schema file
+  size_t tables = 0, views = 0, functions = 0, triggers = 0;
+  std::vector<LeftOut> left_out;  // not in `text`
+  // The naming convention detected and written ("pk" -> template, "" for
+  // the database's own names).
+  std::map<std::string, std::string> naming;
 };
 
 // ---- Many databases in one run ----
@@ -394,6 +420,17 @@ class Project {
   std::vector<ScriptChange> Repair(Database& db);
   void CreateAll(Database& db);
   std::vector<SchemaDifference> CompareWithDeclared(Database& db);
+
+  // Reads the live database and writes the schema file that declares it
+  // (`retort pull`): the naming convention its names follow, then every
+  // object the model holds, tables in foreign-key order, objects as the
+  // catalog lists them; retort's and Alembic's version tables left out.
+  // What the model cannot hold is in `left_out`, not dropped silently.
+  PullResult Pull(const PullOptions& options = {});
+  PullResult Pull(Database& db, const PullOptions& options = {});
+  // Where `pull` writes unless told: the first file the config's first
+  // schema glob matches, else schema.yaml in that glob's folder.
+  std::string DefaultSchemaFile() const;
 
   // Runs `command` on every target of `options`, `options.jobs` at a time,
   // each target with its own connection, transactions and lock. A target's

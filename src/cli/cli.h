@@ -37,6 +37,7 @@ void AddRevisionCommands(CLI::App& app, Context& ctx);  // revision, merge
 void AddRunCommands(CLI::App& app, Context& ctx);       // upgrade, downgrade, stamp
 void AddInspectCommands(CLI::App& app, Context& ctx);   // current, history, heads, branches, show
 void AddCheckCommands(CLI::App& app, Context& ctx);     // check, verify
+void AddPullCommand(CLI::App& app, Context& ctx);
 
 // Runs `command` over the targets, printing progress, the targets that need
 // reading and a summary (or JSON); returns the exit code (fleet_output.cpp).

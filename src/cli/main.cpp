@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   AddRunCommands(app, ctx);
   AddInspectCommands(app, ctx);
   AddCheckCommands(app, ctx);
+  AddPullCommand(app, ctx);
   if (std::optional<std::string> word = UnknownCommand(app, argc, argv)) {
     return ReportUnknownCommand(app, *word);
   }

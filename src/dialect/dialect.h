@@ -131,6 +131,15 @@ class Dialect {
 void RefuseNul(const std::string& sql, const std::vector<Value>& params,
                const std::string& target);
 
+// An object the model cannot hold: its kind ("domain"), its name (with
+// its table's, "t.c", where it belongs to one) and its SQL.
+struct Unmodeled {
+  std::string kind;
+  std::string name;
+  std::string sql;
+  bool operator==(const Unmodeled&) const = default;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -177,6 +186,12 @@ class Connection {
   // indexes, with their names; and the enums (PostgreSQL). Throws
   // Error(kDatabase).
   virtual schema::Schema Inspect(const std::vector<std::string>& skip_tables) = 0;
+
+  // What the live database holds that Inspect cannot read into the model
+  // (a domain, an exclusion constraint, a partition, a virtual table), each
+  // with the SQL that makes it, in catalog order; never tables of
+  // `skip_tables`. Throws Error(kDatabase).
+  virtual std::vector<Unmodeled> ListUnmodeled(const std::vector<std::string>& skip_tables) = 0;
 
   // Rewrites the check expressions and {sql:} defaults of `expected` (a
   // Dialect::Normalize result) as this database prints them once stored, so

@@ -237,6 +237,49 @@ void Writer::Scalar(std::string_view text, bool quoted) {
   Atom(quoted ? YamlDoubleQuoted(text) : YamlScalar(text, InFlow()));
 }
 
+namespace {
+
+bool FitsLiteral(std::string_view s) {
+  if (s.find('\n') == std::string_view::npos) return false;
+  std::string_view body = s;
+  if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
+  if (body.empty() || body.back() == '\n') return false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    // The first line sets the block's indent; a later one may begin with
+    // blanks, which are kept.
+    const bool line_end = i + 1 == body.size() || body[i + 1] == '\n';
+    if (IsBlank(body[i]) && (i == 0 || line_end)) return false;
+    if (body[i] == '\r' || IsNotPrintableAt(body, i)) return false;
+    for (const char* odd : {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xEF\xBB\xBF"}) {
+      if (body.compare(i, std::string_view(odd).size(), odd) == 0) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void Writer::Literal(std::string_view text) {
+  if (open_.empty() || !open_.back().map || open_.back().flow || !FitsLiteral(text)) {
+    Scalar(text);
+    return;
+  }
+  BeforeValue(false);
+  const bool ends_in_break = text.back() == '\n';
+  if (ends_in_break) text.remove_suffix(1);
+  std::string out = ends_in_break ? "|" : "|-";
+  const std::string indent(static_cast<size_t>(open_.back().indent + 2), ' ');
+  for (size_t at = 0; at <= text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    out += '\n';
+    if (end > at) out += indent;  // an empty line has no indent
+    out.append(text.substr(at, end - at));
+    at = end + 1;
+  }
+  Atom(out);
+}
+
 void Writer::Bool(bool value) {
   BeforeValue(false);
   Atom(value ? "true" : "false");

@@ -24,6 +24,11 @@ class Writer {
   // A scalar: plain when it reads back as the same text, else
   // double-quoted; always double-quoted with `quoted`.
   void Scalar(std::string_view text, bool quoted = false);
+  // A block map's value written as a literal block (`|`, `|-`) when it
+  // has line breaks and reads back so (printable, the first line not
+  // beginning with a blank, no line ending in one, at most one break at
+  // the end); else Scalar.
+  void Literal(std::string_view text);
   void Bool(bool value);
   void Null();
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "autogen/compare.h"
 #include "autogen/diff.h"
@@ -30,6 +31,7 @@
 #include "format/schema_read.h"
 #include "script/new_file.h"
 #include "script/script_set.h"
+#include "script/script_write.h"
 
 namespace retort {
 
@@ -796,6 +798,137 @@ std::vector<SchemaDifference> Project::CompareWithDeclared(Database& db) {
   schema::Schema expected = conn.dialect().Normalize(declared);
   conn.CanonicalizeExpressions(expected);
   return Differences(expected, conn.Inspect({impl_->config.version_table, impl_->config.history_table}));
+}
+
+std::string Project::DefaultSchemaFile() const {
+  if (impl_->config.schema_files.empty()) {
+    throw Error(ErrorKind::kUsage, "the config names no schema files: give --out");
+  }
+  runtime::Config first = impl_->config;
+  first.schema_files.resize(1);
+  std::vector<std::string> found = runtime::SchemaPaths(first);
+  if (!found.empty()) return found.front();
+  const std::string& glob = impl_->config.schema_files.front();
+  if (glob.find_first_of("*?[") == std::string::npos) return glob;
+  return (std::filesystem::path(glob).parent_path() / "schema.yaml").string();
+}
+
+PullResult Project::Pull(const PullOptions& options) {
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
+  return Pull(db, options);
+}
+
+namespace {
+
+// `tables` with each after the tables its foreign keys refer to (the
+// first left of a cycle goes first), otherwise in the order given.
+std::vector<schema::Table> InForeignKeyOrder(std::vector<schema::Table> tables) {
+  std::vector<schema::Table> out;
+  std::set<std::string> placed;
+  while (!tables.empty()) {
+    auto ready = std::find_if(tables.begin(), tables.end(), [&](const schema::Table& t) {
+      return std::all_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const schema::ForeignKey& fk) {
+        return fk.referred_table == t.name || fk.RefersElsewhere() || placed.count(fk.referred_table) ||
+               std::none_of(tables.begin(), tables.end(),
+                            [&](const schema::Table& o) { return o.name == fk.referred_table; });
+      });
+    });
+    if (ready == tables.end()) ready = tables.begin();
+    placed.insert(ready->name);
+    out.push_back(std::move(*ready));
+    tables.erase(ready);
+  }
+  return out;
+}
+
+}  // namespace
+
+PullResult Project::Pull(Database& db, const PullOptions& options) {
+  dialect::Connection& conn = impl_->On(db);
+  // retort's own tables, and Alembic's version table.
+  const std::vector<std::string> own = {impl_->config.version_table, impl_->config.history_table,
+                                        "alembic_version"};
+  schema::Schema live = conn.Inspect(own);
+  std::vector<dialect::Unmodeled> unmodeled = conn.ListUnmodeled(own);
+  if (!options.tables.empty()) {
+    for (const std::string& name : options.tables) {
+      if (!live.FindTable(name)) {
+        throw Error(ErrorKind::kUsage, "--tables: the database has no table '" + name + "'",
+                    Location{.target = MaskedUrl()});
+      }
+    }
+    auto wanted = [&](const std::string& name) {
+      return std::find(options.tables.begin(), options.tables.end(), name) != options.tables.end();
+    };
+    std::erase_if(live.tables, [&](const schema::Table& t) { return !wanted(t.name); });
+    std::erase_if(live.triggers, [&](const schema::Trigger& x) { return !wanted(x.table); });
+    live.views.clear();
+    live.functions.clear();
+    std::erase_if(unmodeled, [&](const dialect::Unmodeled& u) {
+      const std::string table = u.name.substr(0, u.name.find('.'));
+      return live.FindTable(table) == nullptr && !live.FindView(table) && u.name.find('.') != std::string::npos;
+    });
+  }
+  live.tables = InForeignKeyOrder(std::move(live.tables));
+  live.naming = schema::DetectNamingConvention(live);
+  // A template that is off where no default would be on says nothing.
+  const schema::NamingConvention defaults = schema::DefaultNamingConvention();
+  std::erase_if(live.naming.templates, [&](const auto& entry) {
+    return entry.second.empty() && !defaults.templates.count(entry.first);
+  });
+  for (schema::Sequence& q : live.sequences) q = schema::SparseSequence(q);
+  // Autoincrement only where the dialect would not say the same unasked
+  // (a sole integer key takes its values from a sequence unless told),
+  // and an identity's start and increment only when not 1.
+  schema::Schema bare = live;
+  for (schema::Table& t : bare.tables) {
+    for (schema::Column& c : t.columns) c.autoincrement.reset();
+  }
+  const schema::Schema stored = conn.dialect().Normalize(bare);
+  for (schema::Table& t : live.tables) {
+    const schema::Table* s = stored.FindTable(t.name);
+    for (schema::Column& c : t.columns) {
+      const schema::Column* sc = s ? s->FindColumn(c.name) : nullptr;
+      const bool want = c.autoincrement.value_or(false);
+      if (sc && sc->autoincrement.value_or(false) == want) {
+        c.autoincrement.reset();
+      } else {
+        c.autoincrement = want;
+      }
+      if (c.identity && c.identity->start == 1) c.identity->start.reset();
+      if (c.identity && c.identity->increment == 1) c.identity->increment.reset();
+    }
+  }
+
+  PullResult result;
+  result.naming = live.naming.templates;
+  result.tables = live.tables.size();
+  result.views = live.views.size();
+  result.functions = live.functions.size();
+  result.triggers = live.triggers.size();
+  for (const dialect::Unmodeled& u : unmodeled) result.left_out.push_back({u.kind, u.name, u.sql});
+  std::vector<std::string> header = {"The declared schema, as `retort pull` read it from the database."};
+  if (!result.left_out.empty()) {
+    // By kind, in the order first met; `pull` lists each with its SQL.
+    std::vector<std::pair<std::string, size_t>> kinds;
+    for (const LeftOut& x : result.left_out) {
+      auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == x.kind; });
+      if (it == kinds.end()) {
+        kinds.emplace_back(x.kind, 1);
+      } else {
+        ++it->second;
+      }
+    }
+    std::string line;
+    for (const auto& [kind, n] : kinds) {
+      line += (line.empty() ? "" : ", ") + kind + " (" + std::to_string(n) + ")";
+    }
+    header.push_back("");
+    header.push_back("Left out, which schema files cannot declare (`retort pull` lists each with its SQL):");
+    header.push_back(line + ".");
+  }
+  result.text = script::WriteSchemaFile(live, header);
+  return result;
 }
 
 std::string Project::MaskedUrl() const { return dialect::MaskPassword(impl_->Url()); }

@@ -502,4 +502,78 @@ std::string ShortenConventionName(const std::string& name, size_t max_bytes) {
   return name.substr(0, max_bytes - 8) + "_" + tail;
 }
 
+bool NameFollows(const NamingConvention& convention, std::string_view key, const NameParts& parts,
+                 const std::string& name) {
+  if (key == "ck") {
+    auto it = convention.templates.find("ck");
+    if (it != convention.templates.end() && !it->second.empty()) return false;
+    return ImpliedName("ck", parts, [](const std::string&) { return false; }) == name;
+  }
+  try {
+    ChosenName chosen = ChooseName(convention, key, "", parts);
+    return chosen.name == name || (!chosen.implied && ShortenConventionName(chosen.name, kPostgresMaxBytes) == name);
+  } catch (const Error&) {
+    return false;  // a template this name cannot be made by
+  }
+}
+
+NameParts PrimaryKeyParts(const Table& t) { return {t.name, t.primary_key->columns, "", {}, ""}; }
+NameParts ForeignKeyParts(const Table& t, const ForeignKey& fk) {
+  return {t.name, fk.columns, fk.referred_table, fk.referred_columns, ""};
+}
+NameParts UniqueParts(const Table& t, const UniqueConstraint& uq) { return {t.name, uq.columns, "", {}, ""}; }
+NameParts CheckParts(const Table& t, const CheckConstraint& ck) {
+  return {t.name, MentionedColumns(t, ck.expr), "", {}, ""};
+}
+NameParts IndexParts(const Table& t, const Index& ix) { return {t.name, ix.KeyColumns(), "", {}, ""}; }
+
+NamingConvention DetectNamingConvention(const Schema& schema) {
+  struct Named {
+    NameParts parts;
+    std::string name;
+  };
+  std::map<std::string, std::vector<Named>> by_key;
+  for (const Table& t : schema.tables) {
+    if (t.primary_key && !t.primary_key->implied) by_key["pk"].push_back({PrimaryKeyParts(t), t.primary_key->name});
+    for (const ForeignKey& fk : t.foreign_keys) {
+      if (!fk.implied) by_key["fk"].push_back({ForeignKeyParts(t, fk), fk.name});
+    }
+    for (const UniqueConstraint& uq : t.uniques) {
+      if (!uq.implied) by_key["uq"].push_back({UniqueParts(t, uq), uq.name});
+    }
+    for (const CheckConstraint& ck : t.checks) {
+      if (!ck.implied) by_key["ck"].push_back({CheckParts(t, ck), ck.name});
+    }
+    for (const Index& ix : t.indexes) by_key["ix"].push_back({IndexParts(t, ix), ix.name});
+  }
+  static const std::map<std::string, std::vector<std::string>> kCandidates = {
+      {"pk", {"pk_%(table_name)s"}},
+      {"fk", {"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+              "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s"}},
+      {"uq", {"uq_%(table_name)s_%(column_0_name)s", "uq_%(table_name)s_%(column_0_N_name)s"}},
+      {"ck", {"ck_%(table_name)s_%(constraint_name)s"}},
+      {"ix", {"ix_%(column_0_label)s", "ix_%(table_name)s_%(column_0_N_name)s"}},
+  };
+  NamingConvention out;
+  for (const auto& [key, candidates] : kCandidates) {
+    auto it = by_key.find(key);
+    if (it == by_key.end() || it->second.empty()) continue;
+    std::vector<std::string> tried = candidates;
+    tried.push_back("");  // none: the database's own names
+    for (const std::string& candidate : tried) {
+      NamingConvention one;
+      one.templates[key] = candidate;
+      bool all = std::all_of(it->second.begin(), it->second.end(), [&](const Named& n) {
+        if (key == "ck" && !candidate.empty()) return n.name.rfind("ck_" + n.parts.table + "_", 0) == 0;
+        return NameFollows(one, key, n.parts, n.name);
+      });
+      if (all) {
+        out.templates[key] = candidate;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace retort::schema

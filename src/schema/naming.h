@@ -95,6 +95,29 @@ void NameImplied(Schema& schema, const std::string& only = "");
 // constraint left for the database to name matches by definition.
 void AlignImpliedNames(Schema& target, const Schema& actual, Schema* also = nullptr);
 
+// Whether a declaration of key `key` (pk, fk, uq, ck, ix) left without a
+// name gets `name` under `convention`: its template's name (shortened to
+// 63 bytes as SQLAlchemy shortens it), or with no template the name the
+// database gives (PostgreSQL's rule). A check under a ck template is
+// always named (its template needs the short name).
+bool NameFollows(const NamingConvention& convention, std::string_view key, const NameParts& parts,
+                 const std::string& name);
+
+// The parts a name of each kind is made of, as the readers name them.
+NameParts PrimaryKeyParts(const Table& t);
+NameParts ForeignKeyParts(const Table& t, const ForeignKey& fk);
+NameParts UniqueParts(const Table& t, const UniqueConstraint& uq);
+NameParts CheckParts(const Table& t, const CheckConstraint& ck);
+NameParts IndexParts(const Table& t, const Index& ix);
+
+// The convention the names of `schema` (a live database's) follow: per
+// key, the first of the templates SQLAlchemy projects write (pk_, fk_,
+// uq_, ck_, ix_ forms) that makes every name of that kind the database
+// holds, or an empty template (none) when every name is the one the
+// database gives unnamed constraints; a key whose names follow no one
+// rule, or that names nothing, is left out.
+NamingConvention DetectNamingConvention(const Schema& schema);
+
 // A name longer than `max_bytes` shortened as SQLAlchemy shortens the names
 // its conventions make: the first max_bytes - 8 bytes, "_", and the last 4
 // hex digits of the MD5 of the whole name. Shorter names are returned as

@@ -256,6 +256,19 @@ Sequence ResolvedSequence(const Sequence& q) {
   return r;
 }
 
+Sequence SparseSequence(const Sequence& q) {
+  const Sequence r = ResolvedSequence(q);
+  Sequence out{.name = q.name, .cycle = q.cycle, .owned_by = q.owned_by};
+  if (r.type->kind != TypeKind::kBigInt) out.type = r.type;
+  if (*r.increment != 1) out.increment = r.increment;
+  Sequence d = ResolvedSequence(out);
+  if (r.minvalue != d.minvalue) out.minvalue = r.minvalue;
+  if (r.maxvalue != d.maxvalue) out.maxvalue = r.maxvalue;
+  d = ResolvedSequence(out);
+  if (r.start != d.start) out.start = r.start;
+  return out;
+}
+
 std::string SequenceProblem(const Sequence& q) {
   const std::string what = "sequence '" + q.name + "': ";
   if (q.type && !q.type->IsInteger()) {

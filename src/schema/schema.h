@@ -313,6 +313,10 @@ std::string AutoincrementProblem(const Table& t);
 // `q` with every unset value the server's: type bigint, increment 1, the
 // type's bounds (1 or -1 at the near end), start at the near bound.
 Sequence ResolvedSequence(const Sequence& q);
+// `q` with only what differs from the server's defaults set: the inverse
+// of ResolvedSequence (ResolvedSequence(SparseSequence(q)) ==
+// ResolvedSequence(q)).
+Sequence SparseSequence(const Sequence& q);
 // What makes `q` impossible ("sequence 's': start 0 is below minvalue 1"),
 // or "".
 std::string SequenceProblem(const Sequence& q);

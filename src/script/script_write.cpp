@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "format/writer.h"
+#include "schema/naming.h"
 
 namespace retort::script {
 namespace {
@@ -32,6 +33,8 @@ class Emitter {
   Emitter& operator<<(std::string_view text) {
     if (key_) {
       writer_.Key(text);
+    } else if (literal_ && !quoted_) {
+      writer_.Literal(text);
     } else {
       writer_.Scalar(text, quoted_);
     }
@@ -45,10 +48,13 @@ class Emitter {
     return *this;
   }
   const std::string& text() const { return writer_.text(); }
+  // Text with line breaks as literal blocks (schema files; scripts keep
+  // the layout their checksums were first taken over).
+  void UseLiteralBlocks() { literal_ = true; }
 
  private:
   format::Writer writer_;
-  bool flow_ = false, key_ = false, quoted_ = false;
+  bool flow_ = false, key_ = false, quoted_ = false, literal_ = false;
 };
 }  // namespace yaml
 
@@ -96,6 +102,14 @@ void WriteDefault(yaml::Emitter& out, const std::optional<schema::Default>& d) {
 template <typename Constraint>
 void NameOf(yaml::Emitter& out, const Constraint& c) {
   if (!c.implied) out << yaml::Key << "name" << yaml::Value << c.name;
+}
+// With `convention` (a schema file's): left out too when the convention
+// gives it.
+template <typename Constraint>
+void NameOf(yaml::Emitter& out, const Constraint& c, const schema::NamingConvention* convention,
+            std::string_view key, const schema::NameParts& parts) {
+  if (convention && schema::NameFollows(*convention, key, parts, c.name)) return;
+  NameOf(out, c);
 }
 
 void Names(yaml::Emitter& out, const char* key, const std::vector<std::string>& names) {
@@ -218,8 +232,13 @@ void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
   out << yaml::EndMap;
 }
 
-void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk) {
-  NameOf(out, fk);
+void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk, const Table* in = nullptr,
+                    const schema::NamingConvention* convention = nullptr) {
+  if (in) {
+    NameOf(out, fk, convention, "fk", schema::ForeignKeyParts(*in, fk));
+  } else {
+    NameOf(out, fk);
+  }
   Names(out, "columns", fk.columns);
   out << yaml::Key << "referred_table" << yaml::Value << fk.referred_table;
   Names(out, "referred_columns", fk.referred_columns);
@@ -232,7 +251,8 @@ void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk) {
   DeferralKeys(out, fk.deferral);
 }
 
-void WriteTable(yaml::Emitter& out, const Table& t) {
+// `convention`: a schema file's, whose names are left out.
+void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConvention* convention = nullptr) {
   out << yaml::BeginMap;
   out << yaml::Key << "name" << yaml::Value << t.name;
   if (!t.comment.empty()) out << yaml::Key << "comment" << yaml::Value << t.comment;
@@ -247,7 +267,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
   out << yaml::EndSeq;
   if (t.primary_key) {
     out << yaml::Key << "primary_key" << yaml::Value << yaml::Flow << yaml::BeginMap;
-    NameOf(out, *t.primary_key);
+    NameOf(out, *t.primary_key, convention, "pk", schema::PrimaryKeyParts(t));
     Names(out, "columns", t.primary_key->columns);
     DeferralKeys(out, t.primary_key->deferral);
     out << yaml::EndMap;
@@ -256,7 +276,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
     out << yaml::Key << "foreign_keys" << yaml::Value << yaml::BeginSeq;
     for (const schema::ForeignKey& fk : t.foreign_keys) {
       out << yaml::Flow << yaml::BeginMap;
-      ForeignKeyBody(out, fk);
+      ForeignKeyBody(out, fk, &t, convention);
       out << yaml::EndMap;
     }
     out << yaml::EndSeq;
@@ -265,7 +285,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
     out << yaml::Key << "unique" << yaml::Value << yaml::BeginSeq;
     for (const schema::UniqueConstraint& uq : t.uniques) {
       out << yaml::Flow << yaml::BeginMap;
-      NameOf(out, uq);
+      NameOf(out, uq, convention, "uq", schema::UniqueParts(t, uq));
       Names(out, "columns", uq.columns);
       DeferralKeys(out, uq.deferral);
       out << yaml::EndMap;
@@ -276,7 +296,7 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
     out << yaml::Key << "checks" << yaml::Value << yaml::BeginSeq;
     for (const schema::CheckConstraint& ck : t.checks) {
       out << yaml::Flow << yaml::BeginMap;
-      NameOf(out, ck);
+      NameOf(out, ck, convention, "ck", schema::CheckParts(t, ck));
       out << yaml::Key << "expr" << yaml::Value << ck.expr << yaml::EndMap;
     }
     out << yaml::EndSeq;
@@ -284,7 +304,10 @@ void WriteTable(yaml::Emitter& out, const Table& t) {
   if (!t.indexes.empty()) {
     out << yaml::Key << "indexes" << yaml::Value << yaml::BeginSeq;
     for (const schema::Index& ix : t.indexes) {
-      out << yaml::Flow << yaml::BeginMap << yaml::Key << "name" << yaml::Value << ix.name;
+      out << yaml::Flow << yaml::BeginMap;
+      if (!convention || !schema::NameFollows(*convention, "ix", schema::IndexParts(t, ix), ix.name)) {
+        out << yaml::Key << "name" << yaml::Value << ix.name;
+      }
       IndexBody(out, ix);
       out << yaml::EndMap;
     }
@@ -602,6 +625,75 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
 }
 
 }  // namespace
+
+std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std::string>& header) {
+  yaml::Emitter out;
+  out.UseLiteralBlocks();
+  out << yaml::BeginMap;
+  if (!schema.naming.templates.empty()) {
+    out << yaml::Key << "naming_convention" << yaml::Value << yaml::BeginMap;
+    for (const char* key : {"pk", "fk", "uq", "ck", "ix"}) {
+      auto it = schema.naming.templates.find(key);
+      if (it == schema.naming.templates.end()) continue;
+      out << yaml::Key << key << yaml::Value;
+      if (it->second.empty()) {
+        out << yaml::Null;
+      } else {
+        out << yaml::DoubleQuoted << it->second;
+      }
+    }
+    out << yaml::EndMap;
+  }
+  // Each object as the operation that makes it writes it.
+  auto list = [&](const char* key, const auto& items, auto make) {
+    if (items.empty()) return;
+    out << yaml::Key << key << yaml::Value << yaml::BeginSeq;
+    for (const auto& item : items) WriteBody(out, make(item), false);
+    out << yaml::EndSeq;
+  };
+  list("extensions", schema.extensions, [](const schema::Extension& x) { return ops::CreateExtension{x}; });
+  if (!schema.enums.empty()) {
+    out << yaml::Key << "enums" << yaml::Value << yaml::BeginMap;
+    for (const schema::Enum& e : schema.enums) {
+      out << yaml::Key << e.name << yaml::Value << yaml::Flow << yaml::BeginSeq;
+      for (const std::string& v : e.values) out << v;
+      out << yaml::EndSeq;
+    }
+    out << yaml::EndMap;
+  }
+  list("sequences", schema.sequences, [](const schema::Sequence& q) { return ops::CreateSequence{q}; });
+  if (!schema.tables.empty()) {
+    const schema::NamingConvention convention = schema::WithDefaults(schema.naming);
+    out << yaml::Key << "tables" << yaml::Value << yaml::BeginSeq;
+    for (const Table& t : schema.tables) WriteTable(out, t, &convention);
+    out << yaml::EndSeq;
+  }
+  list("views", schema.views, [](const schema::View& v) { return ops::CreateView{v}; });
+  list("functions", schema.functions, [](const schema::Function& f) { return ops::CreateFunction{f}; });
+  list("triggers", schema.triggers, [](const schema::Trigger& x) { return ops::CreateTrigger{x}; });
+  out << yaml::EndMap;
+  // A blank line before each section after the first.
+  std::string text;
+  for (const std::string& line : header) text += line.empty() ? "#\n" : "# " + line + "\n";
+  if (!header.empty()) text += "\n";
+  const std::string& body = schema.tables.empty() && schema.enums.empty() && schema.views.empty() &&
+                                    schema.functions.empty() && schema.triggers.empty() &&
+                                    schema.sequences.empty() && schema.extensions.empty() &&
+                                    schema.naming.templates.empty()
+                                ? std::string()
+                                : out.text();
+  bool first = true;
+  for (size_t at = 0; at < body.size();) {
+    size_t end = body.find('\n', at);
+    if (end == std::string::npos) end = body.size();
+    if (!first && body[at] != ' ' && body[at] != '-') text += "\n";
+    text.append(body, at, end - at);
+    text += '\n';
+    first = false;
+    at = end + 1;
+  }
+  return text;
+}
 
 std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent) {
   std::string pad(indent, ' ');

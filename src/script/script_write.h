@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/operation.h"
+#include "schema/schema.h"
 
 namespace retort::script {
 
@@ -23,5 +24,13 @@ struct WrittenOp {
 // indented by `indent` spaces. Every constraint and index is written with
 // its full name, so the text means the same under any naming convention.
 std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent = 2);
+
+// A schema file declaring `schema`: `header` as comment lines, then its
+// naming convention (an empty template written as null), extensions,
+// enums, sequences, tables, views, functions and triggers, each in the
+// order given, in the syntax operations write them. A constraint or index
+// name that the convention (with SQLAlchemy's default ix) gives anyway is
+// left out. LoadSchemaText reads it back to `schema`.
+std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std::string>& header = {});
 
 }  // namespace retort::script

@@ -211,3 +211,44 @@ TEST(Writer, LayoutAsYamlCppWroteIt) {
 
 }  // namespace
 }  // namespace retort::format
+
+namespace retort::format {
+namespace {
+
+// A literal block reads back as the text it was given, whatever the text:
+// where a block cannot hold it, it is double-quoted instead.
+TEST(WriterLiteral, ReadsBackAsGiven) {
+  const std::vector<std::string> texts = {
+      "SELECT a,\n    b\n   FROM t",   "RETURNS int\n LANGUAGE sql\nAS $$ SELECT 1 $$\n",
+      "a\n\nb",                         "a\n\n\nb\n",
+      " leading\nblank",                "trailing \nblank",
+      "two breaks at the end\n\n",      "tab\n\tinside",
+      "cr\r\nlf",                       "# not a comment\n- not a list\nkey: not a map",
+      "quote \"x\" and 'y'\n|>",        "\xC2\x85nel\nx",
+      "one line",                       "\nstarts with a break",
+  };
+  for (const std::string& text : texts) {
+    Writer w;
+    w.BeginMap(false);
+    w.Key("outer");
+    w.BeginMap(false);
+    w.Key("k");
+    w.Literal(text);
+    w.Key("after");
+    w.Scalar("x");
+    w.EndMap();
+    w.EndMap();
+    Document d = ParseYaml(w.text(), "t.yaml");
+    EXPECT_EQ(d.root()["outer"]["k"].Scalar(), text) << w.text();
+    EXPECT_EQ(d.root()["outer"]["after"].Scalar(), "x") << w.text();
+  }
+  Writer w;
+  w.BeginMap(false);
+  w.Key("k");
+  w.Literal("a\n  b\n");
+  w.EndMap();
+  EXPECT_EQ(w.text(), "k: |\n  a\n    b");
+}
+
+}  // namespace
+}  // namespace retort::format

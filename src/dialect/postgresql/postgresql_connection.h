@@ -39,6 +39,7 @@ class PostgresConnection final : public Connection {
   void Rollback() override;
   bool TableExists(const std::string& table) override;
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // postgresql_inspect.cpp
+  std::vector<Unmodeled> ListUnmodeled(const std::vector<std::string>& skip_tables) override;  // postgresql_inspect.cpp
   void CanonicalizeExpressions(schema::Schema& expected) override;  // postgresql_inspect.cpp
   // Runs `build`: outside a transaction, the very index left valid by a
   // killed run is taken as built, and one left invalid is dropped first.

@@ -789,6 +789,128 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
   return out;
 }
 
+std::vector<Unmodeled> PostgresConnection::ListUnmodeled(const std::vector<std::string>& skip_tables) {
+  std::vector<Unmodeled> out;
+  const std::set<std::string> skip(skip_tables.begin(), skip_tables.end());
+  const std::vector<Value> params = {schema_};
+  // Each query gives kind, name, SQL and the table it belongs to (NULL for
+  // none), extensions' own objects left out.
+  const std::string kNamespace = "n.nspname = $1";
+  const std::vector<std::string> queries = {
+      // Partitions, and the partitioning of a partitioned table.
+      "SELECT 'partition', c.relname, 'CREATE TABLE ' || quote_ident(c.relname) || ' PARTITION OF ' || "
+      "quote_ident(p.relname) || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid), c.relname "
+      "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+      "WHERE " + kNamespace + " AND c.relispartition AND c.relkind IN ('r', 'p')" + kClassOfNoExtension +
+          "ORDER BY c.oid",
+      "SELECT 'partitioning', c.relname, 'CREATE TABLE ' || quote_ident(c.relname) || ' (...) PARTITION BY ' || "
+      "pg_catalog.pg_get_partkeydef(c.oid), c.relname FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " + kNamespace +
+          " AND c.relkind = 'p'" + kClassOfNoExtension + "ORDER BY c.oid",
+      // Inheritance that is no partition's.
+      "SELECT 'inheritance', c.relname, 'ALTER TABLE ' || quote_ident(c.relname) || ' INHERIT ' || "
+      "quote_ident(p.relname), c.relname FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+      "WHERE " + kNamespace + " AND NOT c.relispartition AND c.relkind IN ('r', 'p')" + kClassOfNoExtension +
+          "ORDER BY c.oid",
+      // Foreign tables; unlogged tables; row level security; storage
+      // parameters.
+      "SELECT 'foreign table', c.relname, 'CREATE FOREIGN TABLE ' || quote_ident(c.relname) || ' (...) SERVER ' || "
+      "quote_ident(s.srvname), c.relname FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_foreign_table f ON f.ftrelid = c.oid JOIN pg_catalog.pg_foreign_server s ON s.oid = f.ftserver "
+      "WHERE " + kNamespace + kClassOfNoExtension + "ORDER BY c.oid",
+      "SELECT 'table option UNLOGGED', c.relname, 'ALTER TABLE ' || quote_ident(c.relname) || ' SET UNLOGGED', "
+      "c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE " + kNamespace + " AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u'" + kClassOfNoExtension +
+          "ORDER BY c.oid",
+      "SELECT 'row level security', c.relname, 'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE ROW LEVEL "
+      "SECURITY' || CASE WHEN c.relforcerowsecurity THEN '; ALTER TABLE ' || quote_ident(c.relname) || "
+      "' FORCE ROW LEVEL SECURITY' ELSE '' END, c.relname FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " + kNamespace +
+          " AND c.relrowsecurity" + kClassOfNoExtension + "ORDER BY c.oid",
+      "SELECT 'storage parameters', c.relname, 'ALTER ' || CASE WHEN c.relkind = 'i' THEN 'INDEX ' "
+      "WHEN c.relkind = 'm' THEN 'MATERIALIZED VIEW ' ELSE 'TABLE ' END || quote_ident(c.relname) || "
+      "' SET (' || array_to_string(c.reloptions, ', ') || ')', COALESCE(tc.relname, c.relname) "
+      "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = c.oid LEFT JOIN pg_catalog.pg_class tc ON tc.oid = ix.indrelid "
+      "WHERE " + kNamespace + " AND c.reloptions IS NOT NULL AND c.relkind IN ('r', 'p', 'i', 'm')" +
+          kClassOfNoExtension + "ORDER BY c.oid",
+      // Exclusion constraints.
+      "SELECT 'exclusion constraint', c.relname || '.' || con.conname, 'ALTER TABLE ' || quote_ident(c.relname) || "
+      "' ADD CONSTRAINT ' || quote_ident(con.conname) || ' ' || pg_catalog.pg_get_constraintdef(con.oid), c.relname "
+      "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " + kNamespace +
+          " AND con.contype = 'x'" + kClassOfNoExtension + "ORDER BY con.oid",
+      // Column collations other than their type's.
+      "SELECT 'column collation', c.relname || '.' || a.attname, 'ALTER TABLE ' || quote_ident(c.relname) || "
+      "' ALTER COLUMN ' || quote_ident(a.attname) || ' TYPE ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || "
+      "' COLLATE ' || quote_ident(co.collname), c.relname FROM pg_catalog.pg_attribute a "
+      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+      "WHERE " + kNamespace + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+      "AND a.attcollation <> ty.typcollation" + kClassOfNoExtension + "ORDER BY c.oid, a.attnum",
+      // Rules (not a view's own) and policies.
+      "SELECT 'rule', r.tablename || '.' || r.rulename, r.definition, r.tablename FROM pg_catalog.pg_rules r "
+      "WHERE r.schemaname = $1 ORDER BY r.tablename, r.rulename",
+      "SELECT 'policy', p.tablename || '.' || p.policyname, 'CREATE POLICY ' || quote_ident(p.policyname) || ' ON ' || "
+      "quote_ident(p.tablename) || ' AS ' || p.permissive || ' FOR ' || p.cmd || ' TO ' || "
+      "array_to_string(p.roles, ', ') || COALESCE(' USING (' || p.qual || ')', '') || "
+      "COALESCE(' WITH CHECK (' || p.with_check || ')', ''), p.tablename FROM pg_catalog.pg_policies p "
+      "WHERE p.schemaname = $1 ORDER BY p.tablename, p.policyname",
+      // Types other than enums: domains, composite and range types, base
+      // types.
+      "SELECT 'domain', t.typname, 'CREATE DOMAIN ' || quote_ident(t.typname) || ' AS ' || "
+      "pg_catalog.format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END || "
+      "COALESCE(' DEFAULT ' || t.typdefault, '') || COALESCE((SELECT string_agg(' CONSTRAINT ' || "
+      "quote_ident(d.conname) || ' ' || pg_catalog.pg_get_constraintdef(d.oid), '' ORDER BY d.conname) "
+      "FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid), ''), NULL FROM pg_catalog.pg_type t "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " + kNamespace + " AND t.typtype = 'd'" +
+          kTypeOfNoExtension + "ORDER BY t.oid",
+      "SELECT 'type', t.typname, 'CREATE TYPE ' || quote_ident(t.typname) || ' AS (' || (SELECT string_agg("
+      "quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) "
+      "FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')', "
+      "NULL FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+      "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE " + kNamespace + " AND t.typtype = 'c' AND c.relkind = 'c'" +
+          kTypeOfNoExtension + "ORDER BY t.oid",
+      "SELECT 'type', t.typname, 'CREATE TYPE ' || quote_ident(t.typname) || ' AS RANGE (SUBTYPE = ' || "
+      "pg_catalog.format_type(r.rngsubtype, NULL) || ')', NULL FROM pg_catalog.pg_type t "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid "
+      "WHERE " + kNamespace + kTypeOfNoExtension + "ORDER BY t.oid",
+      "SELECT 'type', t.typname, 'CREATE TYPE ' || quote_ident(t.typname) || ' (INPUT = ' || t.typinput::text || "
+      "', OUTPUT = ' || t.typoutput::text || ')', NULL FROM pg_catalog.pg_type t "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " + kNamespace +
+          " AND t.typtype = 'b' AND t.typelem = 0" + kTypeOfNoExtension + "ORDER BY t.oid",
+      // Operators, collations and extended statistics of the schema.
+      "SELECT 'operator', o.oprname || '(' || pg_catalog.format_type(o.oprleft, NULL) || ', ' || "
+      "pg_catalog.format_type(o.oprright, NULL) || ')', 'CREATE OPERATOR ' || o.oprname || ' (FUNCTION = ' || "
+      "o.oprcode::text || COALESCE(', LEFTARG = ' || pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), '') || "
+      "COALESCE(', RIGHTARG = ' || pg_catalog.format_type(NULLIF(o.oprright, 0), NULL), '') || ')', NULL "
+      "FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE " + kNamespace +
+          " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_operator'::regclass "
+          "AND x.objid = o.oid AND x.deptype = 'e') ORDER BY o.oid",
+      "SELECT 'collation', co.collname, 'CREATE COLLATION ' || quote_ident(co.collname) || ' (PROVIDER = ' || "
+      "CASE co.collprovider WHEN 'i' THEN 'icu' WHEN 'c' THEN 'libc' ELSE 'default' END || ', LOCALE = ' || "
+      "quote_literal(COALESCE(co.colliculocale, co.collcollate, '')) || ')', NULL "
+      "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE " +
+          kNamespace +
+          " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_collation'::regclass "
+          "AND x.objid = co.oid AND x.deptype = 'e') ORDER BY co.oid",
+      "SELECT 'statistics', s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), c.relname "
+      "FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace "
+      "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE " + kNamespace + " ORDER BY s.oid",
+  };
+  for (const std::string& sql : queries) {
+    for (const Row& row : Query(sql, params)) {
+      if (row[3] && skip.count(Text(row[3]))) continue;
+      out.push_back({Text(row[0]), Text(row[1]), Text(row[2])});
+    }
+  }
+  return out;
+}
+
 void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
   // Each table with an expression is created again as a temporary table,
   // with its columns' types, its {sql:} defaults, its checks and the

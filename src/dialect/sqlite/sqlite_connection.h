@@ -42,6 +42,7 @@ class SqliteConnection final : public Connection {
   void Rollback() override;
   bool TableExists(const std::string& table) override;
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // sqlite_inspect.cpp
+  std::vector<Unmodeled> ListUnmodeled(const std::vector<std::string>& skip_tables) override;  // sqlite_inspect.cpp
 
  protected:
   const std::string& label() const override { return label_; }

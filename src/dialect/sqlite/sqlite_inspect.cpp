@@ -614,11 +614,39 @@ void ReadIndexSql(std::string_view sql, schema::Index& index) {
 
 }  // namespace
 
+std::vector<Unmodeled> SqliteConnection::ListUnmodeled(const std::vector<std::string>& skip_tables) {
+  std::vector<Unmodeled> out;
+  // A virtual table (its shadow tables are its own), and the table options
+  // the model has no key for.
+  for (const Row& row : Query("SELECT l.name, l.type, l.wr, l.strict, m.sql FROM pragma_table_list l "
+                              "JOIN sqlite_master m ON m.name = l.name AND m.type = 'table' "
+                              "WHERE l.schema = 'main' AND l.type IN ('table', 'virtual') ORDER BY m.rowid")) {
+    const std::string name = ToText(row[0]);
+    if (std::find(skip_tables.begin(), skip_tables.end(), name) != skip_tables.end()) continue;
+    if (ToUpper(name).rfind("SQLITE_", 0) == 0 || name.rfind("_retort_", 0) == 0) continue;
+    if (ToText(row[1]) == "virtual") {
+      out.push_back({"virtual table", name, ToText(row[4])});
+      continue;
+    }
+    if (ToInt(row[2]) != 0) out.push_back({"table option WITHOUT ROWID", name, ToText(row[4])});
+    if (ToInt(row[3]) != 0) out.push_back({"table option STRICT", name, ToText(row[4])});
+  }
+  return out;
+}
+
 schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_tables) {
   Schema out;
+  // A virtual table and its shadow tables are the model's to leave alone
+  // (ListUnmodeled names them).
+  std::set<std::string> virtual_tables;
+  for (const Row& row :
+       Query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')")) {
+    virtual_tables.insert(ToText(row[0]));
+  }
   auto skipped = [&](const std::string& name) {
     std::string up = ToUpper(name);
     if (up.rfind("SQLITE_", 0) == 0 || name.rfind("_retort_", 0) == 0) return true;
+    if (virtual_tables.count(name)) return true;
     return std::find(skip_tables.begin(), skip_tables.end(), name) != skip_tables.end();
   };
   std::vector<Row> tables =
