@@ -686,7 +686,8 @@ std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std:
   for (size_t at = 0; at < body.size();) {
     size_t end = body.find('\n', at);
     if (end == std::string::npos) end = body.size();
-    if (!first && body[at] != ' ' && body[at] != '-') text += "\n";
+    // (A top-level key: not an empty line of a literal block.)
+    if (!first && end > at && body[at] != ' ' && body[at] != '-') text += "\n";
     text.append(body, at, end - at);
     text += '\n';
     first = false;

@@ -535,7 +535,11 @@ schema::Schema PostgresConnection::Inspect(const std::vector<std::string>& skip_
   };
 
   for (const Row& row : Query(
-           "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+           // A domain's column reads as its base type (the domain itself is
+           // left out: ListUnmodeled names it).
+           "SELECT a.attrelid, a.attname, CASE WHEN t.typtype = 'd' THEN "
+           "pg_catalog.format_type(t.typbasetype, t.typtypmod) "
+           "ELSE pg_catalog.format_type(a.atttypid, a.atttypmod) END, "
            "a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
            "CASE WHEN t.typtype = 'e' AND tn.nspname = $1 THEN t.typname "
            "WHEN et.typtype = 'e' AND etn.nspname = $1 THEN et.typname END, "
@@ -838,6 +842,18 @@ std::vector<Unmodeled> PostgresConnection::ListUnmodeled(const std::vector<std::
       "LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = c.oid LEFT JOIN pg_catalog.pg_class tc ON tc.oid = ix.indrelid "
       "WHERE " + kNamespace + " AND c.reloptions IS NOT NULL AND c.relkind IN ('r', 'p', 'i', 'm')" +
           kClassOfNoExtension + "ORDER BY c.oid",
+      // An identity or serial column's sequence under another name than
+      // the one PostgreSQL gives it (a table renamed since).
+      "SELECT 'sequence name', c.relname || '.' || a.attname, 'ALTER SEQUENCE ' || quote_ident(c.relname || '_' || "
+      "a.attname || '_seq') || ' RENAME TO ' || quote_ident(sq.relname), c.relname "
+      "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_depend d ON d.refobjid = c.oid AND d.refobjsubid = a.attnum "
+      "AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i') "
+      "JOIN pg_catalog.pg_class sq ON sq.oid = d.objid AND sq.relkind = 'S' "
+      "WHERE " + kNamespace + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+      "AND octet_length(c.relname || '_' || a.attname || '_seq') <= 63 "
+      "AND sq.relname <> c.relname || '_' || a.attname || '_seq'" + kClassOfNoExtension + "ORDER BY c.oid, a.attnum",
       // Exclusion constraints.
       "SELECT 'exclusion constraint', c.relname || '.' || con.conname, 'ALTER TABLE ' || quote_ident(c.relname) || "
       "' ADD CONSTRAINT ' || quote_ident(con.conname) || ' ' || pg_catalog.pg_get_constraintdef(con.oid), c.relname "
