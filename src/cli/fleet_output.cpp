@@ -57,16 +57,18 @@ std::string TargetLines(const TargetResult& r) {
       return out + "kept at " + Heads(r.heads_after) + " (already versioned)\n";
     case Status::kDrift:
       if (!r.changes.empty()) {
-        out += std::to_string(r.changes.size()) + " applied scripts changed:\n";
+        out += std::to_string(r.changes.size()) +
+               (r.changes.size() == 1 ? " applied script changed:\n" : " applied scripts changed:\n");
         for (const ScriptChange& c : r.changes) out += "  " + ChangeLine(c) + "\n";
         return out;
       }
       [[fallthrough]];
     case Status::kMismatch: {
+      const size_t n = r.differences.size();
       out += r.status == Status::kDrift
-                 ? std::to_string(r.differences.size()) + " differences from its revision:\n"
-                 : "not stamped: the schema differs from that revision's in " +
-                       std::to_string(r.differences.size()) + " ways:\n";
+                 ? std::to_string(n) + (n == 1 ? " difference" : " differences") + " from its revision:\n"
+                 : "not stamped: the schema differs from that revision's in " + std::to_string(n) +
+                       (n == 1 ? " way:\n" : " ways:\n");
       for (const SchemaDifference& d : r.differences) out += "  " + d.description + "\n";
       return out;
     }
@@ -74,6 +76,16 @@ std::string TargetLines(const TargetResult& r) {
     case Status::kNotRun: return out + "not run (an earlier target failed)\n";
   }
   return "";
+}
+
+// What makes two targets' reports the same (their differences, or the
+// scripts changed), for a drift or a mismatch; "" for any other.
+std::string AlikeKey(const TargetResult& r) {
+  if (r.status != Status::kDrift && r.status != Status::kMismatch) return "";
+  std::string key = StatusName(r.status);
+  for (const SchemaDifference& d : r.differences) key += "\n" + d.description;
+  for (const ScriptChange& c : r.changes) key += "\n" + ChangeLine(c);
+  return key;
 }
 
 nlohmann::json ToJson(const TargetResult& r) {
@@ -143,8 +155,27 @@ int RunFleet(const Context& ctx, Project& project, const FleetCommand& command) 
               << "\n";
     return report.ExitCode();
   }
-  // In target order, whatever order they finished in.
-  for (const TargetResult& r : report.targets) std::cout << TargetLines(r);
+  // In target order, whatever order they finished in; targets that differ
+  // alike are printed once, together, where the first of them comes.
+  std::map<std::string, std::vector<const TargetResult*>> alike;
+  for (const TargetResult& r : report.targets) {
+    if (std::string key = AlikeKey(r); !key.empty()) alike[key].push_back(&r);
+  }
+  for (const TargetResult& r : report.targets) {
+    const std::string key = AlikeKey(r);
+    const auto group = key.empty() ? alike.end() : alike.find(key);
+    if (group == alike.end() || group->second.size() < 2) {
+      std::cout << TargetLines(r);
+      continue;
+    }
+    if (group->second.front() != &r) continue;
+    std::string lines = TargetLines(r);
+    std::string names;
+    for (const TargetResult* t : group->second) names += (names.empty() ? "" : ", ") + t->target;
+    // "<target>: <what>" becomes "<n> targets: <what>", then which.
+    std::cout << std::to_string(group->second.size()) + " targets: " + lines.substr(r.target.size() + 2)
+              << "  on " << names << "\n";
+  }
   std::string summary;
   for (const auto& [status, n] : counts) summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + status;
   char took[32];

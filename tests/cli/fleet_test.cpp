@@ -202,6 +202,37 @@ TEST_F(SqliteFleet, CurrentAndVerifyReportEachTarget) {
   EXPECT_EQ(status[Url("project_2.db")], "clean");
 }
 
+// Targets in natural order (project_2 before project_10); those that
+// differ alike are reported once, with the targets named.
+TEST_F(SqliteFleet, NaturalOrderAndAlikeDifferencesTogether) {
+  for (int i : {10, 11}) testing::SqliteExecute(File(i), "SELECT 1");
+  for (int i : {2, 10, 11}) {
+    testing::SqliteExecute(File(i), "CREATE TABLE notes (id INTEGER NOT NULL, CONSTRAINT pk_notes PRIMARY KEY (id))");
+  }
+  testing::SqliteExecute(File(3), "CREATE TABLE notes (id INTEGER NOT NULL, body TEXT, "
+                                  "CONSTRAINT pk_notes PRIMARY KEY (id))");
+  auto r = RunRetort({"stamp", "head", "--baseline", "--if-matches", "--url", Url("project_*.db")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find("7 targets: ")),
+            "3 targets: not stamped: the schema differs from that revision's in 1 way:\n"
+            "  table notes: missing table\n"
+            "  on sqlite:///data/project_1.db, sqlite:///data/project_4.db, sqlite:///data/project_5.db\n"
+            "3 targets: not stamped: the schema differs from that revision's in 2 ways:\n"
+            "  table notes: missing column body: text\n"
+            "  table notes: missing index ix_notes_body: (body)\n"
+            "  on sqlite:///data/project_2.db, sqlite:///data/project_10.db, sqlite:///data/project_11.db\n"
+            "sqlite:///data/project_3.db: not stamped: the schema differs from that revision's in 1 way:\n"
+            "  table notes: missing index ix_notes_body: (body)\n")
+      << r.out;
+  r = RunRetort({"current", "--url", Url("project_*.db"), "--json"}, dir_.path());
+  std::vector<std::string> order;
+  const nlohmann::json report = Report(r);
+  for (const auto& t : report["targets"]) order.push_back(t["target"]);
+  EXPECT_EQ(order, (std::vector<std::string>{Url("project_1.db"), Url("project_2.db"), Url("project_3.db"),
+                                             Url("project_4.db"), Url("project_5.db"), Url("project_10.db"),
+                                             Url("project_11.db")}));
+}
+
 TEST_F(SqliteFleet, ValidateReportsEachTarget) {
   RunRetort({"upgrade", "head", "--url", Url("project_[12].db")}, dir_.path());
   RunRetort({"upgrade", "1", "--url", Url("project_3.db")}, dir_.path());
@@ -213,9 +244,11 @@ TEST_F(SqliteFleet, ValidateReportsEachTarget) {
              script.replace(script.find("type: text"), 10, "type: string(9)"));
   r = RunRetort({"validate", "--url", Url("project_[123].db")}, dir_.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("sqlite:///data/project_1.db: 1 applied scripts changed:\n"
+  EXPECT_NE(r.out.find("2 targets: 1 applied script changed:\n"
                        "  revision 2 ("),
             std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  on sqlite:///data/project_1.db, sqlite:///data/project_2.db\n"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("3 targets: 1 clean, 2 drift"), std::string::npos) << r.out;
 }
 
