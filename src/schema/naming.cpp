@@ -555,7 +555,9 @@ NamingConvention DetectNamingConvention(const Schema& schema) {
       {"ix", {"ix_%(column_0_label)s", "ix_%(table_name)s_%(column_0_N_name)s"}},
   };
   NamingConvention out;
-  for (const auto& [key, candidates] : kCandidates) {
+  for (const auto& entry : kCandidates) {
+    const std::string& key = entry.first;  // (a lambda below names it: no structured binding)
+    const std::vector<std::string>& candidates = entry.second;
     auto it = by_key.find(key);
     if (it == by_key.end() || it->second.empty()) continue;
     std::vector<std::string> tried = candidates;
