@@ -227,9 +227,10 @@ struct FleetCommand {
   enum class Kind { kUpgrade, kDowngrade, kCurrent, kStamp, kVerify, kValidate };
   Kind kind = Kind::kUpgrade;
   std::string target;     // the revision target (upgrade, downgrade, stamp)
-  bool dry_run = false;   // upgrade, downgrade: plan only, touching nothing
+  bool dry_run = false;   // upgrade, downgrade, stamp: plan only, touching nothing
   bool with_sql = false;  // with dry_run: the statements too
   bool purge = false;     // stamp --purge
+  bool check_heads = false;  // current: not at every head is kNotAtHead
   // stamp: only targets without a version yet (adopting existing
   // databases); the others are kept as they are.
   bool baseline = false;
@@ -252,10 +253,12 @@ struct FleetOptions {
 struct TargetResult {
   enum class Status {
     kCurrent,       // current: read
+    kNotAtHead,     // current with check_heads: some head not reached
     kUpToDate,      // nothing to do
     kMigrated,      // upgrade, downgrade: steps ran
     kWouldMigrate,  // dry run: steps would run
     kStamped,
+    kWouldStamp,    // dry run: the rows would change
     kKept,          // baseline: already versioned, left alone
     kClean,         // verify, validate: no differences
     kDrift,         // verify: differences; validate: changed scripts
@@ -267,6 +270,7 @@ struct TargetResult {
   Status status = Status::kNotRun;
   std::vector<std::string> heads_before;
   std::vector<std::string> heads_after;
+  std::vector<std::string> missing_heads;  // kNotAtHead: the heads not reached
   // The steps run (or, in a dry run, that would run).
   std::vector<StepEvent> steps;
   std::vector<std::string> statements;  // dry run with SQL
@@ -389,6 +393,9 @@ class Project {
   // not) that no row descends from: with the rows, what Alembic's `current`
   // lists (its effective heads). Throws for a row no script declares.
   std::vector<std::string> DependedOn(const std::vector<std::string>& rows) const;
+  // The heads of the scripts that version rows `rows` are not at (neither
+  // a row nor what a row depends on): `current --check-heads`.
+  std::vector<std::string> MissingHeads(const std::vector<std::string>& rows) const;
   // The history table's rows, oldest first.
   std::vector<HistoryRecord> AppliedHistory() const;
   RunResult Upgrade(const std::string& target, const StepCallback& on_step = {});
@@ -398,6 +405,9 @@ class Project {
   // upgrade just "b", from base. `dialect` is "sqlite" or "postgresql"; ""
   // takes it from the URL. Version and history table updates included.
   std::string OfflineSql(const std::string& range, bool upgrade, const std::string& dialect = "");
+  // `stamp --sql`: the version and history table statements that stamp
+  // `range` (a:b, or b from base) offline; `purge` deletes every row first.
+  std::string OfflineStamp(const std::string& range, bool purge = false, const std::string& dialect = "");
 
   // Sets the version table without running migrations. Returns the new rows.
   std::vector<std::string> Stamp(const std::string& target, bool purge = false);
@@ -449,6 +459,7 @@ class Project {
  private:
   struct Impl;
   explicit Project(std::unique_ptr<Impl> impl);
+  std::vector<std::string> OfflineHeads(const std::string& from) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -34,12 +34,22 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
 
   auto* current = Sub(app, ctx, "current", "Show the database's current revisions");
   current->add_flag("-v,--verbose", *verbose, "Show each revision in full");
-  current->callback([&ctx, verbose] {
-    ctx.run = [&ctx, verbose] {
+  auto check_heads = std::make_shared<bool>(false);
+  current->add_flag("--check-heads", *check_heads,
+                    "Exit 1 unless the database is at every head of the scripts, saying which it lacks");
+  current->callback([&ctx, verbose, check_heads] {
+    ctx.run = [&ctx, verbose, check_heads] {
       Project project = ctx.OpenProject();
       if (ctx.ManyTargets(project)) {
-        return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kCurrent});
+        return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kCurrent, .check_heads = *check_heads});
       }
+      // What the rows lack of the heads (a row no script declares fails).
+      std::vector<std::string> missing;
+      if (*check_heads) missing = project.MissingHeads(project.Current());
+      const int code = missing.empty() ? 0 : 1;
+      auto not_at_head = [&] {
+        return "not at head: " + Joined(missing) + (missing.size() == 1 ? " is" : " are") + " not applied";
+      };
       std::vector<RevisionInfo> infos;
       std::vector<std::string> rows, unknown;  // unknown: rows no script declares
       for (const std::string& rev : project.Current()) {
@@ -65,8 +75,11 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
           out.push_back(std::move(entry));
         }
         for (const std::string& rev : unknown) out.push_back({{"revision", rev}, {"unknown", true}});
+        if (*check_heads) {
+          out = {{"revisions", out}, {"at_heads", missing.empty()}, {"missing_heads", missing}};
+        }
         std::cout << out.dump(2) << "\n";
-        return 0;
+        return code;
       }
       if (*verbose) {
         std::cout << "Current revision(s) for " << project.MaskedUrl() << ":\n";
@@ -82,7 +95,8 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
       for (const std::string& rev : unknown) {
         std::cout << rev << " (unknown: no migration script declares it)\n";
       }
-      return 0;
+      if (code) std::cout << not_at_head() << "\n";
+      return code;
     };
   });
 

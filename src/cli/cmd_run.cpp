@@ -99,14 +99,33 @@ void AddRunCommands(CLI::App& app, Context& ctx) {
                   "others as they are");
   stamp->add_flag("--if-matches", *if_matches,
                   "With --baseline: stamp only where the live schema equals that revision's");
-  stamp->add_flag("--json", ctx.json, "With several databases or --baseline: print a JSON report");
-  stamp->callback([&ctx, target, purge, baseline, if_matches] {
+  auto dry_run = std::make_shared<bool>(false);
+  auto sql = std::make_shared<bool>(false);
+  auto dialect = std::make_shared<std::string>();
+  stamp->add_flag("--dry-run", *dry_run,
+                  "Show, for each database, what it would get (stamped, kept, mismatch); change nothing");
+  stamp->add_flag("--sql", *sql,
+                  "Print the version-table statements of TARGET (a range a:b, or b from base) without "
+                  "connecting");
+  stamp->add_option("--dialect", *dialect, "With --sql: sqlite or postgresql (default: the URL's)");
+  stamp->add_flag("--json", ctx.json,
+                  "With several databases, --baseline or --dry-run: print a JSON report");
+  stamp->callback([&ctx, target, purge, baseline, if_matches, dry_run, sql, dialect] {
     if (*if_matches && !*baseline) throw CLI::ValidationError("--if-matches", "is given with --baseline");
-    ctx.run = [&ctx, target, purge, baseline, if_matches] {
+    if (!dialect->empty() && !*sql) throw CLI::ValidationError("--dialect", "is given with --sql");
+    if (*sql && (*dry_run || *baseline)) {
+      throw CLI::ValidationError("--sql", "writes the statements for no database: not with --dry-run or --baseline");
+    }
+    ctx.run = [&ctx, target, purge, baseline, if_matches, dry_run, sql, dialect] {
+      if (*sql) {
+        std::cout << Project::Open(ctx.MakeSettings()).OfflineStamp(*target, *purge, *dialect);
+        return 0;
+      }
       Project project = ctx.OpenProject();
-      if (*baseline || ctx.ManyTargets(project)) {
+      if (*baseline || *dry_run || ctx.ManyTargets(project)) {
         FleetCommand command{.kind = FleetCommand::Kind::kStamp,
                              .target = *target,
+                             .dry_run = *dry_run,
                              .purge = *purge,
                              .baseline = *baseline,
                              .require_match = *if_matches};

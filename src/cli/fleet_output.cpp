@@ -32,6 +32,9 @@ std::string TargetLines(const TargetResult& r) {
   std::string out = r.target + ": ";
   switch (r.status) {
     case Status::kCurrent: return out + Heads(r.heads_after) + "\n";
+    case Status::kNotAtHead:
+      return out + Heads(r.heads_after) + " (not at head: " + Joined(r.missing_heads) +
+             (r.missing_heads.size() == 1 ? " is" : " are") + " not applied)\n";
     case Status::kUpToDate:
     case Status::kClean:
       return "";
@@ -53,6 +56,8 @@ std::string TargetLines(const TargetResult& r) {
     }
     case Status::kStamped:
       return out + "stamped " + Heads(r.heads_before) + " -> " + Heads(r.heads_after) + "\n";
+    case Status::kWouldStamp:
+      return out + "would stamp " + Heads(r.heads_before) + " -> " + Heads(r.heads_after) + "\n";
     case Status::kKept:
       return out + "kept at " + Heads(r.heads_after) + " (already versioned)\n";
     case Status::kDrift:
@@ -101,6 +106,7 @@ nlohmann::json ToJson(const TargetResult& r) {
                         {"steps", steps},
                         {"duration_ms", r.duration_ms}};
   if (!r.statements.empty()) out["statements"] = r.statements;
+  if (r.status == Status::kNotAtHead) out["missing_heads"] = r.missing_heads;
   if (!r.differences.empty()) {
     nlohmann::json diffs = nlohmann::json::array();
     for (const SchemaDifference& d : r.differences) {

@@ -203,6 +203,17 @@ Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
   return plan;
 }
 
+std::vector<std::string> Migrator::PlanStamp(const std::string& target, bool purge,
+                                             std::vector<std::string>* heads) {
+  VersionStore store(connection_, options_.version_table, options_.history_table,
+                     options_.environment);
+  std::vector<std::string> now = store.Heads();
+  if (!purge) CheckKnown(now);
+  std::vector<std::string> rows = scripts_.graph().StampRows(now, target, purge);
+  if (heads) *heads = std::move(now);
+  return rows;
+}
+
 RunResult Migrator::Run(const std::string& target, bool upgrade, const StepCallback& on_step) {
   RunResult result;
   VersionStore store(connection_, options_.version_table, options_.history_table,
@@ -356,6 +367,36 @@ std::string Planner::OfflineScript(const std::vector<std::string>& heads,
     out.Add(store.RecordStatement(p.step.revision, direction, p.script->checksum(), 0));
   }
   out.Blank();
+  out.Add("COMMIT");
+  return out.text();
+}
+
+std::string Planner::OfflineStamp(const std::vector<std::string>& heads, const std::string& target,
+                                   bool purge) const {
+  if (!purge) CheckKnown(heads);
+  std::vector<std::string> rows = scripts_.graph().StampRows(heads, target, purge);
+  VersionStatements store(dialect_, options_.version_table, options_.history_table, options_.environment);
+  dialect::SqlText out;
+  out.Comment("stamp " + HeadsText(heads) + " -> " + HeadsText(rows) + " for " + std::string(dialect_.name()) +
+              ", written by retort " + retort::Version());
+  out.Add("BEGIN");
+  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
+  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+  const std::set<std::string> old = AsSet(heads), wanted = AsSet(rows);
+  std::vector<std::string> remove, add;
+  if (purge) {
+    out.Add("DELETE FROM " + dialect_.Quote(options_.version_table));
+    add = rows;
+  } else {
+    for (const std::string& h : heads) {
+      if (!wanted.count(h)) remove.push_back(h);
+    }
+    for (const std::string& r : rows) {
+      if (!old.count(r)) add.push_back(r);
+    }
+  }
+  for (const dialect::Statement& st : store.ChangeStatements(remove, add)) out.Add(st);
+  for (const std::string& r : add) out.Add(store.RecordStatement(r, "stamp", scripts_.Get(r).checksum(), 0));
   out.Add("COMMIT");
   return out.text();
 }

@@ -44,6 +44,11 @@ class Planner {
   std::string OfflineScript(const std::vector<std::string>& heads, const std::string& target,
                             bool upgrade) const;
 
+  // Stamping from `heads` to `target` as an SQL script: the version and
+  // history tables made when missing, the rows changed (with `purge`,
+  // every row deleted first), one history row per revision stamped.
+  std::string OfflineStamp(const std::vector<std::string>& heads, const std::string& target, bool purge) const;
+
   // A step with every statement it will run, rendered in advance.
   struct PreparedStep {
     script::Step step;
@@ -88,6 +93,10 @@ class Migrator : public Planner {
     std::vector<PreparedStep> steps;
   };
   Plan PlanOnly(const std::string& target, bool upgrade);
+  // The version rows a Stamp would leave, touching nothing, and those
+  // there now (`heads`).
+  std::vector<std::string> PlanStamp(const std::string& target, bool purge,
+                                     std::vector<std::string>* heads = nullptr);
 
  private:
   RunResult Run(const std::string& target, bool upgrade, const StepCallback& on_step);

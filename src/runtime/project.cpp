@@ -495,6 +495,12 @@ struct Project::Impl {
     scripts.emplace(std::move(next));
     return path.string();
   }
+
+  // An offline script for the URL's dialect (or `dialect`), from `heads`,
+  // that `write` makes with a planner; on PostgreSQL after the schema
+  // prologue.
+  std::string Offline(const std::vector<std::string>& heads, const std::string& dialect,
+                      const std::function<std::string(const runtime::Planner&, const std::vector<std::string>&)>& write);
 };
 
 Project::Project(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -941,6 +947,10 @@ std::vector<std::string> Project::DependedOn(const std::vector<std::string>& row
   return out;
 }
 
+std::vector<std::string> Project::MissingHeads(const std::vector<std::string>& rows) const {
+  return impl_->Loaded().graph().HeadsNotReached(rows);
+}
+
 std::vector<std::string> Project::Current() const {
   Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(false), MaskedUrl()}));
   return Current(db);
@@ -1001,7 +1011,6 @@ std::vector<std::string> Project::Stamp(Database& db, const std::string& target,
 }
 
 std::string Project::OfflineSql(const std::string& range, bool upgrade, const std::string& dialect) {
-  const script::ScriptSet& scripts = impl_->Full();
   std::string from = upgrade ? "base" : "", to = range;
   if (size_t colon = range.find(':'); colon != std::string::npos) {
     from = range.substr(0, colon);
@@ -1011,27 +1020,52 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
     throw Error(ErrorKind::kUsage, upgrade ? "an offline upgrade takes a range a:b, or a target (from base)"
                                            : "an offline downgrade takes a range a:b (from a down to b)");
   }
+  return impl_->Offline(OfflineHeads(from), dialect,
+                        [&](const runtime::Planner& planner, const std::vector<std::string>& heads) {
+                          return planner.OfflineScript(heads, to, upgrade);
+                        });
+}
+
+std::string Project::OfflineStamp(const std::string& range, bool purge, const std::string& dialect) {
+  std::string from = "base", to = range;
+  if (size_t colon = range.find(':'); colon != std::string::npos) {
+    from = range.substr(0, colon);
+    to = range.substr(colon + 1);
+  }
+  if (from.empty() || to.empty()) throw Error(ErrorKind::kUsage, "an offline stamp takes a range a:b, or a target (from base)");
+  return impl_->Offline(OfflineHeads(from), dialect,
+                        [&](const runtime::Planner& planner, const std::vector<std::string>& heads) {
+                          return planner.OfflineStamp(heads, to, purge);
+                        });
+}
+
+std::vector<std::string> Project::OfflineHeads(const std::string& from) const {
   std::vector<std::string> heads;
   if (from != "base") {
     for (const RevisionInfo& info : Show(from)) heads.push_back(info.revision);
   }
+  return heads;
+}
+
+std::string Project::Impl::Offline(
+    const std::vector<std::string>& heads, const std::string& dialect,
+    const std::function<std::string(const runtime::Planner&, const std::vector<std::string>&)>& write) {
+  const script::ScriptSet& scripts = Full();
   dialect::DatabaseUrl url;
   std::string schema_name;
   if (dialect.empty()) {
-    url = dialect::ParseUrl(impl_->Url());
-    schema_name = url.schema.empty() ? impl_->config.database_schema : url.schema;
+    url = dialect::ParseUrl(Url());
+    schema_name = url.schema.empty() ? config.database_schema : url.schema;
   } else {
     url.scheme = std::string(dialect::DialectNamed(dialect).name);
   }
   const dialect::Dialect* d = &dialect::DialectOf(url).dialect();
-  runtime::Planner planner(scripts, impl_->Naming(), *d, impl_->OptionsFor(impl_->url));
-  std::string sql = planner.OfflineScript(heads, to, upgrade);
+  runtime::Planner planner(scripts, Naming(), *d, OptionsFor(this->url));
+  std::string sql = write(planner, heads);
   if (d->caps().schemas && !schema_name.empty()) {
     std::string prologue;
     // As a run would with --create-schema (or create_database_schema).
-    if (impl_->CreatesSchema()) {
-      prologue = "CREATE SCHEMA IF NOT EXISTS " + d->Quote(schema_name) + ";\n";
-    }
+    if (CreatesSchema()) prologue = "CREATE SCHEMA IF NOT EXISTS " + d->Quote(schema_name) + ";\n";
     sql = prologue + "SET search_path TO " + d->Quote(schema_name) + ";\n" + sql;
   }
   return sql;
@@ -1042,10 +1076,12 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
 const char* StatusName(TargetResult::Status status) {
   switch (status) {
     case TargetResult::Status::kCurrent: return "current";
+    case TargetResult::Status::kNotAtHead: return "not at head";
     case TargetResult::Status::kUpToDate: return "up to date";
     case TargetResult::Status::kMigrated: return "migrated";
     case TargetResult::Status::kWouldMigrate: return "would migrate";
     case TargetResult::Status::kStamped: return "stamped";
+    case TargetResult::Status::kWouldStamp: return "would stamp";
     case TargetResult::Status::kKept: return "kept";
     case TargetResult::Status::kClean: return "clean";
     case TargetResult::Status::kDrift: return "drift";
@@ -1060,7 +1096,8 @@ int FleetReport::ExitCode() const {
   int code = 0;
   for (const TargetResult& t : targets) {
     if (t.status == TargetResult::Status::kFailed) code = std::max(code, t.exit_code);
-    if (t.status == TargetResult::Status::kDrift || t.status == TargetResult::Status::kMismatch) {
+    if (t.status == TargetResult::Status::kDrift || t.status == TargetResult::Status::kMismatch ||
+        t.status == TargetResult::Status::kNotAtHead) {
       code = std::max(code, 1);
     }
   }
@@ -1099,6 +1136,10 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
     case Kind::kCurrent:
       r.heads_before = r.heads_after = store.Heads();
       r.status = Status::kCurrent;
+      if (command.check_heads) {
+        r.missing_heads = scripts->graph().HeadsNotReached(r.heads_before);
+        if (!r.missing_heads.empty()) r.status = Status::kNotAtHead;
+      }
       return;
     case Kind::kVerify:
       r.heads_before = r.heads_after = store.Heads();
@@ -1150,11 +1191,12 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
           return;
         }
       }
-      r.heads_after = migrator.Stamp(command.target, command.purge);
+      r.heads_after = command.dry_run ? migrator.PlanStamp(command.target, command.purge)
+                                      : migrator.Stamp(command.target, command.purge);
       std::vector<std::string> before = r.heads_before, after = r.heads_after;
       std::sort(before.begin(), before.end());
       std::sort(after.begin(), after.end());
-      r.status = before == after ? Status::kUpToDate : Status::kStamped;
+      r.status = before == after ? Status::kUpToDate : command.dry_run ? Status::kWouldStamp : Status::kStamped;
       return;
     }
   }

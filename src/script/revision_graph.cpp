@@ -953,6 +953,16 @@ std::vector<std::string> RevisionGraph::Ancestors(const std::vector<std::string>
   return out;
 }
 
+std::vector<std::string> RevisionGraph::HeadsNotReached(const std::vector<std::string>& rows) const {
+  for (const std::string& row : rows) Resolve(row);
+  const std::vector<std::string> reached = EffectiveHeads(rows);
+  std::vector<std::string> out;
+  for (const std::string& head : Heads()) {
+    if (std::find(reached.begin(), reached.end(), head) == reached.end()) out.push_back(head);
+  }
+  return out;
+}
+
 std::vector<std::string> RevisionGraph::EffectiveHeads(const std::vector<std::string>& rows) const {
   Planner planner(*this);
   std::vector<size_t> from;

@@ -80,6 +80,9 @@ class RevisionGraph {
   // revisions they depend on where no row descends from those. In
   // TopologicalOrder(). Throws kUnknownRevision for an unknown row.
   std::vector<std::string> EffectiveHeads(const std::vector<std::string>& rows) const;
+  // The heads that version rows `rows` have not reached: neither a row nor
+  // an effective head of them. Throws for a row no script declares.
+  std::vector<std::string> HeadsNotReached(const std::vector<std::string>& rows) const;
 
   // The version-table rows `current` (may be empty: nothing applied) and a
   // target string; returns the steps that reach it, in run order (Alembic's

@@ -82,6 +82,21 @@ TEST_P(Offline, ScriptAppliedByTheShellEqualsARun) {
   EXPECT_TRUE(project.Current().empty());
   std::vector<std::string> tables = by_shell.Tables();
   EXPECT_EQ(tables, (std::vector<std::string>{"retort_history", "retort_version"}));
+
+  // `stamp --sql`, applied, stamps as a run does: to the head, back to
+  // base, and with purge over a row no script declares.
+  dir.Write("stamp.sql", project.OfflineStamp(heads));
+  apply("stamp.sql");
+  EXPECT_EQ(project.Current(), std::vector<std::string>{heads});
+  EXPECT_EQ(by_shell.Query("SELECT direction FROM retort_history WHERE revision = '" + heads + "' ORDER BY id DESC LIMIT 1"),
+            (std::vector<std::vector<std::string>>{{"stamp"}}));
+  dir.Write("unstamp.sql", project.OfflineStamp(heads + ":base"));
+  apply("unstamp.sql");
+  EXPECT_TRUE(project.Current().empty());
+  by_shell.Query("INSERT INTO retort_version (version_num) VALUES ('gone')");
+  dir.Write("purge.sql", project.OfflineStamp(heads, true));
+  apply("purge.sql");
+  EXPECT_EQ(project.Current(), std::vector<std::string>{heads});
 }
 
 std::vector<Param> Params() {
