@@ -40,6 +40,22 @@ Error Error::WithContext(const Location& outer) const {
   return Error(kind_, message_, merged);
 }
 
+const char* ErrorKindName(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return "usage";
+    case ErrorKind::kInput: return "input";
+    case ErrorKind::kUnknownRevision: return "unknown_revision";
+    case ErrorKind::kAmbiguousTarget: return "ambiguous_target";
+    case ErrorKind::kMultipleHeads: return "multiple_heads";
+    case ErrorKind::kRevisionCycle: return "revision_cycle";
+    case ErrorKind::kDuplicateRevision: return "duplicate_revision";
+    case ErrorKind::kIrreversible: return "irreversible";
+    case ErrorKind::kRangeError: return "range";
+    case ErrorKind::kDatabase: return "database";
+  }
+  return "?";
+}
+
 int Error::ExitCode() const {
   return kind_ == ErrorKind::kDatabase ? 3 : 2;
 }

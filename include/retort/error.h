@@ -22,6 +22,11 @@ enum class ErrorKind {
   kDatabase,          // the database refused a statement or a connection
 };
 
+// "usage", "input", "unknown_revision", "ambiguous_target",
+// "multiple_heads", "revision_cycle", "duplicate_revision", "irreversible",
+// "range", "database": how `--json` names a kind.
+const char* ErrorKindName(ErrorKind kind);
+
 // Where an error happened. Every field is optional; what() joins the ones set.
 struct Location {
   std::string file;   // a path

@@ -47,7 +47,7 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
                 "connecting; with --dry-run: each database's statements");
   cmd->add_option("--dialect", *dialect,
                   "With --sql: sqlite or postgresql (default: the URL's)");
-  cmd->add_flag("--json", ctx.json, "With several databases or --dry-run: print a JSON report");
+  cmd->add_flag("--json", ctx.json, "Print a JSON report (of each database) and errors as JSON");
   cmd->callback([&ctx, target, per_migration, dry_run, sql, dialect, upgrade] {
     if (!dialect->empty() && (!*sql || *dry_run)) {
       throw CLI::ValidationError("--dialect", "is given with --sql (and no --dry-run)");
@@ -60,7 +60,8 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
       }
       if (*per_migration) settings.transaction_per_migration = true;
       Project project = Project::Open(settings);
-      if (*dry_run || ctx.ManyTargets(project)) {
+      // A JSON report is the one a run over many databases prints.
+      if (*dry_run || ctx.json || ctx.ManyTargets(project)) {
         FleetCommand command{.kind = upgrade ? FleetCommand::Kind::kUpgrade
                                              : FleetCommand::Kind::kDowngrade,
                              .target = *target,
@@ -108,8 +109,7 @@ void AddRunCommands(CLI::App& app, Context& ctx) {
                   "Print the version-table statements of TARGET (a range a:b, or b from base) without "
                   "connecting");
   stamp->add_option("--dialect", *dialect, "With --sql: sqlite or postgresql (default: the URL's)");
-  stamp->add_flag("--json", ctx.json,
-                  "With several databases, --baseline or --dry-run: print a JSON report");
+  stamp->add_flag("--json", ctx.json, "Print a JSON report (of each database) and errors as JSON");
   stamp->callback([&ctx, target, purge, baseline, if_matches, dry_run, sql, dialect] {
     if (*if_matches && !*baseline) throw CLI::ValidationError("--if-matches", "is given with --baseline");
     if (!dialect->empty() && !*sql) throw CLI::ValidationError("--dialect", "is given with --sql");
@@ -122,7 +122,7 @@ void AddRunCommands(CLI::App& app, Context& ctx) {
         return 0;
       }
       Project project = ctx.OpenProject();
-      if (*baseline || *dry_run || ctx.ManyTargets(project)) {
+      if (*baseline || *dry_run || ctx.json || ctx.ManyTargets(project)) {
         FleetCommand command{.kind = FleetCommand::Kind::kStamp,
                              .target = *target,
                              .dry_run = *dry_run,

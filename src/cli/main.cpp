@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cli.h"
 
 namespace retort::cli {
@@ -92,6 +94,28 @@ int ReportUnknownCommand(const CLI::App& app, const std::string& word) {
 
 }  // namespace retort::cli
 
+namespace {
+
+// {"error": {"message", "kind", "file", "line", "column", "revision",
+// "target", "statement", "text"}, "exit_code"}: the fields set, passwords
+// masked.
+void PrintJsonError(const retort::Error& e, int exit_code) {
+  using retort::MaskPasswords;
+  nlohmann::json error = {{"message", MaskPasswords(e.message())},
+                          {"kind", retort::ErrorKindName(e.kind())},
+                          {"text", MaskPasswords(e.what())}};
+  const retort::Location& at = e.where();
+  if (!at.file.empty()) error["file"] = at.file;
+  if (at.line) error["line"] = at.line;
+  if (at.column) error["column"] = at.column;
+  if (!at.revision.empty()) error["revision"] = at.revision;
+  if (!at.target.empty()) error["target"] = MaskPasswords(at.target);
+  if (!at.statement.empty()) error["statement"] = MaskPasswords(at.statement);
+  std::cout << nlohmann::json{{"error", error}, {"exit_code", exit_code}}.dump(2) << "\n";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace retort::cli;
   CLI::App app{"retort: database schema migrations.\n"
@@ -128,22 +152,31 @@ int main(int argc, char** argv) {
   AddInspectCommands(app, ctx);
   AddCheckCommands(app, ctx);
   AddPullCommand(app, ctx);
+  // With --json, an error is a JSON object on standard output too.
+  const bool json = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string(a) == "--json"; });
   if (std::optional<std::string> word = UnknownCommand(app, argc, argv)) {
-    return ReportUnknownCommand(app, *word);
+    const int code = ReportUnknownCommand(app, *word);
+    if (json) PrintJsonError(retort::Error(retort::ErrorKind::kUsage, "unknown command '" + *word + "'"), code);
+    return code;
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
+    if (code != 0 && json) {
+      PrintJsonError(retort::Error(retort::ErrorKind::kUsage, retort::MaskPasswords(e.what())), 2);
+    }
     return code == 0 ? 0 : 2;
   }
   try {
     return ctx.run ? ctx.run() : 0;
   } catch (const retort::Error& e) {
     std::cerr << "error: " << retort::MaskPasswords(e.what()) << "\n";
+    if (json) PrintJsonError(e, e.ExitCode());
     return e.ExitCode();
   } catch (const std::exception& e) {
     std::cerr << "error: " << retort::MaskPasswords(e.what()) << "\n";
+    if (json) PrintJsonError(retort::Error(retort::ErrorKind::kDatabase, e.what()), 3);
     return 3;
   }
 }
