@@ -224,7 +224,7 @@ struct PullResult {
 
 // What to do on every target of a fleet.
 struct FleetCommand {
-  enum class Kind { kUpgrade, kDowngrade, kCurrent, kStamp, kVerify, kValidate };
+  enum class Kind { kUpgrade, kDowngrade, kCurrent, kStamp, kVerify, kValidate, kRepair };
   Kind kind = Kind::kUpgrade;
   std::string target;     // the revision target (upgrade, downgrade, stamp)
   bool dry_run = false;   // upgrade, downgrade, stamp: plan only, touching nothing
@@ -262,6 +262,7 @@ struct TargetResult {
     kKept,          // baseline: already versioned, left alone
     kClean,         // verify, validate: no differences
     kDrift,         // verify: differences; validate: changed scripts
+    kRepaired,      // repair: changed scripts accepted
     kMismatch,      // baseline with require_match: the schema differs
     kFailed,
     kNotRun,        // fail_fast stopped the run first

@@ -98,6 +98,7 @@ void AddCheckCommands(CLI::App& app, Context& ctx) {
   repair->callback([&ctx] {
     ctx.run = [&ctx] {
       Project project = ctx.OpenProject();
+      if (ctx.ManyTargets(project)) return RunFleet(ctx, project, {.kind = FleetCommand::Kind::kRepair});
       std::vector<ScriptChange> changes = project.Repair();
       if (ctx.json) {
         std::cout << ChangesJson(changes).dump(2) << "\n";

@@ -60,6 +60,11 @@ std::string TargetLines(const TargetResult& r) {
       return out + "would stamp " + Heads(r.heads_before) + " -> " + Heads(r.heads_after) + "\n";
     case Status::kKept:
       return out + "kept at " + Heads(r.heads_after) + " (already versioned)\n";
+    case Status::kRepaired:
+      out += "accepted " + std::to_string(r.changes.size()) +
+             (r.changes.size() == 1 ? " changed script:\n" : " changed scripts:\n");
+      for (const ScriptChange& c : r.changes) out += "  " + ChangeLine(c) + "\n";
+      return out;
     case Status::kDrift:
       if (!r.changes.empty()) {
         out += std::to_string(r.changes.size()) +
@@ -86,7 +91,7 @@ std::string TargetLines(const TargetResult& r) {
 // What makes two targets' reports the same (their differences, or the
 // scripts changed), for a drift or a mismatch; "" for any other.
 std::string AlikeKey(const TargetResult& r) {
-  if (r.status != Status::kDrift && r.status != Status::kMismatch) return "";
+  if (r.status != Status::kDrift && r.status != Status::kMismatch && r.status != Status::kRepaired) return "";
   std::string key = StatusName(r.status);
   for (const SchemaDifference& d : r.differences) key += "\n" + d.description;
   for (const ScriptChange& c : r.changes) key += "\n" + ChangeLine(c);

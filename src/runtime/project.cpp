@@ -501,6 +501,9 @@ struct Project::Impl {
   // prologue.
   std::string Offline(const std::vector<std::string>& heads, const std::string& dialect,
                       const std::function<std::string(const runtime::Planner&, const std::vector<std::string>&)>& write);
+
+  // Accepts the changed applied scripts of one database (repair).
+  std::vector<ScriptChange> RepairOn(dialect::Connection& conn);
 };
 
 Project::Project(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -757,9 +760,12 @@ std::vector<ScriptChange> Project::Repair() {
 }
 
 std::vector<ScriptChange> Project::Repair(Database& db) {
-  const script::ScriptSet& scripts = impl_->Full();
-  dialect::Connection& conn = impl_->On(db);
-  runtime::VersionStore store(conn, impl_->config.version_table, impl_->config.history_table);
+  return impl_->RepairOn(impl_->On(db));
+}
+
+std::vector<ScriptChange> Project::Impl::RepairOn(dialect::Connection& conn) {
+  const script::ScriptSet& scripts = Full();
+  runtime::VersionStore store(conn, config.version_table, config.history_table, &settings.environment);
   dialect::Transaction txn(conn);
   std::vector<ScriptChange> changes =
       runtime::ChangedScripts(scripts, store.History(), store.Heads());
@@ -1085,6 +1091,7 @@ const char* StatusName(TargetResult::Status status) {
     case TargetResult::Status::kKept: return "kept";
     case TargetResult::Status::kClean: return "clean";
     case TargetResult::Status::kDrift: return "drift";
+    case TargetResult::Status::kRepaired: return "repaired";
     case TargetResult::Status::kMismatch: return "mismatch";
     case TargetResult::Status::kFailed: return "failed";
     case TargetResult::Status::kNotRun: return "not run";
@@ -1150,6 +1157,11 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
       r.heads_before = r.heads_after = store.Heads();
       r.changes = runtime::ChangedScripts(*scripts, store.History(), r.heads_before);
       r.status = r.changes.empty() ? Status::kClean : Status::kDrift;
+      return;
+    case Kind::kRepair:
+      r.heads_before = r.heads_after = store.Heads();
+      r.changes = RepairOn(*conn);
+      r.status = r.changes.empty() ? Status::kClean : Status::kRepaired;
       return;
     case Kind::kUpgrade:
     case Kind::kDowngrade: {

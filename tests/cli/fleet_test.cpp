@@ -250,6 +250,13 @@ TEST_F(SqliteFleet, ValidateReportsEachTarget) {
   EXPECT_NE(r.out.find("  on sqlite:///data/project_1.db, sqlite:///data/project_2.db\n"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("3 targets: 1 clean, 2 drift"), std::string::npos) << r.out;
+  // repair over the same targets accepts them, like validate reports them.
+  r = RunRetort({"repair", "--url", Url("project_[123].db")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 targets: accepted 1 changed script:\n  revision 2 ("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 targets: 1 clean, 2 repaired"), std::string::npos) << r.out;
+  r = RunRetort({"validate", "--url", Url("project_[123].db")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST_F(SqliteFleet, NoTargets) {
