@@ -409,6 +409,11 @@ class Project {
   // `stamp --sql`: the version and history table statements that stamp
   // `range` (a:b, or b from base) offline; `purge` deletes every row first.
   std::string OfflineStamp(const std::string& range, bool purge = false, const std::string& dialect = "");
+  // `ensure_version`: creates the version and history tables when they are
+  // missing (Alembic's ensure_version); OfflineEnsureVersion prints their
+  // statements for the URL's dialect (or `dialect`) instead.
+  void EnsureVersion();
+  std::string OfflineEnsureVersion(const std::string& dialect = "");
 
   // Sets the version table without running migrations. Returns the new rows.
   std::vector<std::string> Stamp(const std::string& target, bool purge = false);

@@ -47,7 +47,8 @@ int RunFleet(const Context& ctx, Project& project, const FleetCommand& command);
 std::string ChangeLine(const ScriptChange& change);
 
 // Printing (output.cpp).
-std::string RevisionLine(const RevisionInfo& info, bool verbose);
+// `current`: marked "(current)" (history --indicate-current).
+std::string RevisionLine(const RevisionInfo& info, bool verbose, bool current = false);
 std::string RevisionJson(const std::vector<RevisionInfo>& infos);
 std::string Joined(const std::vector<std::string>& items, const std::string& sep = ", ");
 

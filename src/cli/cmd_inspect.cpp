@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -104,20 +105,51 @@ void AddInspectCommands(CLI::App& app, Context& ctx) {
   auto* history = Sub(app, ctx, "history", "List revisions, newest first");
   history->add_option("-r,--rev-range", *range, "A range a:b (e.g. base:head, -3:, current:)");
   history->add_flag("-v,--verbose", *verbose, "Show each revision in full");
-  history->callback([&ctx, verbose, range] {
-    ctx.run = [&ctx, verbose, range] {
+  auto indicate = std::make_shared<bool>(false);
+  history->add_flag("-i,--indicate-current", *indicate, "Mark the database's current revisions (reads it)");
+  history->callback([&ctx, verbose, range, indicate] {
+    ctx.run = [&ctx, verbose, range, indicate] {
       Project project = ctx.OpenProject();
-      Print(ctx, range->empty() ? project.Revisions() : project.History(*range), *verbose);
+      std::vector<RevisionInfo> infos = range->empty() ? project.Revisions() : project.History(*range);
+      if (!*indicate) {
+        Print(ctx, infos, *verbose);
+        return 0;
+      }
+      const std::vector<std::string> rows = project.Current();
+      auto current = [&](const RevisionInfo& r) {
+        return std::find(rows.begin(), rows.end(), r.revision) != rows.end();
+      };
+      if (ctx.json) {
+        nlohmann::json out = nlohmann::json::parse(RevisionJson(infos));
+        for (size_t i = 0; i < infos.size(); ++i) out[i]["is_current"] = current(infos[i]);
+        std::cout << out.dump(2) << "\n";
+        return 0;
+      }
+      for (const RevisionInfo& r : infos) std::cout << RevisionLine(r, *verbose, current(r)) << "\n";
       return 0;
     };
   });
 
   auto* heads = Sub(app, ctx, "heads", "Show the heads of the scripts");
   heads->add_flag("-v,--verbose", *verbose, "Show each revision in full");
-  heads->callback([&ctx, verbose] {
-    ctx.run = [&ctx, verbose] {
+  auto resolve = std::make_shared<bool>(false);
+  heads->add_flag("--resolve-dependencies", *resolve,
+                  "Treat depends_on as down revisions: a head another revision depends on is none");
+  heads->callback([&ctx, verbose, resolve] {
+    ctx.run = [&ctx, verbose, resolve] {
       Project project = ctx.OpenProject();
       std::vector<RevisionInfo> infos = project.Heads();
+      if (*resolve) {
+        std::vector<std::string> depended;
+        for (const RevisionInfo& r : project.Revisions()) {
+          for (const std::string& d : r.depends_on) {
+            for (const RevisionInfo& target : project.Show(d)) depended.push_back(target.revision);
+          }
+        }
+        std::erase_if(infos, [&](const RevisionInfo& r) {
+          return std::find(depended.begin(), depended.end(), r.revision) != depended.end();
+        });
+      }
       if (ctx.json || *verbose) {
         Print(ctx, infos, true);
       } else {

@@ -83,9 +83,31 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
 
 }  // namespace
 
+void AddEnsureVersion(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("ensure_version", "Create the version and history tables when they are missing");
+  auto sql = std::make_shared<bool>(false);
+  auto dialect = std::make_shared<std::string>();
+  cmd->add_flag("--sql", *sql, "Print their statements without connecting");
+  cmd->add_option("--dialect", *dialect, "With --sql: sqlite or postgresql (default: the URL's)");
+  cmd->callback([&ctx, sql, dialect] {
+    if (!dialect->empty() && !*sql) throw CLI::ValidationError("--dialect", "is given with --sql");
+    ctx.run = [&ctx, sql, dialect] {
+      Project project = ctx.OpenProject();
+      if (*sql) {
+        std::cout << project.OfflineEnsureVersion(*dialect);
+        return 0;
+      }
+      project.EnsureVersion();
+      std::cerr << "The version and history tables are there.\n";
+      return 0;
+    };
+  });
+}
+
 void AddRunCommands(CLI::App& app, Context& ctx) {
   AddRun(app, ctx, "upgrade", "Upgrade the database to a later revision", true);
   AddRun(app, ctx, "downgrade", "Revert the database to an earlier revision", false);
+  AddEnsureVersion(app, ctx);
 
   auto* stamp = app.add_subcommand("stamp", "Set the version table without running migrations");
   auto target = std::make_shared<std::string>();

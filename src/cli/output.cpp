@@ -33,9 +33,10 @@ std::string Parents(const RevisionInfo& r) {
 }  // namespace
 
 // Alembic's formats: "0001 -> 0002 (head), message", or its verbose block.
-std::string RevisionLine(const RevisionInfo& r, bool verbose) {
-  if (!verbose) return Parents(r) + " -> " + r.revision + Marks(r) + ", " + r.message;
-  std::string out = "Rev: " + r.revision + Marks(r) + "\n";
+std::string RevisionLine(const RevisionInfo& r, bool verbose, bool current) {
+  const std::string marks = Marks(r) + (current ? " (current)" : "");
+  if (!verbose) return Parents(r) + " -> " + r.revision + marks + ", " + r.message;
+  std::string out = "Rev: " + r.revision + marks + "\n";
   out += (r.down_revisions.size() > 1 ? "Merges: " : "Parent: ") +
          (r.down_revisions.empty() ? std::string("<base>") : Joined(r.down_revisions)) + "\n";
   if (r.is_branch_point) out += "Branches into: " + Joined(r.next_revisions) + "\n";

@@ -371,6 +371,17 @@ std::string Planner::OfflineScript(const std::vector<std::string>& heads,
   return out.text();
 }
 
+std::string Planner::OfflineVersionTables() const {
+  dialect::SqlText out;
+  out.Comment("the version and history tables for " + std::string(dialect_.name()) + ", written by retort " +
+              retort::Version());
+  out.Add("BEGIN");
+  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
+  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+  out.Add("COMMIT");
+  return out.text();
+}
+
 std::string Planner::OfflineStamp(const std::vector<std::string>& heads, const std::string& target,
                                    bool purge) const {
   if (!purge) CheckKnown(heads);

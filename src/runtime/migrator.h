@@ -48,6 +48,8 @@ class Planner {
   // history tables made when missing, the rows changed (with `purge`,
   // every row deleted first), one history row per revision stamped.
   std::string OfflineStamp(const std::vector<std::string>& heads, const std::string& target, bool purge) const;
+  // The version and history tables made when missing, as an SQL script.
+  std::string OfflineVersionTables() const;
 
   // A step with every statement it will run, rendered in advance.
   struct PreparedStep {

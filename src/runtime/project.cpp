@@ -1045,6 +1045,22 @@ std::string Project::OfflineStamp(const std::string& range, bool purge, const st
                         });
 }
 
+void Project::EnsureVersion() {
+  Database db(std::make_unique<Database::Impl>(Database::Impl{impl_->Connect(true), MaskedUrl()}));
+  dialect::Connection& conn = impl_->On(db);
+  runtime::VersionStore store(conn, impl_->config.version_table, impl_->config.history_table,
+                              &impl_->settings.environment);
+  dialect::Transaction txn(conn);
+  store.EnsureTables();
+  txn.Commit();
+}
+
+std::string Project::OfflineEnsureVersion(const std::string& dialect) {
+  return impl_->Offline({}, dialect, [&](const runtime::Planner& planner, const std::vector<std::string>&) {
+    return planner.OfflineVersionTables();
+  });
+}
+
 std::vector<std::string> Project::OfflineHeads(const std::string& from) const {
   std::vector<std::string> heads;
   if (from != "base") {
