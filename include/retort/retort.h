@@ -275,6 +275,9 @@ struct TargetResult {
   // The steps run (or, in a dry run, that would run).
   std::vector<StepEvent> steps;
   std::vector<std::string> statements;  // dry run with SQL
+  // Dry run: the unacknowledged destructive operations the steps hold
+  // (a run refuses them), each as its error.
+  std::vector<std::string> unacknowledged;
   std::vector<SchemaDifference> differences;  // verify, mismatch
   std::vector<ScriptChange> changes;          // validate
   std::string error;   // kFailed: the whole message
@@ -405,7 +408,11 @@ class Project {
   // without connecting: "a:b" from a (a revision, or base) to b, or for an
   // upgrade just "b", from base. `dialect` is "sqlite" or "postgresql"; ""
   // takes it from the URL. Version and history table updates included.
-  std::string OfflineSql(const std::string& range, bool upgrade, const std::string& dialect = "");
+  // With `unacknowledged`, a step with unacknowledged destructive
+  // operations is written too (after a comment naming each), and each is
+  // added there as the error a run gives; without, it is refused.
+  std::string OfflineSql(const std::string& range, bool upgrade, const std::string& dialect = "",
+                         std::vector<std::string>* unacknowledged = nullptr);
   // `stamp --sql`: the version and history table statements that stamp
   // `range` (a:b, or b from base) offline; `purge` deletes every row first.
   std::string OfflineStamp(const std::string& range, bool purge = false, const std::string& dialect = "");

@@ -55,8 +55,12 @@ void AddRun(CLI::App& app, Context& ctx, const std::string& name, const std::str
     ctx.run = [&ctx, target, per_migration, dry_run, sql, dialect, upgrade] {
       Settings settings = ctx.MakeSettings();
       if (*sql && !*dry_run) {
-        std::cout << Project::Open(settings).OfflineSql(*target, upgrade, *dialect);
-        return 0;
+        // Unacknowledged destructive changes are written, marked, for a
+        // reviewer to read; the exit code says a run would refuse them.
+        std::vector<std::string> unacknowledged;
+        std::cout << Project::Open(settings).OfflineSql(*target, upgrade, *dialect, &unacknowledged);
+        for (const std::string& u : unacknowledged) std::cerr << "error: " << u << " (a run refuses it)\n";
+        return unacknowledged.empty() ? 0 : 1;
       }
       if (*per_migration) settings.transaction_per_migration = true;
       Project project = Project::Open(settings);

@@ -50,8 +50,9 @@ std::string TargetLines(const TargetResult& r) {
       for (const std::string& sql : r.statements) {
         out += "    ";
         for (char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
-        out += ";\n";
+        out += sql.starts_with("-- ") ? "\n" : ";\n";
       }
+      for (const std::string& u : r.unacknowledged) out += "  refused by a run: " + u + "\n";
       return out;
     }
     case Status::kStamped:
@@ -112,6 +113,7 @@ nlohmann::json ToJson(const TargetResult& r) {
                         {"duration_ms", r.duration_ms}};
   if (!r.statements.empty()) out["statements"] = r.statements;
   if (r.status == Status::kNotAtHead) out["missing_heads"] = r.missing_heads;
+  if (!r.unacknowledged.empty()) out["unacknowledged"] = r.unacknowledged;
   if (!r.differences.empty()) {
     nlohmann::json diffs = nlohmann::json::array();
     for (const SchemaDifference& d : r.differences) {

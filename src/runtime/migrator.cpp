@@ -62,30 +62,38 @@ namespace {
 // A destructive or risky upgrade operation runs only once its author has
 // said so in the script (`acknowledged: true`); downgrades undo what an
 // upgrade did and are not held back.
-void RefuseUnacknowledged(const std::vector<ops::OpAt>& operations, const schema::Schema& schema) {
+// Each such operation of `operations` (replayed from `schema`), as the
+// error that refuses it.
+std::vector<Error> Unacknowledged(const std::vector<ops::OpAt>& operations, const schema::Schema& schema) {
   // Replaying a copy of the schema costs; most steps have nothing to judge.
   bool candidates = std::any_of(operations.begin(), operations.end(), [](const ops::OpAt& at) {
     return !at.acknowledged && autogen::MayBeRisky(at.op);
   });
-  if (!candidates) return;
-  std::vector<autogen::LintFinding> findings = autogen::Unacknowledged(operations, schema);
-  if (findings.empty()) return;
-  const autogen::LintFinding& first = findings.front();
-  std::string more = findings.size() > 1
-                         ? " (and " + std::to_string(findings.size() - 1) + " more in this script)"
-                         : "";
+  std::vector<Error> out;
+  if (!candidates) return out;
+  for (const autogen::LintFinding& f : autogen::Unacknowledged(operations, schema)) {
+    out.emplace_back(ErrorKind::kInput,
+                     "unacknowledged destructive change: " + f.risk +
+                         "; review it, then add `acknowledged: true` to this " + ops::OperationName(f.op->op),
+                     f.op->where);
+  }
+  return out;
+}
+
+void RefuseUnacknowledged(const std::vector<ops::OpAt>& operations, const schema::Schema& schema) {
+  std::vector<Error> found = Unacknowledged(operations, schema);
+  if (found.empty()) return;
+  if (found.size() == 1) throw found.front();
   throw Error(ErrorKind::kInput,
-              "unacknowledged destructive change: " + first.risk +
-                  "; review it, then add `acknowledged: true` to this " +
-                  ops::OperationName(first.op->op) + more,
-              first.op->where);
+              found.front().message() + " (and " + std::to_string(found.size() - 1) + " more in this script)",
+              found.front().where());
 }
 
 }  // namespace
 
 std::vector<Planner::PreparedStep> Planner::Prepare(const std::vector<std::string>& heads,
-                                                      const std::string& target,
-                                                      bool upgrade) const {
+                                                      const std::string& target, bool upgrade,
+                                                      bool review) const {
   const script::RevisionGraph& graph = scripts_.graph();
   std::vector<script::Step> steps =
       upgrade ? graph.PlanUpgrade(heads, target) : graph.PlanDowngrade(heads, target);
@@ -108,7 +116,11 @@ std::vector<Planner::PreparedStep> Planner::Prepare(const std::vector<std::strin
     try {
       const std::vector<ops::OpAt>& operations =
           upgrade ? p.script->upgrade : downgrades.at(step.revision);
-      if (upgrade) RefuseUnacknowledged(operations, schema);
+      if (upgrade && review) {
+        for (const Error& e : Unacknowledged(operations, schema)) p.unacknowledged.push_back(e.what());
+      } else if (upgrade) {
+        RefuseUnacknowledged(operations, schema);
+      }
       p.rendered = dialect.RenderOps(operations, schema);
     } catch (const Error& e) {
       throw InContext(e, step.revision);
@@ -193,13 +205,13 @@ bool Migrator::NeedsSuspension(const std::vector<PreparedStep>& prepared) {
                      [](const PreparedStep& p) { return dialect::SuspendsForeignKeys(p.rendered); });
 }
 
-Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade) {
+Migrator::Plan Migrator::PlanOnly(const std::string& target, bool upgrade, bool review) {
   VersionStore store(connection_, options_.version_table, options_.history_table,
                      options_.environment);
   Plan plan;
   plan.heads = store.Heads();
   CheckKnown(plan.heads);
-  plan.steps = Prepare(plan.heads, target, upgrade);
+  plan.steps = Prepare(plan.heads, target, upgrade, review);
   return plan;
 }
 
@@ -333,10 +345,10 @@ std::string HeadsText(const std::vector<std::string>& heads) {
 
 }  // namespace
 
-std::string Planner::OfflineScript(const std::vector<std::string>& heads,
-                                    const std::string& target, bool upgrade) const {
+std::string Planner::OfflineScript(const std::vector<std::string>& heads, const std::string& target,
+                                   bool upgrade, std::vector<std::string>* unacknowledged) const {
   CheckKnown(heads);
-  std::vector<PreparedStep> steps = Prepare(heads, target, upgrade);
+  std::vector<PreparedStep> steps = Prepare(heads, target, upgrade, unacknowledged != nullptr);
   VersionStatements store(dialect_, options_.version_table, options_.history_table,
                           options_.environment);
   dialect::SqlText out;
@@ -361,6 +373,10 @@ std::string Planner::OfflineScript(const std::vector<std::string>& heads,
                     HeadsText(up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions) +
                     ", " + p.script->message,
                 true);
+    for (const std::string& u : p.unacknowledged) {
+      out.Comment("UNACKNOWLEDGED: " + u + " (a run refuses this step)");
+      if (unacknowledged) unacknowledged->push_back(u);
+    }
     dialect::WriteSteps(p.rendered, out);
     if (!p.script->transactional) out.Add("BEGIN");
     for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) out.Add(st);

@@ -41,8 +41,11 @@ class Planner {
   // comment line, the run is one transaction (scripts that cannot run in
   // one go between COMMIT and BEGIN). The steps are written as a live run
   // executes them (dialect::CompositeStep::Write).
+  // With `unacknowledged`, a step with unacknowledged destructive
+  // operations is written too, after a comment line naming each, and they
+  // are added there; without, such a step is refused (Error(kInput)).
   std::string OfflineScript(const std::vector<std::string>& heads, const std::string& target,
-                            bool upgrade) const;
+                            bool upgrade, std::vector<std::string>* unacknowledged = nullptr) const;
 
   // Stamping from `heads` to `target` as an SQL script: the version and
   // history tables made when missing, the rows changed (with `purge`,
@@ -56,6 +59,9 @@ class Planner {
     script::Step step;
     const script::MigrationScript* script = nullptr;
     std::vector<dialect::Step> rendered;
+    // Prepared for review: its unacknowledged destructive operations, each
+    // as the error a run refuses it with.
+    std::vector<std::string> unacknowledged;
   };
 
   // Throws Error(kUnknownRevision) for a version row no script declares.
@@ -64,8 +70,10 @@ class Planner {
   // Renders the plan from `heads` to `target`. Throws Error for a bad
   // target, an operation that does not fit the replayed schema, or one the
   // dialect cannot render.
+  // With `review`, unacknowledged destructive operations are listed in
+  // each step instead of refused.
   std::vector<PreparedStep> Prepare(const std::vector<std::string>& heads,
-                                    const std::string& target, bool upgrade) const;
+                                    const std::string& target, bool upgrade, bool review = false) const;
 
  protected:
   Error InContext(const Error& e, const std::string& revision) const;
@@ -94,7 +102,7 @@ class Migrator : public Planner {
     std::vector<std::string> heads;
     std::vector<PreparedStep> steps;
   };
-  Plan PlanOnly(const std::string& target, bool upgrade);
+  Plan PlanOnly(const std::string& target, bool upgrade, bool review = false);
   // The version rows a Stamp would leave, touching nothing, and those
   // there now (`heads`).
   std::vector<std::string> PlanStamp(const std::string& target, bool purge,

@@ -1016,7 +1016,8 @@ std::vector<std::string> Project::Stamp(Database& db, const std::string& target,
   return migrator.Stamp(target, purge);
 }
 
-std::string Project::OfflineSql(const std::string& range, bool upgrade, const std::string& dialect) {
+std::string Project::OfflineSql(const std::string& range, bool upgrade, const std::string& dialect,
+                                std::vector<std::string>* unacknowledged) {
   std::string from = upgrade ? "base" : "", to = range;
   if (size_t colon = range.find(':'); colon != std::string::npos) {
     from = range.substr(0, colon);
@@ -1028,7 +1029,7 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
   }
   return impl_->Offline(OfflineHeads(from), dialect,
                         [&](const runtime::Planner& planner, const std::vector<std::string>& heads) {
-                          return planner.OfflineScript(heads, to, upgrade);
+                          return planner.OfflineScript(heads, to, upgrade, unacknowledged);
                         });
 }
 
@@ -1120,7 +1121,7 @@ int FleetReport::ExitCode() const {
   for (const TargetResult& t : targets) {
     if (t.status == TargetResult::Status::kFailed) code = std::max(code, t.exit_code);
     if (t.status == TargetResult::Status::kDrift || t.status == TargetResult::Status::kMismatch ||
-        t.status == TargetResult::Status::kNotAtHead) {
+        t.status == TargetResult::Status::kNotAtHead || !t.unacknowledged.empty()) {
       code = std::max(code, 1);
     }
   }
@@ -1183,10 +1184,14 @@ void Project::Impl::RunTarget(const FleetCommand& command, const std::string& ta
     case Kind::kDowngrade: {
       bool up = command.kind == Kind::kUpgrade;
       if (command.dry_run) {
-        runtime::Migrator::Plan plan = migrator.PlanOnly(command.target, up);
+        runtime::Migrator::Plan plan = migrator.PlanOnly(command.target, up, true);
         r.heads_before = plan.heads;
         for (const runtime::Migrator::PreparedStep& p : plan.steps) {
           r.steps.push_back(Planned(p));
+          for (const std::string& u : p.unacknowledged) {
+            r.unacknowledged.push_back(u);
+            if (command.with_sql) r.statements.push_back("-- UNACKNOWLEDGED: " + u + " (a run refuses this step)");
+          }
           if (command.with_sql) {
             dialect::SqlText text;
             dialect::WriteSteps(p.rendered, text);
