@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <vector>
@@ -116,10 +118,53 @@ void PrintJsonError(const retort::Error& e, int exit_code) {
 
 }  // namespace
 
+// Each command's --help ends with the global options that apply to it
+// (they are given before or after the command), described as `retort
+// --help` describes them.
+void AddGlobalOptionsToHelp(CLI::App& app) {
+  const std::vector<std::string> all = {"--config", "--url", "--targets", "--jobs", "--fail-fast",
+                                        "--lock-timeout", "--create-schema"};
+  const std::vector<std::string> one_database = {"--config", "--url"};
+  const std::vector<std::string> fleet = {"--config", "--url", "--targets", "--jobs", "--fail-fast", "--lock-timeout"};
+  const std::map<std::string, std::vector<std::string>> applies = {
+      {"init", {}},
+      {"revision", {"--config", "--url"}},
+      {"merge", {"--config"}},
+      {"upgrade", all},
+      {"downgrade", all},
+      {"stamp", all},
+      {"ensure_version", {"--config", "--url", "--lock-timeout", "--create-schema"}},
+      {"current", fleet},
+      {"history", one_database},
+      {"heads", {"--config"}},
+      {"branches", {"--config"}},
+      {"show", one_database},
+      {"check", {"--config"}},
+      {"verify", fleet},
+      {"validate", fleet},
+      {"repair", fleet},
+      {"pull", one_database},
+  };
+  for (CLI::App* sub : app.get_subcommands({})) {
+    auto it = applies.find(sub->get_name());
+    if (it == applies.end()) throw std::logic_error("no global options listed for " + sub->get_name());
+    if (it->second.empty()) continue;
+    std::string footer = "Global options:";
+    for (const std::string& name : it->second) {
+      const CLI::Option* option = app.get_option(name);
+      std::string left = option->get_name(false, true);
+      if (!option->get_type_name().empty()) left += " " + option->get_type_name();
+      footer += "\n  " + left + std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') + option->get_description();
+    }
+    sub->footer(footer);
+  }
+}
+
 int main(int argc, char** argv) {
   using namespace retort::cli;
   CLI::App app{"retort: database schema migrations.\n"
                "Exit codes: 0 ok, 1 check, verify or validate found differences, 2 usage or input error, 3 database error."};
+  app.name("retort");  // not argv[0]'s path
   app.set_version_flag("--version", std::string("retort ") + retort::Version());
   app.require_subcommand(1);
   app.fallthrough();
@@ -152,6 +197,7 @@ int main(int argc, char** argv) {
   AddInspectCommands(app, ctx);
   AddCheckCommands(app, ctx);
   AddPullCommand(app, ctx);
+  AddGlobalOptionsToHelp(app);
   // With --json, an error is a JSON object on standard output too.
   const bool json = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string(a) == "--json"; });
   if (std::optional<std::string> word = UnknownCommand(app, argc, argv)) {
