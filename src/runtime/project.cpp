@@ -487,7 +487,15 @@ struct Project::Impl {
     // Validate what is written, with the rest of the scripts.
     std::vector<script::MigrationScript> all = Loaded().scripts();
     all.push_back(script::ParseScript(text, path.string(), Naming()));
+    const bool has_operations = !all.back().upgrade.empty();
     script::ScriptSet next(std::move(all));
+    // Its operations replay on the scripts' schema, as every later command
+    // replays them (those --compare-database read from the database too).
+    if (has_operations && next.complete()) {
+      schema::Schema replayed;
+      replayed.naming = Naming();
+      next.Replay({s.revision}, replayed, {});
+    }
     if (!script::WriteNewFile(path.string(), text)) {
       throw Error(ErrorKind::kUsage, std::string("cannot create the file: ") + std::strerror(errno),
                   Location{.file = path.string()});
