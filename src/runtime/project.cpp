@@ -861,6 +861,61 @@ std::vector<schema::Table> InForeignKeyOrder(std::vector<schema::Table> tables) 
   return out;
 }
 
+// Each definition of `live` that the server prints as it prints the
+// scripts' (`printed`, the scripts' schema canonicalized by the server)
+// takes the scripts' spelling (`written`): what means the same is written
+// the same, so the pulled files compare clean with the scripts.
+void AdoptSpellings(schema::Schema& live, const schema::Schema& written, const schema::Schema& printed) {
+  auto adopt = [](std::string& text, const std::string& printed_text, const std::string& written_text) {
+    if (!text.empty() && text == printed_text) text = written_text;
+  };
+  for (schema::Table& t : live.tables) {
+    const schema::Table* w = written.FindTable(t.name);
+    const schema::Table* p = printed.FindTable(t.name);
+    if (!w || !p) continue;
+    for (schema::CheckConstraint& ck : t.checks) {
+      auto find = [&](const schema::Table& in) -> const schema::CheckConstraint* {
+        for (const schema::CheckConstraint& c : in.checks) {
+          if (c.name == ck.name) return &c;
+        }
+        return nullptr;
+      };
+      if (const auto *wc = find(*w), *pc = find(*p); wc && pc) adopt(ck.expr, pc->expr, wc->expr);
+    }
+    for (schema::Index& ix : t.indexes) {
+      const schema::Index *wi = w->FindIndex(ix.name), *pi = p->FindIndex(ix.name);
+      if (!wi || !pi) continue;
+      adopt(ix.where, pi->where, wi->where);
+      for (size_t k = 0; k < ix.entries.size() && k < wi->entries.size() && k < pi->entries.size(); ++k) {
+        adopt(ix.entries[k].expr, pi->entries[k].expr, wi->entries[k].expr);
+      }
+    }
+    for (schema::Column& c : t.columns) {
+      const schema::Column *wc = w->FindColumn(c.name), *pc = p->FindColumn(c.name);
+      if (!wc || !pc) continue;
+      if (c.server_default && pc->server_default && wc->server_default && *c.server_default == *pc->server_default) {
+        c.server_default = wc->server_default;
+      }
+      if (c.computed && pc->computed && wc->computed) adopt(c.computed->sql, pc->computed->sql, wc->computed->sql);
+    }
+  }
+  for (schema::View& v : live.views) {
+    const schema::View *w = written.FindView(v.name), *p = printed.FindView(v.name);
+    if (w && p) adopt(v.sql, p->sql, w->sql);
+  }
+  for (schema::Function& f : live.functions) {
+    const schema::Function *w = written.FindFunction(f.Signature()), *p = printed.FindFunction(f.Signature());
+    if (w && p) adopt(f.definition, p->definition, w->definition);
+  }
+  for (schema::Trigger& x : live.triggers) {
+    const schema::Trigger *w = written.FindTrigger(x.table, x.name), *p = printed.FindTrigger(x.table, x.name);
+    if (!w || !p) continue;
+    adopt(x.when, p->when, w->when);
+    adopt(x.execute, p->execute, w->execute);
+    adopt(x.body, p->body, w->body);
+  }
+}
+
 }  // namespace
 
 PullResult Project::Pull(Database& db, const PullOptions& options) {
@@ -870,6 +925,22 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
                                         "alembic_version"};
   schema::Schema live = conn.Inspect(own);
   std::vector<dialect::Unmodeled> unmodeled = conn.ListUnmodeled(own);
+  // A database at a revision of the scripts: their spelling where it means
+  // the same.
+  const std::vector<std::string> rows =
+      runtime::VersionStore(conn, impl_->config.version_table, impl_->config.history_table).Heads();
+  if (!rows.empty()) {
+    const script::ScriptSet& scripts = impl_->Full();
+    const bool known = std::all_of(rows.begin(), rows.end(), [&](const std::string& r) {
+      return scripts.graph().Find(r) != nullptr;
+    });
+    if (known) {
+      const schema::Schema written = conn.dialect().Normalize(scripts.SchemaAt(rows, impl_->Naming()));
+      schema::Schema printed = written;
+      conn.CanonicalizeExpressions(printed);
+      AdoptSpellings(live, written, printed);
+    }
+  }
   if (!options.tables.empty()) {
     for (const std::string& name : options.tables) {
       if (!live.FindTable(name)) {

@@ -16,8 +16,8 @@
 // builds the pulled schema into an empty database (`revision
 // --autogenerate`, then `upgrade head`), which must succeed; when nothing
 // was left out, the two databases must then hold the same schema, views
-// and triggers, and `check` and, once stamped, `verify` must find the
-// original clean. RETORT_BLESS=1 rewrites pulled_<dialect> with what pull
+// and triggers (as also when CreateAll builds it), and `check` and, once
+// stamped, `verify` must find the original clean. RETORT_BLESS=1 rewrites pulled_<dialect> with what pull
 // writes now.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +27,7 @@
 #include <sstream>
 
 #include "format/file.h"
+#include "retort/retort.h"
 #include "test_util.h"
 
 namespace retort {
@@ -115,6 +116,15 @@ TEST_P(PullCase, Pulls) {
   if (!left_out.empty()) return;
   const std::vector<std::string> own = {"retort_version", "retort_history"};
   EXPECT_EQ(testing::DatabaseState(built.url(), own, false), testing::DatabaseState(original.url(), own, false));
+  // And built as create_all builds it, with no scripts.
+  fs::create_directories(dir.path() / "created");
+  testing::TestDatabase created(name, dir.path() / "created", true);
+  try {
+    Project::Open({.config_path = (dir.path() / "retort.toml").string(), .url = created.url()}).CreateAll();
+  } catch (const Error& e) {
+    FAIL() << "CreateAll: " << e.what();
+  }
+  EXPECT_EQ(testing::DatabaseState(created.url(), own, false), testing::DatabaseState(original.url(), own, false));
   CommandResult check = RunRetort({"--url", original.url(), "check"}, dir.path());
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   ASSERT_EQ(RunRetort({"--url", original.url(), "stamp", "head"}, dir.path()).exit_code, 0);
