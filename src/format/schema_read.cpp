@@ -783,6 +783,22 @@ NamingConvention ParseNamingConvention(const File& file, const Node& node) {
 
 namespace {
 
+// Each map of the list `key` of `root` (none when absent): `a_what` ("a
+// view") names an entry that is no map, `what` ("view") the keys `keys`
+// it may have; `read` takes each.
+template <typename Read>
+void EachListed(const File& file, const Node& root, const std::string& key, std::string_view a_what,
+                std::string_view what, const std::vector<std::string_view>& keys, Read read) {
+  Node list = root[key];
+  if (!list) return;
+  file.RequireSequence(list, "'" + key + "'");
+  for (const auto& item : list) {
+    file.RequireMap(item, a_what);
+    file.CheckKeys(item, what, keys);
+    read(item);
+  }
+}
+
 void LoadInto(const File& file, const Node& root, Schema& schema,
               bool& has_naming, std::vector<std::pair<size_t, Location>>& locs) {
   if (!root || root.IsNull()) return;
@@ -796,16 +812,11 @@ void LoadInto(const File& file, const Node& root, Schema& schema,
     schema.naming = convention;
     has_naming = true;
   }
-  if (Node extensions = root["extensions"]) {
-    file.RequireSequence(extensions, "'extensions'");
-    for (const auto& item : extensions) {
-      file.RequireMap(item, "an extension");
-      file.CheckKeys(item, "extension", kExtensionKeys);
-      schema::Extension x = ParseExtension(file, item);
-      if (schema.FindExtension(x.name)) file.Fail(item, "extension '" + x.name + "' declared twice");
-      schema.extensions.push_back(std::move(x));
-    }
-  }
+  EachListed(file, root, "extensions", "an extension", "extension", kExtensionKeys, [&](const Node& item) {
+    schema::Extension x = ParseExtension(file, item);
+    if (schema.FindExtension(x.name)) file.Fail(item, "extension '" + x.name + "' declared twice");
+    schema.extensions.push_back(std::move(x));
+  });
   if (Node enums = root["enums"]) {
     file.RequireMap(enums, "'enums'");
     for (const Node::Entry& entry : enums.entries()) {
@@ -824,17 +835,12 @@ void LoadInto(const File& file, const Node& root, Schema& schema,
       schema.enums.push_back(e);
     }
   }
-  if (Node sequences = root["sequences"]) {
-    file.RequireSequence(sequences, "'sequences'");
-    for (const auto& item : sequences) {
-      file.RequireMap(item, "a sequence");
-      file.CheckKeys(item, "sequence", kSequenceKeys);
-      schema::Sequence q = ParseSequence(file, item);
-      if (schema.FindSequence(q.name)) file.Fail(item, "sequence '" + q.name + "' declared twice");
-      schema.sequences.push_back(std::move(q));
-      locs.emplace_back(schema.sequences.size() - 1, file.At(item));
-    }
-  }
+  EachListed(file, root, "sequences", "a sequence", "sequence", kSequenceKeys, [&](const Node& item) {
+    schema::Sequence q = ParseSequence(file, item);
+    if (schema.FindSequence(q.name)) file.Fail(item, "sequence '" + q.name + "' declared twice");
+    schema.sequences.push_back(std::move(q));
+    locs.emplace_back(schema.sequences.size() - 1, file.At(item));
+  });
 }
 
 }  // namespace
@@ -861,41 +867,29 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
   }
   for (const auto& [f, root] : docs) {
     const File& file = *f;
-    if (!root || root.IsNull() || !root["views"]) continue;
-    Node views = root["views"];
-    file.RequireSequence(views, "'views'");
-    for (const auto& item : views) {
-      file.RequireMap(item, "a view");
-      file.CheckKeys(item, "view", kViewKeys);
+    if (!root || root.IsNull()) continue;
+    EachListed(file, root, "views", "a view", "view", kViewKeys, [&](const Node& item) {
       schema::View v = ParseView(file, item);
       if (schema.FindView(v.name)) file.Fail(item, "view '" + v.name + "' declared twice");
       if (schema.FindTable(v.name) || schema.FindSequence(v.name)) {
         file.Fail(item, "view '" + v.name + "' takes the name of a table or sequence");
       }
       schema.views.push_back(std::move(v));
-    }
+    });
   }
   for (const auto& [f, root] : docs) {
     const File& file = *f;
-    if (!root || root.IsNull() || !root["functions"]) continue;
-    Node functions = root["functions"];
-    file.RequireSequence(functions, "'functions'");
-    for (const auto& item : functions) {
-      file.RequireMap(item, "a function");
-      file.CheckKeys(item, "function", kFunctionKeys);
+    if (!root || root.IsNull()) continue;
+    EachListed(file, root, "functions", "a function", "function", kFunctionKeys, [&](const Node& item) {
       schema::Function fn = ParseFunction(file, item);
       if (schema.FindFunction(fn.Signature())) file.Fail(item, fn.Signature() + " declared twice");
       schema.functions.push_back(std::move(fn));
-    }
+    });
   }
   for (const auto& [f, root] : docs) {
     const File& file = *f;
-    if (!root || root.IsNull() || !root["triggers"]) continue;
-    Node triggers = root["triggers"];
-    file.RequireSequence(triggers, "'triggers'");
-    for (const auto& item : triggers) {
-      file.RequireMap(item, "a trigger");
-      file.CheckKeys(item, "trigger", kTriggerKeys);
+    if (!root || root.IsNull()) continue;
+    EachListed(file, root, "triggers", "a trigger", "trigger", kTriggerKeys, [&](const Node& item) {
       schema::Trigger t = ParseTrigger(file, item);
       if (schema.FindTrigger(t.table, t.name)) {
         file.Fail(item, "trigger '" + t.name + "' on '" + t.table + "' declared twice");
@@ -910,7 +904,7 @@ static Schema LoadDocuments(const std::vector<std::pair<const File*, Node>>& doc
         }
       }
       schema.triggers.push_back(std::move(t));
-    }
+    });
   }
   std::vector<const File*> files;
   for (const auto& doc : docs) files.push_back(doc.first);
