@@ -1,4 +1,5 @@
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
 
@@ -23,6 +24,7 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
   rev->add_flag("--compare-database", options->compare_database,
                 "With --autogenerate: compare the declared schema with the live database "
                 "(which must be at --head) instead of the scripts");
+  rev->add_flag("--json", ctx.json, "Print JSON: the script written, its changes, what was left alone");
   rev->callback([&ctx, options, heads] {
     if (options->compare_database && !options->autogenerate) {
       throw CLI::ValidationError("--compare-database", "needs --autogenerate");
@@ -31,6 +33,18 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
       Project project = ctx.OpenProject();
       options->head = {*heads};
       NewRevisionResult result = project.NewRevision(*options);
+      if (ctx.json) {
+        nlohmann::json changes = nlohmann::json::array();
+        for (const SchemaChange& c : result.changes) {
+          changes.push_back({{"operation", c.operation}, {"description", c.description}, {"risk", c.risk}});
+        }
+        std::cout << nlohmann::json{{"path", result.path.empty() ? nlohmann::json() : nlohmann::json(result.path)},
+                                    {"changes", changes},
+                                    {"left_alone", result.left_alone}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+      }
       for (const std::string& what : result.left_alone) {
         std::cout << "  ! " << what
                   << ": the database holds it, but no script made it and the schema does not "
@@ -67,10 +81,15 @@ void AddRevisionCommands(CLI::App& app, Context& ctx) {
   merge->add_option("revisions", *revisions, "Revisions to merge (e.g. heads)")->required();
   merge->add_option("-m,--message", *message, "Message (default: merge)");
   merge->add_option("--rev-id", *rev_id, "The revision id");
+  merge->add_flag("--json", ctx.json, "Print JSON: the script written");
   merge->callback([&ctx, revisions, message, rev_id] {
     ctx.run = [&ctx, revisions, message, rev_id] {
       Project project = ctx.OpenProject();
       std::string path = project.Merge(*revisions, *message, *rev_id);
+      if (ctx.json) {
+        std::cout << nlohmann::json{{"path", path}}.dump(2) << "\n";
+        return 0;
+      }
       std::cout << "  Generating " << path << " ... done\n";
       return 0;
     };
