@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
-targets=(schema_yaml_fuzz script_yaml_fuzz url_fuzz target_fuzz config_fuzz)
+targets=(schema_yaml_fuzz script_yaml_fuzz url_fuzz target_fuzz config_fuzz alembic_fuzz)
 if (($# > 1)); then targets=("${@:2}"); fi
 
 bash scripts/setup.sh --tests

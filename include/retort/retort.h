@@ -220,6 +220,16 @@ struct PullResult {
   std::map<std::string, std::string> naming;
 };
 
+// One Alembic revision file, as `import alembic` took it.
+struct ImportedRevision {
+  std::string source;    // the Alembic file
+  std::string revision;  // its id ("" when it has none)
+  std::string path;      // the retort script written; "" when not
+  // Why it was not written: each statement that could not be translated
+  // (file:line:column: what), or its parent not imported, or its id taken.
+  std::vector<std::string> problems;
+};
+
 // ---- Many databases in one run ----
 
 // What to do on every target of a fleet.
@@ -449,6 +459,13 @@ class Project {
   // object the model holds, tables in foreign-key order, objects as the
   // catalog lists them; retort's and Alembic's version tables left out.
   // What the model cannot hold is in `left_out`, not dropped silently.
+  // `retort import alembic DIR`: translates each revision file (*.py) of
+  // an Alembic versions folder into a retort script with the same id,
+  // parents, labels, dependencies and message, written in the scripts
+  // folder, parents first. A revision with anything untranslated is not
+  // written (nor what builds on it), and says why.
+  std::vector<ImportedRevision> ImportAlembic(const std::string& directory);
+
   PullResult Pull(const PullOptions& options = {});
   PullResult Pull(Database& db, const PullOptions& options = {});
   // Where `pull` writes unless told: the first file the config's first

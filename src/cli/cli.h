@@ -38,6 +38,7 @@ void AddRunCommands(CLI::App& app, Context& ctx);       // upgrade, downgrade, s
 void AddInspectCommands(CLI::App& app, Context& ctx);   // current, history, heads, branches, show
 void AddCheckCommands(CLI::App& app, Context& ctx);     // check, verify
 void AddPullCommand(CLI::App& app, Context& ctx);
+void AddImportCommand(CLI::App& app, Context& ctx);  // import alembic
 
 // Runs `command` over the targets, printing progress, the targets that need
 // reading and a summary (or JSON); returns the exit code (fleet_output.cpp).

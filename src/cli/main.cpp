@@ -144,6 +144,7 @@ void AddGlobalOptionsToHelp(CLI::App& app) {
       {"validate", fleet},
       {"repair", fleet},
       {"pull", one_database},
+      {"import", {"--config"}},
   };
   for (CLI::App* sub : app.get_subcommands({})) {
     auto it = applies.find(sub->get_name());
@@ -197,6 +198,7 @@ int main(int argc, char** argv) {
   AddInspectCommands(app, ctx);
   AddCheckCommands(app, ctx);
   AddPullCommand(app, ctx);
+  AddImportCommand(app, ctx);
   AddGlobalOptionsToHelp(app);
   // With --json, an error is a JSON object on standard output too.
   const bool json = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string(a) == "--json"; });

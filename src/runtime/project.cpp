@@ -32,6 +32,7 @@
 #include "script/new_file.h"
 #include "script/script_set.h"
 #include "script/script_write.h"
+#include "script/alembic_import.h"
 
 namespace retort {
 
@@ -450,7 +451,14 @@ struct Project::Impl {
     char date[16], stamp[32];
     std::strftime(date, sizeof date, "%Y%m%d", &tm);
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-    s.create_date = stamp;
+    // An imported script keeps the date it was made (YYYY-MM-DD ...).
+    const std::string& kept = s.create_date;
+    if (kept.size() >= 10 && kept[4] == '-' && kept[7] == '-' &&
+        std::all_of(kept.begin(), kept.begin() + 10, [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; })) {
+      std::snprintf(date, sizeof date, "%s", (kept.substr(0, 4) + kept.substr(5, 2) + kept.substr(8, 2)).c_str());
+    } else {
+      s.create_date = stamp;
+    }
     std::string slug;
     for (char c : s.message) {
       char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -818,6 +826,78 @@ std::vector<SchemaDifference> Project::CompareWithDeclared(Database& db) {
   schema::Schema expected = conn.dialect().Normalize(declared);
   conn.CanonicalizeExpressions(expected);
   return Differences(expected, conn.Inspect({impl_->config.version_table, impl_->config.history_table}));
+}
+
+std::vector<ImportedRevision> Project::ImportAlembic(const std::string& directory) {
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) {
+    throw Error(ErrorKind::kUsage, "no such folder (an Alembic versions folder)", Location{.file = directory});
+  }
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& e : fs::directory_iterator(directory)) {
+    const fs::path& p = e.path();
+    if (e.is_regular_file() && p.extension() == ".py" && p.filename() != "__init__.py" &&
+        p.filename().string().front() != '.') {
+      files.push_back(p);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<ImportedRevision> out;
+  std::vector<script::NewScript> translated;  // by out's index; empty revision when refused
+  for (const fs::path& p : files) {
+    ImportedRevision r;
+    r.source = p.string();
+    std::ifstream in(p, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    script::AlembicRevision a;
+    try {
+      a = script::TranslateAlembicRevision(text, p.string());
+    } catch (const Error& e) {
+      a.problems.push_back(e);
+    }
+    r.revision = a.script.revision;
+    for (const Error& e : a.problems) r.problems.push_back(e.what());
+    out.push_back(std::move(r));
+    translated.push_back(std::move(a.script));
+  }
+  // Parents first: each written once every revision it builds on is.
+  const script::ScriptSet& existing = impl_->Loaded();
+  std::set<std::string> written;
+  for (const script::MigrationScript& m : existing.scripts()) written.insert(m.revision);
+  std::vector<bool> done(out.size(), false);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!out[i].problems.empty()) done[i] = true;
+    if (!out[i].revision.empty() && written.count(out[i].revision)) {
+      out[i].problems.push_back("revision " + out[i].revision + " is in the scripts already");
+      done[i] = true;
+    }
+  }
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (done[i]) continue;
+      const script::NewScript& s = translated[i];
+      bool ready = std::all_of(s.down_revisions.begin(), s.down_revisions.end(),
+                               [&](const std::string& d) { return written.count(d) > 0; });
+      if (!ready) continue;
+      done[i] = progress = true;
+      try {
+        out[i].path = impl_->WriteScript(s);
+        written.insert(s.revision);
+      } catch (const Error& e) {
+        out[i].problems.push_back(e.what());
+      }
+    }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (done[i]) continue;
+    std::string missing;
+    for (const std::string& d : translated[i].down_revisions) {
+      if (!written.count(d)) missing += (missing.empty() ? "" : ", ") + d;
+    }
+    out[i].problems.push_back("it builds on " + missing + ", which was not imported");
+  }
+  return out;
 }
 
 std::string Project::DefaultSchemaFile() const {

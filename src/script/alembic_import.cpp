@@ -1,0 +1,856 @@
+#include "script/alembic_import.h"
+
+#include <functional>
+#include <optional>
+#include <set>
+
+#include "format/python.h"
+#include "format/writer.h"
+
+namespace retort::script {
+namespace {
+
+using format::Writer;
+using format::python::Expr;
+using format::python::Statement;
+using Kind = Expr::Kind;
+
+// SQLAlchemy's types (sa.X and the dialect modules' X) as retort's
+// portable types; "" for one with no portable spelling.
+std::string PortableType(const Expr& type, std::string* enum_name, std::vector<std::string>* enum_values,
+                         std::string* problem) {
+  const Expr* call = type.kind == Kind::kCall ? &type : nullptr;
+  std::string name = type.DottedName();
+  const size_t dot = name.rfind('.');
+  const std::string base = dot == std::string::npos ? name : name.substr(dot + 1);
+  auto arg = [&](size_t i) -> std::string {
+    if (!call || i >= call->items.size() || call->items[i]->kind != Kind::kNumber) return "";
+    return call->items[i]->text;
+  };
+  auto keyword_true = [&](const char* key) {
+    const Expr* k = call ? call->Keyword(key) : nullptr;
+    return k && k->kind == Kind::kTrue;
+  };
+  if (base == "Integer" || base == "INTEGER" || base == "INT") return "integer";
+  if (base == "BigInteger" || base == "BIGINT") return "bigint";
+  if (base == "SmallInteger" || base == "SMALLINT") return "smallint";
+  if (base == "Boolean" || base == "BOOLEAN") return "boolean";
+  if (base == "Text" || base == "TEXT" || base == "UnicodeText") return "text";
+  if (base == "String" || base == "VARCHAR" || base == "Unicode" || base == "NVARCHAR") {
+    const Expr* length = call ? call->Keyword("length") : nullptr;
+    std::string n = length && length->kind == Kind::kNumber ? length->text : arg(0);
+    return n.empty() ? "string" : "string(" + n + ")";
+  }
+  if (base == "CHAR") return arg(0).empty() ? "char(1)" : "char(" + arg(0) + ")";
+  if (base == "DateTime" || base == "DATETIME" || base == "TIMESTAMP") {
+    return keyword_true("timezone") ? "datetime(timezone)" : "datetime";
+  }
+  if (base == "Date" || base == "DATE") return "date";
+  if (base == "Time" || base == "TIME") return "time";
+  if (base == "Float" || base == "FLOAT" || base == "REAL") return "float";
+  if (base == "Double" || base == "DOUBLE_PRECISION" || base == "DOUBLE") return "double";
+  if (base == "Numeric" || base == "NUMERIC" || base == "DECIMAL") {
+    if (arg(0).empty()) return "numeric";
+    return "numeric(" + arg(0) + (arg(1).empty() ? "" : "," + arg(1)) + ")";
+  }
+  if (base == "LargeBinary" || base == "BLOB" || base == "BYTEA") return "binary";
+  if (base == "JSON") return "json";
+  if (base == "JSONB") return "jsonb";
+  if (base == "Uuid" || base == "UUID") return "uuid";
+  if (base == "Interval" || base == "INTERVAL") return "interval";
+  if (base == "INET") return "inet";
+  if (base == "CIDR") return "cidr";
+  if (base == "TSVECTOR") return "tsvector";
+  if (base == "Enum" || base == "ENUM") {
+    const Expr* n = call ? call->Keyword("name") : nullptr;
+    if (!n || n->kind != Kind::kString) {
+      *problem = "an Enum without a literal name= (retort's enums are named types)";
+      return "";
+    }
+    for (const auto& v : call->items) {
+      if (v->kind != Kind::kString) {
+        *problem = "an Enum whose values are not string literals (an enum class?)";
+        return "";
+      }
+      enum_values->push_back(v->text);
+    }
+    *enum_name = n->text;
+    const Expr* create = call->Keyword("create_type");
+    if (create && create->kind == Kind::kFalse) enum_values->clear();  // made elsewhere
+    return "enum(" + n->text + ")";
+  }
+  *problem = "the type " + (name.empty() ? std::string("written here") : name) + ", which has no portable spelling";
+  return "";
+}
+
+class Translator {
+ public:
+  Translator(const std::string& path, std::vector<Error>& problems) : path_(path), problems_(problems) {}
+
+  // The operations of a def's body as YAML list items.
+  std::string Body(const std::vector<Statement>& body) {
+    items_.clear();
+    for (const Statement& s : body) Statement_(s, "");
+    return Join();
+  }
+  // Enums the upgrade made, dropped at the end of the downgrade.
+  const std::vector<std::string>& enums_made() const { return enums_made_; }
+  void DropEnumsAtEnd(const std::vector<std::string>& names, std::string& downgrade) {
+    items_.clear();
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+      Item("drop_enum", [&](Writer& w) { Key(w, "name", *it); });
+    }
+    downgrade += Join();
+  }
+
+ private:
+  void Problem(int line, int column, const std::string& what) {
+    problems_.emplace_back(ErrorKind::kInput, "cannot import " + what,
+                           Location{.file = path_, .line = line, .column = column});
+  }
+  void Problem(const Expr& e, const std::string& what) { Problem(e.line, e.column, what); }
+
+  // A string argument: a literal, op.f("..."), or sa.text("...").
+  std::optional<std::string> Text(const Expr* e) {
+    if (!e) return std::nullopt;
+    if (e->kind == Kind::kString) return e->text;
+    if (e->kind == Kind::kCall && e->items.size() == 1 && e->items[0]->kind == Kind::kString) {
+      const std::string n = e->DottedName();
+      if (n == "op.f" || n == "sa.text" || n == "text" || n == "sqlalchemy.text") return e->items[0]->text;
+    }
+    return std::nullopt;
+  }
+  std::optional<std::vector<std::string>> Texts(const Expr* e) {
+    if (!e || (e->kind != Kind::kList && e->kind != Kind::kTuple)) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& item : e->items) {
+      std::optional<std::string> t = Text(item.get());
+      if (!t) return std::nullopt;
+      out.push_back(*t);
+    }
+    return out;
+  }
+  // name= of a constraint: "" when None or absent (the database or the
+  // convention names it).
+  std::optional<std::string> ConstraintName(const Expr& call) {
+    const Expr* n = call.Keyword("name");
+    if (!n || n->kind == Kind::kNone) return std::string();
+    return Text(n);
+  }
+
+  static void Key(Writer& w, const std::string& key, const std::string& value) {
+    w.Key(key);
+    w.Scalar(value);
+  }
+  static void Names(Writer& w, const std::string& key, const std::vector<std::string>& names) {
+    w.Key(key);
+    w.BeginSeq(true);
+    for (const std::string& n : names) w.Scalar(n);
+    w.EndSeq();
+  }
+  void Item(const std::string& op, const std::function<void(Writer&)>& body, bool flow = true) {
+    Writer w;
+    w.BeginMap(false);
+    w.Key(op);
+    w.BeginMap(flow);
+    body(w);
+    w.EndMap();
+    w.EndMap();
+    items_.push_back(w.text());
+  }
+  std::string Join() const {
+    std::string out;
+    for (const std::string& item : items_) {
+      bool first = true;
+      for (size_t at = 0; at < item.size();) {
+        size_t end = item.find('\n', at);
+        if (end == std::string::npos) end = item.size();
+        out += first ? "  - " : "    ";
+        out.append(item, at, end - at);
+        out += '\n';
+        first = false;
+        at = end + 1;
+      }
+    }
+    return out;
+  }
+
+  // A server_default: sa.text("..."), a literal, sa.func.now(), sa.true().
+  bool Default(Writer& w, const Expr& e) {
+    const std::string n = e.DottedName();
+    if (e.kind == Kind::kCall && (n == "sa.text" || n == "text")) {
+      std::optional<std::string> sql = Text(&e);
+      if (!sql) return false;
+      w.Key("server_default");
+      w.BeginMap(true);
+      Key(w, "sql", *sql);
+      w.EndMap();
+      return true;
+    }
+    if (e.kind == Kind::kString) {
+      Key(w, "server_default", e.text);
+      return true;
+    }
+    if (e.kind == Kind::kCall && e.items.empty() &&
+        (n == "sa.func.now" || n == "func.now" || n == "sa.func.current_timestamp")) {
+      Key(w, "server_default", "now()");
+      return true;
+    }
+    if (e.kind == Kind::kCall && e.items.empty() && (n == "sa.true" || n == "sa.false")) {
+      w.Key("server_default");
+      w.Bool(n == "sa.true");
+      return true;
+    }
+    return false;
+  }
+
+  // A sa.Column(...) as a column map (create_table's, add_column's).
+  bool Column(Writer& w, const Expr& col, std::vector<std::pair<std::string, std::vector<std::string>>>& enums) {
+    if (col.kind != Kind::kCall || (col.DottedName() != "sa.Column" && col.DottedName() != "Column")) {
+      Problem(col, "this column (not a sa.Column(...) call)");
+      return false;
+    }
+    std::optional<std::string> name = col.items.empty() ? std::nullopt : Text(col.items[0].get());
+    if (!name || col.items.size() < 2) {
+      Problem(col, "a sa.Column without a literal name and type");
+      return false;
+    }
+    std::string enum_name, problem;
+    std::vector<std::string> values;
+    const std::string type = PortableType(*col.items[1], &enum_name, &values, &problem);
+    if (type.empty()) {
+      Problem(*col.items[1], problem);
+      return false;
+    }
+    if (!enum_name.empty() && !values.empty()) enums.emplace_back(enum_name, values);
+    w.BeginMap(true);
+    Key(w, "name", *name);
+    Key(w, "type", type);
+    const Expr* pk = col.Keyword("primary_key");
+    const Expr* nullable = col.Keyword("nullable");
+    if (pk && pk->kind == Kind::kTrue) {
+      w.Key("primary_key");
+      w.Bool(true);
+    }
+    if (nullable && (nullable->kind == Kind::kFalse || nullable->kind == Kind::kTrue)) {
+      w.Key("nullable");
+      w.Bool(nullable->kind == Kind::kTrue);
+    }
+    for (size_t i = 2; i < col.items.size(); ++i) {
+      const Expr& extra = *col.items[i];
+      if (extra.kind != Kind::kCall || (extra.DottedName() != "sa.ForeignKey" && extra.DottedName() != "ForeignKey")) {
+        Problem(extra, "this argument of sa.Column");
+        w.EndMap();
+        return false;
+      }
+      std::optional<std::string> target = extra.items.empty() ? std::nullopt : Text(extra.items[0].get());
+      if (!target || target->find('.') == std::string::npos) {
+        Problem(extra, "a sa.ForeignKey without a literal 'table.column'");
+        w.EndMap();
+        return false;
+      }
+      Key(w, "references", *target);
+      for (const char* action : {"ondelete", "onupdate"}) {
+        if (std::optional<std::string> a = Text(extra.Keyword(action))) {
+          Key(w, std::string(action) == "ondelete" ? "on_delete" : "on_update", *a);
+        }
+      }
+    }
+    for (const auto& [key, value] : col.keywords) {
+      if (key == "primary_key" || key == "nullable") continue;
+      if (key == "server_default") {
+        if (value->kind == Kind::kNone) continue;
+        if (!Default(w, *value)) {
+          Problem(*value, "this server_default");
+          w.EndMap();
+          return false;
+        }
+      } else if (key == "autoincrement" && (value->kind == Kind::kTrue || value->kind == Kind::kFalse)) {
+        w.Key("autoincrement");
+        w.Bool(value->kind == Kind::kTrue);
+      } else if ((key == "unique" || key == "index") && (value->kind == Kind::kTrue || value->kind == Kind::kFalse)) {
+        if (value->kind == Kind::kTrue) {
+          w.Key(key);
+          w.Bool(true);
+        }
+      } else if (key == "comment" && value->kind == Kind::kString) {
+        Key(w, "comment", value->text);
+      } else {
+        Problem(*value, "the sa.Column argument " + key + "=");
+        w.EndMap();
+        return false;
+      }
+    }
+    w.EndMap();
+    return true;
+  }
+
+  void Enums(const std::vector<std::pair<std::string, std::vector<std::string>>>& enums) {
+    for (const auto& [name, values] : enums) {
+      if (std::find(enums_made_.begin(), enums_made_.end(), name) != enums_made_.end()) continue;
+      enums_made_.push_back(name);
+      std::string n = name;
+      std::vector<std::string> v = values;
+      Item("create_enum", [n, v](Writer& w) {
+        Key(w, "name", n);
+        Names(w, "values", v);
+      });
+    }
+  }
+
+  // Positional argument i, or keyword `key`.
+  static const Expr* Arg(const Expr& call, size_t i, const char* key) {
+    if (const Expr* k = call.Keyword(key)) return k;
+    return i < call.items.size() ? call.items[i].get() : nullptr;
+  }
+  bool OnlyKeywords(const Expr& call, const std::set<std::string>& known) {
+    for (const auto& [key, value] : call.keywords) {
+      if (!known.count(key)) {
+        Problem(*value, "the argument " + key + "= of " + call.DottedName());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void Statement_(const Statement& s, const std::string& batch_table) {
+    switch (s.kind) {
+      case Statement::Kind::kPass:
+        return;
+      case Statement::Kind::kExpr:
+        if (s.value->kind == Kind::kString) return;  // a docstring
+        if (s.value->kind == Kind::kCall) {
+          Call(*s.value, batch_table);
+          return;
+        }
+        Problem(s.line, s.column, "this statement (" + (s.value->kind == Kind::kUnsupported ? s.value->text : "no call") + ")");
+        return;
+      case Statement::Kind::kWith: {
+        const Expr& v = *s.value;
+        if (batch_table.empty() && v.kind == Kind::kCall && v.DottedName() == "op.batch_alter_table" &&
+            !s.target.empty()) {
+          std::optional<std::string> table = Text(Arg(v, 0, "table_name"));
+          if (!table) {
+            Problem(v, "a batch_alter_table without a literal table name");
+            return;
+          }
+          batch_target_ = s.target;
+          for (const Statement& inner : s.body) Statement_(inner, *table);
+          batch_target_.clear();
+          return;
+        }
+        Problem(s.line, s.column, "this with block (only `with op.batch_alter_table(...) as batch_op:` is imported)");
+        return;
+      }
+      case Statement::Kind::kUnsupported:
+        Problem(s.line, s.column, s.text);
+        return;
+      default:
+        Problem(s.line, s.column, s.kind == Statement::Kind::kAssign ? "an assignment ('" + s.target + " = ...')"
+                                  : s.kind == Statement::Kind::kDef  ? "a nested def"
+                                                                     : "an import inside the function");
+    }
+  }
+
+  // The first expression outside the reader's subset within `e`.
+  static const Expr* FirstUnsupported(const Expr& e) {
+    if (e.kind == Kind::kUnsupported) return &e;
+    if (e.object) {
+      if (const Expr* u = FirstUnsupported(*e.object)) return u;
+    }
+    for (const auto& list : {&e.items, &e.keys}) {
+      for (const auto& item : *list) {
+        if (const Expr* u = FirstUnsupported(*item)) return u;
+      }
+    }
+    for (const auto& [key, value] : e.keywords) {
+      if (const Expr* u = FirstUnsupported(*value)) return u;
+    }
+    return nullptr;
+  }
+
+  void Call(const Expr& call, const std::string& batch_table) {
+    if (const Expr* u = FirstUnsupported(call)) return Problem(*u, u->text);
+    std::string name = call.DottedName();
+    // Inside a batch block: batch_op.X(...) on its table.
+    const bool batch = !batch_table.empty();
+    const std::string prefix = batch ? batch_target_ + "." : "op.";
+    if (name.rfind(prefix, 0) != 0) {
+      Problem(call, "the call " + (name.empty() ? std::string("written here") : name + "(...)") +
+                        " (only " + prefix + "* operations are imported)");
+      return;
+    }
+    const std::string op = name.substr(prefix.size());
+    // The table an operation names: the batch's, or its first argument.
+    size_t first = 0;
+    std::optional<std::string> table;
+    auto take_table = [&](size_t i, const char* key) {
+      if (batch) {
+        table = batch_table;
+        first = i;
+      } else {
+        table = Text(Arg(call, i, key));
+        first = i + 1;
+      }
+      if (!table) Problem(call, op + " without a literal table name");
+      return table.has_value();
+    };
+    std::vector<std::pair<std::string, std::vector<std::string>>> enums;
+    if (op == "create_table" && !batch) {
+      std::optional<std::string> t = Text(Arg(call, 0, "table_name"));
+      if (!t || !OnlyKeywords(call, {})) {
+        if (!t) Problem(call, "create_table without a literal table name");
+        return;
+      }
+      Writer w;
+      w.BeginMap(false);
+      w.Key("create_table");
+      w.BeginMap(false);
+      Key(w, "name", *t);
+      w.Key("columns");
+      w.BeginSeq(false);
+      std::vector<const Expr*> constraints;
+      for (size_t i = 1; i < call.items.size(); ++i) {
+        const Expr& item = *call.items[i];
+        const std::string n = item.DottedName();
+        if (n == "sa.Column" || n == "Column") {
+          if (!Column(w, item, enums)) return;
+        } else {
+          constraints.push_back(&item);
+        }
+      }
+      w.EndSeq();
+      std::vector<std::function<void(Writer&)>> fks, uqs, cks;
+      for (const Expr* c : constraints) {
+        const std::string n = c->DottedName();
+        std::optional<std::string> cname = ConstraintName(*c);
+        if (!cname) {
+          Problem(*c, "a constraint whose name= is not a literal");
+          return;
+        }
+        if (n == "sa.PrimaryKeyConstraint") {
+          std::vector<std::string> cols;
+          for (const auto& a : c->items) {
+            std::optional<std::string> col = Text(a.get());
+            if (!col) return Problem(*a, "a primary key column that is not a literal");
+            cols.push_back(*col);
+          }
+          w.Key("primary_key");
+          w.BeginMap(true);
+          if (!cname->empty()) Key(w, "name", *cname);
+          Names(w, "columns", cols);
+          w.EndMap();
+        } else if (n == "sa.ForeignKeyConstraint") {
+          std::optional<std::vector<std::string>> cols = Texts(Arg(*c, 0, "columns"));
+          std::optional<std::vector<std::string>> refs = Texts(Arg(*c, 1, "refcolumns"));
+          if (!cols || !refs || refs->empty() || refs->size() != cols->size()) {
+            return Problem(*c, "a sa.ForeignKeyConstraint without literal column lists");
+          }
+          std::string ref_table = refs->front().substr(0, refs->front().rfind('.'));
+          std::vector<std::string> ref_cols;
+          for (const std::string& r : *refs) {
+            if (r.find('.') == std::string::npos || r.substr(0, r.rfind('.')) != ref_table) {
+              return Problem(*c, "a sa.ForeignKeyConstraint whose columns are not all table.column of one table");
+            }
+            ref_cols.push_back(r.substr(r.rfind('.') + 1));
+          }
+          std::optional<std::string> on_delete = Text(c->Keyword("ondelete")), on_update = Text(c->Keyword("onupdate"));
+          std::string nm = *cname;
+          fks.push_back([=](Writer& w2) {
+            w2.BeginMap(true);
+            if (!nm.empty()) Key(w2, "name", nm);
+            Names(w2, "columns", *cols);
+            Key(w2, "referred_table", ref_table);
+            Names(w2, "referred_columns", ref_cols);
+            if (on_delete) Key(w2, "on_delete", *on_delete);
+            if (on_update) Key(w2, "on_update", *on_update);
+            w2.EndMap();
+          });
+        } else if (n == "sa.UniqueConstraint") {
+          std::vector<std::string> cols;
+          for (const auto& a : c->items) {
+            std::optional<std::string> col = Text(a.get());
+            if (!col) return Problem(*a, "a unique constraint column that is not a literal");
+            cols.push_back(*col);
+          }
+          std::string nm = *cname;
+          uqs.push_back([=](Writer& w2) {
+            w2.BeginMap(true);
+            if (!nm.empty()) Key(w2, "name", nm);
+            Names(w2, "columns", cols);
+            w2.EndMap();
+          });
+        } else if (n == "sa.CheckConstraint") {
+          std::optional<std::string> expr = Text(Arg(*c, 0, "sqltext"));
+          if (!expr) return Problem(*c, "a sa.CheckConstraint whose condition is not a literal");
+          std::string nm = *cname;
+          cks.push_back([=](Writer& w2) {
+            w2.BeginMap(true);
+            if (!nm.empty()) Key(w2, "name", nm);
+            Key(w2, "expr", *expr);
+            w2.EndMap();
+          });
+        } else {
+          return Problem(*c, "this argument of create_table (" + (n.empty() ? std::string("not a call") : n) + ")");
+        }
+      }
+      auto list = [&](const char* key, const std::vector<std::function<void(Writer&)>>& items) {
+        if (items.empty()) return;
+        w.Key(key);
+        w.BeginSeq(false);
+        for (const auto& item : items) item(w);
+        w.EndSeq();
+      };
+      list("foreign_keys", fks);
+      list("unique", uqs);
+      list("checks", cks);
+      w.EndMap();
+      w.EndMap();
+      Enums(enums);
+      items_.push_back(w.text());
+      return;
+    }
+    if (op == "drop_table" && !batch) {
+      std::optional<std::string> t = Text(Arg(call, 0, "table_name"));
+      if (!t) return Problem(call, "drop_table without a literal table name");
+      return Item("drop_table", [&](Writer& w) { Key(w, "name", *t); });
+    }
+    if (op == "rename_table" && !batch) {
+      std::optional<std::string> a = Text(Arg(call, 0, "old_table_name")), b = Text(Arg(call, 1, "new_table_name"));
+      if (!a || !b) return Problem(call, "rename_table without literal names");
+      return Item("rename_table", [&](Writer& w) {
+        Key(w, "name", *a);
+        Key(w, "new_name", *b);
+      });
+    }
+    if (op == "execute" && !batch) {
+      std::optional<std::string> sql = Text(Arg(call, 0, "sqltext"));
+      if (!sql || !call.keywords.empty()) return Problem(call, "an execute whose SQL is not a literal");
+      Writer w;
+      w.BeginMap(false);
+      w.Key("execute");
+      w.Scalar(*sql);
+      w.EndMap();
+      items_.push_back(w.text());
+      return;
+    }
+    if (op == "add_column") {
+      if (!take_table(0, "table_name") || !OnlyKeywords(call, {"table_name", "column"})) return;
+      const Expr* col = Arg(call, first, "column");
+      if (!col) return Problem(call, "add_column without a column");
+      Writer w;
+      w.BeginMap(false);
+      w.Key("add_column");
+      w.BeginMap(true);
+      Key(w, "table", *table);
+      w.Key("column");
+      if (!Column(w, *col, enums)) return;
+      w.EndMap();
+      w.EndMap();
+      Enums(enums);
+      items_.push_back(w.text());
+      return;
+    }
+    if (op == "drop_column") {
+      if (!take_table(0, "table_name") || !OnlyKeywords(call, {"table_name", "column_name"})) return;
+      std::optional<std::string> c = Text(Arg(call, first, "column_name"));
+      if (!c) return Problem(call, "drop_column without a literal column name");
+      return Item("drop_column", [&](Writer& w) {
+        Key(w, "table", *table);
+        Key(w, "column", *c);
+      });
+    }
+    if (op == "alter_column") {
+      if (!take_table(0, "table_name")) return;
+      if (!OnlyKeywords(call, {"table_name", "column_name", "nullable", "type_", "existing_type", "server_default",
+                               "existing_server_default", "existing_nullable", "new_column_name",
+                               "existing_comment"})) {
+        return;
+      }
+      std::optional<std::string> c = Text(Arg(call, first, "column_name"));
+      if (!c) return Problem(call, "alter_column without a literal column name");
+      std::string type;
+      if (const Expr* t = call.Keyword("type_")) {
+        std::string enum_name, problem;
+        std::vector<std::string> values;
+        type = PortableType(*t, &enum_name, &values, &problem);
+        if (type.empty()) return Problem(*t, problem);
+        if (!enum_name.empty() && !values.empty()) enums.emplace_back(enum_name, values);
+      }
+      const Expr* nullable = call.Keyword("nullable");
+      const Expr* def = call.Keyword("server_default");
+      std::optional<std::string> new_name = Text(call.Keyword("new_column_name"));
+      if (call.Keyword("new_column_name") && !new_name) return Problem(call, "a new_column_name that is not a literal");
+      bool ok = true;
+      Writer w;
+      w.BeginMap(false);
+      w.Key("alter_column");
+      w.BeginMap(true);
+      Key(w, "table", *table);
+      Key(w, "column", *c);
+      if (!type.empty()) Key(w, "type", type);
+      if (nullable && (nullable->kind == Kind::kTrue || nullable->kind == Kind::kFalse)) {
+        w.Key("nullable");
+        w.Bool(nullable->kind == Kind::kTrue);
+      }
+      if (def) {
+        if (def->kind == Kind::kNone) {
+          w.Key("server_default");
+          w.Null();
+        } else if (!Default(w, *def)) {
+          ok = false;
+        }
+      }
+      if (new_name) Key(w, "new_name", *new_name);
+      w.EndMap();
+      w.EndMap();
+      if (!ok) return Problem(*def, "this server_default");
+      if (type.empty() && !nullable && !def && !new_name) return;  // existing_* only: nothing changes
+      Enums(enums);
+      items_.push_back(w.text());
+      return;
+    }
+    if (op == "create_index") {
+      std::optional<std::string> n = Text(Arg(call, 0, "index_name"));
+      if (!n) return Problem(call, "create_index without a literal name");
+      if (batch) {
+        table = batch_table;
+        first = 1;
+      } else {
+        table = Text(Arg(call, 1, "table_name"));
+        first = 2;
+        if (!table) return Problem(call, "create_index without a literal table name");
+      }
+      if (!OnlyKeywords(call, {"index_name", "table_name", "columns", "unique", "postgresql_using"})) return;
+      const Expr* cols = Arg(call, first, "columns");
+      if (!cols || (cols->kind != Kind::kList && cols->kind != Kind::kTuple)) {
+        return Problem(call, "create_index without a literal column list");
+      }
+      std::vector<std::pair<bool, std::string>> entries;  // (expression, text)
+      for (const auto& c : cols->items) {
+        if (c->kind == Kind::kString) {
+          entries.emplace_back(false, c->text);
+        } else if (std::optional<std::string> e = Text(c.get())) {
+          entries.emplace_back(true, *e);
+        } else {
+          return Problem(*c, "an index column that is not a literal");
+        }
+      }
+      const Expr* unique = call.Keyword("unique");
+      std::optional<std::string> method = Text(call.Keyword("postgresql_using"));
+      return Item("create_index", [&](Writer& w) {
+        Key(w, "table", *table);
+        Key(w, "name", *n);
+        w.Key("columns");
+        w.BeginSeq(true);
+        for (const auto& [expr, text] : entries) {
+          if (!expr) {
+            w.Scalar(text);
+            continue;
+          }
+          w.BeginMap(true);
+          Key(w, "expr", text);
+          w.EndMap();
+        }
+        w.EndSeq();
+        if (unique && unique->kind == Kind::kTrue) {
+          w.Key("unique");
+          w.Bool(true);
+        }
+        if (method) Key(w, "using", *method);
+      });
+    }
+    if (op == "drop_index") {
+      std::optional<std::string> n = Text(Arg(call, 0, "index_name"));
+      if (!n) return Problem(call, "drop_index without a literal name");
+      table = batch ? std::optional<std::string>(batch_table) : Text(Arg(call, 1, "table_name"));
+      if (!table) return Problem(call, "drop_index without table_name= (retort names an index's table)");
+      if (!OnlyKeywords(call, {"index_name", "table_name"})) return;
+      return Item("drop_index", [&](Writer& w) {
+        Key(w, "table", *table);
+        Key(w, "name", *n);
+      });
+    }
+    if (op == "create_unique_constraint" || op == "create_primary_key") {
+      std::optional<std::string> n = Arg(call, 0, "constraint_name") && Arg(call, 0, "constraint_name")->kind == Kind::kNone
+                                         ? std::string()
+                                         : Text(Arg(call, 0, "constraint_name"));
+      if (!n) return Problem(call, op + " whose name is not a literal");
+      std::optional<std::vector<std::string>> cols;
+      if (batch) {
+        table = batch_table;
+        cols = Texts(Arg(call, 1, "columns"));
+      } else {
+        table = Text(Arg(call, 1, "table_name"));
+        cols = Texts(Arg(call, 2, "columns"));
+      }
+      if (!table || !cols) return Problem(call, op + " without a literal table and column list");
+      if (!OnlyKeywords(call, {"constraint_name", "table_name", "columns"})) return;
+      return Item(op, [&](Writer& w) {
+        Key(w, "table", *table);
+        if (!n->empty()) Key(w, "name", *n);
+        Names(w, "columns", *cols);
+      });
+    }
+    if (op == "create_foreign_key") {
+      const Expr* name_arg = Arg(call, 0, "constraint_name");
+      std::optional<std::string> n = name_arg && name_arg->kind == Kind::kNone ? std::string() : Text(name_arg);
+      std::optional<std::string> referent;
+      std::optional<std::vector<std::string>> local, remote;
+      if (batch) {
+        table = batch_table;
+        referent = Text(Arg(call, 1, "referent_table"));
+        local = Texts(Arg(call, 2, "local_cols"));
+        remote = Texts(Arg(call, 3, "remote_cols"));
+      } else {
+        table = Text(Arg(call, 1, "source_table"));
+        referent = Text(Arg(call, 2, "referent_table"));
+        local = Texts(Arg(call, 3, "local_cols"));
+        remote = Texts(Arg(call, 4, "remote_cols"));
+      }
+      if (!n || !table || !referent || !local || !remote) {
+        return Problem(call, "create_foreign_key whose name, tables or columns are not literals");
+      }
+      if (!OnlyKeywords(call, {"constraint_name", "source_table", "referent_table", "local_cols", "remote_cols",
+                               "ondelete", "onupdate"})) {
+        return;
+      }
+      std::optional<std::string> on_delete = Text(call.Keyword("ondelete")), on_update = Text(call.Keyword("onupdate"));
+      return Item("create_foreign_key", [&](Writer& w) {
+        Key(w, "table", *table);
+        if (!n->empty()) Key(w, "name", *n);
+        Names(w, "columns", *local);
+        Key(w, "referred_table", *referent);
+        Names(w, "referred_columns", *remote);
+        if (on_delete) Key(w, "on_delete", *on_delete);
+        if (on_update) Key(w, "on_update", *on_update);
+      });
+    }
+    if (op == "create_check_constraint") {
+      const Expr* name_arg = Arg(call, 0, "constraint_name");
+      std::optional<std::string> n = name_arg && name_arg->kind == Kind::kNone ? std::string() : Text(name_arg);
+      std::optional<std::string> expr;
+      if (batch) {
+        table = batch_table;
+        expr = Text(Arg(call, 1, "condition"));
+      } else {
+        table = Text(Arg(call, 1, "table_name"));
+        expr = Text(Arg(call, 2, "condition"));
+      }
+      if (!n || !table || !expr) return Problem(call, "create_check_constraint whose name, table or condition is not a literal");
+      if (!OnlyKeywords(call, {"constraint_name", "table_name", "condition"})) return;
+      return Item("create_check_constraint", [&](Writer& w) {
+        Key(w, "table", *table);
+        if (!n->empty()) Key(w, "name", *n);
+        Key(w, "expr", *expr);
+      });
+    }
+    if (op == "drop_constraint") {
+      std::optional<std::string> n = Text(Arg(call, 0, "constraint_name"));
+      if (!n) return Problem(call, "drop_constraint without a literal name (a constraint the database named?)");
+      table = batch ? std::optional<std::string>(batch_table) : Text(Arg(call, 1, "table_name"));
+      if (!table) return Problem(call, "drop_constraint without a literal table name");
+      if (!OnlyKeywords(call, {"constraint_name", "table_name", "type_"})) return;
+      return Item("drop_constraint", [&](Writer& w) {
+        Key(w, "table", *table);
+        Key(w, "name", *n);
+      });
+    }
+    Problem(call, name + "(...) (no translation yet)");
+  }
+
+  const std::string& path_;
+  std::vector<Error>& problems_;
+  std::vector<std::string> items_;
+  std::vector<std::string> enums_made_;
+  std::string batch_target_;
+};
+
+// A string, or a tuple or list of strings; None for none.
+std::optional<std::vector<std::string>> Strings(const Expr& e) {
+  if (e.kind == Kind::kNone) return std::vector<std::string>{};
+  if (e.kind == Kind::kString) return std::vector<std::string>{e.text};
+  if (e.kind != Kind::kTuple && e.kind != Kind::kList) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& item : e.items) {
+    if (item->kind != Kind::kString) return std::nullopt;
+    out.push_back(item->text);
+  }
+  return out;
+}
+
+}  // namespace
+
+AlembicRevision TranslateAlembicRevision(const std::string& text, const std::string& path) {
+  AlembicRevision out;
+  out.path = path;
+  format::python::Module m = format::python::Parse(text, path);
+  auto problem = [&](int line, int column, const std::string& what) {
+    out.problems.emplace_back(ErrorKind::kInput, "cannot import " + what,
+                              Location{.file = path, .line = line, .column = column});
+  };
+  // The docstring: the message first, "Create Date: ..." among the rest.
+  const std::string& doc = m.docstring;
+  out.script.message = doc.substr(0, doc.find('\n'));
+  while (!out.script.message.empty() && std::isspace(static_cast<unsigned char>(out.script.message.back()))) {
+    out.script.message.pop_back();
+  }
+  if (size_t at = doc.find("Create Date:"); at != std::string::npos) {
+    std::string date = doc.substr(at + 12, doc.find('\n', at) == std::string::npos ? std::string::npos
+                                                                                    : doc.find('\n', at) - at - 12);
+    while (!date.empty() && std::isspace(static_cast<unsigned char>(date.front()))) date.erase(date.begin());
+    while (!date.empty() && std::isspace(static_cast<unsigned char>(date.back()))) date.pop_back();
+    out.script.create_date = date.substr(0, 19);  // without the microseconds
+  }
+  bool has_revision = false;
+  const Statement* upgrade = nullptr;
+  const Statement* downgrade = nullptr;
+  for (const Statement& s : m.body) {
+    if (s.kind == Statement::Kind::kAssign) {
+      std::optional<std::vector<std::string>> values = Strings(*s.value);
+      auto need = [&](bool ok) {
+        if (!ok) problem(s.line, s.column, "the value of " + s.target + " (a string, a tuple of strings or None)");
+        return ok;
+      };
+      if (s.target == "revision") {
+        if (need(values && values->size() == 1)) {
+          out.script.revision = values->front();
+          has_revision = true;
+        }
+      } else if (s.target == "down_revision") {
+        if (need(values.has_value())) out.script.down_revisions = *values;
+      } else if (s.target == "branch_labels") {
+        if (need(values.has_value())) out.script.branch_labels = *values;
+      } else if (s.target == "depends_on") {
+        if (need(values.has_value())) out.script.depends_on = *values;
+      }
+      continue;  // other module-level names are read by nothing imported
+    }
+    if (s.kind == Statement::Kind::kDef) {
+      if (s.target == "upgrade") upgrade = &s;
+      if (s.target == "downgrade") downgrade = &s;
+      continue;  // a helper is reported where it is called
+    }
+    if (s.kind == Statement::Kind::kImport || s.kind == Statement::Kind::kPass) continue;
+    if (s.kind == Statement::Kind::kExpr && s.value->kind == Kind::kString) continue;
+    problem(s.line, s.column, s.kind == Statement::Kind::kUnsupported ? s.text : "this module-level statement");
+  }
+  if (!has_revision) problem(1, 1, "a file without a `revision = \"...\"` assignment");
+  if (!upgrade) problem(1, 1, "a revision without def upgrade()");
+  Translator t(path, out.problems);
+  if (upgrade) out.script.upgrade = t.Body(upgrade->body);
+  const std::vector<std::string> enums = t.enums_made();
+  if (downgrade) {
+    out.script.downgrade = t.Body(downgrade->body);
+    // The enum types the upgrade made go with the downgrade.
+    t.DropEnumsAtEnd(enums, out.script.downgrade);
+  } else {
+    problem(1, 1, "a revision without def downgrade()");
+  }
+  if (out.script.upgrade.empty() && !out.script.downgrade.empty()) {
+    out.script.upgrade = "  []\n";  // an upgrade that does nothing, and an explicit downgrade
+  }
+  return out;
+}
+
+}  // namespace retort::script
