@@ -50,7 +50,7 @@ std::string TargetLines(const TargetResult& r) {
       for (const std::string& sql : r.statements) {
         out += "    ";
         for (char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
-        out += sql.starts_with("-- ") ? "\n" : ";\n";
+        out += sql.starts_with("-- UNACKNOWLEDGED: ") ? "\n" : ";\n";
       }
       for (const std::string& u : r.unacknowledged) out += "  refused by a run: " + u + "\n";
       return out;

@@ -244,11 +244,13 @@ bool FitsLiteral(std::string_view s) {
   std::string_view body = s;
   if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
   if (body.empty() || body.back() == '\n') return false;
+  // The first line that holds something sets the block's indent: it may
+  // not begin with a blank (a later one may, which is kept).
+  const size_t first = body.find_first_not_of('\n');
+  if (first == std::string_view::npos || IsBlank(body[first])) return false;
   for (size_t i = 0; i < body.size(); ++i) {
-    // The first line sets the block's indent; a later one may begin with
-    // blanks, which are kept.
     const bool line_end = i + 1 == body.size() || body[i + 1] == '\n';
-    if (IsBlank(body[i]) && (i == 0 || line_end)) return false;
+    if (IsBlank(body[i]) && line_end) return false;
     if (body[i] == '\r' || IsNotPrintableAt(body, i)) return false;
     for (const char* odd : {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xEF\xBB\xBF"}) {
       if (body.compare(i, std::string_view(odd).size(), odd) == 0) return false;

@@ -363,26 +363,49 @@ std::string Planner::OfflineScript(const std::vector<std::string>& heads, const 
   out.Add("BEGIN");
   for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
   for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+  // From the first step a run refuses (unacknowledged destructive
+  // operations, written for review), the rest is written commented out and
+  // the script rolls back: applied, it changes nothing.
+  dialect::SqlText held;
+  dialect::SqlText* sink = &out;
   for (const PreparedStep& p : steps) {
     bool up = p.step.direction == script::Step::Direction::kUpgrade;
     const char* direction = up ? "upgrade" : "downgrade";
-    if (!p.script->transactional) out.Add("COMMIT");
-    out.Comment(std::string("Running ") + direction + " " +
-                    HeadsText(up ? p.script->down_revisions : std::vector<std::string>{p.step.revision}) +
-                    " -> " +
-                    HeadsText(up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions) +
-                    ", " + p.script->message,
-                true);
+    if (!p.unacknowledged.empty() && sink == &out) {
+      out.Comment("A run refuses the step below: from here on the script is commented out, for review, and it "
+                  "rolls back.",
+                  true);
+      sink = &held;
+    }
+    if (!p.script->transactional) sink->Add("COMMIT");
+    sink->Comment(std::string("Running ") + direction + " " +
+                      HeadsText(up ? p.script->down_revisions : std::vector<std::string>{p.step.revision}) +
+                      " -> " +
+                      HeadsText(up ? std::vector<std::string>{p.step.revision} : p.script->down_revisions) +
+                      ", " + p.script->message,
+                  true);
     for (const std::string& u : p.unacknowledged) {
-      out.Comment("UNACKNOWLEDGED: " + u + " (a run refuses this step)");
+      sink->Comment("UNACKNOWLEDGED: " + u + " (a run refuses this step)");
       if (unacknowledged) unacknowledged->push_back(u);
     }
-    dialect::WriteSteps(p.rendered, out);
-    if (!p.script->transactional) out.Add("BEGIN");
-    for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) out.Add(st);
-    out.Add(store.RecordStatement(p.step.revision, direction, p.script->checksum(), 0));
+    dialect::WriteSteps(p.rendered, *sink);
+    if (!p.script->transactional) sink->Add("BEGIN");
+    for (const dialect::Statement& st : store.ChangeStatements(p.step.remove, p.step.add)) sink->Add(st);
+    sink->Add(store.RecordStatement(p.step.revision, direction, p.script->checksum(), 0));
   }
   out.Blank();
+  if (sink == &held) {
+    const std::string& text = held.text();
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      if (end > at) out.Comment(text.substr(at, end - at));
+      at = end + 1;
+    }
+    out.Blank();
+    out.Add("ROLLBACK");
+    return out.text();
+  }
   out.Add("COMMIT");
   return out.text();
 }

@@ -1040,6 +1040,27 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
       return live.FindTable(table) == nullptr && !live.FindView(table) && u.name.find('.') != std::string::npos;
     });
   }
+  // What the reader could not take as one statement (a view whose query
+  // holds a -- comment, say) is left out, not written empty.
+  std::erase_if(live.views, [&](const schema::View& v) {
+    if (!v.sql.empty()) return false;
+    unmodeled.push_back({"view", v.name, "(its query, as the database holds it, is not one statement the schema "
+                                         "file can hold: read it with the database's shell)"});
+    return true;
+  });
+  // A foreign key to a table left out (--tables) cannot be declared.
+  for (schema::Table& t : live.tables) {
+    std::erase_if(t.foreign_keys, [&](const schema::ForeignKey& fk) {
+      if (fk.RefersElsewhere() || live.FindTable(fk.referred_table)) return false;
+      std::string columns, referred;
+      for (const std::string& c : fk.columns) columns += (columns.empty() ? "" : ", ") + c;
+      for (const std::string& c : fk.referred_columns) referred += (referred.empty() ? "" : ", ") + c;
+      unmodeled.push_back({"foreign key", t.name + "." + fk.name,
+                           "ALTER TABLE " + t.name + " ADD CONSTRAINT " + fk.name + " FOREIGN KEY (" + columns +
+                               ") REFERENCES " + fk.referred_table + " (" + referred + ")"});
+      return true;
+    });
+  }
   live.tables = InForeignKeyOrder(std::move(live.tables));
   live.naming = schema::DetectNamingConvention(live);
   // A template that is off where no default would be on says nothing.
@@ -1098,7 +1119,30 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
     header.push_back("Left out, which schema files cannot declare (`retort pull` lists each with its SQL):");
     header.push_back(line + ".");
   }
-  result.text = script::WriteSchemaFile(live, header);
+  // A name the file leaves out must come back as it is when the file is
+  // read (the database's rule numbers a name another table holds): each
+  // that would not is written after all.
+  std::set<std::string> keep;
+  for (int pass = 0; pass < 8; ++pass) {
+    result.text = script::WriteSchemaFile(live, header, keep);
+    const schema::Schema back = format::LoadSchemaText(result.text, "pulled schema");
+    size_t kept = keep.size();
+    for (const schema::Table& t : live.tables) {
+      const schema::Table* b = back.FindTable(t.name);
+      auto check = [&](const std::string& name, bool implied, bool present) {
+        if (!implied && !present) keep.insert(t.name + '\x1f' + name);
+      };
+      if (t.primary_key) {
+        check(t.primary_key->name, t.primary_key->implied,
+              b && b->primary_key && b->primary_key->name == t.primary_key->name);
+      }
+      for (const auto& fk : t.foreign_keys) check(fk.name, fk.implied, b && b->HasConstraintNamed(fk.name));
+      for (const auto& uq : t.uniques) check(uq.name, uq.implied, b && b->HasConstraintNamed(uq.name));
+      for (const auto& ck : t.checks) check(ck.name, ck.implied, b && b->HasConstraintNamed(ck.name));
+      for (const auto& ix : t.indexes) check(ix.name, false, b && b->FindIndex(ix.name));
+    }
+    if (keep.size() == kept) break;
+  }
   return result;
 }
 

@@ -566,7 +566,10 @@ NamingConvention DetectNamingConvention(const Schema& schema) {
       NamingConvention one;
       one.templates[key] = candidate;
       bool all = std::all_of(it->second.begin(), it->second.end(), [&](const Named& n) {
-        if (key == "ck" && !candidate.empty()) return n.name.rfind("ck_" + n.parts.table + "_", 0) == 0;
+        if (key == "ck" && !candidate.empty()) {
+          const std::string prefix = "ck_" + n.parts.table + "_";
+          return n.name.size() > prefix.size() && n.name.rfind(prefix, 0) == 0;
+        }
         return NameFollows(one, key, n.parts, n.name);
       });
       if (all) {

@@ -1,6 +1,7 @@
 #include "script/script_write.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "format/writer.h"
@@ -103,13 +104,22 @@ template <typename Constraint>
 void NameOf(yaml::Emitter& out, const Constraint& c) {
   if (!c.implied) out << yaml::Key << "name" << yaml::Value << c.name;
 }
-// With `convention` (a schema file's): left out too when the convention
-// gives it.
+// A schema file's names: those its convention gives are left out, but for
+// `keep` ("table\x1fname"), which reading the file back would name
+// otherwise.
+struct FileNames {
+  schema::NamingConvention convention;
+  std::set<std::string> keep;
+  bool LeftOut(std::string_view key, const schema::NameParts& parts, const std::string& name) const {
+    return !keep.count(parts.table + '\x1f' + name) && schema::NameFollows(convention, key, parts, name);
+  }
+};
+
 template <typename Constraint>
-void NameOf(yaml::Emitter& out, const Constraint& c, const schema::NamingConvention* convention,
-            std::string_view key, const schema::NameParts& parts) {
-  if (convention && schema::NameFollows(*convention, key, parts, c.name)) return;
-  NameOf(out, c);
+void NameOf(yaml::Emitter& out, const Constraint& c, const FileNames* names, std::string_view key,
+            const schema::NameParts& parts) {
+  if (!names || c.implied) return NameOf(out, c);
+  if (!names->LeftOut(key, parts, c.name)) out << yaml::Key << "name" << yaml::Value << c.name;
 }
 
 void Names(yaml::Emitter& out, const char* key, const std::vector<std::string>& names) {
@@ -233,9 +243,9 @@ void WriteColumn(yaml::Emitter& out, const Column& c, bool implied_not_null,
 }
 
 void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk, const Table* in = nullptr,
-                    const schema::NamingConvention* convention = nullptr) {
+                    const FileNames* names = nullptr) {
   if (in) {
-    NameOf(out, fk, convention, "fk", schema::ForeignKeyParts(*in, fk));
+    NameOf(out, fk, names, "fk", schema::ForeignKeyParts(*in, fk));
   } else {
     NameOf(out, fk);
   }
@@ -251,8 +261,8 @@ void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk, const Tabl
   DeferralKeys(out, fk.deferral);
 }
 
-// `convention`: a schema file's, whose names are left out.
-void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConvention* convention = nullptr) {
+// `names`: a schema file's (some names left out).
+void WriteTable(yaml::Emitter& out, const Table& t, const FileNames* names = nullptr) {
   out << yaml::BeginMap;
   out << yaml::Key << "name" << yaml::Value << t.name;
   if (!t.comment.empty()) out << yaml::Key << "comment" << yaml::Value << t.comment;
@@ -267,7 +277,7 @@ void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConventi
   out << yaml::EndSeq;
   if (t.primary_key) {
     out << yaml::Key << "primary_key" << yaml::Value << yaml::Flow << yaml::BeginMap;
-    NameOf(out, *t.primary_key, convention, "pk", schema::PrimaryKeyParts(t));
+    NameOf(out, *t.primary_key, names, "pk", schema::PrimaryKeyParts(t));
     Names(out, "columns", t.primary_key->columns);
     DeferralKeys(out, t.primary_key->deferral);
     out << yaml::EndMap;
@@ -276,7 +286,7 @@ void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConventi
     out << yaml::Key << "foreign_keys" << yaml::Value << yaml::BeginSeq;
     for (const schema::ForeignKey& fk : t.foreign_keys) {
       out << yaml::Flow << yaml::BeginMap;
-      ForeignKeyBody(out, fk, &t, convention);
+      ForeignKeyBody(out, fk, &t, names);
       out << yaml::EndMap;
     }
     out << yaml::EndSeq;
@@ -285,7 +295,7 @@ void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConventi
     out << yaml::Key << "unique" << yaml::Value << yaml::BeginSeq;
     for (const schema::UniqueConstraint& uq : t.uniques) {
       out << yaml::Flow << yaml::BeginMap;
-      NameOf(out, uq, convention, "uq", schema::UniqueParts(t, uq));
+      NameOf(out, uq, names, "uq", schema::UniqueParts(t, uq));
       Names(out, "columns", uq.columns);
       DeferralKeys(out, uq.deferral);
       out << yaml::EndMap;
@@ -296,7 +306,7 @@ void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConventi
     out << yaml::Key << "checks" << yaml::Value << yaml::BeginSeq;
     for (const schema::CheckConstraint& ck : t.checks) {
       out << yaml::Flow << yaml::BeginMap;
-      NameOf(out, ck, convention, "ck", schema::CheckParts(t, ck));
+      NameOf(out, ck, names, "ck", schema::CheckParts(t, ck));
       out << yaml::Key << "expr" << yaml::Value << ck.expr << yaml::EndMap;
     }
     out << yaml::EndSeq;
@@ -305,7 +315,7 @@ void WriteTable(yaml::Emitter& out, const Table& t, const schema::NamingConventi
     out << yaml::Key << "indexes" << yaml::Value << yaml::BeginSeq;
     for (const schema::Index& ix : t.indexes) {
       out << yaml::Flow << yaml::BeginMap;
-      if (!convention || !schema::NameFollows(*convention, "ix", schema::IndexParts(t, ix), ix.name)) {
+      if (!names || !names->LeftOut("ix", schema::IndexParts(t, ix), ix.name)) {
         out << yaml::Key << "name" << yaml::Value << ix.name;
       }
       IndexBody(out, ix);
@@ -626,7 +636,8 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
 
 }  // namespace
 
-std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std::string>& header) {
+std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std::string>& header,
+                            const std::set<std::string>& keep_names) {
   yaml::Emitter out;
   out.UseLiteralBlocks();
   out << yaml::BeginMap;
@@ -663,9 +674,9 @@ std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std:
   }
   list("sequences", schema.sequences, [](const schema::Sequence& q) { return ops::CreateSequence{q}; });
   if (!schema.tables.empty()) {
-    const schema::NamingConvention convention = schema::WithDefaults(schema.naming);
+    const FileNames names{schema::WithDefaults(schema.naming), keep_names};
     out << yaml::Key << "tables" << yaml::Value << yaml::BeginSeq;
-    for (const Table& t : schema.tables) WriteTable(out, t, &convention);
+    for (const Table& t : schema.tables) WriteTable(out, t, &names);
     out << yaml::EndSeq;
   }
   list("views", schema.views, [](const schema::View& v) { return ops::CreateView{v}; });

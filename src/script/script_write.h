@@ -3,6 +3,7 @@
 // operations.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent
 // order given, in the syntax operations write them. A constraint or index
 // name that the convention (with SQLAlchemy's default ix) gives anyway is
 // left out. LoadSchemaText reads it back to `schema`.
-std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std::string>& header = {});
+// `keep_names` ("table\x1fname") are written even so: what reading the
+// file back would name otherwise.
+std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std::string>& header = {},
+                            const std::set<std::string>& keep_names = {});
 
 }  // namespace retort::script

@@ -226,6 +226,7 @@ TEST(WriterLiteral, ReadsBackAsGiven) {
       "cr\r\nlf",                       "# not a comment\n- not a list\nkey: not a map",
       "quote \"x\" and 'y'\n|>",        "\xC2\x85nel\nx",
       "one line",                       "\nstarts with a break",
+      "\n  indented after a break",       "\n\n\tx\ny",
   };
   for (const std::string& text : texts) {
     Writer w;

@@ -885,9 +885,9 @@ std::vector<Unmodeled> PostgresConnection::ListUnmodeled(const std::vector<std::
       "FROM pg_catalog.pg_constraint d WHERE d.contypid = t.oid), ''), NULL FROM pg_catalog.pg_type t "
       "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " + kNamespace + " AND t.typtype = 'd'" +
           kTypeOfNoExtension + "ORDER BY t.oid",
-      "SELECT 'type', t.typname, 'CREATE TYPE ' || quote_ident(t.typname) || ' AS (' || (SELECT string_agg("
+      "SELECT 'type', t.typname, 'CREATE TYPE ' || quote_ident(t.typname) || ' AS (' || COALESCE((SELECT string_agg("
       "quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) "
-      "FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')', "
+      "FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')', "
       "NULL FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
       "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE " + kNamespace + " AND t.typtype = 'c' AND c.relkind = 'c'" +
           kTypeOfNoExtension + "ORDER BY t.oid",
@@ -909,7 +909,8 @@ std::vector<Unmodeled> PostgresConnection::ListUnmodeled(const std::vector<std::
           "AND x.objid = o.oid AND x.deptype = 'e') ORDER BY o.oid",
       "SELECT 'collation', co.collname, 'CREATE COLLATION ' || quote_ident(co.collname) || ' (PROVIDER = ' || "
       "CASE co.collprovider WHEN 'i' THEN 'icu' WHEN 'c' THEN 'libc' ELSE 'default' END || ', LOCALE = ' || "
-      "quote_literal(COALESCE(co.colliculocale, co.collcollate, '')) || ')', NULL "
+      "quote_literal(COALESCE(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale', co.collcollate, "
+      "'')) || ')', NULL "
       "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE " +
           kNamespace +
           " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_collation'::regclass "

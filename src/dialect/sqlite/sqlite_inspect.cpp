@@ -617,10 +617,18 @@ void ReadIndexSql(std::string_view sql, schema::Index& index) {
 std::vector<Unmodeled> SqliteConnection::ListUnmodeled(const std::vector<std::string>& skip_tables) {
   std::vector<Unmodeled> out;
   // A virtual table (its shadow tables are its own), and the table options
-  // the model has no key for.
-  for (const Row& row : Query("SELECT l.name, l.type, l.wr, l.strict, m.sql FROM pragma_table_list l "
+  // the model has no key for (pragma_table_list, SQLite 3.37's; without it
+  // the virtual tables alone).
+  std::vector<Row> tables;
+  try {
+    tables = Query("SELECT l.name, l.type, l.wr, l.strict, m.sql FROM pragma_table_list l "
                               "JOIN sqlite_master m ON m.name = l.name AND m.type = 'table' "
-                              "WHERE l.schema = 'main' AND l.type IN ('table', 'virtual') ORDER BY m.rowid")) {
+                              "WHERE l.schema = 'main' AND l.type IN ('table', 'virtual') ORDER BY m.rowid");
+  } catch (const Error&) {
+    tables = Query("SELECT name, CASE WHEN sql LIKE 'CREATE VIRTUAL%' THEN 'virtual' ELSE 'table' END, 0, 0, sql "
+                   "FROM sqlite_master WHERE type = 'table' ORDER BY rowid");
+  }
+  for (const Row& row : tables) {
     const std::string name = ToText(row[0]);
     if (std::find(skip_tables.begin(), skip_tables.end(), name) != skip_tables.end()) continue;
     if (ToUpper(name).rfind("SQLITE_", 0) == 0 || name.rfind("_retort_", 0) == 0) continue;
@@ -639,9 +647,18 @@ schema::Schema SqliteConnection::Inspect(const std::vector<std::string>& skip_ta
   // A virtual table and its shadow tables are the model's to leave alone
   // (ListUnmodeled names them).
   std::set<std::string> virtual_tables;
-  for (const Row& row :
-       Query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')")) {
-    virtual_tables.insert(ToText(row[0]));
+  // pragma_table_list is SQLite 3.37's: the virtual tables' own read from
+  // sqlite_master where it is not there (their shadow tables then read as
+  // tables).
+  try {
+    for (const Row& row :
+         Query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')")) {
+      virtual_tables.insert(ToText(row[0]));
+    }
+  } catch (const Error&) {
+    for (const Row& row : Query("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'")) {
+      virtual_tables.insert(ToText(row[0]));
+    }
   }
   auto skipped = [&](const std::string& name) {
     std::string up = ToUpper(name);
