@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
 
@@ -93,6 +94,7 @@ void AddEnsureVersion(CLI::App& app, Context& ctx) {
   auto dialect = std::make_shared<std::string>();
   cmd->add_flag("--sql", *sql, "Print their statements without connecting");
   cmd->add_option("--dialect", *dialect, "With --sql: sqlite or postgresql (default: the URL's)");
+  cmd->add_flag("--json", ctx.json, "Print JSON: the database and its tables");
   cmd->callback([&ctx, sql, dialect] {
     if (!dialect->empty() && !*sql) throw CLI::ValidationError("--dialect", "is given with --sql");
     ctx.run = [&ctx, sql, dialect] {
@@ -102,6 +104,10 @@ void AddEnsureVersion(CLI::App& app, Context& ctx) {
         return 0;
       }
       project.EnsureVersion();
+      if (ctx.json) {
+        std::cout << nlohmann::json{{"target", project.MaskedUrl()}, {"ensured", true}}.dump(2) << "\n";
+        return 0;
+      }
       std::cerr << "The version and history tables are there.\n";
       return 0;
     };
