@@ -214,6 +214,11 @@ class Connection {
   // opened before the project was known (a borrowed one).
   virtual void UseLockName(const std::string& /*name*/) {}
 
+  // An empty database of the same dialect to build a schema in and read it
+  // back (SQLite: one in memory), or nullptr where there is none to be had
+  // without writing to a server.
+  virtual std::unique_ptr<Connection> Scratch() const { return nullptr; }
+
  protected:
   // RefuseNul over every statement of a batch, before any of it runs.
   void RefuseNulInAll(const std::vector<Statement>& statements) const;

@@ -1062,6 +1062,7 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
     });
   }
   live.tables = InForeignKeyOrder(std::move(live.tables));
+  const schema::Schema inspected = live;  // what the file is to declare
   live.naming = schema::DetectNamingConvention(live);
   // A template that is off where no default would be on says nothing.
   const schema::NamingConvention defaults = schema::DefaultNamingConvention();
@@ -1099,9 +1100,11 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
   result.functions = live.functions.size();
   result.triggers = live.triggers.size();
   for (const dialect::Unmodeled& u : unmodeled) result.left_out.push_back({u.kind, u.name, u.sql});
-  std::vector<std::string> header = {"The declared schema, as `retort pull` read it from the database."};
-  if (!result.left_out.empty()) {
-    // By kind, in the order first met; `pull` lists each with its SQL.
+  // The file's header: what was left out, by kind, in the order first met
+  // (`pull` lists each with its SQL).
+  auto header = [&result] {
+    std::vector<std::string> lines = {"The declared schema, as `retort pull` read it from the database."};
+    if (result.left_out.empty()) return lines;
     std::vector<std::pair<std::string, size_t>> kinds;
     for (const LeftOut& x : result.left_out) {
       auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == x.kind; });
@@ -1115,16 +1118,17 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
     for (const auto& [kind, n] : kinds) {
       line += (line.empty() ? "" : ", ") + kind + " (" + std::to_string(n) + ")";
     }
-    header.push_back("");
-    header.push_back("Left out, which schema files cannot declare (`retort pull` lists each with its SQL):");
-    header.push_back(line + ".");
-  }
+    lines.push_back("");
+    lines.push_back("Left out, which schema files cannot declare (`retort pull` lists each with its SQL):");
+    lines.push_back(line + ".");
+    return lines;
+  };
   // A name the file leaves out must come back as it is when the file is
   // read (the database's rule numbers a name another table holds): each
   // that would not is written after all.
   std::set<std::string> keep;
   for (int pass = 0; pass < 8; ++pass) {
-    result.text = script::WriteSchemaFile(live, header, keep);
+    result.text = script::WriteSchemaFile(live, header(), keep);
     const schema::Schema back = format::LoadSchemaText(result.text, "pulled schema");
     size_t kept = keep.size();
     for (const schema::Table& t : live.tables) {
@@ -1142,6 +1146,27 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
       for (const auto& ix : t.indexes) check(ix.name, false, b && b->FindIndex(ix.name));
     }
     if (keep.size() == kept) break;
+  }
+  // Where the dialect has a scratch database, the file is built there and
+  // read back: what comes back otherwise (a collation, a type the dialect
+  // spells its own way) is said, not dropped silently.
+  if (std::unique_ptr<dialect::Connection> scratch = conn.Scratch()) {
+    const schema::Schema declared = format::LoadSchemaText(result.text, "pulled schema");
+    schema::Schema empty;
+    empty.naming = declared.naming;
+    std::vector<ops::OpAt> operations;
+    for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
+    {
+      dialect::Transaction txn(*scratch, true);
+      scratch->Run(scratch->dialect().RenderOps(operations, empty));
+      txn.Commit();
+    }
+    const size_t before = result.left_out.size();
+    for (const autogen::Difference& d : autogen::CompareSchemas(inspected, scratch->Inspect({}))) {
+      result.left_out.push_back({"built differently", d.table.empty() ? d.object : d.table + ": " + d.object,
+                                 d.Describe()});
+    }
+    if (result.left_out.size() != before) result.text = script::WriteSchemaFile(live, header(), keep);
   }
   return result;
 }

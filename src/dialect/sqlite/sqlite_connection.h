@@ -43,6 +43,9 @@ class SqliteConnection final : public Connection {
   bool TableExists(const std::string& table) override;
   schema::Schema Inspect(const std::vector<std::string>& skip_tables) override;  // sqlite_inspect.cpp
   std::vector<Unmodeled> ListUnmodeled(const std::vector<std::string>& skip_tables) override;  // sqlite_inspect.cpp
+  std::unique_ptr<Connection> Scratch() const override {
+    return std::make_unique<SqliteConnection>(":memory:", true, 1000, "scratch");
+  }
 
  protected:
   const std::string& label() const override { return label_; }

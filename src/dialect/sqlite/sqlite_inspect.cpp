@@ -638,6 +638,18 @@ std::vector<Unmodeled> SqliteConnection::ListUnmodeled(const std::vector<std::st
     }
     if (ToInt(row[2]) != 0) out.push_back({"table option WITHOUT ROWID", name, ToText(row[4])});
     if (ToInt(row[3]) != 0) out.push_back({"table option STRICT", name, ToText(row[4])});
+    // A column's collation other than BINARY (the model has none).
+    for (const Row& c : Query("SELECT name, type FROM pragma_table_xinfo(?) WHERE hidden IN (0, 2, 3) ORDER BY cid",
+                              {name})) {
+      const std::string column = ToText(c[0]);
+      const char* collation = nullptr;
+      if (sqlite3_table_column_metadata(db_, "main", name.c_str(), column.c_str(), nullptr, &collation, nullptr,
+                                        nullptr, nullptr) == SQLITE_OK &&
+          collation && ToUpper(collation) != "BINARY") {
+        out.push_back({"column collation", name + "." + column,
+                       "(in CREATE TABLE) " + dialect_.Quote(column) + " " + ToText(c[1]) + " COLLATE " + collation});
+      }
+    }
   }
   return out;
 }
