@@ -20,6 +20,27 @@ using Kind = Expr::Kind;
 std::string PortableType(const Expr& type, std::string* enum_name, std::vector<std::string>* enum_values,
                          std::string* problem) {
   const Expr* call = type.kind == Kind::kCall ? &type : nullptr;
+  // T.with_variant(V, "postgresql"): the portable type whose spellings
+  // they are (CHAR(32) with UUID: uuid; JSON with JSONB: jsonb).
+  if (call && call->object && call->object->kind == Kind::kAttribute && call->object->text == "with_variant") {
+    if (call->items.size() != 2 || call->items[1]->kind != Kind::kString || !call->keywords.empty()) {
+      *problem = "a with_variant(type, \"dialect\") this reader does not know";
+      return "";
+    }
+    std::string unused_name;
+    std::vector<std::string> unused_values;
+    const std::string base = PortableType(*call->object->object, &unused_name, &unused_values, problem);
+    if (base.empty()) return "";
+    const std::string variant = PortableType(*call->items[0], &unused_name, &unused_values, problem);
+    if (variant.empty()) return "";
+    const std::string& dialect = call->items[1]->text;
+    if (variant == base) return base;
+    if (dialect == "postgresql" && variant == "uuid" && (base == "char(32)" || base == "string(32)")) return "uuid";
+    if (dialect == "postgresql" && variant == "jsonb" && base == "json") return "jsonb";
+    *problem = "the type " + base + " with the " + dialect + " variant " + variant +
+               ", which is no one portable type (write its raw spellings by hand)";
+    return "";
+  }
   std::string name = type.DottedName();
   const size_t dot = name.rfind('.');
   const std::string base = dot == std::string::npos ? name : name.substr(dot + 1);
@@ -621,7 +642,28 @@ class Translator {
         first = 2;
         if (!table) return Problem(call, "create_index without a literal table name");
       }
-      if (!OnlyKeywords(call, {"index_name", "table_name", "columns", "unique", "postgresql_using"})) return;
+      if (!OnlyKeywords(call, {"index_name", "table_name", "columns", "unique", "postgresql_using",
+                               "postgresql_where", "sqlite_where"})) {
+        return;
+      }
+      // A partial index: the same predicate for both dialects (one given
+      // for one dialect only is an index partial there alone, which a
+      // retort index is not).
+      std::optional<std::string> where;
+      {
+        const Expr* pg = call.Keyword("postgresql_where");
+        const Expr* lite = call.Keyword("sqlite_where");
+        std::optional<std::string> pg_text = Text(pg), lite_text = Text(lite);
+        if ((pg && !pg_text) || (lite && !lite_text)) return Problem(call, "an index predicate that is not a literal");
+        if (pg && lite && *pg_text != *lite_text) {
+          return Problem(call, "an index whose postgresql_where and sqlite_where differ");
+        }
+        if ((pg != nullptr) != (lite != nullptr)) {
+          return Problem(call, std::string("an index partial on ") + (pg ? "PostgreSQL" : "SQLite") +
+                                   " only (give the same predicate for both dialects, or write it by hand)");
+        }
+        where = pg_text;
+      }
       const Expr* cols = Arg(call, first, "columns");
       if (!cols || (cols->kind != Kind::kList && cols->kind != Kind::kTuple)) {
         return Problem(call, "create_index without a literal column list");
@@ -658,6 +700,7 @@ class Translator {
           w.Bool(true);
         }
         if (method) Key(w, "using", *method);
+        if (where) Key(w, "where", *where);
       });
     }
     if (op == "drop_index") {

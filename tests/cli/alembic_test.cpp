@@ -255,3 +255,64 @@ def downgrade():
 
 }  // namespace
 }  // namespace retort
+
+namespace retort {
+namespace {
+
+// Types written with with_variant become the portable type they spell; a
+// partial index with one predicate for both dialects keeps it; one partial
+// on one dialect only is refused. What is imported runs.
+TEST(AlembicImport, VariantsAndPartialIndexes) {
+  testing::ScratchDir dir;
+  dir.Write("retort.toml", "script_location = \"migrations\"\nfile_template = \"{rev}\"\n");
+  dir.Write("versions/f1_items.py", R"py("""items"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+revision = "f1"
+down_revision = None
+
+def upgrade():
+    op.create_table("items",
+        sa.Column("id", sa.CHAR(32).with_variant(postgresql.UUID(as_uuid=True), "postgresql"), nullable=False),
+        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True),
+        sa.Column("done", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_items")))
+    op.create_index("ix_items_open", "items", ["id"], unique=False,
+                    postgresql_where=sa.text("NOT done"), sqlite_where=sa.text("NOT done"))
+
+def downgrade():
+    op.drop_index("ix_items_open", table_name="items")
+    op.drop_table("items")
+)py");
+  dir.Write("versions/f2_one_dialect.py", R"py(
+from alembic import op
+import sqlalchemy as sa
+revision = "f2"
+down_revision = "f1"
+def upgrade():
+    op.create_index("ix_items_data", "items", ["data"], postgresql_where=sa.text("data IS NOT NULL"))
+def downgrade():
+    op.drop_index("ix_items_data", table_name="items")
+)py");
+  testing::CommandResult r = testing::RunRetort({"import", "alembic", "versions"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("versions/f2_one_dialect.py:7:5: cannot import an index partial on PostgreSQL only"),
+            std::string::npos)
+      << r.out;
+  const std::string f1 = testing::ReadFile(dir.path() / "migrations" / "f1.yaml");
+  for (const char* line : {"- {name: id, type: uuid, nullable: false}", "- {name: data, type: jsonb, nullable: true}",
+                           "- {name: done, type: boolean, nullable: false, server_default: false}",
+                           "primary_key: {name: pk_items, columns: [id]}",
+                           "- create_index: {table: items, name: ix_items_open, columns: [id], where: NOT done}"}) {
+    EXPECT_NE(f1.find(line), std::string::npos) << "lacks: " << line << "\n" << f1;
+  }
+  r = testing::RunRetort({"--url", "sqlite:///app.db", "upgrade", "head"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = testing::RunRetort({"--url", "sqlite:///app.db", "downgrade", "base"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace retort
