@@ -6,6 +6,7 @@
 
 #include "format/python.h"
 #include "format/writer.h"
+#include "script/script_write.h"
 
 namespace retort::script {
 namespace {
@@ -181,18 +182,7 @@ class Translator {
   }
   std::string Join() const {
     std::string out;
-    for (const std::string& item : items_) {
-      bool first = true;
-      for (size_t at = 0; at < item.size();) {
-        size_t end = item.find('\n', at);
-        if (end == std::string::npos) end = item.size();
-        out += first ? "  - " : "    ";
-        out.append(item, at, end - at);
-        out += '\n';
-        first = false;
-        at = end + 1;
-      }
-    }
+    for (const std::string& item : items_) out += AsListItem(item);
     return out;
   }
 

@@ -707,6 +707,23 @@ std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std:
   return text;
 }
 
+std::string AsListItem(const std::string& yaml, int indent) {
+  const std::string pad(indent, ' ');
+  std::string text;
+  bool first = true;
+  for (size_t at = 0; at < yaml.size();) {
+    size_t end = yaml.find('\n', at);
+    if (end == std::string::npos) end = yaml.size();
+    text += pad;
+    text += first ? "- " : "  ";
+    text.append(yaml, at, end - at);
+    text += '\n';
+    first = false;
+    at = end + 1;
+  }
+  return text;
+}
+
 std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent) {
   std::string pad(indent, ' ');
   std::string text;
@@ -716,18 +733,7 @@ std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent
     out << yaml::BeginMap << yaml::Key << ops::OperationName(w.op) << yaml::Value;
     WriteBody(out, w.op, w.needs_acknowledgement);
     out << yaml::EndMap;
-    const std::string& written = out.text();
-    bool first = true;
-    for (size_t at = 0; at < written.size();) {
-      size_t end = written.find('\n', at);
-      if (end == std::string::npos) end = written.size();
-      text += pad;
-      text += first ? "- " : "  ";
-      text.append(written, at, end - at);
-      text += '\n';
-      first = false;
-      at = end + 1;
-    }
+    text += AsListItem(out.text(), indent);
   }
   return text;
 }

@@ -26,6 +26,10 @@ struct WrittenOp {
 // its full name, so the text means the same under any naming convention.
 std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent = 2);
 
+// `yaml` (a one-key map, as a format::Writer wrote it) as an item of a
+// block list indented by `indent` spaces ("  - create_table: ...").
+std::string AsListItem(const std::string& yaml, int indent = 2);
+
 // A schema file declaring `schema`: `header` as comment lines, then its
 // naming convention (an empty template written as null), extensions,
 // enums, sequences, tables, views, functions and triggers, each in the
