@@ -1,6 +1,7 @@
 #include "script/alembic_import.h"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -112,6 +113,7 @@ class Translator {
   // The operations of a def's body as YAML list items.
   std::string Body(const std::vector<Statement>& body) {
     items_.clear();
+    tables_.clear();
     for (const Statement& s : body) Statement_(s, "");
     return Join();
   }
@@ -356,10 +358,21 @@ class Translator {
       case Statement::Kind::kUnsupported:
         Problem(s.line, s.column, s.text);
         return;
+      case Statement::Kind::kAssign:
+        // `roles = sa.table("roles", sa.column("id"), ...)`: a name for
+        // bulk_insert's table.
+        if (s.value->kind == Kind::kCall &&
+            (s.value->DottedName() == "sa.table" || s.value->DottedName() == "table" ||
+             s.value->DottedName() == "sa.sql.table")) {
+          if (std::optional<std::string> t = Text(Arg(*s.value, 0, "name"))) {
+            tables_[s.target] = *t;
+            return;
+          }
+        }
+        Problem(s.line, s.column, "an assignment ('" + s.target + " = ...')");
+        return;
       default:
-        Problem(s.line, s.column, s.kind == Statement::Kind::kAssign ? "an assignment ('" + s.target + " = ...')"
-                                  : s.kind == Statement::Kind::kDef  ? "a nested def"
-                                                                     : "an import inside the function");
+        Problem(s.line, s.column, s.kind == Statement::Kind::kDef ? "a nested def" : "an import inside the function");
     }
   }
 
@@ -541,6 +554,62 @@ class Translator {
       w.BeginMap(false);
       w.Key("execute");
       w.Scalar(*sql);
+      w.EndMap();
+      items_.push_back(w.text());
+      return;
+    }
+    if (op == "bulk_insert" && !batch) {
+      // bulk_insert(table, [{column: literal, ...}, ...]): the table a
+      // sa.table(...) names, inline or by a name assigned above.
+      const Expr* target = Arg(call, 0, "table");
+      std::optional<std::string> t;
+      if (target && target->kind == Kind::kName && tables_.count(target->text)) {
+        t = tables_.at(target->text);
+      } else if (target && target->kind == Kind::kCall &&
+                 (target->DottedName() == "sa.table" || target->DottedName() == "table")) {
+        t = Text(Arg(*target, 0, "name"));
+      }
+      if (!t) return Problem(call, "a bulk_insert whose table is no sa.table(...) with a literal name");
+      const Expr* rows = Arg(call, 1, "rows");
+      if (!rows || rows->kind != Kind::kList || !OnlyKeywords(call, {"table", "rows", "multiinsert"})) {
+        return Problem(call, "a bulk_insert whose rows are not a literal list");
+      }
+      for (const auto& row : rows->items) {
+        if (row->kind != Kind::kDict) return Problem(*row, "a bulk_insert row that is not a literal dict");
+        for (size_t k = 0; k < row->keys.size(); ++k) {
+          const Expr& v = *row->items[k];
+          const bool literal = v.kind == Kind::kString || v.kind == Kind::kNumber || v.kind == Kind::kTrue ||
+                               v.kind == Kind::kFalse || v.kind == Kind::kNone ||
+                               (v.kind == Kind::kNegative && v.object && v.object->kind == Kind::kNumber);
+          if (row->keys[k]->kind != Kind::kString || !literal) {
+            return Problem(v, "a bulk_insert value that is not a literal (a string, a number, True, False, None)");
+          }
+        }
+      }
+      Writer w;
+      w.BeginMap(false);
+      w.Key("bulk_insert");
+      w.BeginMap(false);
+      Key(w, "table", *t);
+      w.Key("rows");
+      w.BeginSeq(false);
+      for (const auto& row : rows->items) {
+        w.BeginMap(true);
+        for (size_t k = 0; k < row->keys.size(); ++k) {
+          const Expr& v = *row->items[k];
+          w.Key(row->keys[k]->text);
+          switch (v.kind) {
+            case Kind::kNone: w.Null(); break;
+            case Kind::kTrue: w.Scalar("true"); break;
+            case Kind::kFalse: w.Scalar("false"); break;
+            case Kind::kNegative: w.Scalar("-" + v.object->text); break;
+            default: w.Scalar(v.text, v.kind == Kind::kString);
+          }
+        }
+        w.EndMap();
+      }
+      w.EndSeq();
+      w.EndMap();
       w.EndMap();
       items_.push_back(w.text());
       return;
@@ -797,6 +866,7 @@ class Translator {
   std::vector<std::string> items_;
   std::vector<std::string> enums_made_;
   std::string batch_target_;
+  std::map<std::string, std::string> tables_;  // a name assigned sa.table("t", ...) -> t
 };
 
 // A string, or a tuple or list of strings; None for none.

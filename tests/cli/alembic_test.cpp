@@ -281,6 +281,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")))
     op.create_index("ix_items_open", "items", ["id"], unique=False,
                     postgresql_where=sa.text("NOT done"), sqlite_where=sa.text("NOT done"))
+    items = sa.table("items", sa.column("id", sa.String), sa.column("done", sa.Boolean))
+    op.bulk_insert(items, [{"id": "0123456789abcdef0123456789abcdef", "done": True},
+                           {"id": "fedcba9876543210fedcba9876543210", "done": False, "data": None}])
 
 def downgrade():
     op.drop_index("ix_items_open", table_name="items")
@@ -305,11 +308,17 @@ def downgrade():
   for (const char* line : {"- {name: id, type: uuid, nullable: false}", "- {name: data, type: jsonb, nullable: true}",
                            "- {name: done, type: boolean, nullable: false, server_default: false}",
                            "primary_key: {name: pk_items, columns: [id]}",
-                           "- create_index: {table: items, name: ix_items_open, columns: [id], where: NOT done}"}) {
+                           "- create_index: {table: items, name: ix_items_open, columns: [id], where: NOT done}",
+                           "- bulk_insert:\n      table: items\n      rows:\n"
+                           "        - {id: \"0123456789abcdef0123456789abcdef\", done: true}\n"
+                           "        - {id: \"fedcba9876543210fedcba9876543210\", done: false, data: null}"}) {
     EXPECT_NE(f1.find(line), std::string::npos) << "lacks: " << line << "\n" << f1;
   }
   r = testing::RunRetort({"--url", "sqlite:///app.db", "upgrade", "head"}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::SqliteQuery(dir.path() / "app.db", "SELECT id, done FROM items ORDER BY id"),
+            (std::vector<std::vector<std::string>>{{"0123456789abcdef0123456789abcdef", "1"},
+                                                   {"fedcba9876543210fedcba9876543210", "0"}}));
   r = testing::RunRetort({"--url", "sqlite:///app.db", "downgrade", "base"}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
