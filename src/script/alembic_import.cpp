@@ -114,9 +114,14 @@ class Translator {
   std::string Body(const std::vector<Statement>& body) {
     items_.clear();
     tables_.clear();
+    size_t statements = 0;
+    for (const Statement& s : body) statements += s.kind == Statement::Kind::kPass ? 0 : 1;
+    whole_body_ = statements == 1;
     for (const Statement& s : body) Statement_(s, "");
     return Join();
   }
+  // Whether an autocommit_block was the whole of a body.
+  bool autocommit() const { return autocommit_; }
   // Enums the upgrade made, dropped at the end of the downgrade.
   const std::vector<std::string>& enums_made() const { return enums_made_; }
   void DropEnumsAtEnd(const std::vector<std::string>& names, std::string& downgrade) {
@@ -352,7 +357,24 @@ class Translator {
           batch_target_.clear();
           return;
         }
-        Problem(s.line, s.column, "this with block (only `with op.batch_alter_table(...) as batch_op:` is imported)");
+        // `with op.get_context().autocommit_block():` around the whole
+        // body: a script that runs outside a transaction.
+        if (batch_table.empty() && v.kind == Kind::kCall && v.items.empty() && v.object &&
+            v.object->kind == Kind::kAttribute && v.object->text == "autocommit_block" && v.object->object &&
+            v.object->object->DottedName() == "op.get_context") {
+          if (!whole_body_) {
+            Problem(s.line, s.column,
+                    "an autocommit_block beside other statements (retort runs a whole script outside a "
+                    "transaction, or none of it)");
+            return;
+          }
+          autocommit_ = true;
+          for (const Statement& inner : s.body) Statement_(inner, "");
+          return;
+        }
+        Problem(s.line, s.column,
+                "this with block (only `with op.batch_alter_table(...) as batch_op:` and "
+                "`with op.get_context().autocommit_block():` are imported)");
         return;
       }
       case Statement::Kind::kUnsupported:
@@ -702,7 +724,7 @@ class Translator {
         if (!table) return Problem(call, "create_index without a literal table name");
       }
       if (!OnlyKeywords(call, {"index_name", "table_name", "columns", "unique", "postgresql_using",
-                               "postgresql_where", "sqlite_where"})) {
+                               "postgresql_where", "sqlite_where", "postgresql_concurrently"})) {
         return;
       }
       // A partial index: the same predicate for both dialects (one given
@@ -760,6 +782,10 @@ class Translator {
         }
         if (method) Key(w, "using", *method);
         if (where) Key(w, "where", *where);
+        if (const Expr* c = call.Keyword("postgresql_concurrently"); c && c->kind == Kind::kTrue) {
+          w.Key("concurrently");
+          w.Bool(true);
+        }
       });
     }
     if (op == "drop_index") {
@@ -767,10 +793,14 @@ class Translator {
       if (!n) return Problem(call, "drop_index without a literal name");
       table = batch ? std::optional<std::string>(batch_table) : Text(Arg(call, 1, "table_name"));
       if (!table) return Problem(call, "drop_index without table_name= (retort names an index's table)");
-      if (!OnlyKeywords(call, {"index_name", "table_name"})) return;
+      if (!OnlyKeywords(call, {"index_name", "table_name", "postgresql_concurrently"})) return;
       return Item("drop_index", [&](Writer& w) {
         Key(w, "table", *table);
         Key(w, "name", *n);
+        if (const Expr* c = call.Keyword("postgresql_concurrently"); c && c->kind == Kind::kTrue) {
+          w.Key("concurrently");
+          w.Bool(true);
+        }
       });
     }
     if (op == "create_unique_constraint" || op == "create_primary_key") {
@@ -867,6 +897,7 @@ class Translator {
   std::vector<std::string> enums_made_;
   std::string batch_target_;
   std::map<std::string, std::string> tables_;  // a name assigned sa.table("t", ...) -> t
+  bool whole_body_ = false, autocommit_ = false;
 };
 
 // A string, or a tuple or list of strings; None for none.
@@ -950,6 +981,7 @@ AlembicRevision TranslateAlembicRevision(const std::string& text, const std::str
   } else {
     problem(1, 1, "a revision without def downgrade()");
   }
+  if (t.autocommit()) out.script.transactional = false;
   if (out.script.upgrade.empty() && !out.script.downgrade.empty()) {
     out.script.upgrade = "  []\n";  // an upgrade that does nothing, and an explicit downgrade
   }

@@ -234,6 +234,7 @@ std::string RenderNewScript(const NewScript& s) {
   AppendQuoted(out, s.create_date);
   if (!s.branch_labels.empty()) out += "\nbranch_labels: " + list(s.branch_labels);
   if (!s.depends_on.empty()) out += "\ndepends_on: " + list(s.depends_on);
+  if (!s.transactional) out += "\ntransactional: false";
   if (!s.upgrade.empty()) {
     out += "\n\nupgrade:\n" + s.upgrade;
     out += "\ndowngrade:\n" + (s.downgrade.empty() ? std::string("  []\n") : s.downgrade);

@@ -90,6 +90,7 @@ struct NewScript {
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   std::string create_date;
+  bool transactional = true;  // false: `transactional: false`
   // YAML list items (script_write.h); empty: an empty upgrade, and no
   // downgrade (derived).
   std::string upgrade;

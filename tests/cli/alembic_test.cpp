@@ -299,8 +299,38 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_items_data", table_name="items")
 )py");
+  dir.Write("versions/f3_concurrently.py", R"py(
+from alembic import op
+revision = "f3"
+down_revision = "f1"
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.create_index("ix_items_done", "items", ["done"], postgresql_concurrently=True)
+def downgrade():
+    with op.get_context().autocommit_block():
+        op.drop_index("ix_items_done", table_name="items", postgresql_concurrently=True)
+)py");
+  dir.Write("versions/f4_mixed.py", R"py(
+from alembic import op
+revision = "f4"
+down_revision = "f3"
+def upgrade():
+    op.execute("SELECT 1")
+    with op.get_context().autocommit_block():
+        op.execute("VACUUM")
+def downgrade():
+    pass
+)py");
   testing::CommandResult r = testing::RunRetort({"import", "alembic", "versions"}, dir.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("versions/f4_mixed.py:7:5: cannot import an autocommit_block beside other statements"),
+            std::string::npos)
+      << r.out;
+  const std::string f3 = testing::ReadFile(dir.path() / "migrations" / "f3.yaml");
+  EXPECT_NE(f3.find("transactional: false"), std::string::npos) << f3;
+  EXPECT_NE(f3.find("- create_index: {table: items, name: ix_items_done, columns: [done], concurrently: true}"),
+            std::string::npos)
+      << f3;
   EXPECT_NE(r.out.find("versions/f2_one_dialect.py:7:5: cannot import an index partial on PostgreSQL only"),
             std::string::npos)
       << r.out;
