@@ -329,7 +329,11 @@ class Parser {
       }
       if (w == "pass") {
         Next();
-        if (AtOp(";")) Next();
+        s.kind = Statement::Kind::kPass;
+        if (AtOp(";")) {  // another statement follows on the line
+          Next();
+          return s;
+        }
         if (!At(Token::Kind::kNewline) && !At(Token::Kind::kEnd) && !At(Token::Kind::kDedent)) {
           return Unsupported(first, "more on the line after pass");
         }
@@ -397,7 +401,10 @@ class Parser {
       s.kind = Statement::Kind::kExpr;
       s.value = e;
     }
-    if (AtOp(";")) Next();
+    if (AtOp(";")) {  // another statement follows on the line
+      Next();
+      return s;
+    }
     if (!At(Token::Kind::kNewline) && !At(Token::Kind::kEnd) && !At(Token::Kind::kDedent)) {
       return Unsupported(first, "a statement this reader does not know (" +
                                     (Peek().text.empty() ? std::string("more on the line") : "'" + Peek().text + "'") +
@@ -451,7 +458,12 @@ class Parser {
   ExprPtr ParseExpr() {
     const Token first = Peek();
     ExprPtr e = ParsePrimary();
-    if (e->kind == Expr::Kind::kUnsupported) return UnsupportedExpr(first, e->text);
+    if (e->kind == Expr::Kind::kUnsupported) {
+      Token at = first;  // where the unsupported part is
+      at.line = e->line;
+      at.column = e->column;
+      return UnsupportedExpr(at, e->text);
+    }
     if (!EndsExpr()) {
       return UnsupportedExpr(first, Peek().kind == Token::Kind::kOp || Peek().kind == Token::Kind::kName
                                         ? "an expression with '" + Peek().text + "'"
@@ -544,6 +556,20 @@ class Parser {
     return Trailers(Make(std::move(e)));
   }
 
+  // Skips to just past the ')' that closes the call being read.
+  void SkipCall() {
+    int depth = 1;
+    while (depth > 0 && !At(Token::Kind::kEnd)) {
+      if (AtOp("(") || AtOp("[") || AtOp("{")) ++depth;
+      if (AtOp(")") || AtOp("]") || AtOp("}")) --depth;
+      Next();
+    }
+  }
+  ExprPtr UnsupportedCall(const Token& at, const std::string& what) {
+    SkipCall();
+    return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = what, .line = at.line, .column = at.column});
+  }
+
   // `.name`, `(arguments)`; a subscript is outside the subset.
   ExprPtr Trailers(ExprPtr e) {
     while (true) {
@@ -557,26 +583,19 @@ class Parser {
         Next();
         Expr call{.kind = Expr::Kind::kCall, .object = e, .line = e->line, .column = e->column};
         while (!AtOp(")") && !At(Token::Kind::kEnd)) {
-          if (AtOp("*") || AtOp("**")) {
-            return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = "an unpacked argument (* or **)",
-                             .line = Peek().line, .column = Peek().column});
-          }
+          if (AtOp("*") || AtOp("**")) return UnsupportedCall(Peek(), "an unpacked argument (* or **)");
           if (At(Token::Kind::kName) && Peek(1).kind == Token::Kind::kOp && Peek(1).text == "=") {
             std::string key = Next().text;
             Next();
             call.keywords.emplace_back(std::move(key), ParseExpr());
           } else {
-            if (!call.keywords.empty()) {
-              return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = "a positional argument after a keyword",
-                               .line = Peek().line, .column = Peek().column});
-            }
+            if (!call.keywords.empty()) return UnsupportedCall(Peek(), "a positional argument after a keyword");
             call.items.push_back(ParseExpr());
           }
           if (AtOp(",")) {
             Next();
           } else if (!AtOp(")")) {
-            return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = "an argument this reader does not know",
-                             .line = Peek().line, .column = Peek().column});
+            return UnsupportedCall(Peek(), "an argument this reader does not know");
           }
         }
         Next();

@@ -1,0 +1,108 @@
+// The reader of Alembic's Python: what it reads of the subset, what it
+// marks unsupported (with its place), and what it refuses.
+#include <gtest/gtest.h>
+
+#include "format/python.h"
+
+namespace retort::format::python {
+namespace {
+
+TEST(Python, ReadsARevisionModule) {
+  Module m = Parse(R"py("""add users
+
+Revision ID: ab12
+Create Date: 2024-03-01 10:20:30.1
+"""
+from typing import Sequence, Union
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision: str = 'ab12'
+down_revision: Union[str, None] = ("a1", "b2",)
+branch_labels = None
+
+def upgrade() -> None:
+    op.create_table('users',  # a comment inside brackets
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=40), server_default=sa.text("'x'"),
+                  comment='it''s' "concatenated"),
+    )
+    op.execute("""
+      UPDATE t SET a = 1
+    """) ; pass
+    if x:
+        op.drop_table('a')
+    else:
+        op.drop_table('b')
+    op.f(-1)
+
+def downgrade(): pass
+)py",
+                   "r.py");
+  EXPECT_EQ(m.docstring.substr(0, 9), "add users");
+  ASSERT_EQ(m.body.size(), 8u);
+  EXPECT_EQ(m.body[3].kind, Statement::Kind::kAssign);
+  EXPECT_EQ(m.body[3].target, "revision");
+  EXPECT_EQ(m.body[3].value->text, "ab12");
+  EXPECT_EQ(m.body[4].value->kind, Expr::Kind::kTuple);
+  EXPECT_EQ(m.body[4].value->items.size(), 2u);
+  EXPECT_EQ(m.body[5].value->kind, Expr::Kind::kNone);
+  const Statement& up = m.body[6];
+  ASSERT_EQ(up.kind, Statement::Kind::kDef);
+  ASSERT_EQ(up.body.size(), 5u);
+  const Expr& create = *up.body[0].value;
+  EXPECT_EQ(create.DottedName(), "op.create_table");
+  ASSERT_EQ(create.items.size(), 3u);
+  const Expr& name = *create.items[2];
+  EXPECT_EQ(name.items[0]->text, "name");
+  EXPECT_EQ(name.Keyword("comment")->text, "its" "concatenated");
+  EXPECT_EQ(name.Keyword("server_default")->items[0]->text, "'x'");
+  EXPECT_EQ(up.body[1].value->items[0]->text, "\n      UPDATE t SET a = 1\n    ");
+  EXPECT_EQ(up.body[2].kind, Statement::Kind::kPass);  // after a ';'
+  // The if statement and its else clause: one unsupported statement, at its place.
+  EXPECT_EQ(up.body[3].kind, Statement::Kind::kUnsupported);
+  EXPECT_EQ(up.body[3].text, "an if statement");
+  EXPECT_EQ(up.body[3].line, 24);
+  EXPECT_EQ(up.body[3].column, 5);
+  ASSERT_EQ(up.body[4].kind, Statement::Kind::kExpr);
+  EXPECT_EQ(up.body[4].value->items.at(0)->kind, Expr::Kind::kNegative);
+  EXPECT_EQ(m.body[7].body.at(0).kind, Statement::Kind::kPass);
+}
+
+TEST(Python, MarksWhatIsOutsideTheSubset) {
+  Module m = Parse("def upgrade():\n    op.execute(f\"x{y}\")\n    a[1]\n    x = 1 + 2\n    op.f(*args)\n", "r.py");
+  const Block& body = m.body.at(0).body;
+  ASSERT_EQ(body.size(), 4u);
+  EXPECT_EQ(body[0].value->items[0]->text, "an f-string");
+  EXPECT_EQ(body[1].value->text, "a subscript");
+  EXPECT_EQ(body[2].kind, Statement::Kind::kAssign);
+  EXPECT_EQ(body[2].value->kind, Expr::Kind::kUnsupported);
+  // An unpacked argument: the expression is marked, at its place.
+  ASSERT_EQ(body[3].kind, Statement::Kind::kExpr);
+  EXPECT_EQ(body[3].value->text, "an unpacked argument (* or **)");
+  EXPECT_EQ(body[3].value->column, 10);
+}
+
+TEST(Python, RefusesWhatIsNoPython) {
+  struct Bad {
+    const char* text;
+    const char* message;
+  };
+  for (const Bad& b : {Bad{"x = 'open\n", "r.py:1:5: a string is never closed"},
+                       Bad{"x = (1,\ny = 2\n", "r.py:1:5: this bracket is never closed"},
+                       Bad{"def f():\n    a\n  b\n", "r.py:3:3: this line's indentation matches no outer block"},
+                       Bad{"x = 1 $ 2\n", "r.py:1:7: a character Python does not know here: '$'"},
+                       Bad{"x = )\n", "r.py:1:5: ')' closes no bracket"},
+                       Bad{"x = '\\x4'\n", "r.py:1:8: \\x needs two hex digits"}}) {
+    try {
+      Parse(b.text, "r.py");
+      ADD_FAILURE() << "parsed: " << b.text;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), b.message);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace retort::format::python
