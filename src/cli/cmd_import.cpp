@@ -38,8 +38,8 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
           std::cout << "  not imported " << (r.revision.empty() ? r.source : r.revision) << ":\n";
           for (const std::string& p : r.problems) std::cout << "    " << p << "\n";
         }
-        std::cout << revisions.size() << " revisions: " << imported << " imported, " << revisions.size() - imported
-                  << " not";
+        std::cout << revisions.size() << (revisions.size() == 1 ? " revision: " : " revisions: ") << imported
+                  << " imported, " << revisions.size() - imported << " not";
         if (imported < revisions.size()) std::cout << " (write those by hand as retort scripts, then import again)";
         std::cout << ".\n";
       }
