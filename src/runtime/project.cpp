@@ -860,10 +860,14 @@ std::vector<ImportedRevision> Project::ImportAlembic(const std::string& director
     out.push_back(std::move(r));
     translated.push_back(std::move(a.script));
   }
-  // Parents first: each written once every revision it builds on is.
+  // Parents first: each written once every revision it builds on, or
+  // depends on (by id or branch label), is.
   const script::ScriptSet& existing = impl_->Loaded();
-  std::set<std::string> written;
-  for (const script::MigrationScript& m : existing.scripts()) written.insert(m.revision);
+  std::set<std::string> written, labels;
+  for (const script::MigrationScript& m : existing.scripts()) {
+    written.insert(m.revision);
+    labels.insert(m.branch_labels.begin(), m.branch_labels.end());
+  }
   std::vector<bool> done(out.size(), false);
   for (size_t i = 0; i < out.size(); ++i) {
     if (!out[i].problems.empty()) done[i] = true;
@@ -878,12 +882,16 @@ std::vector<ImportedRevision> Project::ImportAlembic(const std::string& director
       if (done[i]) continue;
       const script::NewScript& s = translated[i];
       bool ready = std::all_of(s.down_revisions.begin(), s.down_revisions.end(),
-                               [&](const std::string& d) { return written.count(d) > 0; });
+                               [&](const std::string& d) { return written.count(d) > 0; }) &&
+                   std::all_of(s.depends_on.begin(), s.depends_on.end(), [&](const std::string& d) {
+                     return written.count(d) > 0 || labels.count(d) > 0;
+                   });
       if (!ready) continue;
       done[i] = progress = true;
       try {
         out[i].path = impl_->WriteScript(s);
         written.insert(s.revision);
+        labels.insert(s.branch_labels.begin(), s.branch_labels.end());
       } catch (const Error& e) {
         out[i].problems.push_back(e.what());
       }
@@ -894,6 +902,9 @@ std::vector<ImportedRevision> Project::ImportAlembic(const std::string& director
     std::string missing;
     for (const std::string& d : translated[i].down_revisions) {
       if (!written.count(d)) missing += (missing.empty() ? "" : ", ") + d;
+    }
+    for (const std::string& d : translated[i].depends_on) {
+      if (!written.count(d) && !labels.count(d)) missing += (missing.empty() ? "" : ", ") + d;
     }
     out[i].problems.push_back("it builds on " + missing + ", which was not imported");
   }

@@ -3,6 +3,8 @@
 // revisions, and retort upgrades it on from there.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "test_util.h"
@@ -351,6 +353,83 @@ def downgrade():
                                                    {"fedcba9876543210fedcba9876543210", "0"}}));
   r = testing::RunRetort({"--url", "sqlite:///app.db", "downgrade", "base"}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace retort
+
+namespace retort {
+namespace {
+
+// A graph Alembic reads (two roots, a branch point, labels, a merge, a
+// dependency on another branch): imported, retort's heads (also with
+// --resolve-dependencies) and history's revisions and parents are
+// Alembic's.
+TEST(AlembicImport, GraphAsAlembicReadsIt) {
+  testing::ScratchDir dir;
+  dir.Write("alembic/env.py", "from alembic import context\nwith context.begin_transaction():\n    context.run_migrations()\n");
+  dir.Write("alembic.ini", "[alembic]\nscript_location = alembic\nsqlalchemy.url = sqlite:///x.db\n");
+  dir.Write("retort.toml", "script_location = \"migrations\"\nfile_template = \"{rev}\"\n");
+  auto revision = [&](const std::string& id, const std::string& message, const std::string& down,
+                      const std::string& labels, const std::string& depends) {
+    dir.Write("alembic/versions/" + id + ".py",
+              "\"\"\"" + message + "\"\"\"\nfrom alembic import op\nrevision = \"" + id + "\"\ndown_revision = " + down +
+                  "\nbranch_labels = " + labels + "\ndepends_on = " + depends +
+                  "\ndef upgrade():\n    pass\ndef downgrade():\n    pass\n");
+  };
+  revision("base1", "base", "None", "None", "None");
+  revision("a1", "alpha one", "\"base1\"", "(\"alpha\",)", "None");
+  revision("a2", "alpha two", "\"a1\"", "None", "None");
+  revision("b1", "beta one", "\"base1\"", "(\"beta\",)", "None");
+  revision("b2", "beta two", "\"b1\"", "None", "\"a1\"");
+  revision("m1", "join", "(\"a2\", \"b2\")", "None", "None");
+  revision("c1", "other root", "None", "(\"other\",)", "\"beta\"");
+  testing::CommandResult imported = testing::RunRetort({"import", "alembic", "alembic/versions"}, dir.path());
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+
+  auto alembic = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"-m", "alembic", "-c", (dir.path() / "alembic.ini").string()};
+    all.insert(all.end(), args.begin(), args.end());
+    testing::CommandResult r = testing::RunProgram("/usr/bin/python3", all, dir.path(), "/dev/null");
+    EXPECT_EQ(r.exit_code, 0) << "alembic " << args[0] << ": " << r.err;
+    return r.out;
+  };
+  auto retort = [&](const std::vector<std::string>& args) {
+    testing::CommandResult r = testing::RunRetort(args, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  // The first word of each line: the revisions listed.
+  auto ids = [](const std::string& text) {
+    std::set<std::string> out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream words(line);
+      std::string word;
+      if (words >> word) out.insert(word);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(retort({"heads"})), ids(alembic({"heads"})));
+  EXPECT_EQ(ids(retort({"heads", "--resolve-dependencies"})), ids(alembic({"heads", "--resolve-dependencies"})));
+  // history: "parents [(dependencies)] -> revision [marks], message", as
+  // parents -> revision pairs.
+  auto edges = [](const std::string& text) {
+    std::set<std::string> out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      const size_t arrow = line.find(" -> ");
+      if (arrow == std::string::npos) continue;
+      std::string parents = line.substr(0, arrow);
+      if (size_t paren = parents.find(" ("); paren != std::string::npos) parents.resize(paren);
+      std::string rest = line.substr(arrow + 4);
+      out.insert(parents + " -> " + rest.substr(0, rest.find_first_of(" ,")));
+    }
+    return out;
+  };
+  const std::set<std::string> retort_history = edges(retort({"history"}));
+  EXPECT_EQ(retort_history, edges(alembic({"history"})));
+  EXPECT_EQ(retort_history.size(), 7u);
 }
 
 }  // namespace
