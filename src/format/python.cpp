@@ -6,6 +6,9 @@
 namespace retort::format::python {
 namespace {
 
+// Deeper than any revision file is written.
+constexpr size_t kMaxNesting = 100;
+
 struct Token {
   enum class Kind { kName, kNumber, kString, kOp, kNewline, kIndent, kDedent, kEnd };
   Kind kind = Kind::kEnd;
@@ -43,6 +46,9 @@ class Lexer {
         }
         Advance(i - at_);
         if (width > indents.back()) {
+          // The reader recurses once per block and per bracket: hostile
+          // nesting is refused, not followed down the stack.
+          if (indents.size() > kMaxNesting) Fail("blocks nested too deep");
           indents.push_back(width);
           Push(Token::Kind::kIndent, "");
         } else {
@@ -117,6 +123,7 @@ class Lexer {
           Fail(std::string("a character Python does not know here: '") + c + "'");
         }
         if (op == "(" || op == "[" || op == "{") {
+          if (depth_ >= static_cast<int>(kMaxNesting)) Fail("brackets nested too deep");
           ++depth_;
           open_.emplace_back(line_, column_);
         }
@@ -476,9 +483,16 @@ class Parser {
     const Token first = Peek();
     Expr e{.line = first.line, .column = first.column};
     if (AtOp("-")) {
-      Next();
+      // Counted, not recursed into: a run of them is one sign.
+      size_t signs = 0;
+      while (AtOp("-")) {
+        Next();
+        ++signs;
+      }
+      ExprPtr inner = ParsePrimary();
+      if (signs % 2 == 0) return inner;
       e.kind = Expr::Kind::kNegative;
-      e.object = ParsePrimary();
+      e.object = inner;
       return Make(std::move(e));
     }
     if (At(Token::Kind::kName)) {

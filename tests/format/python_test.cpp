@@ -84,6 +84,28 @@ TEST(Python, MarksWhatIsOutsideTheSubset) {
   EXPECT_EQ(body[3].value->column, 10);
 }
 
+TEST(Python, RefusesHostileNesting) {
+  for (const std::string& text : {std::string(5000, '(') + "\n", std::string("x = ") + std::string(101, '[') + "\n"}) {
+    try {
+      Parse(text, "r.py");
+      ADD_FAILURE() << "parsed";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("brackets nested too deep"), std::string::npos) << e.what();
+    }
+  }
+  // A run of signs is read without recursion.
+  Module m = Parse("x = " + std::string(200000, '-') + "-1\n", "r.py");
+  EXPECT_EQ(m.body.at(0).value->kind, Expr::Kind::kNegative);
+  std::string blocks;
+  for (int i = 0; i < 150; ++i) blocks += std::string(i, ' ') + "def f():\n";
+  try {
+    Parse(blocks + std::string(150, ' ') + "pass\n", "r.py");
+    ADD_FAILURE() << "parsed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("blocks nested too deep"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Python, RefusesWhatIsNoPython) {
   struct Bad {
     const char* text;
