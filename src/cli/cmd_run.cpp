@@ -94,7 +94,7 @@ void AddEnsureVersion(CLI::App& app, Context& ctx) {
   auto dialect = std::make_shared<std::string>();
   cmd->add_flag("--sql", *sql, "Print their statements without connecting");
   cmd->add_option("--dialect", *dialect, "With --sql: sqlite or postgresql (default: the URL's)");
-  cmd->add_flag("--json", ctx.json, "Print JSON: the database and its tables");
+  cmd->add_flag("--json", ctx.json, "Print JSON: the database the tables are in");
   cmd->callback([&ctx, sql, dialect] {
     if (!dialect->empty() && !*sql) throw CLI::ValidationError("--dialect", "is given with --sql");
     ctx.run = [&ctx, sql, dialect] {

@@ -137,6 +137,7 @@ struct Unmodeled {
   std::string kind;
   std::string name;
   std::string sql;
+  std::string table;  // the table it belongs to; "" for none
   bool operator==(const Unmodeled&) const = default;
 };
 

@@ -361,8 +361,7 @@ std::string Planner::OfflineScript(const std::vector<std::string>& heads, const 
   // Foreign keys suspended or enforced, as in a live run.
   if (!dialect_.ForeignKeysSql(suspends).empty()) out.Add(dialect_.ForeignKeysSql(suspends));
   out.Add("BEGIN");
-  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
-  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+  WriteVersionTables(out);
   // From the first step a run refuses (unacknowledged destructive
   // operations, written for review), the rest is written commented out and
   // the script rolls back: applied, it changes nothing.
@@ -410,13 +409,17 @@ std::string Planner::OfflineScript(const std::vector<std::string>& heads, const 
   return out.text();
 }
 
+void Planner::WriteVersionTables(dialect::SqlText& out) const {
+  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
+  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+}
+
 std::string Planner::OfflineVersionTables() const {
   dialect::SqlText out;
   out.Comment("the version and history tables for " + std::string(dialect_.name()) + ", written by retort " +
               retort::Version());
   out.Add("BEGIN");
-  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
-  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+  WriteVersionTables(out);
   out.Add("COMMIT");
   return out.text();
 }
@@ -430,8 +433,7 @@ std::string Planner::OfflineStamp(const std::vector<std::string>& heads, const s
   out.Comment("stamp " + HeadsText(heads) + " -> " + HeadsText(rows) + " for " + std::string(dialect_.name()) +
               ", written by retort " + retort::Version());
   out.Add("BEGIN");
-  for (const std::string& sql : dialect_.CreateVersionTable(options_.version_table)) out.Add(sql);
-  for (const std::string& sql : dialect_.CreateHistoryTable(options_.history_table)) out.Add(sql);
+  WriteVersionTables(out);
   const std::set<std::string> old = AsSet(heads), wanted = AsSet(rows);
   std::vector<std::string> remove, add;
   if (purge) {

@@ -77,6 +77,9 @@ class Planner {
 
  protected:
   Error InContext(const Error& e, const std::string& revision) const;
+  // The version and history tables' CREATE ... IF NOT EXISTS, for an
+  // offline script.
+  void WriteVersionTables(dialect::SqlText& out) const;
 
   const script::ScriptSet& scripts_;
   const schema::NamingConvention& naming_;

@@ -799,13 +799,15 @@ void Project::CreateAll() {
   CreateAll(db);
 }
 
-void Project::CreateAll(Database& db) {
-  schema::Schema declared = impl_->Declared();
+namespace {
+
+// Builds `declared` into the empty database of `conn`, in one transaction,
+// as autogenerate from nothing would (SQLAlchemy's create_all).
+void BuildInto(dialect::Connection& conn, const schema::Schema& declared) {
   schema::Schema empty;
   empty.naming = declared.naming;
   std::vector<ops::OpAt> operations;
   for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
-  dialect::Connection& conn = impl_->On(db);
   std::vector<dialect::Step> statements = conn.dialect().RenderOps(operations, empty);
   // Foreign keys that close a cycle are added afterwards, which SQLite
   // does by rebuilding the table: foreign keys suspended, as a run does.
@@ -813,6 +815,10 @@ void Project::CreateAll(Database& db) {
   conn.Run(statements);
   txn.Commit();
 }
+
+}  // namespace
+
+void Project::CreateAll(Database& db) { BuildInto(impl_->On(db), impl_->Declared()); }
 
 std::vector<SchemaDifference> Project::CompareWithDeclared() {
   impl_->Declared();
@@ -1046,29 +1052,33 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
     std::erase_if(live.triggers, [&](const schema::Trigger& x) { return !wanted(x.table); });
     live.views.clear();
     live.functions.clear();
-    std::erase_if(unmodeled, [&](const dialect::Unmodeled& u) {
-      const std::string table = u.name.substr(0, u.name.find('.'));
-      return live.FindTable(table) == nullptr && !live.FindView(table) && u.name.find('.') != std::string::npos;
-    });
+    std::erase_if(unmodeled, [&](const dialect::Unmodeled& u) { return !u.table.empty() && !live.FindTable(u.table); });
   }
   // What the reader could not take as one statement (a view whose query
   // holds a -- comment, say) is left out, not written empty.
   std::erase_if(live.views, [&](const schema::View& v) {
     if (!v.sql.empty()) return false;
-    unmodeled.push_back({"view", v.name, "(its query, as the database holds it, is not one statement the schema "
-                                         "file can hold: read it with the database's shell)"});
+    unmodeled.push_back({"view", v.name,
+                         "(its query, as the database holds it, is not one statement the schema file can hold: "
+                         "read it with the database's shell)",
+                         ""});
     return true;
   });
   // A foreign key to a table left out (--tables) cannot be declared.
   for (schema::Table& t : live.tables) {
     std::erase_if(t.foreign_keys, [&](const schema::ForeignKey& fk) {
       if (fk.RefersElsewhere() || live.FindTable(fk.referred_table)) return false;
-      std::string columns, referred;
-      for (const std::string& c : fk.columns) columns += (columns.empty() ? "" : ", ") + c;
-      for (const std::string& c : fk.referred_columns) referred += (referred.empty() ? "" : ", ") + c;
+      const dialect::Dialect& d = conn.dialect();
+      auto names = [&](const std::vector<std::string>& list) {
+        std::string out;
+        for (const std::string& c : list) out += (out.empty() ? "" : ", ") + d.Quote(c);
+        return out;
+      };
       unmodeled.push_back({"foreign key", t.name + "." + fk.name,
-                           "ALTER TABLE " + t.name + " ADD CONSTRAINT " + fk.name + " FOREIGN KEY (" + columns +
-                               ") REFERENCES " + fk.referred_table + " (" + referred + ")"});
+                           "ALTER TABLE " + d.Quote(t.name) + " ADD CONSTRAINT " + d.Quote(fk.name) +
+                               " FOREIGN KEY (" + names(fk.columns) + ") REFERENCES " + d.Quote(fk.referred_table) +
+                               " (" + names(fk.referred_columns) + ")",
+                           t.name});
       return true;
     });
   }
@@ -1138,9 +1148,10 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
   // read (the database's rule numbers a name another table holds): each
   // that would not is written after all.
   std::set<std::string> keep;
+  schema::Schema back;  // the file as read
   for (int pass = 0; pass < 8; ++pass) {
     result.text = script::WriteSchemaFile(live, header(), keep);
-    const schema::Schema back = format::LoadSchemaText(result.text, "pulled schema");
+    back = format::LoadSchemaText(result.text, "pulled schema");
     size_t kept = keep.size();
     for (const schema::Table& t : live.tables) {
       const schema::Table* b = back.FindTable(t.name);
@@ -1162,16 +1173,7 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
   // read back: what comes back otherwise (a collation, a type the dialect
   // spells its own way) is said, not dropped silently.
   if (std::unique_ptr<dialect::Connection> scratch = conn.Scratch()) {
-    const schema::Schema declared = format::LoadSchemaText(result.text, "pulled schema");
-    schema::Schema empty;
-    empty.naming = declared.naming;
-    std::vector<ops::OpAt> operations;
-    for (ops::Operation& op : autogen::Diff(empty, declared)) operations.push_back({std::move(op), {}});
-    {
-      dialect::Transaction txn(*scratch, true);
-      scratch->Run(scratch->dialect().RenderOps(operations, empty));
-      txn.Commit();
-    }
+    BuildInto(*scratch, back);
     const size_t before = result.left_out.size();
     for (const autogen::Difference& d : autogen::CompareSchemas(inspected, scratch->Inspect({}))) {
       result.left_out.push_back({"built differently", d.table.empty() ? d.object : d.table + ": " + d.object,
@@ -1255,13 +1257,22 @@ std::vector<std::string> Project::Stamp(Database& db, const std::string& target,
   return migrator.Stamp(target, purge);
 }
 
+namespace {
+
+// "a:b" as {a, b}; "b" as {`from`, b}.
+std::pair<std::string, std::string> OfflineRange(const std::string& range, const std::string& from) {
+  const size_t colon = range.find(':');
+  if (colon == std::string::npos) return {from, range};
+  return {range.substr(0, colon), range.substr(colon + 1)};
+}
+
+}  // namespace
+
 std::string Project::OfflineSql(const std::string& range, bool upgrade, const std::string& dialect,
                                 std::vector<std::string>* unacknowledged) {
-  std::string from = upgrade ? "base" : "", to = range;
-  if (size_t colon = range.find(':'); colon != std::string::npos) {
-    from = range.substr(0, colon);
-    to = range.substr(colon + 1);
-  }
+  // (No structured binding: the lambda below takes `to`.)
+  const std::pair<std::string, std::string> parts = OfflineRange(range, upgrade ? "base" : "");
+  const std::string &from = parts.first, &to = parts.second;
   if (from.empty() || to.empty()) {
     throw Error(ErrorKind::kUsage, upgrade ? "an offline upgrade takes a range a:b, or a target (from base)"
                                            : "an offline downgrade takes a range a:b (from a down to b)");
@@ -1273,11 +1284,8 @@ std::string Project::OfflineSql(const std::string& range, bool upgrade, const st
 }
 
 std::string Project::OfflineStamp(const std::string& range, bool purge, const std::string& dialect) {
-  std::string from = "base", to = range;
-  if (size_t colon = range.find(':'); colon != std::string::npos) {
-    from = range.substr(0, colon);
-    to = range.substr(colon + 1);
-  }
+  const std::pair<std::string, std::string> parts = OfflineRange(range, "base");
+  const std::string &from = parts.first, &to = parts.second;
   if (from.empty() || to.empty()) throw Error(ErrorKind::kUsage, "an offline stamp takes a range a:b, or a target (from base)");
   return impl_->Offline(OfflineHeads(from), dialect,
                         [&](const runtime::Planner& planner, const std::vector<std::string>& heads) {

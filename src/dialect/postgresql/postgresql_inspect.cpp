@@ -803,7 +803,7 @@ std::vector<Unmodeled> PostgresConnection::ListUnmodeled(const std::vector<std::
   const std::vector<std::string> queries = {
       // Partitions, and the partitioning of a partitioned table.
       "SELECT 'partition', c.relname, 'CREATE TABLE ' || quote_ident(c.relname) || ' PARTITION OF ' || "
-      "quote_ident(p.relname) || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid), c.relname "
+      "quote_ident(p.relname) || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid), p.relname "
       "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
       "WHERE " + kNamespace + " AND c.relispartition AND c.relkind IN ('r', 'p')" + kClassOfNoExtension +
@@ -922,7 +922,7 @@ std::vector<Unmodeled> PostgresConnection::ListUnmodeled(const std::vector<std::
   for (const std::string& sql : queries) {
     for (const Row& row : Query(sql, params)) {
       if (row[3] && skip.count(Text(row[3]))) continue;
-      out.push_back({Text(row[0]), Text(row[1]), Text(row[2])});
+      out.push_back({Text(row[0]), Text(row[1]), Text(row[2]), Text(row[3])});
     }
   }
   return out;

@@ -633,11 +633,11 @@ std::vector<Unmodeled> SqliteConnection::ListUnmodeled(const std::vector<std::st
     if (std::find(skip_tables.begin(), skip_tables.end(), name) != skip_tables.end()) continue;
     if (ToUpper(name).rfind("SQLITE_", 0) == 0 || name.rfind("_retort_", 0) == 0) continue;
     if (ToText(row[1]) == "virtual") {
-      out.push_back({"virtual table", name, ToText(row[4])});
+      out.push_back({"virtual table", name, ToText(row[4]), name});
       continue;
     }
-    if (ToInt(row[2]) != 0) out.push_back({"table option WITHOUT ROWID", name, ToText(row[4])});
-    if (ToInt(row[3]) != 0) out.push_back({"table option STRICT", name, ToText(row[4])});
+    if (ToInt(row[2]) != 0) out.push_back({"table option WITHOUT ROWID", name, ToText(row[4]), name});
+    if (ToInt(row[3]) != 0) out.push_back({"table option STRICT", name, ToText(row[4]), name});
     // A column's collation other than BINARY (the model has none).
     for (const Row& c : Query("SELECT name, type FROM pragma_table_xinfo(?) WHERE hidden IN (0, 2, 3) ORDER BY cid",
                               {name})) {
@@ -647,7 +647,8 @@ std::vector<Unmodeled> SqliteConnection::ListUnmodeled(const std::vector<std::st
                                         nullptr, nullptr) == SQLITE_OK &&
           collation && ToUpper(collation) != "BINARY") {
         out.push_back({"column collation", name + "." + column,
-                       "(in CREATE TABLE) " + dialect_.Quote(column) + " " + ToText(c[1]) + " COLLATE " + collation});
+                       "(in CREATE TABLE) " + dialect_.Quote(column) + " " + ToText(c[1]) + " COLLATE " + collation,
+                       name});
       }
     }
   }
