@@ -1,5 +1,7 @@
 #include "ops/operation.h"
 
+#include <algorithm>
+
 namespace retort::ops {
 
 std::string OperationName(const Operation& op) {
@@ -50,6 +52,23 @@ schema::Sequence AlteredSequence(const schema::Sequence& before, const AlterSequ
                                                                        .maxvalue = resolved.maxvalue})
                                                      .start)
                        : old.start;
+  return out;
+}
+
+bool OpAt::RunsOn(const std::string& dialect) const {
+  if (!dialects.empty() && std::find(dialects.begin(), dialects.end(), dialect) == dialects.end()) return false;
+  // An execute with SQL for other dialects only runs nowhere here, and its
+  // effect is not replayed here either.
+  if (const auto* e = std::get_if<Execute>(&op)) return e->sql.count("") || e->sql.count(dialect);
+  return true;
+}
+
+std::vector<OpAt> OnDialect(const std::vector<OpAt>& list, const std::string& dialect) {
+  std::vector<OpAt> out;
+  out.reserve(list.size());
+  for (const OpAt& op : list) {
+    if (op.RunsOn(dialect)) out.push_back(op);
+  }
   return out;
 }
 

@@ -243,7 +243,14 @@ struct OpAt {
   // `acknowledged: true` in the operation's body: its author has reviewed
   // that it is destructive or risky (autogen/lint.h).
   bool acknowledged = false;
+  // `dialect: name` (or a list) in the operation's body: it runs, and is
+  // replayed, only on those dialects. Empty: on every dialect.
+  std::vector<std::string> dialects;
+  bool RunsOn(const std::string& dialect) const;
 };
+
+// The operations of `list` that run on `dialect` (OpAt::RunsOn), in order.
+std::vector<OpAt> OnDialect(const std::vector<OpAt>& list, const std::string& dialect);
 
 // A visitor made of lambdas, for std::visit over an Operation.
 template <class... Ts>

@@ -36,7 +36,7 @@ bool IsAbsolute(const std::string& target) {
 
 Planner::Planner(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
                  const dialect::Dialect& dialect, MigratorOptions options)
-    : scripts_(scripts), naming_(naming), dialect_(dialect), options_(std::move(options)) {}
+    : scripts_(scripts.For(dialect.name())), naming_(naming), dialect_(dialect), options_(std::move(options)) {}
 
 Migrator::Migrator(const script::ScriptSet& scripts, const schema::NamingConvention& naming,
                    dialect::Connection& connection, MigratorOptions options)

@@ -154,6 +154,14 @@ struct Project::Impl {
     return *scripts;
   }
 
+  // The dialect that replays with no database in hand (check,
+  // autogenerate) are for: the URL's when there is one, else the embedded
+  // default. It matters only to operations limited to some dialects.
+  std::string_view HomeDialect() const {
+    if (url.empty()) return dialect::Dialects().front()->name;
+    return dialect::DialectOf(dialect::ParseUrl(url)).name;
+  }
+
   // The scripts, with their headers at least (enough for the graph): read
   // on first use, so that a command that needs the operations reads each
   // file once.
@@ -208,7 +216,8 @@ struct Project::Impl {
   // scripts' schema at those revisions), as its dialect stores it.
   std::vector<SchemaDifference> Compare(dialect::Connection& conn,
                                         const std::vector<std::string>& expected_at) {
-    schema::Schema expected = conn.dialect().Normalize(Full().SchemaAt(expected_at, Naming()));
+    schema::Schema expected =
+        conn.dialect().Normalize(Full().For(conn.dialect().name()).SchemaAt(expected_at, Naming()));
     conn.CanonicalizeExpressions(expected);
     return Differences(expected, conn.Inspect({config.version_table, config.history_table}));
   }
@@ -307,15 +316,15 @@ struct Project::Impl {
   std::vector<SchemaChange> Autogenerate(script::NewScript& s, bool compare_database,
                                          std::vector<std::string>* left_alone = nullptr) {
     StartDeclared();  // read while the scripts are
-    const script::ScriptSet& all = Full();
     schema::Schema declared = Declared();
     schema::Schema from;
     std::optional<schema::Schema> stored;
     bool native_enums = true;
     if (!compare_database) {
-      from = all.SchemaAt(s.down_revisions, Naming());
+      from = Full().For(HomeDialect()).SchemaAt(s.down_revisions, Naming());
     } else {
       std::unique_ptr<dialect::Connection> conn = Connect(false);
+      const script::ScriptSet& all = Full().For(conn->dialect().name());
       std::vector<std::string> rows =
           runtime::VersionStore(*conn, config.version_table, config.history_table).Heads();
       std::vector<std::string> want = s.down_revisions;
@@ -500,9 +509,11 @@ struct Project::Impl {
     // Its operations replay on the scripts' schema, as every later command
     // replays them (those --compare-database read from the database too).
     if (has_operations && next.complete()) {
-      schema::Schema replayed;
-      replayed.naming = Naming();
-      next.Replay({s.revision}, replayed, {});
+      for (const dialect::DialectInfo* d : dialect::Dialects()) {
+        schema::Schema replayed;
+        replayed.naming = Naming();
+        next.For(d->name).Replay({s.revision}, replayed, {});
+      }
     }
     if (!script::WriteNewFile(path.string(), text)) {
       throw Error(ErrorKind::kUsage, std::string("cannot create the file: ") + std::strerror(errno),
@@ -698,7 +709,7 @@ std::string Project::Merge(const std::vector<std::string>& revisions, const std:
 
 std::vector<SchemaDifference> Project::Check() {
   impl_->StartDeclared();  // read while the scripts are
-  const script::ScriptSet& scripts = impl_->Full();
+  const script::ScriptSet& scripts = impl_->Full().For(impl_->HomeDialect());
   schema::Schema declared = impl_->Declared();
   return Differences(declared, scripts.SchemaAt(scripts.graph().Heads(), impl_->Naming()));
 }
@@ -1027,7 +1038,7 @@ PullResult Project::Pull(Database& db, const PullOptions& options) {
   const std::vector<std::string> rows =
       runtime::VersionStore(conn, impl_->config.version_table, impl_->config.history_table).Heads();
   if (!rows.empty()) {
-    const script::ScriptSet& scripts = impl_->Full();
+    const script::ScriptSet& scripts = impl_->Full().For(conn.dialect().name());
     const bool known = std::all_of(rows.begin(), rows.end(), [&](const std::string& r) {
       return scripts.graph().Find(r) != nullptr;
     });

@@ -315,7 +315,7 @@ struct Parser {
     }
     file.CheckKeys(n, "execute", {"sql", "dialect", "effect"});
     if (Node effect = n["effect"]) {
-      op.effect = ParseOperations(file, effect, naming);
+      op.effect = ParseOperations(file, effect, naming, true);
       for (const OpAt& e : op.effect) {
         if (std::holds_alternative<Execute>(e.op) || std::holds_alternative<BulkInsert>(e.op)) {
           throw Error(ErrorKind::kInput,
@@ -347,6 +347,29 @@ struct Parser {
     return op;
   }
 };
+
+// `dialect: postgresql` or `dialect: [sqlite, postgresql]`: dialects the
+// registry knows, each once.
+std::vector<std::string> Dialects(const File& file, const Node& node) {
+  std::vector<Node> items;
+  if (node.IsSequence()) {
+    for (const Node& item : node) items.push_back(item);
+    if (items.empty()) file.Fail(node, "'dialect' names at least one dialect");
+  } else {
+    items.push_back(node);
+  }
+  std::vector<std::string> out;
+  for (const Node& item : items) {
+    if (!item.IsScalar()) file.Fail(item, "'dialect' is a dialect's name or a list of them");
+    std::string d = item.Scalar();
+    if (!schema::IsFileDialect(d)) {
+      file.Fail(item, "unknown dialect '" + d + "' (expected " + schema::FileDialectList() + ")");
+    }
+    if (std::find(out.begin(), out.end(), d) != out.end()) file.Fail(item, "dialect '" + d + "' is named twice");
+    out.push_back(std::move(d));
+  }
+  return out;
+}
 
 using Handler = Operation (Parser::*)(const Node&) const;
 struct Entry {
@@ -396,7 +419,7 @@ constexpr Entry kHandlers[] = {
 }  // namespace
 
 std::vector<OpAt> ParseOperations(const File& file, const Node& list,
-                                  const schema::NamingConvention& naming) {
+                                  const schema::NamingConvention& naming, bool in_effect) {
   std::vector<OpAt> out;
   if (!list || list.IsNull()) return out;
   file.RequireSequence(list, "an operation list");
@@ -424,7 +447,13 @@ std::vector<OpAt> ParseOperations(const File& file, const Node& list,
       acknowledged = file.OptBool(body, "acknowledged").value_or(false);
       body = format::WithoutKey(scratch, body, "acknowledged");
     }
-    out.push_back(OpAt{(parser.*found->handler)(body), file.At(entry.first), acknowledged});
+    std::vector<std::string> dialects;
+    if (name != "execute" && body.IsMap() && body["dialect"]) {
+      if (in_effect) file.Fail(body["dialect"], "an effect's operation takes no 'dialect': limit the execute");
+      dialects = Dialects(file, body["dialect"]);
+      body = format::WithoutKey(scratch, body, "dialect");
+    }
+    out.push_back(OpAt{(parser.*found->handler)(body), file.At(entry.first), acknowledged, std::move(dialects)});
   }
   // Names too long, all of them at once.
   format::File::ThrowDeferred({&file});

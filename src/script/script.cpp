@@ -191,7 +191,7 @@ std::string MeaningChecksum(const MigrationScript& s) {
   auto operations = [](const std::vector<ops::OpAt>& list) {
     std::vector<WrittenOp> written;
     written.reserve(list.size());
-    for (const ops::OpAt& op : list) written.push_back({op.op, {}, false});
+    for (const ops::OpAt& op : list) written.push_back({op.op, {}, false, op.dialects});
     return WriteOperations(written, 0);
   };
   std::string text = "retort script 2\nrevision " + s.revision + "\nparents " +

@@ -78,9 +78,45 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   return ScriptSet(std::move(scripts));
 }
 
+struct ScriptSet::PerDialect {
+  std::mutex mutex;
+  std::map<std::string, std::unique_ptr<ScriptSet>, std::less<>> sets;
+};
+
 ScriptSet::ScriptSet(std::vector<MigrationScript> scripts)
-    : scripts_(std::move(scripts)), graph_(Nodes(scripts_)) {
+    : scripts_(std::move(scripts)), graph_(Nodes(scripts_)), per_dialect_(std::make_shared<PerDialect>()) {
   for (size_t i = 0; i < scripts_.size(); ++i) index_.emplace(scripts_[i].revision, i);
+  auto limited = [](const std::vector<ops::OpAt>& list) {
+    return std::any_of(list.begin(), list.end(), [](const ops::OpAt& op) {
+      const auto* e = std::get_if<ops::Execute>(&op.op);
+      return !op.dialects.empty() || (e && !e->effect.empty() && !e->sql.count(""));
+    });
+  };
+  limited_ = std::any_of(scripts_.begin(), scripts_.end(), [&](const MigrationScript& s) {
+    return limited(s.upgrade) || (s.downgrade && limited(*s.downgrade));
+  });
+}
+
+const ScriptSet& ScriptSet::For(std::string_view dialect) const {
+  if (!limited_) return *this;
+  std::lock_guard<std::mutex> lock(per_dialect_->mutex);
+  auto found = per_dialect_->sets.find(dialect);
+  if (found != per_dialect_->sets.end()) return *found->second;
+  const std::string name(dialect);
+  std::vector<MigrationScript> filtered;
+  filtered.reserve(scripts_.size());
+  for (const MigrationScript& s : scripts_) {
+    MigrationScript copy = s;
+    if (s.has_body) {
+      copy.upgrade = ops::OnDialect(s.upgrade, name);
+      if (s.downgrade) copy.downgrade = ops::OnDialect(*s.downgrade, name);
+      copy.set_checksum(s.checksum());  // the file's, not the filtered list's
+    }
+    filtered.push_back(std::move(copy));
+  }
+  auto made = std::make_unique<ScriptSet>(std::move(filtered));
+  made->limited_ = false;
+  return *per_dialect_->sets.emplace(name, std::move(made)).first->second;
 }
 
 bool ScriptSet::complete() const {

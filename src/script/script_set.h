@@ -2,7 +2,11 @@
 // schema they build.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -47,10 +51,19 @@ class ScriptSet {
   schema::Schema SchemaAt(const std::vector<std::string>& revisions,
                           const schema::NamingConvention& naming) const;
 
+  // The scripts as `dialect` runs and replays them: operations limited to
+  // other dialects (and an execute with SQL for others only) left out,
+  // checksums as the files have them. *this when no operation is limited;
+  // made once per dialect, and valid while *this lives.
+  const ScriptSet& For(std::string_view dialect) const;
+
  private:
+  struct PerDialect;
   std::vector<MigrationScript> scripts_;
   std::unordered_map<std::string, size_t> index_;
   RevisionGraph graph_;
+  bool limited_ = false;  // some operation runs on some dialects only
+  std::shared_ptr<PerDialect> per_dialect_;
 };
 
 }  // namespace retort::script

@@ -262,7 +262,21 @@ void ForeignKeyBody(yaml::Emitter& out, const schema::ForeignKey& fk, const Tabl
 }
 
 // `names`: a schema file's (some names left out).
-void WriteTable(yaml::Emitter& out, const Table& t, const FileNames* names = nullptr) {
+// An operation's `dialect:` key, when it is limited to some.
+void WriteDialects(yaml::Emitter& out, const std::vector<std::string>& dialects) {
+  if (dialects.empty()) return;
+  out << yaml::Key << "dialect" << yaml::Value;
+  if (dialects.size() == 1) {
+    out << dialects[0];
+    return;
+  }
+  out << yaml::Flow << yaml::BeginSeq;
+  for (const std::string& d : dialects) out << d;
+  out << yaml::EndSeq;
+}
+
+void WriteTable(yaml::Emitter& out, const Table& t, const FileNames* names = nullptr,
+                const std::vector<std::string>* dialects = nullptr) {
   out << yaml::BeginMap;
   out << yaml::Key << "name" << yaml::Value << t.name;
   if (!t.comment.empty()) out << yaml::Key << "comment" << yaml::Value << t.comment;
@@ -323,20 +337,23 @@ void WriteTable(yaml::Emitter& out, const Table& t, const FileNames* names = nul
     }
     out << yaml::EndSeq;
   }
+  if (dialects) WriteDialects(out, *dialects);
   out << yaml::EndMap;
 }
 
 // The body of one operation (the value of its one-key map).
-void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowledgement) {
+void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowledgement,
+               const std::vector<std::string>& dialects = {}) {
   auto key = [&](const char* k, const std::string& v) { out << yaml::Key << k << yaml::Value << v; };
   auto flow = [&]() { out << yaml::Flow << yaml::BeginMap; };
   auto end = [&]() {
+    WriteDialects(out, dialects);
     if (acknowledgement) out << yaml::Key << "acknowledged" << yaml::Value << false;
     out << yaml::EndMap;
   };
   std::visit(
       ops::Overloaded{
-          [&](const ops::CreateTable& op) { WriteTable(out, op.table); },
+          [&](const ops::CreateTable& op) { WriteTable(out, op.table, nullptr, &dialects); },
           [&](const ops::DropTable& op) { flow(); key("name", op.table); end(); },
           [&](const ops::RenameTable& op) {
             flow(); key("name", op.table); key("new_name", op.new_name); end();
@@ -731,7 +748,7 @@ std::string WriteOperations(const std::vector<WrittenOp>& operations, int indent
     for (const std::string& line : w.comments) text += pad + "# " + line + "\n";
     yaml::Emitter out;
     out << yaml::BeginMap << yaml::Key << ops::OperationName(w.op) << yaml::Value;
-    WriteBody(out, w.op, w.needs_acknowledgement);
+    WriteBody(out, w.op, w.needs_acknowledgement, w.dialects);
     out << yaml::EndMap;
     text += AsListItem(out.text(), indent);
   }

@@ -19,6 +19,7 @@ struct WrittenOp {
   ops::Operation op;
   std::vector<std::string> comments;
   bool needs_acknowledgement = false;
+  std::vector<std::string> dialects;  // written as `dialect:`
 };
 
 // The YAML list items ("  - create_table: ...") for `operations`, each line

@@ -226,7 +226,8 @@ TEST_P(RenderCase, Renders) {
   std::string error;
   r.after = r.before;
   try {
-    r.operations = script::ParseOperations(file, root["ops"], r.before.naming);
+    // As a script's run on this dialect has them.
+    r.operations = ops::OnDialect(script::ParseOperations(file, root["ops"], r.before.naming), name);
     // What loading a script with these operations checks.
     if (transactional) script::CheckTransactional(r.operations);
     r.statements = d->RenderOps(r.operations, r.after);

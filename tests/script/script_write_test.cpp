@@ -20,7 +20,7 @@ std::vector<ops::OpAt> Parse(const std::string& text) {
 
 std::string Write(const std::vector<ops::OpAt>& operations) {
   std::vector<script::WrittenOp> written;
-  for (const ops::OpAt& op : operations) written.push_back({op.op, {}, false});
+  for (const ops::OpAt& op : operations) written.push_back({op.op, {}, false, op.dialects});
   return "upgrade:\n" + script::WriteOperations(written);
 }
 
@@ -119,6 +119,35 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
   const auto& code = std::get<ops::AddColumn>(second[7].op);
   EXPECT_EQ(code.indexes.at(0).name, "ix_code");
   EXPECT_TRUE(code.indexes.at(0).unique);
+}
+
+// `dialect:` on an operation reads back, a create_table's too, and a
+// checksum tells a limited operation from the same one unlimited.
+TEST(ScriptWrite, DialectsReadBack) {
+  const std::string text = R"yaml(upgrade:
+  - create_table:
+      name: t
+      columns:
+        - {name: id, type: integer}
+      dialect: postgresql
+  - create_index: {table: t, name: ix_t_id, columns: [id], dialect: [sqlite, postgresql]}
+  - drop_table: {name: t}
+)yaml";
+  std::vector<ops::OpAt> first = Parse(text);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].dialects, std::vector<std::string>{"postgresql"});
+  EXPECT_EQ(first[1].dialects, (std::vector<std::string>{"sqlite", "postgresql"}));
+  EXPECT_TRUE(first[2].dialects.empty());
+  EXPECT_FALSE(first[0].RunsOn("sqlite"));
+  EXPECT_TRUE(first[0].RunsOn("postgresql"));
+  EXPECT_EQ(ops::OnDialect(first, "sqlite").size(), 2u);
+  const std::string written = Write(first);
+  EXPECT_NE(written.find("      dialect: postgresql\n"), std::string::npos) << written;
+  EXPECT_NE(written.find("dialect: [sqlite, postgresql]}"), std::string::npos) << written;
+  EXPECT_EQ(Write(Parse(written)), written);
+  std::vector<ops::OpAt> unlimited = first;
+  for (ops::OpAt& op : unlimited) op.dialects.clear();
+  EXPECT_NE(Write(unlimited), written);
 }
 
 // A name the convention makes, too long for PostgreSQL, is written back as
