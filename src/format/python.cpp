@@ -316,6 +316,76 @@ class Parser {
     return body;
   }
 
+  // After a suite on its own line: the newline before a clause that
+  // continues the statement (elif, else).
+  bool AtClause(const char* clause) {
+    if (At(Token::Kind::kNewline) && Peek(1).kind == Token::Kind::kName && Peek(1).text == clause) Next();
+    return AtName(clause);
+  }
+
+  // `if c: ... elif c: ... else: ...`: each elif one kIf in the orelse of
+  // the one before. The clauses are read in a loop, not by recursion.
+  Statement ParseIf() {
+    std::vector<Statement> clauses;
+    Block last;  // the else
+    while (true) {
+      const Token first = Next();  // if, elif
+      Statement s;
+      s.kind = Statement::Kind::kIf;
+      s.line = first.line;
+      s.column = first.column;
+      s.value = ParseExpr();
+      if (!AtOp(":")) return Unsupported(first, "an " + first.text + " clause without ':'");
+      Next();
+      s.body = ParseSuite();
+      clauses.push_back(std::move(s));
+      if (clauses.size() > kMaxNesting) return Unsupported(first, "an if with more than 100 elif clauses");
+      if (AtClause("elif")) continue;
+      if (AtClause("else")) {
+        const Token e = Next();
+        if (!AtOp(":")) return Unsupported(e, "an else clause without ':'");
+        Next();
+        last = ParseSuite();
+      }
+      break;
+    }
+    clauses.back().orelse = std::move(last);
+    while (clauses.size() > 1) {
+      Statement inner = std::move(clauses.back());
+      clauses.pop_back();
+      clauses.back().orelse.push_back(std::move(inner));
+    }
+    return std::move(clauses.front());
+  }
+
+  // `for a[, b ...] in iterable: ...`
+  Statement ParseFor() {
+    const Token first = Next();
+    Statement s;
+    s.kind = Statement::Kind::kFor;
+    s.line = first.line;
+    s.column = first.column;
+    const bool parenthesized = AtOp("(");
+    if (parenthesized) Next();
+    while (At(Token::Kind::kName) && Peek().text != "in") {
+      s.targets.push_back(Next().text);
+      if (!AtOp(",")) break;
+      Next();
+    }
+    if (parenthesized) {
+      if (!AtOp(")")) return Unsupported(first, "a for statement whose targets are not names");
+      Next();
+    }
+    if (s.targets.empty() || !AtName("in")) return Unsupported(first, "a for statement whose targets are not names");
+    Next();
+    s.value = ParseExprList();
+    if (!AtOp(":")) return Unsupported(first, "a for statement without ':'");
+    Next();
+    s.body = ParseSuite();
+    if (AtClause("else")) return Unsupported(first, "a for statement with an else clause");
+    return s;
+  }
+
   Statement ParseStatement() {
     const Token first = Peek();
     Statement s;
@@ -347,6 +417,8 @@ class Parser {
         s.kind = Statement::Kind::kPass;
         return s;
       }
+      if (w == "if") return ParseIf();
+      if (w == "for") return ParseFor();
       if (kCompound.count(w)) {
         Statement u = Unsupported(first, "a" + std::string(w == "if" || w == "async" ? "n " : " ") + w + " statement");
         while (At(Token::Kind::kName) && kClauses.count(Peek().text)) SkipStatement();
@@ -464,7 +536,7 @@ class Parser {
 
   ExprPtr ParseExpr() {
     const Token first = Peek();
-    ExprPtr e = ParsePrimary();
+    ExprPtr e = ParseOr();
     if (e->kind == Expr::Kind::kUnsupported) {
       Token at = first;  // where the unsupported part is
       at.line = e->line;
@@ -477,6 +549,69 @@ class Parser {
                                         : "an expression this reader does not know");
     }
     return e;
+  }
+
+  // `a or b`, `a and b`: an Unsupported part comes back as it is.
+  ExprPtr ParseOr() { return ParseBool("or", Expr::Kind::kOr); }
+  ExprPtr ParseAnd() { return ParseBool("and", Expr::Kind::kAnd); }
+  ExprPtr ParseBool(const char* word, Expr::Kind kind) {
+    const Token first = Peek();
+    Expr e{.kind = kind, .line = first.line, .column = first.column};
+    while (true) {
+      ExprPtr part = kind == Expr::Kind::kOr ? ParseAnd() : ParseNot();
+      if (part->kind == Expr::Kind::kUnsupported) return part;
+      e.items.push_back(std::move(part));
+      if (!AtName(word)) break;
+      Next();
+    }
+    if (e.items.size() == 1) return e.items[0];
+    return Make(std::move(e));
+  }
+  // `not x`: counted, not recursed into.
+  ExprPtr ParseNot() {
+    const Token first = Peek();
+    size_t nots = 0;
+    while (AtName("not")) {
+      Next();
+      ++nots;
+    }
+    ExprPtr inner = ParseComparison();
+    if (nots % 2 == 0 || inner->kind == Expr::Kind::kUnsupported) return inner;
+    return Make(Expr{.kind = Expr::Kind::kNot, .object = inner, .line = first.line, .column = first.column});
+  }
+  // The comparison operator at the next token(s), consumed; "" when none.
+  std::string ComparisonOperator() {
+    if (AtOp("==") || AtOp("!=")) return Next().text;
+    if (AtName("in")) return Next().text;
+    if (AtName("not") && Peek(1).kind == Token::Kind::kName && Peek(1).text == "in") {
+      Next();
+      Next();
+      return "not in";
+    }
+    if (AtName("is")) {
+      Next();
+      if (!AtName("not")) return "is";
+      Next();
+      return "is not";
+    }
+    return "";
+  }
+  ExprPtr ParseComparison() {
+    const Token first = Peek();
+    ExprPtr left = ParsePrimary();
+    if (left->kind == Expr::Kind::kUnsupported) return left;
+    const Token at = Peek();
+    std::string op = ComparisonOperator();
+    if (op.empty()) return left;
+    ExprPtr right = ParsePrimary();
+    if (right->kind == Expr::Kind::kUnsupported) return right;
+    if (!ComparisonOperator().empty()) {
+      return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = "a chained comparison", .line = at.line,
+                       .column = at.column});
+    }
+    Expr e{.kind = Expr::Kind::kCompare, .text = op, .object = left, .line = first.line, .column = first.column};
+    e.items.push_back(right);
+    return Make(std::move(e));
   }
 
   ExprPtr ParsePrimary() {
@@ -518,14 +653,24 @@ class Parser {
     } else if (At(Token::Kind::kString)) {
       e.kind = Expr::Kind::kString;
       bool fstring = false, bytes = false;
+      std::string plain;  // the same, braces doubled as in an f-string
       while (At(Token::Kind::kString)) {
-        fstring = fstring || Peek().fstring;
-        bytes = bytes || Peek().bytes;
-        e.text += Next().text;
+        const Token& part = Next();
+        fstring = fstring || part.fstring;
+        bytes = bytes || part.bytes;
+        e.text += part.text;
+        for (char c : part.text) {
+          plain += c;
+          if (!part.fstring && (c == '{' || c == '}')) plain += c;
+        }
       }
-      if (fstring || bytes) {
-        return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = fstring ? "an f-string" : "a bytes literal",
-                         .line = first.line, .column = first.column});
+      if (bytes) {
+        return Make(Expr{.kind = Expr::Kind::kUnsupported, .text = "a bytes literal", .line = first.line,
+                         .column = first.column});
+      }
+      if (fstring) {
+        e.kind = Expr::Kind::kFString;
+        e.text = std::move(plain);
       }
     } else if (AtOp("(") || AtOp("[")) {
       const bool list = AtOp("[");

@@ -1,12 +1,13 @@
 // Reading the subset of Python that Alembic revision files are written in:
 // the module docstring, assignments (`revision = "ab12"`, annotated or
-// not), imports, `def` blocks, `with` blocks, and expression statements
-// whose expressions are names, attributes, calls, literals (strings,
-// numbers, True, False, None), tuples, lists and dicts. Any other
-// statement (if, for, return, ...) or expression (an operator, a
-// subscript, an f-string) is kept as an Unsupported node with its place,
-// never guessed at; its text is skipped as Python would group it. No
-// Python runs.
+// not), imports, `def` blocks, `with` blocks, `if`/`elif`/`else` and `for`
+// blocks, and expression statements whose expressions are names,
+// attributes, calls, literals (strings, f-strings, numbers, True, False,
+// None), tuples, lists and dicts, comparisons (==, !=, in, not in, is, is
+// not) and not/and/or. Any other statement (while, try, return, ...) or
+// expression (arithmetic, a subscript) is kept as an Unsupported node with
+// its place, never guessed at; its text is skipped as Python would group
+// it. No Python runs.
 #pragma once
 
 #include <memory>
@@ -34,6 +35,11 @@ struct Expr {
     kList,       // items
     kDict,       // keys[i]: items[i]
     kNegative,   // -object
+    kFString,    // text: the literal with its {fields} as written
+    kCompare,    // object text items[0]: text is ==, !=, in, not in, is, is not
+    kNot,        // not object
+    kAnd,        // items[0] and items[1] and ...
+    kOr,         // items[0] or items[1] or ...
     kUnsupported,  // text: what it is ("an operator", "an f-string")
   };
   Kind kind = Kind::kUnsupported;
@@ -62,6 +68,8 @@ struct Statement {
     kPass,
     kDef,          // def target(...): body
     kWith,         // with value [as target]: body (one item)
+    kIf,           // if value: body, else orelse (an elif: one kIf in orelse)
+    kFor,          // for targets in value: body
     kUnsupported,  // text: what it is ("an if statement")
   };
   Kind kind = Kind::kUnsupported;
@@ -69,6 +77,8 @@ struct Statement {
   ExprPtr value;
   std::string text;
   Block body;
+  Block orelse;                      // kIf
+  std::vector<std::string> targets;  // kFor: the names bound, in order
   int line = 0, column = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include "format/python.h"
 #include "format/writer.h"
+#include "schema/dialect_keys.h"
 #include "script/script_write.h"
 
 namespace retort::script {
@@ -16,6 +17,8 @@ using format::Writer;
 using format::python::Expr;
 using format::python::Statement;
 using Kind = Expr::Kind;
+using format::python::Block;
+using format::python::ExprPtr;
 
 // SQLAlchemy's types (sa.X and the dialect modules' X) as retort's
 // portable types; "" for one with no portable spelling.
@@ -114,6 +117,10 @@ class Translator {
   std::string Body(const std::vector<Statement>& body) {
     items_.clear();
     tables_.clear();
+    aliases_.clear();
+    conditions_.clear();
+    bindings_.clear();
+    enums_dropped_.clear();
     size_t statements = 0;
     for (const Statement& s : body) statements += s.kind == Statement::Kind::kPass ? 0 : 1;
     whole_body_ = statements == 1;
@@ -123,12 +130,18 @@ class Translator {
   // Whether an autocommit_block was the whole of a body.
   bool autocommit() const { return autocommit_; }
   // Enums the upgrade made, dropped at the end of the downgrade.
-  const std::vector<std::string>& enums_made() const { return enums_made_; }
-  void DropEnumsAtEnd(const std::vector<std::string>& names, std::string& downgrade) {
+  // Enums the upgrade made, each with the dialects it was made on.
+  using Made = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  const Made& enums_made() const { return enums_made_; }
+  // Those the downgrade did not drop itself, dropped after it.
+  void DropEnumsAtEnd(const Made& made, std::string& downgrade) {
     items_.clear();
-    for (auto it = names.rbegin(); it != names.rend(); ++it) {
-      Item("drop_enum", [&](Writer& w) { Key(w, "name", *it); });
+    for (auto it = made.rbegin(); it != made.rend(); ++it) {
+      if (enums_dropped_.count(it->first)) continue;
+      mask_ = it->second;
+      Item("drop_enum", [&](Writer& w) { Key(w, "name", it->first); });
     }
+    mask_ = All();
     downgrade += Join();
   }
 
@@ -177,16 +190,42 @@ class Translator {
     for (const std::string& n : names) w.Scalar(n);
     w.EndSeq();
   }
-  void Item(const std::string& op, const std::function<void(Writer&)>& body, bool flow = true) {
+  // One operation: `body` writes its keys; `dialect:` follows while the
+  // statements being read are limited to some dialects (`limited`).
+  void Item(const std::string& op, const std::function<void(Writer&)>& body, bool flow = true,
+            bool limited = true) {
     Writer w;
     w.BeginMap(false);
     w.Key(op);
     w.BeginMap(flow);
     body(w);
+    if (limited) {
+      Finish(w);
+      return;
+    }
     w.EndMap();
     w.EndMap();
     items_.push_back(w.text());
   }
+  // Ends the operation `w` holds (its one-key map, its body open) with
+  // the dialects it is limited to, and adds it.
+  void Finish(Writer& w) {
+    if (mask_ != All()) {
+      w.Key("dialect");
+      if (mask_.size() == 1) {
+        w.Scalar(mask_.front());
+      } else {
+        w.BeginSeq(true);
+        for (const std::string& d : mask_) w.Scalar(d);
+        w.EndSeq();
+      }
+    }
+    w.EndMap();
+    w.EndMap();
+    items_.push_back(w.text());
+  }
+  // Every dialect retort runs, in the registry's order.
+  static const std::vector<std::string>& All() { return schema::FileDialects(); }
   std::string Join() const {
     std::string out;
     for (const std::string& item : items_) out += AsListItem(item);
@@ -305,8 +344,10 @@ class Translator {
 
   void Enums(const std::vector<std::pair<std::string, std::vector<std::string>>>& enums) {
     for (const auto& [name, values] : enums) {
-      if (std::find(enums_made_.begin(), enums_made_.end(), name) != enums_made_.end()) continue;
-      enums_made_.push_back(name);
+      if (std::any_of(enums_made_.begin(), enums_made_.end(), [&](const auto& m) { return m.first == name; })) {
+        continue;
+      }
+      enums_made_.emplace_back(name, mask_);
       std::string n = name;
       std::vector<std::string> v = values;
       Item("create_enum", [n, v](Writer& w) {
@@ -331,10 +372,75 @@ class Translator {
     return true;
   }
 
-  void Statement_(const Statement& s, const std::string& batch_table) {
+  void Statement_(const Statement& statement, const std::string& batch_table) {
+    if (++statements_ > kMaxStatements) {
+      if (statements_ == kMaxStatements + 1) {
+        Problem(statement.line, statement.column, "loops that unroll into more than 100000 statements");
+      }
+      return;
+    }
+    // The loop variables in scope, replaced by their literals.
+    Statement substituted;
+    if (!bindings_.empty() && statement.value) {
+      substituted.kind = statement.kind;
+      substituted.target = statement.target;
+      substituted.targets = statement.targets;
+      substituted.value = Substitute(statement.value);
+      substituted.line = statement.line;
+      substituted.column = statement.column;
+    }
+    const bool copied = substituted.value != nullptr;
+    const Statement& s = copied ? substituted : statement;
+    const Block& body = statement.body;
     switch (s.kind) {
       case Statement::Kind::kPass:
         return;
+      case Statement::Kind::kIf: {
+        // `if bind.dialect.name == "postgresql":` and the like: each branch
+        // for the dialects it is taken on; a branch no dialect takes is
+        // left out.
+        std::optional<std::vector<std::string>> taken = Dialects(*s.value);
+        if (!taken) {
+          Problem(*s.value, "an if statement whose condition is not a test of the dialect's name (" +
+                                Describe(*s.value) + ")");
+          return;
+        }
+        const std::vector<std::string> outer = mask_;
+        std::vector<std::string> yes, no;
+        for (const std::string& d : outer) {
+          (std::find(taken->begin(), taken->end(), d) != taken->end() ? yes : no).push_back(d);
+        }
+        for (const auto& [mask, branch] : {std::pair{yes, &body}, std::pair{no, &statement.orelse}}) {
+          if (mask.empty()) continue;
+          mask_ = mask;
+          for (const Statement& inner : *branch) Statement_(inner, batch_table);
+        }
+        mask_ = outer;
+        return;
+      }
+      case Statement::Kind::kFor: {
+        // `for name in ("a", "b"):` over literals: the body once per item.
+        const Expr& items = *s.value;
+        if (items.kind != Kind::kTuple && items.kind != Kind::kList) {
+          Problem(items, "a for statement over what is not a literal tuple or list (" + Describe(items) + ")");
+          return;
+        }
+        const std::map<std::string, ExprPtr> outer = bindings_;
+        for (const ExprPtr& item : items.items) {
+          if (s.targets.size() == 1) {
+            bindings_[s.targets[0]] = item;
+          } else if ((item->kind == Kind::kTuple || item->kind == Kind::kList) &&
+                     item->items.size() == s.targets.size()) {
+            for (size_t i = 0; i < s.targets.size(); ++i) bindings_[s.targets[i]] = item->items[i];
+          } else {
+            Problem(*item, "a for statement's item that is not a tuple of " + std::to_string(s.targets.size()));
+            break;
+          }
+          for (const Statement& inner : body) Statement_(inner, batch_table);
+        }
+        bindings_ = outer;
+        return;
+      }
       case Statement::Kind::kExpr:
         if (s.value->kind == Kind::kString) return;  // a docstring
         if (s.value->kind == Kind::kCall) {
@@ -353,7 +459,7 @@ class Translator {
             return;
           }
           batch_target_ = s.target;
-          for (const Statement& inner : s.body) Statement_(inner, *table);
+          for (const Statement& inner : body) Statement_(inner, *table);
           batch_target_.clear();
           return;
         }
@@ -369,7 +475,7 @@ class Translator {
             return;
           }
           autocommit_ = true;
-          for (const Statement& inner : s.body) Statement_(inner, "");
+          for (const Statement& inner : body) Statement_(inner, "");
           return;
         }
         Problem(s.line, s.column,
@@ -381,6 +487,31 @@ class Translator {
         Problem(s.line, s.column, s.text);
         return;
       case Statement::Kind::kAssign:
+        // `bind = op.get_bind()`, `dialect = bind.dialect.name`,
+        // `is_sqlite = bind.dialect.name == "sqlite"`: names the tests of
+        // the dialect read. Any other use of them is reported where it is.
+        if (Bind(*s.value)) {
+          aliases_[s.target] = "bind";
+          return;
+        }
+        if (s.value->kind == Kind::kAttribute && s.value->text == "dialect" && Bind(*s.value->object)) {
+          aliases_[s.target] = "dialect";
+          return;
+        }
+        if (DialectName(*s.value)) {
+          aliases_[s.target] = "name";
+          return;
+        }
+        if (s.value->kind == Kind::kCompare || s.value->kind == Kind::kNot || s.value->kind == Kind::kAnd ||
+            s.value->kind == Kind::kOr) {
+          if (std::optional<std::vector<std::string>> taken = Dialects(*s.value)) {
+            conditions_[s.target] = *taken;
+            return;
+          }
+        }
+        // `status = sa.Enum("a", "b", name="status")`: a name for what
+        // SQLAlchemy makes of literals, read where it is used.
+        if (Pure(*s.value)) bindings_[s.target] = s.value;
         // `roles = sa.table("roles", sa.column("id"), ...)`: a name for
         // bulk_insert's table.
         if (s.value->kind == Kind::kCall &&
@@ -391,6 +522,7 @@ class Translator {
             return;
           }
         }
+        if (Pure(*s.value)) return;
         Problem(s.line, s.column, "an assignment ('" + s.target + " = ...')");
         return;
       default:
@@ -398,9 +530,232 @@ class Translator {
     }
   }
 
+  // Whether `e` is the migration's connection or context: op.get_bind(),
+  // op.get_context(), context.get_context(), or a name assigned one.
+  bool Bind(const Expr& e) const {
+    if (e.kind == Kind::kName) {
+      auto a = aliases_.find(e.text);
+      return a != aliases_.end() && a->second == "bind";
+    }
+    if (e.kind != Kind::kCall || !e.items.empty() || !e.keywords.empty()) return false;
+    const std::string n = e.DottedName();
+    return n == "op.get_bind" || n == "op.get_context" || n == "context.get_context" || n == "context.get_bind";
+  }
+  // Whether `e` is the dialect's name: <bind>.dialect.name,
+  // <bind>.engine.name, or a name assigned either.
+  bool DialectName(const Expr& e) const {
+    if (e.kind == Kind::kName) {
+      auto a = aliases_.find(e.text);
+      return a != aliases_.end() && a->second == "name";
+    }
+    if (e.kind != Kind::kAttribute || e.text != "name" || !e.object) return false;
+    const Expr& o = *e.object;
+    if (o.kind == Kind::kName) {
+      auto a = aliases_.find(o.text);
+      return a != aliases_.end() && a->second == "dialect";
+    }
+    return o.kind == Kind::kAttribute && (o.text == "dialect" || o.text == "engine") && o.object && Bind(*o.object);
+  }
+  // The dialects on which `e`, a test of the dialect's name (==, !=, in,
+  // not in, not, and, or; literals compared with each other), is true;
+  // nullopt for any other expression.
+  std::optional<std::vector<std::string>> Dialects(const Expr& e) const {
+    auto only = [](const std::function<bool(const std::string&)>& keep) {
+      std::vector<std::string> out;
+      for (const std::string& d : All()) {
+        if (keep(d)) out.push_back(d);
+      }
+      return out;
+    };
+    switch (e.kind) {
+      case Kind::kTrue: return All();
+      case Kind::kFalse: return std::vector<std::string>{};
+      case Kind::kName: {
+        auto c = conditions_.find(e.text);
+        if (c == conditions_.end()) return std::nullopt;
+        return c->second;
+      }
+      case Kind::kNot: {
+        std::optional<std::vector<std::string>> inner = Dialects(*e.object);
+        if (!inner) return std::nullopt;
+        return only([&](const std::string& d) { return std::find(inner->begin(), inner->end(), d) == inner->end(); });
+      }
+      case Kind::kAnd:
+      case Kind::kOr: {
+        std::vector<std::vector<std::string>> parts;
+        for (const ExprPtr& item : e.items) {
+          std::optional<std::vector<std::string>> p = Dialects(*item);
+          if (!p) return std::nullopt;
+          parts.push_back(*p);
+        }
+        const bool all = e.kind == Kind::kAnd;
+        return only([&](const std::string& d) {
+          for (const auto& p : parts) {
+            if ((std::find(p.begin(), p.end(), d) != p.end()) != all) return !all;
+          }
+          return all;
+        });
+      }
+      case Kind::kCompare: {
+        const std::string& op = e.text;
+        const Expr* left = e.object.get();
+        const Expr* right = e.items[0].get();
+        // The names compared with: a string, or (for in) a tuple or list of them.
+        auto names = [](const Expr& x) -> std::optional<std::vector<std::string>> {
+          if (x.kind == Kind::kString) return std::vector<std::string>{x.text};
+          if (x.kind != Kind::kTuple && x.kind != Kind::kList) return std::nullopt;
+          std::vector<std::string> out;
+          for (const ExprPtr& i : x.items) {
+            if (i->kind != Kind::kString) return std::nullopt;
+            out.push_back(i->text);
+          }
+          return out;
+        };
+        const bool equality = op == "==" || op == "!=";
+        const bool membership = op == "in" || op == "not in";
+        if (!equality && !membership) return std::nullopt;
+        const bool negated = op == "!=" || op == "not in";
+        if (equality && DialectName(*right)) std::swap(left, right);
+        if (!DialectName(*left)) {
+          // Two literals (a loop's item against a string, say).
+          if (left->kind != Kind::kString) return std::nullopt;
+          std::optional<std::vector<std::string>> r = names(*right);
+          if (!r || (equality && right->kind != Kind::kString)) return std::nullopt;
+          const bool holds = (std::find(r->begin(), r->end(), left->text) != r->end()) != negated;
+          return holds ? All() : std::vector<std::string>{};
+        }
+        std::optional<std::vector<std::string>> r = names(*right);
+        if (!r || (equality && right->kind != Kind::kString)) return std::nullopt;
+        return only([&](const std::string& d) {
+          // SQLAlchemy's dialect names: "postgresql", "sqlite".
+          return (std::find(r->begin(), r->end(), d) != r->end()) != negated;
+        });
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  // Whether `e` is made of literals and calls of SQLAlchemy's constructors
+  // (sa.*, sqlalchemy.*, the dialect modules' types): nothing it does
+  // touches a database or the application.
+  static bool Pure(const Expr& e) {
+    switch (e.kind) {
+      case Kind::kString: case Kind::kNumber: case Kind::kTrue: case Kind::kFalse: case Kind::kNone:
+        return true;
+      case Kind::kNegative:
+        return Pure(*e.object);
+      case Kind::kTuple: case Kind::kList: case Kind::kDict:
+        for (const auto& list : {&e.items, &e.keys}) {
+          for (const ExprPtr& item : *list) {
+            if (!Pure(*item)) return false;
+          }
+        }
+        return true;
+      case Kind::kAttribute:
+      case Kind::kCall: {
+        const std::string n = e.DottedName();
+        bool known = false;
+        for (const char* prefix : {"sa.", "sqlalchemy.", "postgresql.", "sqlite.", "mysql.", "op.f"}) {
+          known = known || n.rfind(prefix, 0) == 0;
+        }
+        if (!known) return false;
+        if (e.kind == Kind::kAttribute) return true;
+        for (const ExprPtr& item : e.items) {
+          if (!Pure(*item)) return false;
+        }
+        for (const auto& [key, value] : e.keywords) {
+          if (!Pure(*value)) return false;
+        }
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // A few words for what an expression is, for messages.
+  static std::string Describe(const Expr& e) {
+    switch (e.kind) {
+      case Kind::kCompare: return "a comparison with '" + e.text + "'";
+      case Kind::kNot: return "a not";
+      case Kind::kAnd: return "an and";
+      case Kind::kOr: return "an or";
+      case Kind::kFString: return "an f-string";
+      case Kind::kCall:
+        if (!e.DottedName().empty()) return "the call " + e.DottedName() + "(...)";
+        if (e.object && e.object->kind == Kind::kAttribute) return "the method call ." + e.object->text + "(...)";
+        return "a call";
+      case Kind::kName: return "the name " + e.text;
+      case Kind::kAttribute: return e.DottedName().empty() ? "an attribute" : e.DottedName();
+      case Kind::kUnsupported: return e.text;
+      default: return "a literal";
+    }
+  }
+  // `e` with the loop variables in scope replaced by their items, and an
+  // f-string whose fields are all such variables (holding strings or
+  // numbers) replaced by the string it makes.
+  ExprPtr Substitute(const ExprPtr& e) const {
+    if (e->kind == Kind::kName) {
+      auto b = bindings_.find(e->text);
+      return b == bindings_.end() ? e : b->second;
+    }
+    if (e->kind == Kind::kFString) {
+      std::string out;
+      const std::string& t = e->text;
+      for (size_t i = 0; i < t.size(); ++i) {
+        if ((t[i] == '{' || t[i] == '}') && i + 1 < t.size() && t[i + 1] == t[i]) {
+          out += t[i++];
+          continue;
+        }
+        if (t[i] == '}') return e;
+        if (t[i] != '{') {
+          out += t[i];
+          continue;
+        }
+        const size_t end = t.find('}', i);
+        if (end == std::string::npos) return e;
+        auto b = bindings_.find(t.substr(i + 1, end - i - 1));
+        if (b == bindings_.end() || (b->second->kind != Kind::kString && b->second->kind != Kind::kNumber)) return e;
+        out += b->second->text;
+        i = end;
+      }
+      return std::make_shared<const Expr>(Expr{.kind = Kind::kString, .text = out, .line = e->line, .column = e->column});
+    }
+    if (!e->object && e->items.empty() && e->keys.empty() && e->keywords.empty()) return e;
+    Expr copy = *e;
+    if (copy.object) copy.object = Substitute(copy.object);
+    for (ExprPtr& item : copy.items) item = Substitute(item);
+    for (ExprPtr& key : copy.keys) key = Substitute(key);
+    for (auto& [key, value] : copy.keywords) value = Substitute(value);
+    return std::make_shared<const Expr>(std::move(copy));
+  }
+
+  // An execute of `sql`, on the dialects being read.
+  void Execute(const std::string& sql) {
+    if (mask_ == All()) {
+      Writer w;
+      w.BeginMap(false);
+      w.Key("execute");
+      w.Scalar(sql);
+      w.EndMap();
+      items_.push_back(w.text());
+      return;
+    }
+    // On some dialects: the same SQL for each of them.
+    Item("execute", [&](Writer& w) {
+      w.Key("sql");
+      w.BeginMap(false);
+      for (const std::string& d : mask_) Key(w, d, sql);
+      w.EndMap();
+    }, false, false);
+  }
+
   // The first expression outside the reader's subset within `e`.
   static const Expr* FirstUnsupported(const Expr& e) {
-    if (e.kind == Kind::kUnsupported) return &e;
+    if (e.kind == Kind::kUnsupported || e.kind == Kind::kFString || e.kind == Kind::kCompare ||
+        e.kind == Kind::kNot || e.kind == Kind::kAnd || e.kind == Kind::kOr) {
+      return &e;
+    }
     if (e.object) {
       if (const Expr* u = FirstUnsupported(*e.object)) return u;
     }
@@ -416,8 +771,44 @@ class Translator {
   }
 
   void Call(const Expr& call, const std::string& batch_table) {
-    if (const Expr* u = FirstUnsupported(call)) return Problem(*u, u->text);
+    if (const Expr* u = FirstUnsupported(call)) return Problem(*u, Describe(*u));
     std::string name = call.DottedName();
+    if (call.object && call.object->kind == Kind::kAttribute && call.object->object) {
+      const std::string& method = call.object->text;
+      const Expr& on = *call.object->object;
+      // `sa.Enum("a", "b", name="s").create(bind, checkfirst=True)` and
+      // `postgresql.ENUM(name="s").drop(bind)`: the type on its own. A
+      // retort enum is on every dialect (SQLite keeps it as a check), so
+      // it is made and dropped on all of them, whichever branch says so.
+      if ((method == "create" || method == "drop") && on.kind == Kind::kCall && !call.items.empty() &&
+          Bind(*call.items[0])) {
+        std::string enum_name, problem;
+        std::vector<std::string> values;
+        PortableType(on, &enum_name, &values, &problem);
+        if (enum_name.empty()) return Problem(on, problem.empty() ? "this type's " + method : problem);
+        const std::vector<std::string> outer = mask_;
+        mask_ = All();
+        if (method == "create") {
+          if (values.empty()) {
+            mask_ = outer;
+            return Problem(on, "an enum made without its values");
+          }
+          Enums({{enum_name, values}});
+        } else {
+          enums_dropped_.insert(enum_name);
+          enums_made_.erase(std::remove_if(enums_made_.begin(), enums_made_.end(),
+                                           [&](const auto& m) { return m.first == enum_name; }),
+                            enums_made_.end());
+          Item("drop_enum", [&](Writer& w) { Key(w, "name", enum_name); });
+        }
+        mask_ = outer;
+        return;
+      }
+      // `bind.execute(sa.text("..."))`: as op.execute.
+      if (method == "execute" && Bind(on) && call.items.size() == 1 && call.keywords.empty()) {
+        if (std::optional<std::string> sql = Text(call.items[0].get())) return Execute(*sql);
+      }
+    }
     // Inside a batch block: batch_op.X(...) on its table.
     const bool batch = !batch_table.empty();
     const std::string prefix = batch ? batch_target_ + "." : "op.";
@@ -550,11 +941,8 @@ class Translator {
       list("foreign_keys", fks);
       list("unique", uqs);
       list("checks", cks);
-      w.EndMap();
-      w.EndMap();
       Enums(enums);
-      items_.push_back(w.text());
-      return;
+      return Finish(w);
     }
     if (op == "drop_table" && !batch) {
       std::optional<std::string> t = Text(Arg(call, 0, "table_name"));
@@ -572,13 +960,7 @@ class Translator {
     if (op == "execute" && !batch) {
       std::optional<std::string> sql = Text(Arg(call, 0, "sqltext"));
       if (!sql || !call.keywords.empty()) return Problem(call, "an execute whose SQL is not a literal");
-      Writer w;
-      w.BeginMap(false);
-      w.Key("execute");
-      w.Scalar(*sql);
-      w.EndMap();
-      items_.push_back(w.text());
-      return;
+      return Execute(*sql);
     }
     if (op == "bulk_insert" && !batch) {
       // bulk_insert(table, [{column: literal, ...}, ...]): the table a
@@ -631,10 +1013,7 @@ class Translator {
         w.EndMap();
       }
       w.EndSeq();
-      w.EndMap();
-      w.EndMap();
-      items_.push_back(w.text());
-      return;
+      return Finish(w);
     }
     if (op == "add_column") {
       if (!take_table(0, "table_name") || !OnlyKeywords(call, {"table_name", "column"})) return;
@@ -647,11 +1026,8 @@ class Translator {
       Key(w, "table", *table);
       w.Key("column");
       if (!Column(w, *col, enums)) return;
-      w.EndMap();
-      w.EndMap();
       Enums(enums);
-      items_.push_back(w.text());
-      return;
+      return Finish(w);
     }
     if (op == "drop_column") {
       if (!take_table(0, "table_name") || !OnlyKeywords(call, {"table_name", "column_name"})) return;
@@ -704,13 +1080,10 @@ class Translator {
         }
       }
       if (new_name) Key(w, "new_name", *new_name);
-      w.EndMap();
-      w.EndMap();
       if (!ok) return Problem(*def, "this server_default");
       if (type.empty() && !nullable && !def && !new_name) return;  // existing_* only: nothing changes
       Enums(enums);
-      items_.push_back(w.text());
-      return;
+      return Finish(w);
     }
     if (op == "create_index") {
       std::optional<std::string> n = Text(Arg(call, 0, "index_name"));
@@ -894,10 +1267,18 @@ class Translator {
   const std::string& path_;
   std::vector<Error>& problems_;
   std::vector<std::string> items_;
-  std::vector<std::string> enums_made_;
+  Made enums_made_;
+  std::set<std::string> enums_dropped_;  // by the body being read
   std::string batch_target_;
   std::map<std::string, std::string> tables_;  // a name assigned sa.table("t", ...) -> t
   bool whole_body_ = false, autocommit_ = false;
+  // The dialects the statements being read run on (an if's branch).
+  std::vector<std::string> mask_ = All();
+  std::map<std::string, ExprPtr> bindings_;  // loop variables -> their items
+  std::map<std::string, std::string> aliases_;  // bind, dialect, name
+  std::map<std::string, std::vector<std::string>> conditions_;  // a test assigned a name
+  static constexpr size_t kMaxStatements = 100000;
+  size_t statements_ = 0;
 };
 
 // A string, or a tuple or list of strings; None for none.
@@ -973,7 +1354,7 @@ AlembicRevision TranslateAlembicRevision(const std::string& text, const std::str
   if (!upgrade) problem(1, 1, "a revision without def upgrade()");
   Translator t(path, out.problems);
   if (upgrade) out.script.upgrade = t.Body(upgrade->body);
-  const std::vector<std::string> enums = t.enums_made();
+  const Translator::Made enums = t.enums_made();
   if (downgrade) {
     out.script.downgrade = t.Body(downgrade->body);
     // The enum types the upgrade made go with the downgrade.

@@ -60,9 +60,11 @@ def downgrade(): pass
   EXPECT_EQ(name.Keyword("server_default")->items[0]->text, "'x'");
   EXPECT_EQ(up.body[1].value->items[0]->text, "\n      UPDATE t SET a = 1\n    ");
   EXPECT_EQ(up.body[2].kind, Statement::Kind::kPass);  // after a ';'
-  // The if statement and its else clause: one unsupported statement, at its place.
-  EXPECT_EQ(up.body[3].kind, Statement::Kind::kUnsupported);
-  EXPECT_EQ(up.body[3].text, "an if statement");
+  // The if statement and its else clause: one statement, at its place.
+  EXPECT_EQ(up.body[3].kind, Statement::Kind::kIf);
+  EXPECT_EQ(up.body[3].value->text, "x");
+  EXPECT_EQ(up.body[3].body.at(0).value->items.at(0)->text, "a");
+  EXPECT_EQ(up.body[3].orelse.at(0).value->items.at(0)->text, "b");
   EXPECT_EQ(up.body[3].line, 24);
   EXPECT_EQ(up.body[3].column, 5);
   ASSERT_EQ(up.body[4].kind, Statement::Kind::kExpr);
@@ -74,7 +76,8 @@ TEST(Python, MarksWhatIsOutsideTheSubset) {
   Module m = Parse("def upgrade():\n    op.execute(f\"x{y}\")\n    a[1]\n    x = 1 + 2\n    op.f(*args)\n", "r.py");
   const Block& body = m.body.at(0).body;
   ASSERT_EQ(body.size(), 4u);
-  EXPECT_EQ(body[0].value->items[0]->text, "an f-string");
+  EXPECT_EQ(body[0].value->items[0]->kind, Expr::Kind::kFString);
+  EXPECT_EQ(body[0].value->items[0]->text, "x{y}");
   EXPECT_EQ(body[1].value->text, "a subscript");
   EXPECT_EQ(body[2].kind, Statement::Kind::kAssign);
   EXPECT_EQ(body[2].value->kind, Expr::Kind::kUnsupported);
@@ -82,6 +85,65 @@ TEST(Python, MarksWhatIsOutsideTheSubset) {
   ASSERT_EQ(body[3].kind, Statement::Kind::kExpr);
   EXPECT_EQ(body[3].value->text, "an unpacked argument (* or **)");
   EXPECT_EQ(body[3].value->column, 10);
+}
+
+// Tests of the dialect's name and loops over literals, as revisions branch.
+TEST(Python, ReadsBranchesLoopsAndTests) {
+  Module m = Parse(R"py(def upgrade():
+    if bind.dialect.name == "postgresql" and not x:
+        pass
+    elif name in ("sqlite", 'mysql'): op.a()
+    elif a is not None or b != 'c':
+        pass
+    else:
+        op.b()
+    for (t, c) in [("a", "b")]:
+        op.f(f"ix_{t}" "{c}")
+    for t in "a", "b": pass
+    if a == b == c: pass
+    for x in y:
+        pass
+    else:
+        pass
+    if a < b: pass
+)py",
+                   "r.py");
+  const Block& body = m.body.at(0).body;
+  ASSERT_EQ(body.size(), 6u);
+  const Statement& branch = body[0];
+  ASSERT_EQ(branch.kind, Statement::Kind::kIf);
+  EXPECT_EQ(branch.value->kind, Expr::Kind::kAnd);
+  EXPECT_EQ(branch.value->items.at(0)->kind, Expr::Kind::kCompare);
+  EXPECT_EQ(branch.value->items.at(0)->text, "==");
+  EXPECT_EQ(branch.value->items.at(1)->kind, Expr::Kind::kNot);
+  // Each elif: one if in the orelse of the one before.
+  const Statement& second = branch.orelse.at(0);
+  ASSERT_EQ(second.kind, Statement::Kind::kIf);
+  EXPECT_EQ(second.value->text, "in");
+  EXPECT_EQ(second.value->items.at(0)->items.size(), 2u);
+  EXPECT_EQ(second.body.at(0).value->DottedName(), "op.a");
+  const Statement& third = second.orelse.at(0);
+  EXPECT_EQ(third.value->kind, Expr::Kind::kOr);
+  EXPECT_EQ(third.value->items.at(0)->text, "is not");
+  EXPECT_EQ(third.orelse.at(0).value->DottedName(), "op.b");
+  const Statement& loop = body[1];
+  ASSERT_EQ(loop.kind, Statement::Kind::kFor);
+  EXPECT_EQ(loop.targets, (std::vector<std::string>{"t", "c"}));
+  EXPECT_EQ(loop.value->kind, Expr::Kind::kList);
+  // A plain string after an f-string: its braces are literal.
+  EXPECT_EQ(loop.body.at(0).value->items.at(0)->text, "ix_{t}{{c}}");
+  EXPECT_EQ(body[2].value->kind, Expr::Kind::kTuple);
+  EXPECT_EQ(body[3].value->kind, Expr::Kind::kUnsupported);
+  EXPECT_EQ(body[3].value->text, "a chained comparison");
+  EXPECT_EQ(body[4].kind, Statement::Kind::kUnsupported);
+  EXPECT_EQ(body[4].text, "a for statement with an else clause");
+  EXPECT_EQ(body[5].value->kind, Expr::Kind::kUnsupported);
+  // A long run of elif clauses is refused, not followed down the stack.
+  std::string chain = "if a == 'x': pass\n";
+  for (int i = 0; i < 150; ++i) chain += "elif a == 'x': pass\n";
+  Module many = Parse(chain, "r.py");
+  EXPECT_EQ(many.body.at(0).kind, Statement::Kind::kUnsupported);
+  EXPECT_EQ(many.body.at(0).text, "an if with more than 100 elif clauses");
 }
 
 TEST(Python, RefusesHostileNesting) {
