@@ -258,7 +258,7 @@ std::vector<Difference> CompareSchemas(const schema::Schema& expected_as_given,
     return out;
   });
   c.Named("", "enum", expected.enums, actual.enums,
-          [](const schema::Enum& e) { return List(e.values); });
+          [](const schema::Enum& e) { return List(e.values) + (e.create_constraint ? "" : " without a check"); });
   // With the server's defaults filled in: what is left unsaid is the default.
   auto resolved = [](std::vector<schema::Sequence> list) {
     for (schema::Sequence& q : list) q = schema::ResolvedSequence(q);

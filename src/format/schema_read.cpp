@@ -823,15 +823,23 @@ void LoadInto(const File& file, const Node& root, Schema& schema,
       Enum e{entry.first.Scalar(), {}};
       NameFitsAt(file, entry.first, e.name);
       if (schema.FindEnum(e.name)) file.Fail(entry.first, "enum '" + e.name + "' declared twice");
-      file.RequireSequence(entry.second, "an enum's values");
-      for (const auto& v : entry.second) {
+      // `name: [values]`, or `name: {values: [...], create_constraint: false}`.
+      Node values = entry.second;
+      if (values.IsMap()) {
+        file.CheckKeys(values, "enum", {"values", "create_constraint"});
+        e.create_constraint = file.OptBool(values, "create_constraint").value_or(true);
+        if (!values["values"]) file.Fail(values, "enum '" + e.name + "' needs 'values'");
+        values = values["values"];
+      }
+      file.RequireSequence(values, "an enum's values");
+      for (const auto& v : values) {
         if (!v.IsScalar()) file.Fail(v, "enum values must be strings");
         if (std::find(e.values.begin(), e.values.end(), v.Scalar()) != e.values.end()) {
           file.Fail(v, "enum '" + e.name + "' lists '" + v.Scalar() + "' twice");
         }
         e.values.push_back(v.Scalar());
       }
-      if (e.values.empty()) file.Fail(entry.second, "enum '" + e.name + "' has no values");
+      if (e.values.empty()) file.Fail(values, "enum '" + e.name + "' has no values");
       schema.enums.push_back(e);
     }
   }

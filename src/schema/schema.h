@@ -217,6 +217,10 @@ struct Table {
 struct Enum {
   std::string name;
   std::vector<std::string> values;
+  // Where there are no native enums (SQLite), a column of it has a CHECK
+  // on its values; false: none (SQLAlchemy's Enum(create_constraint=False),
+  // its default since 1.4). Native enums ignore it.
+  bool create_constraint = true;
   bool operator==(const Enum&) const = default;
 };
 

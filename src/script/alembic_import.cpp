@@ -22,8 +22,11 @@ using format::python::ExprPtr;
 
 // SQLAlchemy's types (sa.X and the dialect modules' X) as retort's
 // portable types; "" for one with no portable spelling.
+// An Enum sets `enum_name` and `enum_values` (none when create_type=False),
+// and `enum_check` to whether it has a CHECK where enums are no types
+// (create_constraint=True; SQLAlchemy's default since 1.4 is none).
 std::string PortableType(const Expr& type, std::string* enum_name, std::vector<std::string>* enum_values,
-                         std::string* problem) {
+                         std::string* problem, bool* enum_check = nullptr) {
   const Expr* call = type.kind == Kind::kCall ? &type : nullptr;
   // T.with_variant(V, "postgresql"): the portable type whose spellings
   // they are (CHAR(32) with UUID: uuid; JSON with JSONB: jsonb).
@@ -101,6 +104,7 @@ std::string PortableType(const Expr& type, std::string* enum_name, std::vector<s
       enum_values->push_back(v->text);
     }
     *enum_name = n->text;
+    if (enum_check) *enum_check = keyword_true("create_constraint");
     const Expr* create = call->Keyword("create_type");
     if (create && create->kind == Kind::kFalse) enum_values->clear();  // made elsewhere
     return "enum(" + n->text + ")";
@@ -274,7 +278,9 @@ class Translator {
     }
     std::string enum_name, problem;
     std::vector<std::string> values;
-    const std::string type = PortableType(*col.items[1], &enum_name, &values, &problem);
+    bool check = false;
+    const std::string type = PortableType(*col.items[1], &enum_name, &values, &problem, &check);
+    if (!values.empty()) enum_checks_[enum_name] = check;
     if (type.empty()) {
       Problem(*col.items[1], problem);
       return false;
@@ -350,9 +356,14 @@ class Translator {
       enums_made_.emplace_back(name, mask_);
       std::string n = name;
       std::vector<std::string> v = values;
-      Item("create_enum", [n, v](Writer& w) {
+      const bool check = enum_checks_.count(n) && enum_checks_.at(n);
+      Item("create_enum", [n, v, check](Writer& w) {
         Key(w, "name", n);
         Names(w, "values", v);
+        if (!check) {
+          w.Key("create_constraint");
+          w.Bool(false);
+        }
       });
     }
   }
@@ -784,7 +795,9 @@ class Translator {
           Bind(*call.items[0])) {
         std::string enum_name, problem;
         std::vector<std::string> values;
-        PortableType(on, &enum_name, &values, &problem);
+        bool check = false;
+        PortableType(on, &enum_name, &values, &problem, &check);
+        if (!values.empty()) enum_checks_[enum_name] = check;
         if (enum_name.empty()) return Problem(on, problem.empty() ? "this type's " + method : problem);
         const std::vector<std::string> outer = mask_;
         mask_ = All();
@@ -1051,7 +1064,9 @@ class Translator {
       if (const Expr* t = call.Keyword("type_")) {
         std::string enum_name, problem;
         std::vector<std::string> values;
-        type = PortableType(*t, &enum_name, &values, &problem);
+        bool check = false;
+        type = PortableType(*t, &enum_name, &values, &problem, &check);
+        if (!values.empty()) enum_checks_[enum_name] = check;
         if (type.empty()) return Problem(*t, problem);
         if (!enum_name.empty() && !values.empty()) enums.emplace_back(enum_name, values);
       }
@@ -1269,6 +1284,7 @@ class Translator {
   std::vector<std::string> items_;
   Made enums_made_;
   std::set<std::string> enums_dropped_;  // by the body being read
+  std::map<std::string, bool> enum_checks_;  // an enum's create_constraint
   std::string batch_target_;
   std::map<std::string, std::string> tables_;  // a name assigned sa.table("t", ...) -> t
   bool whole_body_ = false, autocommit_ = false;

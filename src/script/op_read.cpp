@@ -162,8 +162,9 @@ struct Parser {
     return DropConstraint{file.String(n, "table"), file.String(n, "name")};
   }
   Operation CreateEnumOp(const Node& n) const {
-    file.CheckKeys(n, "create_enum", {"name", "values"});
-    CreateEnum op{{file.String(n, "name"), file.RequiredStrings(n, "values")}};
+    file.CheckKeys(n, "create_enum", {"name", "values", "create_constraint"});
+    CreateEnum op{{file.String(n, "name"), file.RequiredStrings(n, "values"),
+                   file.OptBool(n, "create_constraint").value_or(true)}};
     return op;
   }
   Operation DropEnumOp(const Node& n) const {

@@ -443,6 +443,7 @@ void WriteBody(yaml::Emitter& out, const ops::Operation& operation, bool acknowl
           [&](const ops::CreateEnum& op) {
             flow(); key("name", op.enumeration.name);
             Names(out, "values", op.enumeration.values);
+            if (!op.enumeration.create_constraint) out << yaml::Key << "create_constraint" << yaml::Value << false;
             end();
           },
           [&](const ops::DropEnum& op) { flow(); key("name", op.name); end(); },
@@ -683,9 +684,12 @@ std::string WriteSchemaFile(const schema::Schema& schema, const std::vector<std:
   if (!schema.enums.empty()) {
     out << yaml::Key << "enums" << yaml::Value << yaml::BeginMap;
     for (const schema::Enum& e : schema.enums) {
-      out << yaml::Key << e.name << yaml::Value << yaml::Flow << yaml::BeginSeq;
+      out << yaml::Key << e.name << yaml::Value;
+      if (!e.create_constraint) out << yaml::Flow << yaml::BeginMap << yaml::Key << "values" << yaml::Value;
+      out << yaml::Flow << yaml::BeginSeq;
       for (const std::string& v : e.values) out << v;
       out << yaml::EndSeq;
+      if (!e.create_constraint) out << yaml::Key << "create_constraint" << yaml::Value << false << yaml::EndMap;
     }
     out << yaml::EndMap;
   }

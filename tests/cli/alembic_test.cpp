@@ -219,14 +219,18 @@ def upgrade():
         op.create_index("ix_notes_lower_title", "notes", [sa.text("lower(title)")], postgresql_using="hash")
     elif op.get_context().dialect.name in ("sqlite", "mysql"):
         with op.batch_alter_table("notes") as batch_op:
-            batch_op.add_column(sa.Column("kind", sa.String(4), nullable=True))
+            batch_op.add_column(sa.Column("kind", sa.Enum("note", "task", name="kind"), nullable=True))
     else:
         op.execute("never runs")
     if bind.dialect.name == "mssql":
         op.execute("nor this")
     bind.execute(sa.text("INSERT INTO notes (id, title) VALUES (1, 'first')"))
+    op.create_table("labels",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("state", sa.Enum("open", "closed", name="state", create_constraint=True)))
 
 def downgrade():
+    op.drop_table("labels")
     for table in ["tasks", "notes"]:
         op.drop_table(table)
     if op.get_bind().dialect.name != "sqlite":
@@ -236,16 +240,17 @@ def downgrade():
   testing::CommandResult imported = Retort({"import", "alembic", "alembic/versions"});
   ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
   const std::string third = testing::ReadFile(dir_.path() / "migrations" / "c3d4e5f6a7b8.yaml");
-  for (const char* line : {"  - create_enum: {name: kind, values: [note, task]}\n",
+  for (const char* line : {"  - create_enum: {name: kind, values: [note, task], create_constraint: false}\n",
+                           "  - create_enum: {name: state, values: [open, closed]}\n",
                            "        - {name: title, type: string(80), nullable: false}\n",
                            "  - create_index: {table: tasks, name: ix_tasks_title, columns: [title]}\n",
                            "  - add_column: {table: notes, column: {name: kind, type: enum(kind), nullable: true}, "
                            "dialect: postgresql}\n",
                            "using: hash, dialect: postgresql}\n",
-                           "  - add_column: {table: notes, column: {name: kind, type: string(4), nullable: true}, "
+                           "  - add_column: {table: notes, column: {name: kind, type: enum(kind), nullable: true}, "
                            "dialect: sqlite}\n",
                            "  - execute: INSERT INTO notes (id, title) VALUES (1, 'first')\n",
-                           "  - drop_table: {name: notes}\n  - drop_enum: {name: kind}\n"}) {
+                           "  - drop_table: {name: notes}\n  - drop_enum: {name: kind}\n  - drop_enum: {name: state}\n"}) {
     EXPECT_NE(third.find(line), std::string::npos) << "lacks: " << line << "\n" << third;
   }
   EXPECT_EQ(third.find("never runs"), std::string::npos) << third;

@@ -84,6 +84,7 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
   - drop_column: {table: users, column: price}
   - drop_table: {name: articles}
   - drop_enum: {name: status}
+  - create_enum: {name: mood, values: [ok], create_constraint: false}
 )yaml";
   std::vector<ops::OpAt> first = Parse(text);
   std::string written = Write(first);
@@ -99,6 +100,8 @@ TEST(ScriptWrite, EveryOperationReadsBackTheSame) {
   EXPECT_EQ(users.columns[4].server_default->value, "null");
   EXPECT_EQ(users.columns[3].server_default->kind, schema::Default::Kind::kNow);
   EXPECT_EQ(users.checks[0].name, "ck_users_positive");
+  EXPECT_TRUE(std::get<ops::CreateEnum>(second[0].op).enumeration.create_constraint);
+  EXPECT_FALSE(std::get<ops::CreateEnum>(second.back().op).enumeration.create_constraint);
   EXPECT_EQ(std::get<ops::CreateEnum>(second[0].op).enumeration.values,
             (std::vector<std::string>{"new", "yes", "null", "it's"}));
   const auto& alter = std::get<ops::AlterColumn>(second[8].op);

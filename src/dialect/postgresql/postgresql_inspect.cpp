@@ -1104,6 +1104,7 @@ void PostgresConnection::CanonicalizeExpressions(schema::Schema& expected) {
 
 schema::Schema PostgresDialect::Normalize(const schema::Schema& schema) const {
   schema::Schema out = schema;
+  for (schema::Enum& e : out.enums) e.create_constraint = true;  // native: no check either way
   for (schema::Sequence& q : out.sequences) q = schema::ResolvedSequence(q);
   for (schema::View& v : out.views) v.sql = schema::OneStatement(v.sql);
   for (schema::Table& table : out.tables) {

@@ -203,7 +203,7 @@ std::string SqliteDialect::ColumnDefinition(const Table& table, const Column& c,
     out += " GENERATED ALWAYS AS (" + c.computed->sql + ")";
     if (c.computed->stored) out += *c.computed->stored ? " STORED" : " VIRTUAL";
   }
-  if (c.type.kind == TypeKind::kEnum) {
+  if (c.type.kind == TypeKind::kEnum && HasEnumCheck(c, schema)) {
     // A column constraint, so that DROP COLUMN takes it along.
     schema::CheckConstraint check = EnumCheck(table, c, schema);
     out += " CONSTRAINT " + Quote(check.name) + " CHECK (" + check.expr + ")";

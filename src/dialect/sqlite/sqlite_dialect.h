@@ -44,6 +44,11 @@ class SqliteDialect final : public Dialect {
   // ColumnDefinition writes it and Inspect reads it back (Normalize).
   schema::CheckConstraint EnumCheck(const schema::Table& table, const schema::Column& column,
                                     const schema::Schema& schema) const;
+  // Whether the enum of `column` keeps a CHECK (create_constraint).
+  static bool HasEnumCheck(const schema::Column& column, const schema::Schema& schema) {
+    const schema::Enum* e = schema.FindEnum(column.type.enum_name);
+    return !e || e->create_constraint;
+  }
   // One operation in place; throws RebuildNeeded (sqlite_dialect.cpp) when
   // ALTER TABLE cannot do it.
   std::vector<std::string> RenderNative(const ops::Operation& op,

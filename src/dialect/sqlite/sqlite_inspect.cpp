@@ -858,7 +858,9 @@ schema::Schema SqliteDialect::Normalize(const schema::Schema& schema) const {
                     d.name) != declared.primary_key->columns.end()) {
         c.nullable = false;
       }
-      if (d.type.kind == TypeKind::kEnum) t.checks.push_back(EnumCheck(declared, d, schema));
+      if (d.type.kind == TypeKind::kEnum && HasEnumCheck(d, schema)) {
+        t.checks.push_back(EnumCheck(declared, d, schema));
+      }
     }
     for (schema::CheckConstraint& ck : t.checks) ck.expr = TrimSpace(ck.expr);
     out.tables.push_back(std::move(t));
