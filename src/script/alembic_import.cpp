@@ -349,7 +349,9 @@ class Translator {
   }
 
   void Enums(const std::vector<std::pair<std::string, std::vector<std::string>>>& enums) {
-    for (const auto& [name, values] : enums) {
+    for (const auto& entry : enums) {
+      const std::string& name = entry.first;
+      const std::vector<std::string>& values = entry.second;
       if (std::any_of(enums_made_.begin(), enums_made_.end(), [&](const auto& m) { return m.first == name; })) {
         continue;
       }
