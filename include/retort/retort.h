@@ -463,8 +463,13 @@ class Project {
   // an Alembic versions folder into a retort script with the same id,
   // parents, labels, dependencies and message, written in the scripts
   // folder, parents first. A revision with anything untranslated is not
-  // written (nor what builds on it), and says why.
-  std::vector<ImportedRevision> ImportAlembic(const std::string& directory);
+  // written (nor what builds on it), and says why. Unnamed constraints are
+  // named by this project's naming convention, so it must be the Alembic
+  // project's: the one `naming_file` declares (a YAML file with a
+  // `naming_convention:` map), else the one env.py (beside the folder or in
+  // it) gives its MetaData; throws Error(kUsage) naming both, and writes
+  // nothing, when they differ.
+  std::vector<ImportedRevision> ImportAlembic(const std::string& directory, const std::string& naming_file = "");
 
   PullResult Pull(const PullOptions& options = {});
   PullResult Pull(Database& db, const PullOptions& options = {});

@@ -13,11 +13,15 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
                  "revision could not be translated)");
   auto directory = std::make_shared<std::string>();
   alembic->add_option("directory", *directory, "The Alembic versions folder (its *.py revision files)")->required();
+  auto naming = std::make_shared<std::string>();
+  alembic->add_option("--naming-convention", *naming,
+                      "A YAML file with the Alembic project's `naming_convention:` map, when its env.py has none")
+      ->check(CLI::ExistingFile);
   alembic->add_flag("--json", ctx.json, "Print JSON");
-  alembic->callback([&ctx, directory] {
-    ctx.run = [&ctx, directory] {
+  alembic->callback([&ctx, directory, naming] {
+    ctx.run = [&ctx, directory, naming] {
       Project project = ctx.OpenProject();
-      std::vector<ImportedRevision> revisions = project.ImportAlembic(*directory);
+      std::vector<ImportedRevision> revisions = project.ImportAlembic(*directory, *naming);
       size_t imported = 0;
       for (const ImportedRevision& r : revisions) imported += r.path.empty() ? 0 : 1;
       if (ctx.json) {

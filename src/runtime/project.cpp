@@ -29,6 +29,7 @@
 #include "runtime/migrator.h"
 #include "schema/naming.h"
 #include "format/schema_read.h"
+#include "format/writer.h"
 #include "script/new_file.h"
 #include "script/script_set.h"
 #include "script/script_write.h"
@@ -845,10 +846,70 @@ std::vector<SchemaDifference> Project::CompareWithDeclared(Database& db) {
   return Differences(expected, conn.Inspect({impl_->config.version_table, impl_->config.history_table}));
 }
 
-std::vector<ImportedRevision> Project::ImportAlembic(const std::string& directory) {
+namespace {
+
+// Whether two conventions name alike: a template left out and one set to
+// none are the same.
+bool SameConvention(const schema::NamingConvention& a, const schema::NamingConvention& b) {
+  for (const char* key : {"pk", "fk", "uq", "ck", "ix"}) {
+    auto x = a.templates.find(key), y = b.templates.find(key);
+    if ((x == a.templates.end() ? "" : x->second) != (y == b.templates.end() ? "" : y->second)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<ImportedRevision> Project::ImportAlembic(const std::string& directory, const std::string& naming_file) {
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) {
     throw Error(ErrorKind::kUsage, "no such folder (an Alembic versions folder)", Location{.file = directory});
+  }
+  // The Alembic project's naming convention, which must be this one's.
+  std::optional<script::FoundConvention> theirs;
+  if (!naming_file.empty()) {
+    format::File file(naming_file);
+    format::Document doc = file.Load();
+    file.RequireMap(doc.root(), "a naming convention file");
+    file.CheckKeys(doc.root(), "naming convention file", {"naming_convention"});
+    if (!doc.root()["naming_convention"]) file.Fail(doc.root(), "the file has no 'naming_convention'");
+    file.RequireMap(doc.root()["naming_convention"], "'naming_convention'");
+    theirs = script::FoundConvention{format::ParseNamingConvention(file, doc.root()["naming_convention"]),
+                                     file.At(doc.root()["naming_convention"])};
+  } else {
+    fs::path versions(directory);
+    if (versions.filename().empty()) versions = versions.parent_path();
+    for (const fs::path& env : {versions / "env.py", versions.parent_path() / "env.py"}) {
+      if (!fs::is_regular_file(env, ec)) continue;
+      std::ifstream in(env, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      theirs = script::FindNamingConvention(text, env.string());
+      break;
+    }
+  }
+  if (theirs) {
+    const schema::NamingConvention want = schema::WithDefaults(theirs->convention);
+    if (!SameConvention(want, impl_->Naming())) {
+      format::Writer w;
+      w.BeginMap(false);
+      w.Key("naming_convention");
+      w.BeginMap(false);
+      for (const auto& [key, value] : want.templates) {
+        w.Key(key);
+        if (value.empty()) {
+          w.Null();
+        } else {
+          w.Scalar(value);
+        }
+      }
+      w.EndMap();
+      w.EndMap();
+      throw Error(ErrorKind::kUsage,
+                  "the Alembic project's naming convention is not this project's, so constraints its "
+                  "revisions leave unnamed would be named otherwise than Alembic named them; declare it in "
+                  "the schema files:\n" + w.text(),
+                  theirs->where);
+    }
   }
   std::vector<fs::path> files;
   for (const fs::directory_entry& e : fs::directory_iterator(directory)) {

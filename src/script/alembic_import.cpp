@@ -1314,6 +1314,65 @@ std::optional<std::vector<std::string>> Strings(const Expr& e) {
 
 }  // namespace
 
+std::optional<FoundConvention> FindNamingConvention(const std::string& text, const std::string& path) {
+  format::python::Module m = format::python::Parse(text, path);
+  std::map<std::string, const Expr*> dicts;  // module-level names of dict literals
+  for (const Statement& s : m.body) {
+    if (s.kind == Statement::Kind::kAssign && s.value->kind == Kind::kDict) dicts[s.target] = s.value.get();
+  }
+  const Expr* found = nullptr;
+  // naming_convention=... anywhere: in calls, in nested blocks.
+  std::function<void(const Expr&)> in_expr = [&](const Expr& e) {
+    if (found) return;
+    if (e.kind == Kind::kCall) {
+      if (const Expr* k = e.Keyword("naming_convention")) {
+        if (k->kind == Kind::kDict) found = k;
+        if (k->kind == Kind::kName && dicts.count(k->text)) found = dicts.at(k->text);
+        if (found) return;
+      }
+    }
+    if (e.object) in_expr(*e.object);
+    for (const ExprPtr& item : e.items) in_expr(*item);
+    for (const auto& keyword : e.keywords) in_expr(*keyword.second);
+  };
+  std::function<void(const Block&)> in_block = [&](const Block& block) {
+    for (const Statement& s : block) {
+      if (s.value) in_expr(*s.value);
+      in_block(s.body);
+      in_block(s.orelse);
+    }
+  };
+  in_block(m.body);
+  if (!found) {
+    for (const auto& named : dicts) {
+      std::string lower = named.first;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.find("convention") != std::string::npos) {
+        found = named.second;
+        break;
+      }
+    }
+  }
+  if (!found) return std::nullopt;
+  FoundConvention out{{}, Location{.file = path, .line = found->line, .column = found->column}};
+  for (size_t i = 0; i < found->keys.size(); ++i) {
+    const Expr& key = *found->keys[i];
+    const Expr& value = *found->items[i];
+    static const std::set<std::string> kKeys = {"pk", "fk", "uq", "ck", "ix"};
+    if (key.kind != Kind::kString || !kKeys.count(key.text)) {
+      throw Error(ErrorKind::kInput,
+                  "a naming convention key retort cannot read (it reads the templates pk, fk, uq, ck and ix)",
+                  Location{.file = path, .line = key.line, .column = key.column});
+    }
+    if (value.kind != Kind::kString || value.text.empty()) {
+      throw Error(ErrorKind::kInput, "a naming template that is not a string literal",
+                  Location{.file = path, .line = value.line, .column = value.column});
+    }
+    out.convention.templates[key.text] = value.text;
+  }
+  return out;
+}
+
 AlembicRevision TranslateAlembicRevision(const std::string& text, const std::string& path) {
   AlembicRevision out;
   out.path = path;

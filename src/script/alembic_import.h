@@ -6,10 +6,12 @@
 // translated at all: nothing is guessed.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "retort/error.h"
+#include "schema/schema.h"
 #include "script/script.h"
 
 namespace retort::script {
@@ -26,5 +28,17 @@ struct AlembicRevision {
 // messages). Throws Error(kInput) only for a file that is not Python at
 // all; a file without a `revision` assignment comes back with a problem.
 AlembicRevision TranslateAlembicRevision(const std::string& text, const std::string& path);
+
+// The naming convention an Alembic project's env.py gives its MetaData:
+// the literal dict of a `naming_convention=` argument (or of the
+// module-level name it is given), else of a module-level name with
+// "convention" in it. nullopt when there is none. Throws Error(kInput) at
+// the dict for one that is not pk/fk/uq/ck/ix keys with string values,
+// and what python::Parse throws.
+struct FoundConvention {
+  schema::NamingConvention convention;
+  Location where;
+};
+std::optional<FoundConvention> FindNamingConvention(const std::string& text, const std::string& path);
 
 }  // namespace retort::script

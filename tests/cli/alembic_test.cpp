@@ -269,6 +269,65 @@ def downgrade():
   EXPECT_EQ(db_->Query("SELECT title FROM notes"), (std::vector<std::vector<std::string>>{{"first"}}));
 }
 
+// The Alembic project names unnamed constraints by the convention its
+// env.py gives the MetaData: import refuses while this project's differs
+// (showing what to declare), and once it is the same, what Alembic named
+// comes out identical. A convention given with --naming-convention is the
+// one compared.
+TEST_P(AlembicMigrated, ImportKeepsTheNamingConventionsNames) {
+  std::string env = kEnv;
+  const std::string none = "target_metadata=None";
+  env.replace(env.find(none), none.size(),
+              "target_metadata=sa.MetaData(naming_convention=CONVENTION)");
+  dir_.Write("alembic/env.py", "CONVENTION = {\"pk\": \"pk_%(table_name)s\", \"uq\": \"uq_%(table_name)s_%(column_0_name)s\",\n"
+                               "              \"fk\": \"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\"}\n" +
+                               env);
+  std::filesystem::remove_all(dir_.path() / "migrations");
+  testing::CommandResult refused = Retort({"import", "alembic", "alembic/versions"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("alembic/env.py:1:14: the Alembic project's naming convention is not this "
+                             "project's"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("naming_convention:\n  fk: fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\n"
+                             "  ix: ix_%(column_0_label)s\n  pk: pk_%(table_name)s\n"
+                             "  uq: uq_%(table_name)s_%(column_0_name)s\n"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "migrations"));
+  // A file given instead: compared in env.py's place.
+  dir_.Write("naming.yaml", "naming_convention:\n  pk: \"%(table_name)s_pk\"\n");
+  refused = Retort({"import", "alembic", "alembic/versions", "--naming-convention", "naming.yaml"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("naming.yaml:2:3: the Alembic project's naming convention"), std::string::npos)
+      << refused.err;
+  // The same convention declared here: imported, and Alembic's names.
+  dir_.Write("retort.toml", testing::ReadFile(dir_.path() / "retort.toml") + "schema = [\"schema/*.yaml\"]\n");
+  dir_.Write("schema/app.yaml", "naming_convention:\n  pk: \"pk_%(table_name)s\"\n"
+                                "  uq: \"uq_%(table_name)s_%(column_0_name)s\"\n"
+                                "  fk: \"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\"\n");
+  testing::CommandResult imported = Retort({"import", "alembic", "alembic/versions"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+  AlembicUpgrade();
+  testing::CommandResult verify = Retort({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  if (GetParam() == "postgresql") {
+    EXPECT_EQ(db_->Query("SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+                         "WHERE n.nspname = current_schema() AND contype IN ('p', 'u', 'f') ORDER BY 1"),
+              (std::vector<std::vector<std::string>>{{"alembic_version_pkc"},
+                                                     {"fk_posts_user_id_users"},
+                                                     {"pk_posts"},
+                                                     {"pk_users"},
+                                                     {"uq_users_email"}}));
+  }
+  testing::CommandResult down = Retort({"downgrade", "base"});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  testing::CommandResult up = Retort({"upgrade", "head"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  verify = Retort({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, AlembicMigrated, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
@@ -343,6 +402,25 @@ def downgrade():
 
 namespace retort {
 namespace {
+
+// A naming convention in env.py that is not literal templates is refused
+// at its place, before anything is written.
+TEST(AlembicImport, RefusesAConventionItCannotRead) {
+  testing::ScratchDir dir;
+  dir.Write("retort.toml", "script_location = \"migrations\"\nfile_template = \"{rev}\"\n");
+  dir.Write("alembic/versions/a1_users.py", kFirst);
+  for (const auto& [env, message] : std::vector<std::pair<std::string, std::string>>{
+           {"md = MetaData(naming_convention={\"uq\": make_name})\n",
+            "alembic/env.py:1:40: a naming template that is not a string literal"},
+           {"convention = {\"column_0_name\": \"x\"}\n",
+            "alembic/env.py:1:15: a naming convention key retort cannot read"}}) {
+    dir.Write("alembic/env.py", env);
+    testing::CommandResult r = testing::RunRetort({"import", "alembic", "alembic/versions"}, dir.path());
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "migrations"));
+  }
+}
 
 // Types written with with_variant become the portable type they spell; a
 // partial index with one predicate for both dialects keeps it; one partial
