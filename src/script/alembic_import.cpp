@@ -52,9 +52,12 @@ std::string PortableType(const Expr& type, std::string* enum_name, std::vector<s
   std::string name = type.DottedName();
   const size_t dot = name.rfind('.');
   const std::string base = dot == std::string::npos ? name : name.substr(dot + 1);
-  auto arg = [&](size_t i) -> std::string {
-    if (!call || i >= call->items.size() || call->items[i]->kind != Kind::kNumber) return "";
-    return call->items[i]->text;
+  // Argument i, or keyword `key` (sa.String(length=40) as autogenerate writes it).
+  auto arg = [&](size_t i, const char* key) -> std::string {
+    if (!call) return "";
+    const Expr* e = call->Keyword(key);
+    if (!e && i < call->items.size()) e = call->items[i].get();
+    return e && e->kind == Kind::kNumber ? e->text : "";
   };
   auto keyword_true = [&](const char* key) {
     const Expr* k = call ? call->Keyword(key) : nullptr;
@@ -66,11 +69,10 @@ std::string PortableType(const Expr& type, std::string* enum_name, std::vector<s
   if (base == "Boolean" || base == "BOOLEAN") return "boolean";
   if (base == "Text" || base == "TEXT" || base == "UnicodeText") return "text";
   if (base == "String" || base == "VARCHAR" || base == "Unicode" || base == "NVARCHAR") {
-    const Expr* length = call ? call->Keyword("length") : nullptr;
-    std::string n = length && length->kind == Kind::kNumber ? length->text : arg(0);
+    const std::string n = arg(0, "length");
     return n.empty() ? "string" : "string(" + n + ")";
   }
-  if (base == "CHAR") return arg(0).empty() ? "char(1)" : "char(" + arg(0) + ")";
+  if (base == "CHAR") return arg(0, "length").empty() ? "char(1)" : "char(" + arg(0, "length") + ")";
   if (base == "DateTime" || base == "DATETIME" || base == "TIMESTAMP") {
     return keyword_true("timezone") ? "datetime(timezone)" : "datetime";
   }
@@ -79,8 +81,8 @@ std::string PortableType(const Expr& type, std::string* enum_name, std::vector<s
   if (base == "Float" || base == "FLOAT" || base == "REAL") return "float";
   if (base == "Double" || base == "DOUBLE_PRECISION" || base == "DOUBLE") return "double";
   if (base == "Numeric" || base == "NUMERIC" || base == "DECIMAL") {
-    if (arg(0).empty()) return "numeric";
-    return "numeric(" + arg(0) + (arg(1).empty() ? "" : "," + arg(1)) + ")";
+    if (arg(0, "precision").empty()) return "numeric";
+    return "numeric(" + arg(0, "precision") + (arg(1, "scale").empty() ? "" : "," + arg(1, "scale")) + ")";
   }
   if (base == "LargeBinary" || base == "BLOB" || base == "BYTEA") return "binary";
   if (base == "JSON") return "json";
@@ -850,15 +852,20 @@ class Translator {
     std::vector<std::pair<std::string, std::vector<std::string>>> enums;
     if (op == "create_table" && !batch) {
       std::optional<std::string> t = Text(Arg(call, 0, "table_name"));
-      if (!t || !OnlyKeywords(call, {})) {
+      if (!t || !OnlyKeywords(call, {"comment"})) {
         if (!t) Problem(call, "create_table without a literal table name");
         return;
+      }
+      const Expr* comment = call.Keyword("comment");
+      if (comment && comment->kind != Kind::kString && comment->kind != Kind::kNone) {
+        return Problem(*comment, "a table comment that is not a literal");
       }
       Writer w;
       w.BeginMap(false);
       w.Key("create_table");
       w.BeginMap(false);
       Key(w, "name", *t);
+      if (comment && comment->kind == Kind::kString) Key(w, "comment", comment->text);
       w.Key("columns");
       w.BeginSeq(false);
       std::vector<const Expr*> constraints;

@@ -1,0 +1,18 @@
+"""The application's Alembic environment: its MetaData (here without the
+models, which only autogenerate reads), on the URL of alembic.ini, in the
+PostgreSQL schema given with -x schema=NAME."""
+import sqlalchemy as sa
+from alembic import context
+
+target_metadata = sa.MetaData()
+
+url = context.config.get_main_option("sqlalchemy.url")
+schema = context.get_x_argument(as_dictionary=True).get("schema", "")
+engine = sa.create_engine(url, connect_args={"options": "-csearch_path=" + schema} if schema else {})
+if schema:
+    with engine.begin() as connection:
+        connection.execute(sa.text('CREATE SCHEMA IF NOT EXISTS "%s"' % schema))
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
