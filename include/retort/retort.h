@@ -96,6 +96,9 @@ struct RevisionInfo {
   std::vector<std::string> down_revisions;
   std::string message;
   std::vector<std::string> branch_labels;
+  // As Alembic shows them: its own labels and those it inherits from the
+  // revisions around it on its branch (see RevisionGraph::BranchNames).
+  std::vector<std::string> branch_names;
   std::vector<std::string> depends_on;
   std::string create_date;
   std::string path;

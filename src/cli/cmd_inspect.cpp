@@ -23,7 +23,7 @@ void Print(const Context& ctx, const std::vector<RevisionInfo>& infos, bool verb
 
 std::string Short(const RevisionInfo& r) {
   std::string out = r.revision;
-  if (!r.branch_labels.empty()) out += " (" + Joined(r.branch_labels) + ")";
+  if (!r.branch_names.empty()) out += " (" + Joined(r.branch_names) + ")";
   if (r.is_head) out += r.is_effective_head ? " (effective head)" : " (head)";
   return out;
 }

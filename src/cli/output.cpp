@@ -17,7 +17,7 @@ namespace {
 
 std::string Marks(const RevisionInfo& r) {
   std::string out;
-  if (!r.branch_labels.empty()) out += " (" + Joined(r.branch_labels) + ")";
+  if (!r.branch_names.empty()) out += " (" + Joined(r.branch_names) + ")";
   if (r.is_head) out += r.is_effective_head ? " (effective head)" : " (head)";
   if (r.is_branch_point) out += " (branchpoint)";
   if (r.is_merge_point) out += " (mergepoint)";
@@ -36,12 +36,14 @@ std::string Parents(const RevisionInfo& r) {
 std::string RevisionLine(const RevisionInfo& r, bool verbose, bool current) {
   const std::string marks = Marks(r) + (current ? " (current)" : "");
   if (!verbose) return Parents(r) + " -> " + r.revision + marks + ", " + r.message;
-  std::string out = "Rev: " + r.revision + marks + "\n";
+  // Alembic's log entry: no names on the first line, any head a head.
+  std::string out = "Rev: " + r.revision + (r.is_head ? " (head)" : "") + (r.is_branch_point ? " (branchpoint)" : "") +
+                    (r.is_merge_point ? " (mergepoint)" : "") + (current ? " (current)" : "") + "\n";
   out += (r.down_revisions.size() > 1 ? "Merges: " : "Parent: ") +
          (r.down_revisions.empty() ? std::string("<base>") : Joined(r.down_revisions)) + "\n";
-  if (r.is_branch_point) out += "Branches into: " + Joined(r.next_revisions) + "\n";
   if (!r.depends_on.empty()) out += "Also depends on: " + Joined(r.depends_on) + "\n";
-  if (!r.branch_labels.empty()) out += "Branch names: " + Joined(r.branch_labels) + "\n";
+  if (r.is_branch_point) out += "Branches into: " + Joined(r.next_revisions) + "\n";
+  if (!r.branch_names.empty()) out += "Branch names: " + Joined(r.branch_names) + "\n";
   out += "Path: " + r.path + "\n\n";
   out += "    " + r.message + "\n\n";
   out += "    Revision ID: " + r.revision + "\n";
@@ -57,6 +59,7 @@ std::string RevisionJson(const std::vector<RevisionInfo>& infos) {
                    {"down_revisions", r.down_revisions},
                    {"message", r.message},
                    {"branch_labels", r.branch_labels},
+                   {"branch_names", r.branch_names},
                    {"depends_on", r.depends_on},
                    {"create_date", r.create_date},
                    {"path", r.path},

@@ -247,8 +247,9 @@ struct Project::Impl {
   RevisionInfo Info(const std::string& id) {
     const script::MigrationScript& s = Loaded().Get(id);
     const script::RevisionGraph& g = Loaded().graph();
-    RevisionInfo info{s.revision, s.down_revisions, s.message, s.branch_labels, s.depends_on,
+    RevisionInfo info{s.revision, s.down_revisions, s.message, s.branch_labels, {}, s.depends_on,
                       s.create_date, s.path, s.checksum()};
+    info.branch_names = g.BranchNames(id);
     info.is_base = s.down_revisions.empty();
     info.is_merge_point = s.down_revisions.size() > 1;
     for (const script::RevisionNode& n : g.nodes()) {

@@ -929,6 +929,42 @@ std::vector<std::string> RevisionGraph::BranchPoints() const {
   return out;
 }
 
+std::vector<std::string> RevisionGraph::BranchNames(std::string_view id) const {
+  const size_t target = index_.at(std::string(id));
+  std::vector<std::string> out = nodes_[target].branch_labels;
+  auto add = [&](const std::vector<std::string>& labels) {
+    for (const std::string& l : labels) {
+      if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+    }
+  };
+  for (size_t r = 0; r < nodes_.size(); ++r) {
+    if (r == target || nodes_[r].branch_labels.empty()) continue;
+    // Its descendants, depth first from a stack as Alembic walks them.
+    std::vector<size_t> todo = {r};
+    std::vector<bool> seen(nodes_.size(), false);
+    size_t last = r;
+    bool inherits = false;
+    while (!todo.empty()) {
+      const size_t n = todo.back();
+      todo.pop_back();
+      if (seen[n]) continue;
+      seen[n] = true;
+      for (size_t child : children_[n]) todo.push_back(child);
+      last = n;
+      inherits = inherits || n == target;
+    }
+    // Up from the last one, to a branch point or a merge point.
+    for (size_t p = last; !inherits;) {
+      if (all_children_[p].size() > 1 || down_[p].size() > 1) break;
+      if (p == target) inherits = true;
+      if (down_[p].empty()) break;
+      p = down_[p].front();
+    }
+    if (inherits) add(nodes_[r].branch_labels);
+  }
+  return out;
+}
+
 std::vector<std::string> RevisionGraph::MergePoints() const {
   std::vector<std::string> out;
   for (size_t i = 0; i < nodes_.size(); ++i) {

@@ -65,6 +65,14 @@ class RevisionGraph {
   std::vector<std::string> BranchPoints() const;
   // Revisions with two or more down_revisions.
   std::vector<std::string> MergePoints() const;
+  // The branch names Alembic shows for revision `id` (history, heads,
+  // show): its own labels, then those it inherits. A labelled revision's
+  // descendants along down_revisions inherit its labels, and so, from the
+  // last of them Alembic visits, do the revisions up to the nearest branch
+  // point (counting depends_on) or merge point. Where the descendants
+  // branch Alembic's choice of "last" follows Python's set order; here the
+  // later child in input order is visited last.
+  std::vector<std::string> BranchNames(std::string_view id) const;
 
   // Every revision, parents (down_revisions and depends_on) before children;
   // among revisions ready at once, the earliest in input order first.

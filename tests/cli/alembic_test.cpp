@@ -3,6 +3,7 @@
 // revisions, and retort upgrades it on from there.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -528,7 +529,9 @@ namespace {
 // Alembic's.
 TEST(AlembicImport, GraphAsAlembicReadsIt) {
   testing::ScratchDir dir;
-  dir.Write("alembic/env.py", "from alembic import context\nwith context.begin_transaction():\n    context.run_migrations()\n");
+  dir.Write("alembic/env.py", "from alembic import context\nif context.is_offline_mode():\n"
+                             "    context.configure(url=context.config.get_main_option(\"sqlalchemy.url\"))\n"
+                             "with context.begin_transaction():\n    context.run_migrations()\n");
   dir.Write("alembic.ini", "[alembic]\nscript_location = alembic\nsqlalchemy.url = sqlite:///x.db\n");
   dir.Write("retort.toml", "script_location = \"migrations\"\nfile_template = \"{rev}\"\n");
   auto revision = [&](const std::string& id, const std::string& message, const std::string& down,
@@ -545,6 +548,11 @@ TEST(AlembicImport, GraphAsAlembicReadsIt) {
   revision("b2", "beta two", "\"b1\"", "None", "\"a1\"");
   revision("m1", "join", "(\"a2\", \"b2\")", "None", "None");
   revision("c1", "other root", "None", "(\"other\",)", "\"beta\"");
+  // A label half way down a line of its own: Alembic shows it on the whole
+  // line, up to the branch point.
+  revision("r1", "line one", "\"base1\"", "None", "None");
+  revision("r2", "line two", "\"r1\"", "(\"late\",)", "None");
+  revision("r3", "line three", "\"r2\"", "None", "None");
   testing::CommandResult imported = testing::RunRetort({"import", "alembic", "alembic/versions"}, dir.path());
   ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 
@@ -588,9 +596,53 @@ TEST(AlembicImport, GraphAsAlembicReadsIt) {
     }
     return out;
   };
-  const std::set<std::string> retort_history = edges(retort({"history"}));
-  EXPECT_EQ(retort_history, edges(alembic({"history"})));
-  EXPECT_EQ(retort_history.size(), 7u);
+  const std::string retort_text = retort({"history"}), alembic_text = alembic({"history"});
+  const std::set<std::string> retort_history = edges(retort_text);
+  EXPECT_EQ(retort_history, edges(alembic_text));
+  EXPECT_EQ(retort_history.size(), 10u);
+  // The branch names each revision shows, its own and inherited ("(a, b)"
+  // after its id), in any order: Alembic's follows Python's set order.
+  auto names = [](const std::string& text) {
+    std::map<std::string, std::set<std::string>> out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      const size_t arrow = line.find(" -> ");
+      if (arrow == std::string::npos) continue;
+      std::string rest = line.substr(arrow + 4);
+      const std::string id = rest.substr(0, rest.find_first_of(" ,"));
+      std::set<std::string>& labels = out[id];
+      rest = rest.substr(id.size());
+      if (rest.rfind(" (", 0) != 0 || rest.rfind(" (head)", 0) == 0 || rest.rfind(" (branchpoint)", 0) == 0 ||
+          rest.rfind(" (mergepoint)", 0) == 0) {
+        continue;
+      }
+      std::istringstream list(rest.substr(2, rest.find(')') - 2));
+      for (std::string label; std::getline(list, label, ',');) labels.insert(label.substr(label.find_first_not_of(' ')));
+    }
+    return out;
+  };
+  EXPECT_EQ(names(retort_text), names(alembic_text)) << retort_text << "\n" << alembic_text;
+  EXPECT_EQ(names(retort_text).at("r1"), std::set<std::string>{"late"});
+  EXPECT_EQ(names(retort_text).at("m1"), (std::set<std::string>{"alpha", "beta"}));
+  // The upgrade path to every head: the same steps (their order among
+  // side-by-side branches follows the directory listing in Alembic).
+  auto steps = [](const std::string& text) {
+    std::set<std::string> out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      const std::string mark = "-- Running upgrade ";
+      if (line.rfind(mark, 0) != 0) continue;
+      std::string step = line.substr(mark.size());
+      step = step.substr(0, step.find(',', step.find(" -> ")));  // retort adds ", message"
+      if (step.rfind("<base> ", 0) == 0) step = step.substr(7);
+      if (step.rfind(" ", 0) == 0) step = step.substr(1);  // Alembic: "  -> base1"
+      out.insert(step);
+    }
+    return out;
+  };
+  const std::set<std::string> path = steps(retort({"--url", "sqlite:///r.db", "upgrade", "heads", "--sql"}));
+  EXPECT_EQ(path, steps(alembic({"upgrade", "heads", "--sql"})));
+  EXPECT_EQ(path.size(), 10u);
 }
 
 }  // namespace
