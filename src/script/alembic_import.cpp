@@ -1121,26 +1121,9 @@ class Translator {
         if (!table) return Problem(call, "create_index without a literal table name");
       }
       if (!OnlyKeywords(call, {"index_name", "table_name", "columns", "unique", "postgresql_using",
-                               "postgresql_where", "sqlite_where", "postgresql_concurrently"})) {
+                               "postgresql_where", "sqlite_where", "postgresql_include",
+                               "postgresql_concurrently"})) {
         return;
-      }
-      // A partial index: the same predicate for both dialects (one given
-      // for one dialect only is an index partial there alone, which a
-      // retort index is not).
-      std::optional<std::string> where;
-      {
-        const Expr* pg = call.Keyword("postgresql_where");
-        const Expr* lite = call.Keyword("sqlite_where");
-        std::optional<std::string> pg_text = Text(pg), lite_text = Text(lite);
-        if ((pg && !pg_text) || (lite && !lite_text)) return Problem(call, "an index predicate that is not a literal");
-        if (pg && lite && *pg_text != *lite_text) {
-          return Problem(call, "an index whose postgresql_where and sqlite_where differ");
-        }
-        if ((pg != nullptr) != (lite != nullptr)) {
-          return Problem(call, std::string("an index partial on ") + (pg ? "PostgreSQL" : "SQLite") +
-                                   " only (give the same predicate for both dialects, or write it by hand)");
-        }
-        where = pg_text;
       }
       const Expr* cols = Arg(call, first, "columns");
       if (!cols || (cols->kind != Kind::kList && cols->kind != Kind::kTuple)) {
@@ -1156,34 +1139,72 @@ class Translator {
           return Problem(*c, "an index column that is not a literal");
         }
       }
+      // What SQLAlchemy's <dialect>_where, _using and _include say for one
+      // dialect (the others ignore them).
+      struct Variant {
+        std::optional<std::string> where, method;
+        std::vector<std::string> include;
+        bool operator==(const Variant&) const = default;
+      };
+      std::vector<Variant> variants;
+      for (const std::string& d : mask_) {
+        Variant v;
+        const Expr* where = call.Keyword(d + "_where");
+        const Expr* method = call.Keyword(d + "_using");
+        const Expr* include = call.Keyword(d + "_include");
+        v.where = Text(where);
+        v.method = Text(method);
+        if ((where && !v.where) || (method && !v.method)) return Problem(call, "an index option that is not a literal");
+        if (include) {
+          std::optional<std::vector<std::string>> names = Texts(include);
+          if (!names) return Problem(*include, "an index's include that is not a literal list");
+          v.include = *names;
+        }
+        variants.push_back(std::move(v));
+      }
       const Expr* unique = call.Keyword("unique");
-      std::optional<std::string> method = Text(call.Keyword("postgresql_using"));
-      return Item("create_index", [&](Writer& w) {
-        Key(w, "table", *table);
-        Key(w, "name", *n);
-        w.Key("columns");
-        w.BeginSeq(true);
-        for (const auto& [expr, text] : entries) {
-          if (!expr) {
-            w.Scalar(text);
-            continue;
+      auto write = [&](const Variant& v) {
+        Item("create_index", [&](Writer& w) {
+          Key(w, "table", *table);
+          Key(w, "name", *n);
+          w.Key("columns");
+          w.BeginSeq(true);
+          for (const auto& [expr, text] : entries) {
+            if (!expr) {
+              w.Scalar(text);
+              continue;
+            }
+            w.BeginMap(true);
+            Key(w, "expr", text);
+            w.EndMap();
           }
-          w.BeginMap(true);
-          Key(w, "expr", text);
-          w.EndMap();
-        }
-        w.EndSeq();
-        if (unique && unique->kind == Kind::kTrue) {
-          w.Key("unique");
-          w.Bool(true);
-        }
-        if (method) Key(w, "using", *method);
-        if (where) Key(w, "where", *where);
-        if (const Expr* c = call.Keyword("postgresql_concurrently"); c && c->kind == Kind::kTrue) {
-          w.Key("concurrently");
-          w.Bool(true);
-        }
-      });
+          w.EndSeq();
+          if (unique && unique->kind == Kind::kTrue) {
+            w.Key("unique");
+            w.Bool(true);
+          }
+          if (v.method) Key(w, "using", *v.method);
+          if (!v.include.empty()) Names(w, "include", v.include);
+          if (v.where) Key(w, "where", *v.where);
+          if (const Expr* c = call.Keyword("postgresql_concurrently"); c && c->kind == Kind::kTrue) {
+            w.Key("concurrently");
+            w.Bool(true);
+          }
+        });
+      };
+      // One index where every dialect builds the same, else one per
+      // dialect, limited to it.
+      if (std::all_of(variants.begin(), variants.end(), [&](const Variant& v) { return v == variants.front(); })) {
+        write(variants.front());
+        return;
+      }
+      const std::vector<std::string> outer = mask_;
+      for (size_t i = 0; i < outer.size(); ++i) {
+        mask_ = {outer[i]};
+        write(variants[i]);
+      }
+      mask_ = outer;
+      return;
     }
     if (op == "drop_index") {
       std::optional<std::string> n = Text(Arg(call, 0, "index_name"));
