@@ -1064,8 +1064,12 @@ class Translator {
       if (!take_table(0, "table_name")) return;
       if (!OnlyKeywords(call, {"table_name", "column_name", "nullable", "type_", "existing_type", "server_default",
                                "existing_server_default", "existing_nullable", "new_column_name",
-                               "existing_comment"})) {
+                               "existing_comment", "comment"})) {
         return;
+      }
+      const Expr* comment = call.Keyword("comment");
+      if (comment && comment->kind != Kind::kString && comment->kind != Kind::kNone) {
+        return Problem(*comment, "a column comment that is not a literal");
       }
       std::optional<std::string> c = Text(Arg(call, first, "column_name"));
       if (!c) return Problem(call, "alter_column without a literal column name");
@@ -1103,9 +1107,17 @@ class Translator {
           ok = false;
         }
       }
+      if (comment) {
+        w.Key("comment");
+        if (comment->kind == Kind::kString) {
+          w.Scalar(comment->text);
+        } else {
+          w.Null();
+        }
+      }
       if (new_name) Key(w, "new_name", *new_name);
       if (!ok) return Problem(*def, "this server_default");
-      if (type.empty() && !nullable && !def && !new_name) return;  // existing_* only: nothing changes
+      if (type.empty() && !nullable && !def && !new_name && !comment) return;  // existing_* only: nothing changes
       Enums(enums);
       return Finish(w);
     }
@@ -1293,6 +1305,17 @@ class Translator {
         Key(w, "table", *table);
         if (!n->empty()) Key(w, "name", *n);
         Key(w, "expr", *expr);
+      });
+    }
+    if (op == "create_table_comment" || op == "drop_table_comment") {
+      if (!take_table(0, "table_name")) return;
+      if (!OnlyKeywords(call, {"table_name", "comment", "existing_comment"})) return;
+      if (op == "drop_table_comment") return Item(op, [&](Writer& w) { Key(w, "table", *table); });
+      const Expr* comment = Arg(call, first, "comment");
+      if (!comment || comment->kind != Kind::kString) return Problem(call, "a table comment that is not a literal");
+      return Item(op, [&](Writer& w) {
+        Key(w, "table", *table);
+        Key(w, "comment", comment->text);
       });
     }
     if (op == "drop_constraint") {

@@ -228,6 +228,9 @@ def upgrade():
     bind.execute(sa.text("INSERT INTO notes (id, title) VALUES (1, 'first')"))
     op.create_index("ix_tasks_live", "tasks", ["title"], postgresql_where=sa.text("title <> ''"),
                     postgresql_include=["id"])
+    if is_pg:
+        op.create_table_comment("tasks", "what there is to do", existing_comment=None)
+        op.alter_column("notes", "title", comment="the note's title", existing_type=sa.String(40))
     op.create_table("labels",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("state", sa.Enum("open", "closed", name="state", create_constraint=True)))
@@ -254,7 +257,9 @@ def downgrade():
                            "dialect: sqlite}\n",
                            "  - execute: INSERT INTO notes (id, title) VALUES (1, 'first')\n",
                            "  - drop_table: {name: notes}\n  - drop_enum: {name: kind}\n  - drop_enum: {name: state}\n",
-                           "  - create_index: {table: tasks, name: ix_tasks_live, columns: [title], dialect: sqlite}\n"}) {
+                           "  - create_index: {table: tasks, name: ix_tasks_live, columns: [title], dialect: sqlite}\n",
+                           "  - create_table_comment: {table: tasks, comment: what there is to do, dialect: postgresql}\n",
+                           "  - alter_column: {table: notes, column: title, comment: the note's title, dialect: postgresql}\n"}) {
     EXPECT_NE(third.find(line), std::string::npos) << "lacks: " << line << "\n" << third;
   }
   EXPECT_EQ(third.find("never runs"), std::string::npos) << third;
