@@ -880,11 +880,28 @@ std::vector<ImportedRevision> Project::ImportAlembic(const std::string& director
   } else {
     fs::path versions(directory);
     if (versions.filename().empty()) versions = versions.parent_path();
+    auto read = [](const fs::path& path) {
+      std::ifstream in(path, std::ios::binary);
+      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
     for (const fs::path& env : {versions / "env.py", versions.parent_path() / "env.py"}) {
       if (!fs::is_regular_file(env, ec)) continue;
-      std::ifstream in(env, std::ios::binary);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      theirs = script::FindNamingConvention(text, env.string());
+      theirs = script::FindNamingConvention(read(env), env.string());
+      // Else the models beside it (models.py, ...), when one has the dict;
+      // one that is not Python at all is none of them.
+      std::vector<fs::path> beside;
+      for (const fs::directory_entry& e : fs::directory_iterator(env.parent_path(), ec)) {
+        if (e.is_regular_file() && e.path().extension() == ".py" && e.path() != env) beside.push_back(e.path());
+      }
+      std::sort(beside.begin(), beside.end());
+      for (const fs::path& py : beside) {
+        if (theirs) break;
+        try {
+          theirs = script::FindNamingConvention(read(py), py.string());
+        } catch (const Error&) {
+          if (fs::file_size(py, ec) > 0 && read(py).find("naming_convention") != std::string::npos) throw;
+        }
+      }
       break;
     }
   }

@@ -1,6 +1,7 @@
 // The four applications of the examples as their teams keep them: Alembic
-// projects (tests/alembic/<app>: revisions as Alembic's autogenerate wrote
-// them from SQLAlchemy models, fixed as the teams fix them). Imported with
+// projects (tests/alembic/<app>: the SQLAlchemy models, env.py, and the
+// revisions Alembic's autogenerate wrote from the models, fixed as the
+// teams fix them). Imported with
 // `retort import alembic`, retort's upgrade head gives the catalog
 // Alembic's gives (Debian's python3-alembic builds the reference), a
 // database Alembic took to an earlier revision goes on to head with
@@ -134,7 +135,14 @@ class AlembicApp : public ::testing::TestWithParam<AppParam> {
                           std::filesystem::copy_options::recursive);
     dir_.Write("retort.toml", "script_location = \"migrations\"\nversion_table = \"alembic_version\"\n"
                               "schema = [\"schema/*.yaml\"]\n");
-    // The project's naming convention is the Alembic project's (env.py).
+    if (GetParam().app == "audit_engine") {
+      // Its models' MetaData names constraints: refused while this project's convention differs.
+      dir_.Write("schema/app.yaml", "{}\n");
+      testing::CommandResult refused = testing::RunRetort({"import", "alembic", "alembic/versions"}, dir_.path());
+      EXPECT_EQ(refused.exit_code, 2);
+      EXPECT_NE(refused.err.find("alembic/models.py:"), std::string::npos) << refused.err;
+    }
+    // The project's naming convention is the Alembic project's (its models').
     dir_.Write("schema/app.yaml", GetParam().app == "audit_engine" ? R"yaml(naming_convention:
   pk: "pk_%(table_name)s"
   fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"

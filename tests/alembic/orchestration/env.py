@@ -1,10 +1,13 @@
-"""The application's Alembic environment: its MetaData (here without the
-models, which only autogenerate reads), on the URL of alembic.ini, in the
-PostgreSQL schema given with -x schema=NAME."""
+"""The application's Alembic environment: its models' MetaData, on the URL
+of alembic.ini, in the PostgreSQL schema given with -x schema=NAME."""
+import os
+import sys
+
 import sqlalchemy as sa
 from alembic import context
 
-target_metadata = sa.MetaData()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models import metadata as target_metadata  # noqa: E402
 
 url = context.config.get_main_option("sqlalchemy.url")
 schema = context.get_x_argument(as_dictionary=True).get("schema", "")
