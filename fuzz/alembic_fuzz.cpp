@@ -10,6 +10,7 @@
 #include <string>
 
 #include "retort/error.h"
+#include "schema/dialect_keys.h"
 #include "schema/naming.h"
 #include "script/alembic_import.h"
 #include "script/script.h"
@@ -23,6 +24,12 @@ namespace {
 }
 
 void FuzzOne(const std::string& input) {
+  // The dialects branches and `dialect:` name, as the registry sets them.
+  static const bool dialects = [] {
+    schema::SetFileDialects({"sqlite", "postgresql"});
+    return true;
+  }();
+  (void)dialects;
   AlembicRevision r;
   try {
     r = TranslateAlembicRevision(input, "rev.py");

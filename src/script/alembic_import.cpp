@@ -1174,6 +1174,7 @@ class Translator {
         }
         variants.push_back(std::move(v));
       }
+      if (variants.empty()) variants.emplace_back();  // no dialect known: none's options
       const Expr* unique = call.Keyword("unique");
       auto write = [&](const Variant& v) {
         Item("create_index", [&](Writer& w) {
