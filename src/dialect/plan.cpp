@@ -12,14 +12,13 @@ std::string Inlined(const Statement& statement) {
   if (statement.params.empty()) return sql;
   if (sql.find('?') != std::string::npos) {
     std::string out;
-    size_t next = 0;
-    for (char c : sql) {
-      if (c == '?' && next < statement.params.size()) {
-        out += literal(statement.params[next++]);
-      } else {
-        out += c;
-      }
+    out.reserve(sql.size() + 16 * statement.params.size());
+    size_t next = 0, from = 0;
+    for (size_t at; next < statement.params.size() && (at = sql.find('?', from)) != std::string::npos; from = at + 1) {
+      out.append(sql, from, at - from);
+      out += literal(statement.params[next++]);
     }
+    out.append(sql, from, std::string::npos);
     return out;
   }
   for (size_t n = statement.params.size(); n >= 1; --n) {
@@ -33,9 +32,10 @@ std::string Inlined(const Statement& statement) {
 
 void SqlText::Add(const Statement& statement) { Add(Inlined(statement)); }
 
-void SqlText::Add(const std::string& sql) {
-  text_ += sql + ";\n";
-  statements_.push_back(sql);
+void SqlText::Add(std::string sql) {
+  text_ += sql;
+  text_ += ";\n";
+  statements_.push_back(std::move(sql));
 }
 
 void SqlText::Comment(const std::string& text, bool spaced) {

@@ -41,7 +41,7 @@ struct Statement {
 class SqlText {
  public:
   void Add(const Statement& statement);
-  void Add(const std::string& sql);
+  void Add(std::string sql);
   // A line "-- text" (a blank line first when `spaced`).
   void Comment(const std::string& text, bool spaced = false);
   void Blank() { text_ += "\n"; }

@@ -6,12 +6,18 @@
 namespace retort::dialect {
 
 std::string QuoteLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  for (size_t from = 0;;) {
+    const size_t quote = text.find('\'', from);
+    out.append(text.substr(from, quote == std::string_view::npos ? std::string_view::npos : quote + 1 - from));
+    if (quote == std::string_view::npos) break;
+    out += '\'';
+    from = quote + 1;
   }
-  return out + "'";
+  out += '\'';
+  return out;
 }
 
 bool IsNumberLiteral(std::string_view s) {

@@ -125,21 +125,32 @@ class Replayer {
     if (t.FindColumn(op.column.name)) {
       Fail("table '" + t.name + "' already has a column '" + op.column.name + "'");
     }
-    Table copy = t;
-    copy.columns.push_back(op.column);
     std::vector<schema::ForeignKey> foreign_keys;
     std::vector<schema::UniqueConstraint> uniques;
     for (const auto& x : op.foreign_keys) {
       foreign_keys.push_back(Named(x, "fk", {t.name, x.columns, x.referred_table, x.referred_columns, ""}));
     }
     for (const auto& x : op.uniques) uniques.push_back(Named(x, "uq", {t.name, x.columns, "", {}, ""}));
-    for (const auto& x : foreign_keys) FreshName(copy, x.name), copy.foreign_keys.push_back(x);
-    for (const auto& x : uniques) FreshName(copy, x.name), copy.uniques.push_back(x);
-    for (const auto& x : op.indexes) FreshName(copy, x.name), copy.indexes.push_back(x);
-    Validate(copy);
-    for (const auto& x : uniques) FreshIndexName(x.name);
-    for (const auto& x : op.indexes) FreshIndexName(x.name);
-    t = std::move(copy);
+    // Changed in place (a table can be large, and a thousand scripts add a
+    // column each), and put back as it was when the operation does not fit.
+    const size_t columns = t.columns.size(), fks = t.foreign_keys.size(), uqs = t.uniques.size(),
+                 ixs = t.indexes.size();
+    try {
+      t.columns.push_back(op.column);
+      for (const auto& x : foreign_keys) FreshName(t, x.name), t.foreign_keys.push_back(x);
+      for (const auto& x : uniques) FreshName(t, x.name), t.uniques.push_back(x);
+      for (const auto& x : op.indexes) FreshName(t, x.name), t.indexes.push_back(x);
+      Validate(t);
+      // Other tables' (this one's own names were checked above).
+      for (const auto& x : uniques) FreshIndexName(x.name, t.name);
+      for (const auto& x : op.indexes) FreshIndexName(x.name, t.name);
+    } catch (...) {
+      t.columns.resize(columns);
+      t.foreign_keys.resize(fks);
+      t.uniques.resize(uqs);
+      t.indexes.resize(ixs);
+      throw;
+    }
   }
   void operator()(const DropColumn& op) {
     Table& t = NeedTable(op.table);

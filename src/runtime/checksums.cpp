@@ -27,7 +27,7 @@ std::vector<ScriptChange> ChangedScripts(const script::ScriptSet& scripts,
     // Checksums are versioned ("2:..."); one with no version was recorded by
     // an earlier retort over the script's YAML, and is judged that way.
     const std::string& recorded = it->second->checksum;
-    const std::string& now = recorded.find(':') == std::string::npos ? s.legacy_checksum : s.checksum();
+    const std::string now = recorded.find(':') == std::string::npos ? s.legacy_checksum() : s.checksum();
     if (now != recorded) out.push_back({revision, "edited", s.path, recorded, now});
   }
   for (const auto& [revision, row] : latest) {

@@ -130,7 +130,7 @@ struct Project::Impl {
     }
     scripts.emplace(script::ScriptSet::LoadDirectory(
         config.script_location, [this]() -> const schema::NamingConvention& { return Naming(); },
-        headers_only, headers_only ? NamingKey() : ""));
+        headers_only, NamingKey()));
   }
 
   // What the naming convention is read from, as LoadHeaders keys its cache

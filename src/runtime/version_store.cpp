@@ -32,6 +32,11 @@ VersionStatements::VersionStatements(const dialect::Dialect& dialect, std::strin
       history_table_(std::move(history_table)),
       environment_(environment ? environment : &ProcessEnvironment()) {
   dialect_.CheckVersionTables(version_table_, history_table_);
+  std::string placeholders;
+  for (int i = 1; i <= 8; ++i) placeholders += (i > 1 ? ", " : "") + dialect_.Placeholder(i);
+  record_sql_ = "INSERT INTO " + dialect_.Quote(history_table_) +
+                " (revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
+                "tool_version) VALUES (" + placeholders + ")";
 }
 
 VersionStore::VersionStore(dialect::Connection& connection, std::string version_table,
@@ -100,12 +105,7 @@ dialect::Statement VersionStatements::RecordStatement(const std::string& revisio
                                                  const std::string& direction,
                                                  const std::string& checksum,
                                                  double duration_ms) const {
-  const dialect::Dialect& d = dialect_;
-  std::string placeholders;
-  for (int i = 1; i <= 8; ++i) placeholders += (i > 1 ? ", " : "") + d.Placeholder(i);
-  return {"INSERT INTO " + d.Quote(history_table_) +
-              " (revision, direction, checksum, applied_at, duration_ms, applied_by, host, "
-              "tool_version) VALUES (" + placeholders + ")",
+  return {record_sql_,
           {revision, direction, checksum.empty() ? dialect::Value() : checksum, UtcNow(*environment_),
            std::to_string(duration_ms), User(*environment_), Host(*environment_),
            std::string(retort::Version())}};

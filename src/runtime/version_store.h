@@ -35,6 +35,7 @@ class VersionStatements {
   std::string version_table_;
   std::string history_table_;
   const Environment* environment_;
+  std::string record_sql_;  // RecordStatement's INSERT, made once
 };
 
 // The version and history tables of one database.

@@ -108,7 +108,28 @@ void CheckTransactional(const std::vector<ops::OpAt>& operations) {
 MigrationScript ParseScript(const std::string& text, const std::string& name,
                             const schema::NamingConvention& naming) {
   format::Document doc = format::ParseYaml(text, name);
-  return ScriptFromYaml(doc.root(), name, naming);
+  MigrationScript s = ScriptFromYaml(doc.root(), name, naming);
+  s.source = std::make_shared<const std::string>(text);
+  return s;
+}
+
+std::string MigrationScript::legacy_checksum() const {
+  std::string text;
+  if (source) {
+    text = *source;
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "";
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  try {
+    format::Document doc = format::ParseYaml(text, path);
+    std::string canonical;
+    Canonical(doc.root(), canonical);
+    return Sha256Hex(canonical);
+  } catch (const Error&) {
+    return "";
+  }
 }
 
 MigrationScript ScriptFromYaml(const format::Node& root, const std::string& name,
@@ -160,9 +181,6 @@ MigrationScript ScriptFromYaml(const format::Node& root, const std::string& name
       }
     }
   }
-  std::string canonical;
-  Canonical(root, canonical);
-  s.legacy_checksum = Sha256Hex(canonical);
   return s;
 }
 

@@ -41,9 +41,14 @@ struct MigrationScript {
   // Sets it (a header read from the cache).
   void set_checksum(std::string checksum);
   // The checksum an earlier retort recorded (64 hex digits, no version):
-  // SHA-256 of the parsed YAML document in a canonical form. Empty for a
-  // script read from the header cache.
-  std::string legacy_checksum;
+  // SHA-256 of the parsed YAML document in a canonical form. Only a
+  // database an earlier retort ran needs it, so it is computed when asked,
+  // from the script's text (its file, or the text ParseScript was given);
+  // "" when that cannot be read or parsed.
+  std::string legacy_checksum() const;
+  // The text of a script parsed from memory (ParseScript); null for one
+  // read from its file.
+  std::shared_ptr<const std::string> source;
 
  private:
   // (A mutex, not std::call_once: glibc's once makes a system call each

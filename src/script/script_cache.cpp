@@ -157,6 +157,44 @@ std::string FileStamp(const std::string& path) {
          std::to_string(st.st_mtim.tv_nsec);
 }
 
+CachedSums ReadCachedChecksums(const std::string& dir, const std::vector<std::string>& paths,
+                               const std::string& naming_key) {
+  CachedSums out;
+  std::unordered_map<std::string, Entry> cached = ReadCache(fs::path(dir) / kCacheFileName, naming_key);
+  out.complete = cached.size() == paths.size();
+  for (const std::string& path : paths) {
+    out.stamps.push_back(FileStamp(path));
+    auto it = cached.find(fs::path(path).filename().string());
+    const bool fresh = it != cached.end() && !out.stamps.back().empty() && it->second.stamp == out.stamps.back();
+    out.checksums.push_back(fresh ? it->second.header.checksum() : "");
+    out.complete = out.complete && fresh;
+  }
+  return out;
+}
+
+void WriteCachedHeaders(const std::string& dir, const std::vector<MigrationScript>& scripts,
+                        const std::vector<std::string>& stamps, const std::string& naming_key) {
+  std::vector<std::pair<std::string, Entry>> entries;
+  entries.reserve(scripts.size());
+  for (size_t i = 0; i < scripts.size(); ++i) {
+    Entry e;
+    e.stamp = stamps[i];
+    MigrationScript& h = e.header;
+    const MigrationScript& s = scripts[i];
+    h.revision = s.revision;
+    h.down_revisions = s.down_revisions;
+    h.branch_labels = s.branch_labels;
+    h.depends_on = s.depends_on;
+    h.message = s.message;
+    h.create_date = s.create_date;
+    h.transactional = s.transactional;
+    h.set_checksum(s.checksum());
+    h.has_body = false;
+    entries.emplace_back(fs::path(s.path).filename().string(), std::move(e));
+  }
+  WriteCache(fs::path(dir) / kCacheFileName, naming_key, entries);
+}
+
 std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const std::vector<std::string>& paths,
                                          const NamingSource& naming, const std::string& naming_key) {
@@ -180,7 +218,6 @@ std::vector<MigrationScript> LoadHeaders(const std::string& dir,
       entry.header = std::move(full);
       entry.header.upgrade.clear();
       entry.header.downgrade.reset();
-      entry.header.legacy_checksum.clear();
       entry.header.has_body = false;
     }
     entry.header.path = path;

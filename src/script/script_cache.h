@@ -35,4 +35,20 @@ std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const std::vector<std::string>& paths,
                                          const NamingSource& naming, const std::string& naming_key);
 
+// For a full load of `paths` (sorted): each one's file stamp, and the
+// checksum the cache holds for it where its entry is fresh ("" where not),
+// so that a run need not write every script's operations out again to
+// hash them.
+struct CachedSums {
+  std::vector<std::string> stamps, checksums;
+  bool complete = false;  // every path has a fresh entry, and nothing else is there
+};
+CachedSums ReadCachedChecksums(const std::string& dir, const std::vector<std::string>& paths,
+                               const std::string& naming_key);
+// Rewrites the cache from `scripts` (loaded in full from `paths`, stamps
+// as ReadCachedChecksums gave them). Skipped silently when the folder is
+// not writable.
+void WriteCachedHeaders(const std::string& dir, const std::vector<MigrationScript>& scripts,
+                        const std::vector<std::string>& stamps, const std::string& naming_key);
+
 }  // namespace retort::script

@@ -50,6 +50,8 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   // first.
   std::vector<MigrationScript> scripts(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
+  // Checksums the header cache holds already (their files unchanged).
+  const CachedSums cached = ReadCachedChecksums(dir, paths, naming_key);
   std::once_flag naming_once;
   const schema::NamingConvention* convention = nullptr;
   auto read = [&](size_t first, size_t step) {
@@ -58,7 +60,11 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
         format::Document doc = format::File(paths[i]).Load();
         std::call_once(naming_once, [&] { convention = &naming(); });
         scripts[i] = ScriptFromYaml(doc.root(), paths[i], *convention);
-        scripts[i].checksum();  // every run records it: computed here, on every core
+        if (!cached.checksums[i].empty()) {
+          scripts[i].set_checksum(cached.checksums[i]);
+        } else {
+          scripts[i].checksum();  // every run records it: computed here, on every core
+        }
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -75,6 +81,7 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }
+  if (!cached.complete) WriteCachedHeaders(dir, scripts, cached.stamps, naming_key);
   return ScriptSet(std::move(scripts));
 }
 

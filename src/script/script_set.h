@@ -22,8 +22,10 @@ class ScriptSet {
   // Reads every *.yaml and *.yml file of `dir` (not recursive). With
   // headers_only, the scripts come without operations (from the header
   // cache where it is fresh, see LoadHeaders for `naming_key`): enough for
-  // the graph, not for a run. Throws Error(kInput) when `dir` cannot be
-  // read, and whatever parsing or the graph throws.
+  // the graph, not for a run. In full, each script is parsed, and its
+  // checksum taken from the header cache where that is fresh (and the
+  // cache rewritten where it was not). Throws Error(kInput) when `dir` cannot be read, and whatever
+  // parsing or the graph throws.
   static ScriptSet LoadDirectory(const std::string& dir, const NamingSource& naming,
                                  bool headers_only = false, const std::string& naming_key = "");
 

@@ -43,7 +43,7 @@ std::map<std::string, Sums> Compute() {
                     const schema::NamingConvention& naming) {
     try {
       script::MigrationScript s = script::ParseScript(text, key, naming);
-      out[key] = {s.legacy_checksum, s.checksum()};
+      out[key] = {s.legacy_checksum(), s.checksum()};
     } catch (const Error&) {
       // A script that is meant to be refused: nothing was ever recorded.
     }
@@ -65,7 +65,7 @@ std::map<std::string, Sums> Compute() {
   // Written for this test, in every syntax a script may use: must parse.
   for (const fs::path& f : testing::FilesEndingWith(testing::SourceDir() / "tests/script/recorded", ".yaml")) {
     script::MigrationScript s = script::ParseScript(testing::ReadFile(f), Relative(f), defaults);
-    out[Relative(f)] = {s.legacy_checksum, s.checksum()};
+    out[Relative(f)] = {s.legacy_checksum(), s.checksum()};
   }
   for (const fs::path& f : testing::FilesEndingWith(testing::SourceDir() / "tests/scenarios", ".yaml")) {
     format::File file(f.string());
