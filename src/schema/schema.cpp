@@ -174,12 +174,12 @@ const char* FunctionKindName(Function::Kind kind) {
 
 void ValidateSchemaReferences(const Schema& schema, const Table& table,
                               const Location& where) {
-  for (const Column& column : table.columns) {
-    Column c = column;
-    if (c.type.kind == TypeKind::kArray && !c.type.element.empty()) c.type = c.type.element[0];
-    if (c.type.kind == TypeKind::kEnum && !schema.FindEnum(c.type.enum_name)) {
+  for (const Column& c : table.columns) {
+    const Type* type = &c.type;
+    if (type->kind == TypeKind::kArray && !type->element.empty()) type = &type->element[0];
+    if (type->kind == TypeKind::kEnum && !schema.FindEnum(type->enum_name)) {
       throw Error(ErrorKind::kInput, "column '" + table.name + "." + c.name +
-                                         "' uses enum '" + c.type.enum_name +
+                                         "' uses enum '" + type->enum_name +
                                          "', which is not declared", where);
     }
   }

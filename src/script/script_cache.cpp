@@ -160,13 +160,45 @@ std::string FileStamp(const std::string& path) {
 CachedSums ReadCachedChecksums(const std::string& dir, const std::vector<std::string>& paths,
                                const std::string& naming_key) {
   CachedSums out;
-  std::unordered_map<std::string, Entry> cached = ReadCache(fs::path(dir) / kCacheFileName, naming_key);
+  out.stamps.reserve(paths.size());
+  out.checksums.resize(paths.size());
+  for (const std::string& path : paths) out.stamps.push_back(FileStamp(path));
+  // Only the name, stamp and checksum of each line are needed: read
+  // without building headers (the whole run waits for this).
+  std::ifstream in(fs::path(dir) / kCacheFileName, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string head = std::string(kFormat) + "\n" + "naming\t" + Escape(naming_key) + "\n";
+  if (text.compare(0, head.size(), head) != 0) return out;
+  std::unordered_map<std::string, std::pair<std::string_view, std::string_view>> cached;  // name -> stamp, sum
+  try {
+    for (size_t at = head.size(); at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (end == std::string::npos) throw DamagedCache{};
+      const std::string_view line(text.data() + at, end - at);
+      at = end + 1;
+      std::string_view fields[10];
+      size_t n = 0;
+      for (size_t from = 0; n < 10; ++n) {
+        const size_t tab = line.find('\t', from);
+        fields[n] = line.substr(from, tab == std::string_view::npos ? std::string_view::npos : tab - from);
+        if (tab == std::string_view::npos) {
+          ++n;
+          break;
+        }
+        from = tab + 1;
+        if (n == 9) throw DamagedCache{};  // more than ten fields
+      }
+      if (n != 10) throw DamagedCache{};
+      cached[Unescape(std::string(fields[0]))] = {fields[1], fields[9]};
+    }
+  } catch (const DamagedCache&) {
+    return out;
+  }
   out.complete = cached.size() == paths.size();
-  for (const std::string& path : paths) {
-    out.stamps.push_back(FileStamp(path));
-    auto it = cached.find(fs::path(path).filename().string());
-    const bool fresh = it != cached.end() && !out.stamps.back().empty() && it->second.stamp == out.stamps.back();
-    out.checksums.push_back(fresh ? it->second.header.checksum() : "");
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto it = cached.find(fs::path(paths[i]).filename().string());
+    const bool fresh = it != cached.end() && !out.stamps[i].empty() && it->second.first == out.stamps[i];
+    if (fresh) out.checksums[i] = std::string(it->second.second);
     out.complete = out.complete && fresh;
   }
   return out;

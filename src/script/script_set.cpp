@@ -1,7 +1,10 @@
 #include "script/script_set.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -50,38 +53,61 @@ ScriptSet ScriptSet::LoadDirectory(const std::string& dir, const NamingSource& n
   // first.
   std::vector<MigrationScript> scripts(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
-  // Checksums the header cache holds already (their files unchanged).
-  const CachedSums cached = ReadCachedChecksums(dir, paths, naming_key);
+  // The checksums the header cache holds already (their files unchanged),
+  // read by this thread while the others start parsing.
+  std::promise<CachedSums> cache_read;
+  const std::shared_future<CachedSums> cache = cache_read.get_future().share();
   std::once_flag naming_once;
   const schema::NamingConvention* convention = nullptr;
-  auto read = [&](size_t first, size_t step) {
-    for (size_t i = first; i < paths.size(); i += step) {
+  std::atomic<size_t> next{0};  // files are taken one at a time, whichever thread is free
+  auto read = [&] {
+    std::vector<size_t> unsummed;  // parsed before the cache was read
+    auto sum = [&](size_t i) {
       try {
-        format::Document doc = format::File(paths[i]).Load();
-        std::call_once(naming_once, [&] { convention = &naming(); });
-        scripts[i] = ScriptFromYaml(doc.root(), paths[i], *convention);
-        if (!cached.checksums[i].empty()) {
-          scripts[i].set_checksum(cached.checksums[i]);
+        const std::string& known = cache.get().checksums[i];
+        if (!known.empty()) {
+          scripts[i].set_checksum(known);
         } else {
           scripts[i].checksum();  // every run records it: computed here, on every core
         }
       } catch (...) {
         errors[i] = std::current_exception();
       }
+    };
+    for (size_t i; (i = next++) < paths.size();) {
+      try {
+        format::Document doc = format::File(paths[i]).Load();
+        std::call_once(naming_once, [&] { convention = &naming(); });
+        scripts[i] = ScriptFromYaml(doc.root(), paths[i], *convention);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        continue;
+      }
+      if (cache.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        sum(i);
+      } else {
+        unsummed.push_back(i);
+      }
     }
+    for (size_t i : unsummed) sum(i);
   };
   const size_t workers =
       std::min<size_t>(paths.size(), std::max(1u, std::thread::hardware_concurrency()));
   {
     std::vector<std::jthread> threads;
-    for (size_t w = 1; w < workers; ++w) threads.emplace_back(read, w, workers);
-    if (workers > 0) read(0, workers);
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(read);
+    try {
+      cache_read.set_value(ReadCachedChecksums(dir, paths, naming_key));
+    } catch (...) {
+      cache_read.set_value(CachedSums{std::vector<std::string>(paths.size()), std::vector<std::string>(paths.size())});
+    }
+    read();
   }
   // The first error in file order, whichever thread met it.
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }
-  if (!cached.complete) WriteCachedHeaders(dir, scripts, cached.stamps, naming_key);
+  if (!cache.get().complete) WriteCachedHeaders(dir, scripts, cache.get().stamps, naming_key);
   return ScriptSet(std::move(scripts));
 }
 
