@@ -413,4 +413,24 @@ CommandResult RunSqlShell(const std::string& url, const std::string& sql,
                     script);
 }
 
+std::string SqlalchemyUrl(const TestDatabase& db, std::string* schema) {
+  std::string url = db.url();
+  schema->clear();
+  if (db.dialect() != "postgresql") return url;
+  const size_t q = url.find("?schema=");
+  *schema = url.substr(q + 8);
+  return "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
+}
+
+CommandResult RunAlembic(const fs::path& dir, const TestDatabase& db, const std::vector<std::string>& args) {
+  std::string schema;
+  const std::string url = SqlalchemyUrl(db, &schema);
+  std::ofstream(dir / "alembic.ini", std::ios::binary)
+      << "[alembic]\nscript_location = alembic\nsqlalchemy.url = " << url << "\n";
+  std::vector<std::string> all = {"-m", "alembic", "-c", (dir / "alembic.ini").string()};
+  if (!schema.empty()) all.insert(all.end(), {"-x", "schema=" + schema});
+  all.insert(all.end(), args.begin(), args.end());
+  return RunProgram("/usr/bin/python3", all, dir, "/dev/null");
+}
+
 }  // namespace retort::testing

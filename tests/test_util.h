@@ -152,4 +152,15 @@ class TestDatabase {
   std::filesystem::path file_;  // SQLite
 };
 
+// `db` as SQLAlchemy names it (postgresql+psycopg2://... without
+// ?schema=, sqlite:///...), and in `schema` the PostgreSQL schema its URL
+// names ("" for SQLite).
+std::string SqlalchemyUrl(const TestDatabase& db, std::string* schema);
+
+// `python3 -m alembic ARGS...` (Debian's python3-alembic) in `dir`, an
+// Alembic project whose alembic/env.py reads the target's schema from
+// `-x schema=`, on `db` (alembic.ini is written for it first).
+CommandResult RunAlembic(const std::filesystem::path& dir, const TestDatabase& db,
+                         const std::vector<std::string>& args);
+
 }  // namespace retort::testing

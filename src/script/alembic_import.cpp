@@ -115,6 +115,19 @@ std::string PortableType(const Expr& type, std::string* enum_name, std::vector<s
   return "";
 }
 
+// A string, or a tuple or list of strings; None for none.
+std::optional<std::vector<std::string>> Strings(const Expr& e) {
+  if (e.kind == Kind::kNone) return std::vector<std::string>{};
+  if (e.kind == Kind::kString) return std::vector<std::string>{e.text};
+  if (e.kind != Kind::kTuple && e.kind != Kind::kList) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& item : e.items) {
+    if (item->kind != Kind::kString) return std::nullopt;
+    out.push_back(item->text);
+  }
+  return out;
+}
+
 class Translator {
  public:
   Translator(const std::string& path, std::vector<Error>& problems) : path_(path), problems_(problems) {}
@@ -616,16 +629,7 @@ class Translator {
         const Expr* left = e.object.get();
         const Expr* right = e.items[0].get();
         // The names compared with: a string, or (for in) a tuple or list of them.
-        auto names = [](const Expr& x) -> std::optional<std::vector<std::string>> {
-          if (x.kind == Kind::kString) return std::vector<std::string>{x.text};
-          if (x.kind != Kind::kTuple && x.kind != Kind::kList) return std::nullopt;
-          std::vector<std::string> out;
-          for (const ExprPtr& i : x.items) {
-            if (i->kind != Kind::kString) return std::nullopt;
-            out.push_back(i->text);
-          }
-          return out;
-        };
+        auto names = [](const Expr& x) { return Strings(x); };
         const bool equality = op == "==" || op == "!=";
         const bool membership = op == "in" || op == "not in";
         if (!equality && !membership) return std::nullopt;
@@ -1350,19 +1354,6 @@ class Translator {
   static constexpr size_t kMaxStatements = 100000;
   size_t statements_ = 0;
 };
-
-// A string, or a tuple or list of strings; None for none.
-std::optional<std::vector<std::string>> Strings(const Expr& e) {
-  if (e.kind == Kind::kNone) return std::vector<std::string>{};
-  if (e.kind == Kind::kString) return std::vector<std::string>{e.text};
-  if (e.kind != Kind::kTuple && e.kind != Kind::kList) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& item : e.items) {
-    if (item->kind != Kind::kString) return std::nullopt;
-    out.push_back(item->text);
-  }
-  return out;
-}
 
 }  // namespace
 

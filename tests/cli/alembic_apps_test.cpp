@@ -160,17 +160,7 @@ class AlembicApp : public ::testing::TestWithParam<AppParam> {
 
   // `alembic ARGS...` on `db`.
   void Alembic(const testing::TestDatabase& db, const std::vector<std::string>& args) {
-    std::string url = db.url(), schema;
-    if (db.dialect() == "postgresql") {
-      size_t q = url.find("?schema=");
-      schema = url.substr(q + 8);
-      url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
-    }
-    dir_.Write("alembic.ini", "[alembic]\nscript_location = alembic\nsqlalchemy.url = " + url + "\n");
-    std::vector<std::string> all = {"-m", "alembic", "-c", (dir_.path() / "alembic.ini").string()};
-    if (!schema.empty()) all.insert(all.end(), {"-x", "schema=" + schema});
-    all.insert(all.end(), args.begin(), args.end());
-    testing::CommandResult r = testing::RunProgram("/usr/bin/python3", all, dir_.path(), "/dev/null");
+    testing::CommandResult r = testing::RunAlembic(dir_.path(), db, args);
     ASSERT_EQ(r.exit_code, 0) << "alembic " << args[0] << ": " << r.err;
   }
 

@@ -109,18 +109,22 @@ upgrade:
 
   // `alembic upgrade head` on the test database.
   void AlembicUpgrade() {
-    std::string url = db_->url(), schema;
-    if (GetParam() == "postgresql") {
-      size_t q = url.find("?schema=");
-      schema = url.substr(q + 8);
-      url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
-    }
-    dir_.Write("alembic.ini", "[alembic]\nscript_location = alembic\nsqlalchemy.url = " + url + "\n");
-    std::vector<std::string> args = {"-m", "alembic", "-c", (dir_.path() / "alembic.ini").string()};
-    if (!schema.empty()) args.insert(args.end(), {"-x", "schema=" + schema});
-    args.insert(args.end(), {"upgrade", "head"});
-    testing::CommandResult r = testing::RunProgram("/usr/bin/python3", args, dir_.path(), "/dev/null");
+    testing::CommandResult r = testing::RunAlembic(dir_.path(), *db_, {"upgrade", "head"});
     ASSERT_EQ(r.exit_code, 0) << "alembic upgrade failed (python3-alembic installed?): " << r.err;
+  }
+
+  // Verify clean, down to base and up again, verify clean: what the
+  // imported scripts do to the database Alembic migrated.
+  void VerifiesDownAndUpAgain() {
+    testing::CommandResult verify = Retort({"verify"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+    testing::CommandResult down = Retort({"downgrade", "base"});
+    ASSERT_EQ(down.exit_code, 0) << down.err;
+    EXPECT_EQ(db_->Tables(), (std::vector<std::string>{"alembic_version", "retort_history"}));
+    testing::CommandResult up = Retort({"upgrade", "head"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    verify = Retort({"verify"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   }
 
   testing::CommandResult Retort(std::vector<std::string> args) {
@@ -173,15 +177,7 @@ TEST_P(AlembicMigrated, ImportedScriptsVerifyCleanAndRun) {
   EXPECT_NE(second.find("down_revision: \"a1b2c3d4e5f6\""), std::string::npos) << second;
   EXPECT_NE(second.find("references: users.id, on_delete: CASCADE"), std::string::npos) << second;
   AlembicUpgrade();
-  testing::CommandResult verify = Retort({"verify"});
-  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-  testing::CommandResult down = Retort({"downgrade", "base"});
-  ASSERT_EQ(down.exit_code, 0) << down.err;
-  EXPECT_EQ(db_->Tables(), (std::vector<std::string>{"alembic_version", "retort_history"}));
-  testing::CommandResult up = Retort({"upgrade", "head"});
-  ASSERT_EQ(up.exit_code, 0) << up.err;
-  verify = Retort({"verify"});
-  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  VerifiesDownAndUpAgain();
   // Imported again: nothing new, each said so.
   imported = Retort({"import", "alembic", "alembic/versions"});
   EXPECT_EQ(imported.exit_code, 1);
@@ -266,15 +262,7 @@ def downgrade():
   EXPECT_EQ(third.find("nor this"), std::string::npos) << third;
   AlembicUpgrade();
   EXPECT_EQ(db_->VersionRows("alembic_version"), std::vector<std::string>{"c3d4e5f6a7b8"});
-  testing::CommandResult verify = Retort({"verify"});
-  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-  testing::CommandResult down = Retort({"downgrade", "base"});
-  ASSERT_EQ(down.exit_code, 0) << down.err;
-  EXPECT_EQ(db_->Tables(), (std::vector<std::string>{"alembic_version", "retort_history"}));
-  testing::CommandResult up = Retort({"upgrade", "head"});
-  ASSERT_EQ(up.exit_code, 0) << up.err;
-  verify = Retort({"verify"});
-  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  VerifiesDownAndUpAgain();
   EXPECT_EQ(db_->Query("SELECT title FROM notes"), (std::vector<std::vector<std::string>>{{"first"}}));
 }
 

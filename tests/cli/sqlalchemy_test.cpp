@@ -121,13 +121,8 @@ class SqlalchemyBuilt : public ::testing::TestWithParam<std::string> {
   void CreateAll(const std::vector<const testing::TestDatabase*>& dbs) {
     std::vector<std::string> args = {(dir_.path() / "model.py").string()};
     for (const testing::TestDatabase* db : dbs) {
-      std::string url = db->url(), schema;
-      if (GetParam() == "postgresql") {
-        size_t q = url.find("?schema=");
-        schema = url.substr(q + 8);
-        url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
-      }
-      args.push_back(url);
+      std::string schema;
+      args.push_back(testing::SqlalchemyUrl(*db, &schema));
       args.push_back(schema);
     }
     testing::CommandResult r = testing::RunProgram("/usr/bin/python3", args, dir_.path(), "/dev/null");
@@ -346,12 +341,8 @@ TEST_P(ExamplesAsSqlalchemyBuildsThem, WithTheSameNames) {
       testing::RunRetort({"upgrade", "head", "--create-schema", "--url", ours.url()}, dir.path());
   ASSERT_EQ(up.exit_code, 0) << up.err;
 
-  std::string url = theirs.url(), schema;
-  if (p.dialect == "postgresql") {
-    size_t q = url.find("?schema=");
-    schema = url.substr(q + 8);
-    url = "postgresql+psycopg2" + url.substr(url.find(':'), q - url.find(':'));
-  }
+  std::string schema;
+  const std::string url = testing::SqlalchemyUrl(theirs, &schema);
   std::vector<std::string> args = {(testing::SourceDir() / "tests/cli/to_sqlalchemy.py").string(), url,
                                    schema};
   for (const auto& f : testing::FilesEndingWith(dir.path() / "schema", ".yaml")) args.push_back(f.string());
