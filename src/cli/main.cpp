@@ -199,7 +199,13 @@ int main(int argc, char** argv) {
   AddCheckCommands(app, ctx);
   AddPullCommand(app, ctx);
   AddImportCommand(app, ctx);
-  AddGlobalOptionsToHelp(app);
+  // Help is asked for with -h or --help (anywhere, as CLI11 reads it):
+  // only then are the footers worth writing.
+  if (std::any_of(argv + 1, argv + argc, [](const char* a) {
+        return std::string_view(a) == "-h" || std::string_view(a) == "--help";
+      })) {
+    AddGlobalOptionsToHelp(app);
+  }
   // With --json, an error is a JSON object on standard output too.
   const bool json = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string(a) == "--json"; });
   if (std::optional<std::string> word = UnknownCommand(app, argc, argv)) {
