@@ -232,8 +232,28 @@ std::vector<MigrationScript> LoadHeaders(const std::string& dir,
                                          const NamingSource& naming, const std::string& naming_key) {
   fs::path cache_file = fs::path(dir) / kCacheFileName;
   std::unordered_map<std::string, Entry> cached = ReadCache(cache_file, naming_key);
-  std::vector<std::pair<std::string, Entry>> fresh;
   std::vector<MigrationScript> out;
+  out.reserve(paths.size());
+  // The common case, every entry fresh: the headers are moved out as they
+  // are, and nothing is written.
+  if (cached.size() == paths.size()) {
+    std::vector<Entry*> found;
+    found.reserve(paths.size());
+    for (const std::string& path : paths) {
+      auto it = cached.find(fs::path(path).filename().string());
+      const std::string stamp = it == cached.end() ? "" : FileStamp(path);
+      if (stamp.empty() || it->second.stamp != stamp) break;
+      found.push_back(&it->second);
+    }
+    if (found.size() == paths.size()) {
+      for (size_t i = 0; i < paths.size(); ++i) {
+        found[i]->header.path = paths[i];
+        out.push_back(std::move(found[i]->header));
+      }
+      return out;
+    }
+  }
+  std::vector<std::pair<std::string, Entry>> fresh;
   bool changed = cached.size() != paths.size();
   for (const std::string& path : paths) {
     std::string name = fs::path(path).filename().string();
