@@ -159,8 +159,14 @@ struct Project::Impl {
   // autogenerate) are for: the URL's when there is one, else the embedded
   // default. It matters only to operations limited to some dialects.
   std::string_view HomeDialect() const {
-    if (url.empty()) return dialect::Dialects().front()->name;
-    return dialect::DialectOf(dialect::ParseUrl(url)).name;
+    if (!url.empty()) {
+      try {
+        return dialect::DialectOf(dialect::ParseUrl(url)).name;
+      } catch (const Error&) {
+        // A URL no command here connects to: its dialect is not known either.
+      }
+    }
+    return dialect::Dialects().front()->name;
   }
 
   // The scripts, with their headers at least (enough for the graph): read
